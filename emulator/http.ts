@@ -1,0 +1,118 @@
+/**
+ * Wire-level helpers shared by the emulated services: reading requests, telling which caller and region a SigV4
+ * request is for, and writing errors in the shape each AWS protocol's SDK deserializer expects.
+ */
+import type * as http from 'http';
+import { randomUUID } from 'crypto';
+
+export type Protocol = 'restJson' | 'json' | 'query';
+
+export class ServiceError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export interface Call {
+  service: string;
+  operation: string;
+  region: string;
+  params: Record<string, unknown>;
+  at: number;
+}
+
+export async function readBody(req: http.IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new ServiceError('SerializationException', 'Request body too large', 413);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `Credential=AKID/20261128/us-east-1/eks/aws4_request` names the key, region and service of a signed request. */
+export function credentialScope(req: http.IncomingMessage): { accessKeyId: string; region: string; service: string } | undefined {
+  const auth = req.headers.authorization ?? '';
+  const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
+  return m ? { accessKeyId: m[1], region: m[2], service: m[3] } : undefined;
+}
+
+export function parseJsonBody(body: string): Record<string, unknown> {
+  if (!body.trim()) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new ServiceError('SerializationException', 'Start of structure or map found where not expected, or body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ServiceError('SerializationException', 'Expected a JSON object as the request body');
+  }
+  return value as Record<string, unknown>;
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': contentType, 'x-amzn-requestid': randomUUID(), 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendXml(res: http.ServerResponse, status: number, xml: string): void {
+  res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID(), 'content-length': Buffer.byteLength(xml) });
+  res.end(xml);
+}
+
+export function xmlEscape(value: string): string {
+  return value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
+}
+
+export function sendError(res: http.ServerResponse, protocol: Protocol, error: ServiceError): void {
+  if (protocol === 'restJson') {
+    const text = JSON.stringify({ message: error.message });
+    res.writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-errortype': `${error.code}:`, 'x-amzn-requestid': randomUUID() });
+    res.end(text);
+  } else if (protocol === 'json') {
+    sendJson(res, error.status, { __type: error.code, message: error.message }, 'application/x-amz-json-1.1');
+  } else {
+    const type = error.status >= 500 ? 'Receiver' : 'Sender';
+    sendXml(
+      res,
+      error.status,
+      `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>${type}</Type><Code>${xmlEscape(error.code)}</Code><Message>${xmlEscape(error.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+    );
+  }
+}
+
+export function requireString(params: Record<string, unknown>, name: string): string {
+  const value = params[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new ServiceError('InvalidParameterException', `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
+  }
+  return value;
+}
+
+/** Pages a list with an opaque token that is the next index, as the services' own tokens are opaque. */
+export function paginate<T>(items: T[], maxResults: unknown, nextToken: unknown, defaultMax: number, cap: number): { page: T[]; nextToken?: string } {
+  let max = defaultMax;
+  if (maxResults !== undefined && maxResults !== null && maxResults !== '') {
+    max = Number(maxResults);
+    if (!Number.isInteger(max) || max < 1 || max > cap) {
+      throw new ServiceError('InvalidParameterException', `maxResults must be between 1 and ${cap}`);
+    }
+  }
+  let start = 0;
+  if (typeof nextToken === 'string' && nextToken !== '') {
+    const decoded = Number(Buffer.from(nextToken, 'base64url').toString('utf8').replace(/^idx:/, ''));
+    if (!Number.isInteger(decoded) || decoded < 0) throw new ServiceError('InvalidParameterException', 'The nextToken is not valid');
+    start = decoded;
+  }
+  const page = items.slice(start, start + max);
+  const next = start + max < items.length ? Buffer.from(`idx:${start + max}`).toString('base64url') : undefined;
+  return { page, nextToken: next };
+}

@@ -1,0 +1,145 @@
+/**
+ * A Kubernetes API server for one cluster, enough for aws-auth: HTTPS with the cluster's own CA, the EKS bearer
+ * token checked as the authenticator checks it, and ConfigMap GET/PUT/PATCH/POST with resourceVersion conflicts
+ * worded as the API server words them.
+ */
+import * as https from 'https';
+import type * as http from 'http';
+import type { AddressInfo } from 'net';
+import selfsigned from 'selfsigned';
+import { verifyEksToken } from '../src/core/aws/token';
+import { readBody } from './http';
+import type { Cluster, EmulatorState } from './state';
+
+const CONFIGMAP_PATH = '/api/v1/namespaces/kube-system/configmaps/aws-auth';
+const CONFIGMAPS_PATH = '/api/v1/namespaces/kube-system/configmaps';
+
+export interface KubeServer {
+  endpoint: string;
+  caData: string;
+  close(): Promise<void>;
+}
+
+type Record = (operation: string, params: { [key: string]: unknown }) => void;
+/** Returns a Status to answer with instead of handling the request, for injected faults. */
+type FaultCheck = (operation: string) => Promise<{ code: number; reason: string; message: string } | undefined>;
+
+export async function startKubeServer(cluster: Cluster, state: EmulatorState, record: Record, fault: FaultCheck): Promise<KubeServer> {
+  const notBeforeDate = new Date(Date.now() - 3600_000);
+  const notAfterDate = new Date(Date.now() + 365 * 86400_000);
+  const ca = await selfsigned.generate([{ name: 'commonName', value: `kubernetes-${cluster.name}` }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    notBeforeDate,
+    notAfterDate,
+    extensions: [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }],
+  });
+  const leaf = await selfsigned.generate([{ name: 'commonName', value: 'kube-apiserver' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    notBeforeDate,
+    notAfterDate,
+    ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+    ],
+  });
+  const server = https.createServer({ key: leaf.private, cert: leaf.cert }, (req, res) => {
+    handle(req, res).catch((e: Error) => status(res, 500, 'InternalError', e.message));
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const operation = `${req.method} ${url.pathname}`;
+    const body = await readBody(req).catch(() => '');
+    record(operation, { body: body.slice(0, 100_000) });
+    const injected = await fault(operation);
+    if (injected) return status(res, injected.code, injected.reason, injected.message);
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const lookup = (id: string) => state.identities.find((i) => i.accessKeyId === id);
+    const problem = token ? await verifyEksToken(token, cluster.name, lookup) : 'no bearer token';
+    if (problem) return status(res, 401, 'Unauthorized', 'Unauthorized');
+
+    if (url.pathname === '/version') return json(res, 200, { major: '1', minor: cluster.version.split('.')[1], gitVersion: `v${cluster.version}.0-eks` });
+    if (url.pathname === CONFIGMAP_PATH) {
+      const current = cluster.awsAuth;
+      if (req.method === 'GET') {
+        if (!current) return notFound(res);
+        return json(res, 200, configMap(cluster));
+      }
+      if (req.method === 'PUT' || req.method === 'PATCH') {
+        if (!current) return notFound(res);
+        let incoming: { metadata?: { resourceVersion?: string }; data?: unknown };
+        try {
+          incoming = JSON.parse(body);
+        } catch {
+          return status(res, 400, 'BadRequest', 'the body of the request was in an unknown format');
+        }
+        const sentVersion = incoming.metadata?.resourceVersion;
+        if ((req.method === 'PUT' && sentVersion === undefined) || (sentVersion !== undefined && sentVersion !== String(current.resourceVersion))) {
+          return status(res, 409, 'Conflict', 'Operation cannot be fulfilled on configmaps "aws-auth": the object has been modified; please apply your changes to the latest version and try again', { name: 'aws-auth', kind: 'configmaps' });
+        }
+        const data = incoming.data ?? {};
+        if (typeof data !== 'object' || Array.isArray(data) || Object.values(data as object).some((v) => typeof v !== 'string' && !(req.method === 'PATCH' && v === null))) {
+          return status(res, 400, 'BadRequest', 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal into Go struct field ConfigMap.data of type string');
+        }
+        if (req.method === 'PUT') current.data = data as { [key: string]: string };
+        else {
+          for (const [k, v] of Object.entries(data as { [key: string]: string | null })) {
+            if (v === null) delete current.data[k];
+            else current.data[k] = v;
+          }
+        }
+        current.resourceVersion += 1;
+        return json(res, 200, configMap(cluster));
+      }
+    }
+    if (url.pathname === CONFIGMAPS_PATH && req.method === 'POST') {
+      if (cluster.awsAuth) return status(res, 409, 'AlreadyExists', 'configmaps "aws-auth" already exists', { name: 'aws-auth', kind: 'configmaps' });
+      const incoming = JSON.parse(body || '{}') as { metadata?: { name?: string }; data?: { [key: string]: string } };
+      if (incoming.metadata?.name !== 'aws-auth') return status(res, 403, 'Forbidden', 'the emulator only serves the aws-auth ConfigMap');
+      cluster.awsAuth = { data: incoming.data ?? {}, resourceVersion: 1, uid: 'created', creationTimestamp: new Date().toISOString() };
+      return json(res, 201, configMap(cluster));
+    }
+    return status(res, 404, 'NotFound', 'the server could not find the requested resource');
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `https://127.0.0.1:${port}`,
+    caData: Buffer.from(ca.cert).toString('base64'),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function configMap(cluster: Cluster) {
+  const cm = cluster.awsAuth!;
+  return {
+    kind: 'ConfigMap',
+    apiVersion: 'v1',
+    metadata: { name: 'aws-auth', namespace: 'kube-system', uid: cm.uid, resourceVersion: String(cm.resourceVersion), creationTimestamp: cm.creationTimestamp },
+    data: cm.data,
+  };
+}
+
+function notFound(res: http.ServerResponse) {
+  status(res, 404, 'NotFound', 'configmaps "aws-auth" not found', { name: 'aws-auth', kind: 'configmaps' });
+}
+
+function json(res: http.ServerResponse, code: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'content-type': 'application/json' });
+  res.end(text);
+}
+
+function status(res: http.ServerResponse, code: number, reason: string, message: string, details?: { name: string; kind: string }) {
+  json(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+}

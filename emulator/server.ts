@@ -1,0 +1,251 @@
+/**
+ * One local process that answers the real AWS SDK clients (EKS REST-JSON, CloudWatch Logs JSON 1.1, STS query)
+ * on one port, and starts a Kubernetes API endpoint per cluster on demand. Faults and latency can be injected
+ * per route, and every call is recorded so tests can assert what the extension sent.
+ */
+import { randomUUID } from 'crypto';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { matchEksRoute } from './eks';
+import { Call, Protocol, ServiceError, credentialScope, parseJsonBody, readBody, sendError, sendJson, sendXml, xmlEscape } from './http';
+import { startKubeServer, KubeServer } from './kube';
+import { LOGS_OPERATIONS, resetQueries } from './logs';
+import { Cluster, EmulatorState, Scenario, buildState } from './state';
+
+export type FaultKind = 'latency' | 'throttle' | 'accessDenied' | 'expiredToken' | 'serverError' | 'queryStatus';
+
+export interface Fault {
+  /** `eks:ListClusters`, `logs:*`, `sts:GetCallerIdentity`, `kube:GET /api/v1/...`, or `*`. */
+  target: string;
+  kind: FaultKind;
+  latencyMs?: number;
+  /** For `queryStatus`: the status the query ends in. */
+  status?: 'Failed' | 'Timeout' | 'Unknown';
+  /** How many matching calls it applies to; unlimited when omitted. */
+  times?: number;
+}
+
+export interface EmulatorOptions {
+  port?: number;
+  /** Latency added to every AWS call, for benchmarks. */
+  latencyMs?: number;
+  queryTiming?: { scheduledMs: number; runningMs: number };
+  updateDelayMs?: number;
+  maxConcurrentQueries?: number;
+}
+
+export interface Emulator {
+  endpoint: string;
+  state: EmulatorState;
+  calls: Call[];
+  faults: Fault[];
+  /** Environment that points the AWS SDK (and so the extension) at the emulator. */
+  env: Record<string, string>;
+  reset(scenario?: Scenario): void;
+  close(): Promise<void>;
+}
+
+const SERVICE_OF_SIGNING_NAME: Record<string, string> = { eks: 'eks', logs: 'logs', sts: 'sts' };
+
+export async function startEmulator(scenario: Scenario, options: EmulatorOptions = {}): Promise<Emulator> {
+  let current = scenario;
+  const emulator = {
+    state: buildState(scenario),
+    calls: [] as Call[],
+    faults: [] as Fault[],
+  } as Emulator;
+  const kubeServers = new Map<Cluster, Promise<KubeServer>>();
+  const timing = options.queryTiming ?? { scheduledMs: 150, runningMs: 600 };
+
+  function takeFault(target: string, kinds?: FaultKind[]): Fault | undefined {
+    const [service] = target.split(':');
+    const fault = emulator.faults.find(
+      (f) => (f.target === '*' || f.target === target || f.target === `${service}:*`) && (!kinds || kinds.includes(f.kind)) && (f.times === undefined || f.times > 0),
+    );
+    if (fault && fault.times !== undefined) fault.times -= 1;
+    return fault;
+  }
+
+  async function applyLatency(target: string) {
+    const extra = options.latencyMs ?? 0;
+    const fault = takeFault(target, ['latency']);
+    const ms = extra + (fault?.latencyMs ?? 0);
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  }
+
+  function faultError(service: string, operation: string, kind: FaultKind, callerArn: string): ServiceError | undefined {
+    const action = `${service}:${operation}`;
+    switch (kind) {
+      case 'throttle':
+        return service === 'sts' ? new ServiceError('Throttling', 'Rate exceeded', 400) : new ServiceError('ThrottlingException', 'Rate exceeded', service === 'eks' ? 429 : 400);
+      case 'accessDenied': {
+        const message = `User: ${callerArn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;
+        return new ServiceError(service === 'sts' ? 'AccessDenied' : 'AccessDeniedException', message, service === 'logs' ? 400 : 403);
+      }
+      case 'expiredToken':
+        return new ServiceError(service === 'sts' ? 'ExpiredToken' : 'ExpiredTokenException', 'The security token included in the request is expired', service === 'eks' ? 403 : 400);
+      case 'serverError':
+        return new ServiceError(service === 'sts' ? 'InternalFailure' : 'ServiceUnavailableException', 'Service is unavailable, try again later', 503);
+      default:
+        return undefined;
+    }
+  }
+
+  async function kubeFor(cluster: Cluster) {
+    let pending = kubeServers.get(cluster);
+    if (!pending) {
+      pending = startKubeServer(
+        cluster,
+        emulator.state,
+        (operation, params) => emulator.calls.push({ service: 'kube', operation: `${cluster.name} ${operation}`, region: cluster.region, params, at: Date.now() }),
+        async (operation) => {
+          const target = `kube:${operation}`;
+          await applyLatency(target);
+          const fault = takeFault(target, ['throttle', 'accessDenied', 'expiredToken', 'serverError']);
+          if (!fault) return undefined;
+          if (fault.kind === 'throttle') return { code: 429, reason: 'TooManyRequests', message: 'Too many requests, please try again later.' };
+          if (fault.kind === 'accessDenied') return { code: 403, reason: 'Forbidden', message: 'configmaps "aws-auth" is forbidden: User cannot get resource "configmaps" in API group "" in the namespace "kube-system"' };
+          if (fault.kind === 'expiredToken') return { code: 401, reason: 'Unauthorized', message: 'Unauthorized' };
+          return { code: 503, reason: 'ServiceUnavailable', message: 'the server is currently unable to handle the request' };
+        },
+      );
+      kubeServers.set(cluster, pending);
+    }
+    const server = await pending;
+    cluster.kube = { endpoint: server.endpoint, caData: server.caData };
+    return cluster.kube;
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      const protocol = protocolOf(req);
+      const error = e instanceof ServiceError ? e : new ServiceError('InternalFailure', `emulator error: ${(e as Error).message}`, 500);
+      if (!res.headersSent) sendError(res, protocol, error);
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const body = await readBody(req);
+    if (url.pathname.startsWith('/_emulator/')) return admin(req.method ?? 'GET', url.pathname, body, res);
+
+    const protocol = protocolOf(req);
+    const scope = credentialScope(req);
+    if (!scope) throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
+    const identity = emulator.state.identities.find((i) => i.accessKeyId === scope.accessKeyId);
+    if (!identity) {
+      throw protocol === 'query'
+        ? new ServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403)
+        : new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', protocol === 'json' ? 400 : 403);
+    }
+    const region = scope.region;
+
+    let service: string;
+    let operation: string;
+    let params: Record<string, unknown>;
+    let run: () => Promise<void>;
+    if (protocol === 'json') {
+      service = 'logs';
+      operation = String(req.headers['x-amz-target']).split('.')[1] ?? '';
+      params = parseJsonBody(body);
+      const handler = LOGS_OPERATIONS[operation];
+      if (!handler) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
+      run = async () => {
+        const forced = operation === 'StartQuery' ? takeFault('logs:StartQuery', ['queryStatus'])?.status : undefined;
+        const ctx = { state: emulator.state, region, timing, maxConcurrentQueries: options.maxConcurrentQueries ?? 100 };
+        sendJson(res, 200, handler(params, ctx, forced), 'application/x-amz-json-1.1');
+      };
+    } else if (protocol === 'query') {
+      service = 'sts';
+      const form = new URLSearchParams(body);
+      operation = form.get('Action') ?? '';
+      params = Object.fromEntries(form);
+      if (operation !== 'GetCallerIdentity') throw new ServiceError('InvalidAction', `Could not find operation ${operation} for version ${form.get('Version')}`);
+      run = async () => {
+        const account = identity.arn.split(':')[4];
+        sendXml(
+          res,
+          200,
+          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${xmlEscape(identity.arn)}</Arn><UserId>${xmlEscape(identity.userId)}</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+        );
+      };
+    } else {
+      service = 'eks';
+      const route = matchEksRoute(req.method ?? 'GET', url.pathname);
+      if (!route) throw new ServiceError('UnknownOperationException', `No EKS operation for ${req.method} ${url.pathname}`, 404);
+      operation = route.operation;
+      params = { ...Object.fromEntries(url.searchParams), ...parseJsonBody(body), pathParams: route.params };
+      const eksBody = parseJsonBody(body);
+      run = async () => {
+        const result = await route.handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body: eksBody, region }, route.params, {
+          state: emulator.state,
+          kubeFor,
+          updateDelayMs: options.updateDelayMs ?? 1500,
+        });
+        sendJson(res, 200, result);
+      };
+    }
+    if (SERVICE_OF_SIGNING_NAME[scope.service] && SERVICE_OF_SIGNING_NAME[scope.service] !== service) {
+      throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`, 403);
+    }
+    const target = `${service}:${operation}`;
+    emulator.calls.push({ service, operation, region, params, at: Date.now() });
+    await applyLatency(target);
+    const fault = takeFault(target, ['throttle', 'accessDenied', 'expiredToken', 'serverError']);
+    if (fault) throw faultError(service, operation, fault.kind, identity.arn);
+    await run();
+  }
+
+  function admin(method: string, path: string, body: string, res: http.ServerResponse) {
+    if (path === '/_emulator/calls' && method === 'GET') return sendJson(res, 200, emulator.calls);
+    if (path === '/_emulator/calls' && method === 'DELETE') {
+      emulator.calls.length = 0;
+      return sendJson(res, 200, {});
+    }
+    if (path === '/_emulator/faults' && method === 'POST') {
+      const fault = JSON.parse(body) as Fault;
+      emulator.faults.push(fault);
+      return sendJson(res, 200, emulator.faults);
+    }
+    if (path === '/_emulator/faults' && method === 'DELETE') {
+      emulator.faults.length = 0;
+      return sendJson(res, 200, {});
+    }
+    if (path === '/_emulator/reset' && method === 'POST') {
+      emulator.reset();
+      return sendJson(res, 200, {});
+    }
+    return sendJson(res, 404, { message: `unknown emulator admin route ${method} ${path}` });
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  emulator.endpoint = `http://127.0.0.1:${port}`;
+  const admin0 = emulator.state.identities[0];
+  emulator.env = {
+    AWS_ENDPOINT_URL: emulator.endpoint,
+    AWS_ACCESS_KEY_ID: admin0.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: admin0.secretAccessKey,
+    AWS_REGION: scenario.clusters[0]?.region ?? 'us-east-1',
+  };
+  emulator.reset = (next?: Scenario) => {
+    current = next ?? current;
+    // Kubernetes endpoints stay up across resets: the new clusters get new ones on first DescribeCluster.
+    emulator.state = buildState(current);
+    emulator.calls.length = 0;
+    emulator.faults.length = 0;
+    resetQueries();
+  };
+  emulator.close = async () => {
+    await Promise.all([...kubeServers.values()].map(async (p) => (await p).close()));
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return emulator;
+}
+
+function protocolOf(req: http.IncomingMessage): Protocol {
+  if (req.headers['x-amz-target']) return 'json';
+  if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return 'query';
+  return 'restJson';
+}

@@ -1,0 +1,278 @@
+/**
+ * The emulator's in-memory world: identities, clusters with their access configuration, aws-auth ConfigMaps and
+ * authenticator log events. Scenarios are JSON files that describe it with times relative to start-up, so the demo
+ * always shows recent log events.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+export interface Identity {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  arn: string;
+  userId: string;
+}
+
+export interface AccessScope {
+  type: 'cluster' | 'namespace';
+  namespaces?: string[];
+}
+
+export interface AssociatedPolicy {
+  policyArn: string;
+  accessScope: AccessScope;
+  associatedAt: number;
+  modifiedAt: number;
+}
+
+export interface AccessEntry {
+  principalArn: string;
+  type: string;
+  username: string;
+  kubernetesGroups: string[];
+  createdAt: number;
+  modifiedAt: number;
+  tags: Record<string, string>;
+  policies: AssociatedPolicy[];
+}
+
+export interface LogEvent {
+  timestamp: number;
+  ingestionTime: number;
+  logStreamName: string;
+  message: string;
+}
+
+export interface LogGroup {
+  name: string;
+  region: string;
+  createdAt: number;
+  streams: Map<string, LogEvent[]>;
+}
+
+export interface ClusterUpdate {
+  id: string;
+  type: string;
+  status: 'InProgress' | 'Successful' | 'Failed' | 'Cancelled';
+  params: { type: string; value: string }[];
+  createdAt: number;
+  completesAt: number;
+  errors: { errorCode: string; errorMessage: string }[];
+}
+
+export interface ConfigMapObject {
+  data: Record<string, string>;
+  resourceVersion: number;
+  uid: string;
+  creationTimestamp: string;
+}
+
+export interface Cluster {
+  name: string;
+  region: string;
+  accountId: string;
+  status: string;
+  version: string;
+  platformVersion: string;
+  authenticationMode: string;
+  bootstrapClusterCreatorAdminPermissions: boolean;
+  logging: string[];
+  oidcIssuer: string;
+  vpcId: string;
+  subnetIds: string[];
+  endpointPublicAccess: boolean;
+  endpointPrivateAccess: boolean;
+  publicAccessCidrs: string[];
+  roleArn: string;
+  createdAt: number;
+  nodegroups: { name: string; nodeRole: string; amiType: string; status: string }[];
+  fargateProfiles: { name: string; podExecutionRoleArn: string; namespaces: string[] }[];
+  accessEntries: Map<string, AccessEntry>;
+  awsAuth?: ConfigMapObject;
+  updates: Map<string, ClusterUpdate>;
+  /** Set once the Kubernetes endpoint for this cluster is listening. */
+  kube?: { endpoint: string; caData: string };
+}
+
+export interface AccessPolicy {
+  name: string;
+  arn: string;
+}
+
+export interface EmulatorState {
+  accountId: string;
+  identities: Identity[];
+  clusters: Cluster[];
+  accessPolicies: AccessPolicy[];
+  logGroups: Map<string, LogGroup>;
+}
+
+/** Shape of a scenario file; see emulator/scenarios/demo.json. */
+export interface Scenario {
+  accountId: string;
+  identities: Identity[];
+  accessPolicies?: AccessPolicy[];
+  clusters: ScenarioCluster[];
+}
+
+export interface ScenarioCluster {
+  name: string;
+  region: string;
+  status?: string;
+  version?: string;
+  platformVersion?: string;
+  authenticationMode?: string;
+  bootstrapClusterCreatorAdminPermissions?: boolean;
+  logging?: string[];
+  vpcId?: string;
+  subnetIds?: string[];
+  endpointPublicAccess?: boolean;
+  endpointPrivateAccess?: boolean;
+  roleArn?: string;
+  nodegroups?: { name: string; nodeRole: string; amiType?: string }[];
+  fargateProfiles?: { name: string; podExecutionRoleArn: string; namespaces?: string[] }[];
+  accessEntries?: {
+    principalArn: string;
+    type?: string;
+    username?: string;
+    kubernetesGroups?: string[];
+    policies?: { policyArn: string; accessScope: AccessScope }[];
+  }[];
+  /** aws-auth data; omitted means the ConfigMap does not exist. */
+  awsAuth?: Record<string, string>;
+  /** Authenticator log lines, `minutesAgo` before emulator start. */
+  authenticatorLogs?: { minutesAgo: number; stream?: string; message: string }[];
+}
+
+export const DEFAULT_ACCESS_POLICIES: AccessPolicy[] = [
+  'AmazonEKSAdminPolicy',
+  'AmazonEKSAdminViewPolicy',
+  'AmazonEKSClusterAdminPolicy',
+  'AmazonEKSEditPolicy',
+  'AmazonEKSViewPolicy',
+  'AmazonEKSAutoNodePolicy',
+  'AmazonEKSBlockStoragePolicy',
+  'AmazonEKSComputePolicy',
+  'AmazonEKSLoadBalancingPolicy',
+  'AmazonEKSNetworkingPolicy',
+].map((name) => ({ name, arn: `arn:aws:eks::aws:cluster-access-policy/${name}` }));
+
+export const SCENARIO_DIR = path.join(__dirname, 'scenarios');
+
+export function loadScenarioFile(nameOrPath: string): Scenario {
+  const file = fs.existsSync(nameOrPath) ? nameOrPath : path.join(resolveScenarioDir(), `${nameOrPath}.json`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Scenario;
+}
+
+/** Scenarios live beside the sources; compiled code runs from out/emulator, so look in both places. */
+function resolveScenarioDir(): string {
+  const candidates = [SCENARIO_DIR, path.join(__dirname, '..', '..', 'emulator', 'scenarios')];
+  return candidates.find((dir) => fs.existsSync(dir)) ?? SCENARIO_DIR;
+}
+
+export function defaultUsername(principalArn: string, type: string): string {
+  if (type.startsWith('EC2')) return 'system:node:{{EC2PrivateDNSName}}';
+  if (type === 'FARGATE_LINUX' || type === 'HYBRID_LINUX' || type === 'HYPERPOD_LINUX') return 'system:node:{{SessionName}}';
+  const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principalArn);
+  if (role) return `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/{{SessionName}}`;
+  return principalArn;
+}
+
+export function buildState(scenario: Scenario, now = Date.now()): EmulatorState {
+  const nowSeconds = Math.floor(now / 1000);
+  const state: EmulatorState = {
+    accountId: scenario.accountId,
+    identities: scenario.identities,
+    accessPolicies: scenario.accessPolicies ?? DEFAULT_ACCESS_POLICIES,
+    clusters: [],
+    logGroups: new Map(),
+  };
+  for (const c of scenario.clusters) {
+    const cluster: Cluster = {
+      name: c.name,
+      region: c.region,
+      accountId: scenario.accountId,
+      status: c.status ?? 'ACTIVE',
+      version: c.version ?? '1.31',
+      platformVersion: c.platformVersion ?? 'eks.12',
+      authenticationMode: c.authenticationMode ?? 'API_AND_CONFIG_MAP',
+      bootstrapClusterCreatorAdminPermissions: c.bootstrapClusterCreatorAdminPermissions ?? true,
+      logging: c.logging ?? ['api', 'audit', 'authenticator'],
+      oidcIssuer: `https://oidc.eks.${c.region}.amazonaws.com/id/${hexId(c.name, 32).toUpperCase()}`,
+      vpcId: c.vpcId ?? `vpc-${hexId(c.name, 17)}`,
+      subnetIds: c.subnetIds ?? [0, 1, 2].map((i) => `subnet-${hexId(c.name + i, 17)}`),
+      endpointPublicAccess: c.endpointPublicAccess ?? true,
+      endpointPrivateAccess: c.endpointPrivateAccess ?? false,
+      publicAccessCidrs: ['0.0.0.0/0'],
+      roleArn: c.roleArn ?? `arn:aws:iam::${scenario.accountId}:role/${c.name}-cluster-role`,
+      createdAt: nowSeconds - 86400 * 90,
+      nodegroups: (c.nodegroups ?? []).map((n) => ({ amiType: 'AL2023_x86_64_STANDARD', status: 'ACTIVE', ...n })),
+      fargateProfiles: (c.fargateProfiles ?? []).map((f) => ({ namespaces: ['default'], ...f })),
+      accessEntries: new Map(),
+      updates: new Map(),
+    };
+    for (const e of c.accessEntries ?? []) {
+      const type = e.type ?? 'STANDARD';
+      cluster.accessEntries.set(e.principalArn, {
+        principalArn: e.principalArn,
+        type,
+        username: e.username ?? defaultUsername(e.principalArn, type),
+        kubernetesGroups: e.kubernetesGroups ?? [],
+        createdAt: nowSeconds - 86400,
+        modifiedAt: nowSeconds - 86400,
+        tags: {},
+        policies: (e.policies ?? []).map((p) => ({ ...p, associatedAt: nowSeconds - 86400, modifiedAt: nowSeconds - 86400 })),
+      });
+    }
+    if (c.awsAuth) {
+      cluster.awsAuth = { data: { ...c.awsAuth }, resourceVersion: 1000, uid: uuidLike(c.name), creationTimestamp: new Date(now - 86400_000 * 90).toISOString() };
+    }
+    if (c.authenticatorLogs && c.logging?.includes('authenticator') !== false) {
+      const group = ensureLogGroup(state, `/aws/eks/${c.name}/cluster`, c.region, now - 86400_000);
+      for (const line of c.authenticatorLogs) {
+        const timestamp = now - Math.round(line.minutesAgo * 60_000);
+        const message = line.message.replace('__TIME__', new Date(timestamp).toISOString().replace(/\.\d+Z$/, 'Z'));
+        appendEvent(group, line.stream ?? `authenticator-${hexId(c.name + (line.minutesAgo > 12 ? 'old' : ''), 32)}`, { timestamp, ingestionTime: timestamp + 500, message });
+      }
+    }
+    state.clusters.push(cluster);
+  }
+  return state;
+}
+
+export function ensureLogGroup(state: EmulatorState, name: string, region: string, createdAt = Date.now()): LogGroup {
+  const key = `${region}|${name}`;
+  let group = state.logGroups.get(key);
+  if (!group) {
+    group = { name, region, createdAt, streams: new Map() };
+    state.logGroups.set(key, group);
+  }
+  return group;
+}
+
+export function appendEvent(group: LogGroup, stream: string, event: Omit<LogEvent, 'logStreamName'>): void {
+  const events = group.streams.get(stream) ?? [];
+  events.push({ ...event, logStreamName: stream });
+  group.streams.set(stream, events);
+}
+
+export function findCluster(state: EmulatorState, region: string, name: string): Cluster | undefined {
+  return state.clusters.find((c) => c.region === region && c.name === name);
+}
+
+/** Stable pseudo-random hex so scenario ids look real and stay the same between runs. */
+export function hexId(seed: string, length: number): string {
+  let out = '';
+  let h = 2166136261;
+  while (out.length < length) {
+    for (const ch of seed + out.length) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+    out += h.toString(16).padStart(8, '0');
+  }
+  return out.slice(0, length);
+}
+
+function uuidLike(seed: string): string {
+  const h = hexId(seed, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

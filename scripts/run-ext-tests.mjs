@@ -1,0 +1,34 @@
+// Runs the integration suite (out/test/integration) inside a real VS Code extension host: code-server's Node
+// extension host, with headless Debian Chromium as the workbench. Exits with the suite's code.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, startCodeServer, workbenchUrl, launchBrowser, makeWorkspace } from './lib/host.mjs';
+
+const timeoutMs = Number(process.env.TEST_TIMEOUT_MS || 600000);
+const t0 = Date.now();
+const log = (...a) => console.log(`[vscode-host +${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-ws-'));
+const workspace = makeWorkspace(path.join(ROOT, 'test/fixtures'), scratch);
+const server = await startCodeServer({ workspace, log, keepTmp: !!process.env.KEEP_TMP });
+const browser = await launchBrowser();
+let code = 1;
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+  let finish;
+  const done = new Promise((r) => { finish = r; });
+  await page.exposeFunction('codeAutomationLog', (type, args) => console[type in console ? type : 'log'](...args));
+  await page.exposeFunction('codeAutomationExit', (c) => finish(c));
+  page.on('pageerror', (e) => log('pageerror:', e.message));
+  await page.goto(workbenchUrl(server.host, workspace, { testsPath: path.join(ROOT, 'out/test/integration/index') }));
+  const timer = setTimeout(() => finish('timeout'), timeoutMs);
+  code = await done;
+  clearTimeout(timer);
+  log('extension tests finished, exit code =', code);
+} finally {
+  await browser.close();
+  await server.stop();
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(code === 0 ? 0 : 1);

@@ -1,0 +1,64 @@
+/**
+ * Finding aws-auth ConfigMaps in a YAML file and reading their sections the way aws-iam-authenticator does.
+ */
+import { Document, isMap, isScalar, isSeq, LineCounter, Pair, parseAllDocuments, Scalar, YAMLMap, Node as YamlNode } from 'yaml';
+
+export const SECTION_KEYS = ['mapRoles', 'mapUsers', 'mapAccounts'] as const;
+export type SectionKey = (typeof SECTION_KEYS)[number];
+
+export const TEMPLATE_VARIABLES = ['AccountID', 'SessionName', 'SessionNameRaw', 'AccessKeyID', 'EC2PrivateDNSName'];
+
+export interface AwsAuthDocument {
+  doc: Document.Parsed;
+  /** The `data` mapping. */
+  data: YAMLMap;
+  /** `kind: ConfigMap` with `metadata`; false for a bare data fragment. */
+  isConfigMap: boolean;
+}
+
+/** True for values the authenticator skips as empty: blank, `""`, `''` or two backticks. */
+export function isEmptySection(value: string): boolean {
+  const t = value.trim();
+  return t === '' || t === '""' || t === "''" || t === '``';
+}
+
+function get(map: unknown, key: string): unknown {
+  return isMap(map) ? map.get(key, true) : undefined;
+}
+
+function scalarString(node: unknown): string | undefined {
+  return isScalar(node) && typeof node.value === 'string' ? node.value : undefined;
+}
+
+/**
+ * Every document in the file that is an aws-auth ConfigMap, or whose `data` holds one of the section keys in any
+ * case. The `last-applied-configuration` annotation is a string, so it is never mistaken for data.
+ */
+export function findAwsAuthDocuments(text: string): { docs: AwsAuthDocument[]; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  const docs: AwsAuthDocument[] = [];
+  for (const doc of parseAllDocuments(text, { lineCounter, keepSourceTokens: false, uniqueKeys: false, prettyErrors: false })) {
+    if (!('contents' in doc)) continue;
+    const root = doc.contents;
+    if (!isMap(root)) continue;
+    const data = get(root, 'data');
+    const kind = scalarString(get(root, 'kind'));
+    const name = scalarString(get(get(root, 'metadata'), 'name'));
+    const hasSectionKey = isMap(data) && data.items.some((p) => SECTION_KEYS.some((k) => k.toLowerCase() === String(isScalar(p.key) ? p.key.value : '').toLowerCase()));
+    if ((kind === 'ConfigMap' && name === 'aws-auth' && isMap(data)) || hasSectionKey) {
+      docs.push({ doc: doc as Document.Parsed, data: data as YAMLMap, isConfigMap: kind === 'ConfigMap' });
+    }
+  }
+  return { docs, lineCounter };
+}
+
+export function pairKey(pair: Pair): string | undefined {
+  return isScalar(pair.key) ? String((pair.key as Scalar).value) : undefined;
+}
+
+export function nodeRange(node: YamlNode | null | undefined): [number, number] | undefined {
+  const r = node?.range;
+  return r ? [r[0], r[1]] : undefined;
+}
+
+export { isMap, isScalar, isSeq };

@@ -1,0 +1,43 @@
+/** Turns AWS SDK and network errors into a message that names the cause and the next step. */
+
+export interface ExplainedError {
+  message: string;
+  /** What the user should do next, when something can be done. */
+  next?: string;
+}
+
+export function explainAwsError(e: unknown, profile?: string): ExplainedError {
+  const err = e as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
+  const name = err?.name ?? 'Error';
+  const message = err?.message ?? String(e);
+  const profileArg = profile ? ` --profile ${profile}` : '';
+  if (/SSO session .*expired|Token is expired|sso.*(expired|invalid)|refresh failed/i.test(message) || name === 'TokenProviderError') {
+    return { message: `The SSO session has expired: ${message}`, next: `Run "aws sso login${profileArg}", then refresh.` };
+  }
+  if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || /security token included in the request is expired/i.test(message)) {
+    return { message: `The AWS credentials have expired: ${message}`, next: `Refresh them (for example "aws sso login${profileArg}" or a new session), then refresh.` };
+  }
+  if (name === 'AccessDeniedException' || name === 'AccessDenied' || /not authorized to perform/i.test(message)) {
+    const action = /perform: ([\w-]+:\w+)/.exec(message)?.[1];
+    return { message: action ? `Access denied: the identity may not call ${action}.` : `Access denied: ${message}`, next: action ? `Allow ${action} in the identity's IAM policy.` : undefined };
+  }
+  if (name === 'UnrecognizedClientException' || name === 'InvalidClientTokenId' || name === 'SignatureDoesNotMatch') {
+    return { message: `AWS does not recognize these credentials (${name}).`, next: 'Check the access key of the profile, or sign in again.' };
+  }
+  if (name === 'CredentialsProviderError' || /Could not load credentials|Unable to locate credentials/i.test(message)) {
+    return { message: `No AWS credentials were found${profile ? ` for profile ${profile}` : ''}: ${message}`, next: 'Configure a profile with "aws configure" or "aws configure sso".' };
+  }
+  if (name === 'ThrottlingException' || name === 'Throttling' || name === 'TooManyRequestsException') {
+    return { message: 'AWS is throttling these requests (rate exceeded).', next: 'Wait a moment and refresh.' };
+  }
+  const code = err?.code ?? err?.cause?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EAI_AGAIN' || /ECONNREFUSED|ENOTFOUND|getaddrinfo/.test(message)) {
+    const endpoint = /(?:connect \w+ |getaddrinfo \w+ )(\S+)/.exec(message)?.[1];
+    return { message: `The endpoint${endpoint ? ` ${endpoint}` : ''} is unreachable (${code ?? 'network error'}).`, next: 'Check the network, the region, and any eksAuth.endpoints.* override.' };
+  }
+  return { message: `${name}: ${message}` };
+}
+
+export function formatExplained(e: ExplainedError): string {
+  return e.next ? `${e.message} ${e.next}` : e.message;
+}

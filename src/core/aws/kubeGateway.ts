@@ -1,0 +1,103 @@
+/**
+ * The aws-auth ConfigMap read from and written to a cluster's API server with `@kubernetes/client-node`,
+ * authenticated by an EKS bearer token built in-process.
+ */
+import { ApiException, CoreV1Api, KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
+import { getEksToken, TokenCredentials } from './token';
+
+export interface KubeTarget {
+  clusterName: string;
+  region: string;
+  endpoint: string;
+  /** Base64 PEM from DescribeCluster's certificateAuthority.data. */
+  caData: string;
+  credentials: () => Promise<TokenCredentials>;
+}
+
+export interface AwsAuthObject {
+  data: Record<string, string>;
+  resourceVersion: string;
+  /** The whole object as the API server returned it. */
+  raw: V1ConfigMap;
+}
+
+/** Raised when a save lost the race with another writer: nothing was written. */
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export interface KubeGateway {
+  /** Undefined when the cluster has no aws-auth ConfigMap. */
+  getAwsAuth(): Promise<AwsAuthObject | undefined>;
+  replaceAwsAuth(data: Record<string, string>, resourceVersion: string): Promise<AwsAuthObject>;
+}
+
+const NAMESPACE = 'kube-system';
+const NAME = 'aws-auth';
+
+export class ClientNodeKubeGateway implements KubeGateway {
+  constructor(private readonly target: KubeTarget) {}
+
+  private async api(): Promise<CoreV1Api> {
+    const token = await getEksToken(this.target.clusterName, this.target.region, await this.target.credentials());
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: this.target.clusterName, server: this.target.endpoint, caData: this.target.caData, skipTLSVerify: false }],
+      users: [{ name: 'eks-auth-explorer', token }],
+      contexts: [{ name: 'ctx', cluster: this.target.clusterName, user: 'eks-auth-explorer' }],
+      currentContext: 'ctx',
+    });
+    return kc.makeApiClient(CoreV1Api);
+  }
+
+  async getAwsAuth(): Promise<AwsAuthObject | undefined> {
+    const api = await this.api();
+    try {
+      return toObject(await api.readNamespacedConfigMap({ name: NAME, namespace: NAMESPACE }));
+    } catch (e) {
+      if (e instanceof ApiException && e.code === 404) return undefined;
+      throw kubeError(e, 'read');
+    }
+  }
+
+  async replaceAwsAuth(data: Record<string, string>, resourceVersion: string): Promise<AwsAuthObject> {
+    const api = await this.api();
+    const body: V1ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NAME, namespace: NAMESPACE, resourceVersion }, data };
+    try {
+      return toObject(await api.replaceNamespacedConfigMap({ name: NAME, namespace: NAMESPACE, body }));
+    } catch (e) {
+      if (e instanceof ApiException && e.code === 409) throw new ConflictError(statusMessage(e) ?? 'the object has been modified');
+      throw kubeError(e, 'write');
+    }
+  }
+}
+
+function toObject(cm: V1ConfigMap): AwsAuthObject {
+  return { data: cm.data ?? {}, resourceVersion: cm.metadata?.resourceVersion ?? '', raw: cm };
+}
+
+function statusMessage(e: ApiException<unknown>): string | undefined {
+  const body = e.body;
+  if (typeof body === 'string') {
+    try {
+      return (JSON.parse(body) as { message?: string }).message;
+    } catch {
+      return body.slice(0, 200);
+    }
+  }
+  return (body as { message?: string } | undefined)?.message;
+}
+
+/** Turns API server errors into messages that say what to do next. */
+export function kubeError(e: unknown, verb: 'read' | 'write'): Error {
+  if (e instanceof ApiException) {
+    const detail = statusMessage(e) ?? `HTTP ${e.code}`;
+    if (e.code === 401) return new Error(`The cluster rejected the token (401 Unauthorized): this identity is not mapped by an access entry or aws-auth, or the clock is off. Run "EKS: Troubleshoot Authentication" to see why.`);
+    if (e.code === 403) return new Error(`Kubernetes RBAC refused to ${verb} kube-system/aws-auth (403 Forbidden): ${detail}`);
+    return new Error(`Could not ${verb} kube-system/aws-auth: ${detail}`);
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}

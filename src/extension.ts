@@ -1,0 +1,34 @@
+/** Wires the features together; all logic lives in core/ and each feature's activation. */
+import * as vscode from 'vscode';
+import { activate as activateAuthLint } from './features/authLint/activation';
+import { activate as activateClusters } from './features/clusters/activation';
+import { activate as activateInsights } from './features/insights/activation';
+import { createLogger } from './shared/logger';
+import { loadedModules } from './shared/lazy';
+
+export interface EksAuthExplorerApi {
+  /** Heavy modules (AWS SDK, Kubernetes client) loaded so far; activation loads none. */
+  loadedModules(): string[];
+}
+
+export function activate(context: vscode.ExtensionContext): EksAuthExplorerApi {
+  const log = createLogger();
+  context.subscriptions.push(log);
+  const features: [string, (c: vscode.ExtensionContext) => void][] = [
+    ['aws-auth language service', activateAuthLint],
+    ['cluster explorer', activateClusters],
+    ['troubleshooting', activateInsights],
+  ];
+  for (const [name, activateFeature] of features) {
+    try {
+      activateFeature(context);
+    } catch (e) {
+      log.error(`Failed to activate the ${name}`, e);
+      void vscode.window.showErrorMessage(vscode.l10n.t('EKS Auth Explorer: the {0} failed to start: {1}', name, (e as Error).message));
+    }
+  }
+  log.info('EKS Auth Explorer activated');
+  return { loadedModules };
+}
+
+export function deactivate(): void {}

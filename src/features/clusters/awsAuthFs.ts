@@ -1,0 +1,123 @@
+/**
+ * aws-auth from a live cluster as a file: `eks-auth:/PROFILE/REGION/CLUSTER/aws-auth.yaml`. Saving writes it back
+ * with the resourceVersion that was read, so a concurrent change is never overwritten.
+ */
+import * as vscode from 'vscode';
+import { readConfigMapData, renderConfigMap, sectionDroppingProblems } from '../../core/auth/configMapText';
+import { ClusterSummary, summarizeCluster } from '../../core/clusters/model';
+import { clusterContexts } from '../authLint/activation';
+import { log } from '../../shared/logger';
+import type { ClusterRef, Connections } from './connections';
+import type { ClusterNode } from './nodes';
+
+const DEFAULT_PROFILE = '~default';
+
+export function awsAuthUri(ref: ClusterRef, current = false): vscode.Uri {
+  return vscode.Uri.from({ scheme: 'eks-auth', path: `/${encodeURIComponent(ref.profile ?? DEFAULT_PROFILE)}/${ref.region}/${encodeURIComponent(ref.cluster)}/aws-auth.yaml`, query: current ? 'current' : '' });
+}
+
+export function refFromUri(uri: vscode.Uri): ClusterRef {
+  const [profile, region, cluster, file] = uri.path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (!region || !cluster || file !== 'aws-auth.yaml') throw vscode.FileSystemError.FileNotFound(uri);
+  return { profile: profile === DEFAULT_PROFILE ? undefined : profile, region, cluster };
+}
+
+interface Entry {
+  resourceVersion: string;
+  mtime: number;
+  size: number;
+  summary: ClusterSummary;
+}
+
+export class AwsAuthFileSystem implements vscode.FileSystemProvider {
+  private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.emitter.event;
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly connections: Connections,
+    private readonly knownClusters: () => Promise<ClusterNode[]>,
+  ) {}
+
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+
+  stat(uri: vscode.Uri): vscode.FileStat {
+    const entry = this.entries.get(uri.toString());
+    return { type: vscode.FileType.File, ctime: 0, mtime: entry?.mtime ?? 0, size: entry?.size ?? 0, ...(uri.query === 'current' ? { permissions: vscode.FilePermission.Readonly } : {}) };
+  }
+
+  private async summary(ref: ClusterRef): Promise<ClusterSummary> {
+    const eks = await this.connections.eksFor(ref.profile, ref.region);
+    return summarizeCluster(await eks.describeCluster(ref.cluster));
+  }
+
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    const ref = refFromUri(uri);
+    const summary = await this.summary(ref);
+    const kube = await this.connections.kubeFor(ref, summary);
+    const cm = await kube.getAwsAuth();
+    if (!cm) throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('Cluster {0} has no kube-system/aws-auth ConfigMap.', ref.cluster));
+    const text = renderConfigMap(cm.data, cm.resourceVersion);
+    const bytes = new TextEncoder().encode(text);
+    this.entries.set(uri.toString(), { resourceVersion: cm.resourceVersion, mtime: Date.now(), size: bytes.length, summary });
+    if (uri.query !== 'current') await this.rememberClusterContext(uri, ref, summary);
+    return bytes;
+  }
+
+  private async rememberClusterContext(uri: vscode.Uri, ref: ClusterRef, summary: ClusterSummary) {
+    let accessEntryArns: string[] = [];
+    if (summary.mode === 'API_AND_CONFIG_MAP') {
+      const known = (await this.knownClusters().catch(() => [])).find((c) => c.ref.cluster === ref.cluster && c.ref.region === ref.region && c.ref.profile === ref.profile);
+      accessEntryArns = known ? (await known.loadAccess()).entries.map((e) => e.principalArn) : [];
+    }
+    clusterContexts.set(uri.toString(), { name: ref.cluster, authenticationMode: summary.mode, accessEntryArns, authenticatorLogging: summary.authenticatorLogging });
+  }
+
+  async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
+    if (uri.query === 'current') throw vscode.FileSystemError.NoPermissions(uri);
+    const ref = refFromUri(uri);
+    const entry = this.entries.get(uri.toString());
+    if (!entry) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Open aws-auth from the cluster before saving it.'));
+    const text = new TextDecoder().decode(content);
+    const data = readConfigMapData(text);
+    const dropping = sectionDroppingProblems(text);
+    if (dropping.length) {
+      const save = vscode.l10n.t('Save Anyway');
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Saving this aws-auth makes the authenticator drop a whole section on {0}.', ref.cluster),
+        { modal: true, detail: dropping.join('\n') },
+        save,
+      );
+      if (answer !== save) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Save cancelled: nothing was written to {0}.', ref.cluster));
+    }
+    const kube = await this.connections.kubeFor(ref, entry.summary);
+    try {
+      const saved = await kube.replaceAwsAuth(data, entry.resourceVersion);
+      this.entries.set(uri.toString(), { ...entry, resourceVersion: saved.resourceVersion, mtime: Date.now(), size: content.length });
+      log.info(`Saved kube-system/aws-auth on ${ref.cluster}: resourceVersion ${entry.resourceVersion} -> ${saved.resourceVersion}`);
+      this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
+    } catch (e) {
+      if ((e as Error).name === 'ConflictError') {
+        log.warn(`aws-auth on ${ref.cluster} changed since it was read (resourceVersion ${entry.resourceVersion}): nothing was written`);
+        void vscode.commands.executeCommand('vscode.diff', awsAuthUri(ref, true), uri, vscode.l10n.t('aws-auth on {0}: cluster now ↔ your edit', ref.cluster));
+        throw vscode.FileSystemError.Unavailable(vscode.l10n.t('aws-auth on {0} changed since you opened it: nothing was written. Compare with the cluster copy, then reopen and apply your edit again.', ref.cluster));
+      }
+      throw e;
+    }
+  }
+
+  readDirectory(): [string, vscode.FileType][] {
+    return [];
+  }
+  createDirectory(): void {
+    throw vscode.FileSystemError.NoPermissions('eks-auth');
+  }
+  delete(): void {
+    throw vscode.FileSystemError.NoPermissions('eks-auth');
+  }
+  rename(): void {
+    throw vscode.FileSystemError.NoPermissions('eks-auth');
+  }
+}

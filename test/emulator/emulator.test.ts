@@ -1,0 +1,289 @@
+import * as assert from 'assert';
+import {
+  EKSClient,
+  ListClustersCommand,
+  paginateListClusters,
+  DescribeClusterCommand,
+  CreateAccessEntryCommand,
+  UpdateClusterConfigCommand,
+  DescribeUpdateCommand,
+  ListAccessEntriesCommand,
+} from '@aws-sdk/client-eks';
+import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, DescribeLogGroupsCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { startEmulator, Emulator } from '../../emulator/server';
+import { loadScenarioFile } from '../../emulator/state';
+import { SdkEksGateway } from '../../src/core/aws/eksGateway';
+import { ClientNodeKubeGateway, ConflictError } from '../../src/core/aws/kubeGateway';
+
+const scenario = loadScenarioFile('demo');
+const admin = scenario.identities[0];
+const creds = { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey };
+
+describe('emulator (real SDK clients)', function () {
+  this.timeout(20000);
+  let emu: Emulator;
+  const eks = (region = 'us-east-1') => new EKSClient({ region, endpoint: emu.endpoint, credentials: creds, maxAttempts: 1 });
+  const logs = (region = 'us-east-1') => new CloudWatchLogsClient({ region, endpoint: emu.endpoint, credentials: creds, maxAttempts: 1 });
+  const sts = (c = creds) => new STSClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: c, maxAttempts: 1 });
+
+  before(async () => {
+    emu = await startEmulator(scenario, { queryTiming: { scheduledMs: 60, runningMs: 200 }, updateDelayMs: 100 });
+  });
+  after(() => emu.close());
+  beforeEach(() => emu.reset());
+
+  describe('EKS', () => {
+    it('lists clusters per region and pages past one page', async () => {
+      const names: string[] = [];
+      for await (const page of paginateListClusters({ client: eks(), pageSize: 1 }, {})) names.push(...(page.clusters ?? []));
+      assert.deepStrictEqual(names, ['legacy-batch', 'prod-payments']);
+      assert.strictEqual(emu.calls.filter((c) => c.operation === 'ListClusters').length, 2);
+      const eu = await eks('eu-west-1').send(new ListClustersCommand({}));
+      assert.deepStrictEqual(eu.clusters, ['platform-api', 'staging-web']);
+    });
+
+    it('describes a cluster with access config, logging, OIDC and a reachable Kubernetes endpoint', async () => {
+      const { cluster } = await eks().send(new DescribeClusterCommand({ name: 'prod-payments' }));
+      assert.strictEqual(cluster?.accessConfig?.authenticationMode, 'API_AND_CONFIG_MAP');
+      assert.ok(cluster?.logging?.clusterLogging?.some((l) => l.enabled && l.types?.includes('authenticator')));
+      assert.match(cluster?.identity?.oidc?.issuer ?? '', /^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//);
+      assert.match(cluster?.endpoint ?? '', /^https:\/\/127\.0\.0\.1:\d+$/);
+      assert.ok(cluster?.createdAt instanceof Date);
+      assert.ok(Buffer.from(cluster?.certificateAuthority?.data ?? '', 'base64').toString().includes('BEGIN CERTIFICATE'));
+    });
+
+    it('answers a missing cluster with ResourceNotFoundException', async () => {
+      await assert.rejects(eks().send(new DescribeClusterCommand({ name: 'nope' })), (e: Error) => e.name === 'ResourceNotFoundException' && /No cluster found for name: nope/.test(e.message));
+    });
+
+    it('runs access entry CRUD and policy association through the gateway', async () => {
+      const gw = new SdkEksGateway({ region: 'us-east-1' }, eks());
+      const arn = 'arn:aws:iam::111122223333:role/NewTeam';
+      const created = await gw.createAccessEntry('prod-payments', { principalArn: arn, kubernetesGroups: ['team'] });
+      assert.strictEqual(created.username, 'arn:aws:sts::111122223333:assumed-role/NewTeam/{{SessionName}}');
+      await gw.associateAccessPolicy('prod-payments', arn, 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', { type: 'namespace', namespaces: ['a'] });
+      const policies = await gw.listAssociatedAccessPolicies('prod-payments', arn);
+      assert.deepStrictEqual(policies.map((p) => [p.policyArn, p.accessScope?.type, p.accessScope?.namespaces]), [['arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', 'namespace', ['a']]]);
+      await gw.disassociateAccessPolicy('prod-payments', arn, 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy');
+      assert.deepStrictEqual(await gw.listAssociatedAccessPolicies('prod-payments', arn), []);
+      await gw.deleteAccessEntry('prod-payments', arn);
+      await assert.rejects(gw.describeAccessEntry('prod-payments', arn), { name: 'ResourceNotFoundException' });
+      assert.ok((await gw.listAccessPolicies()).some((p) => p.name === 'AmazonEKSClusterAdminPolicy'));
+    });
+
+    it('pages access entries', async () => {
+      const first = await eks().send(new ListAccessEntriesCommand({ clusterName: 'prod-payments', maxResults: 2 }));
+      assert.strictEqual(first.accessEntries?.length, 2);
+      assert.ok(first.nextToken);
+      const rest = await eks().send(new ListAccessEntriesCommand({ clusterName: 'prod-payments', maxResults: 100, nextToken: first.nextToken }));
+      assert.strictEqual((rest.accessEntries?.length ?? 0) + 2, 5);
+    });
+
+    it('rejects what the service rejects', async () => {
+      const create = (input: object, cluster = 'prod-payments') => eks().send(new CreateAccessEntryCommand({ clusterName: cluster, principalArn: '', ...input }));
+      await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/X', username: 'system:admin' }), (e: Error) => e.name === 'InvalidParameterException' && /username prefix/.test(e.message));
+      await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/X', kubernetesGroups: ['system:masters'] }), { name: 'InvalidParameterException' });
+      await assert.rejects(create({ principalArn: 'arn:aws:sts::111122223333:assumed-role/X/s' }), { name: 'InvalidParameterException' });
+      await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/PlatformAdmin' }), { name: 'ResourceInUseException' });
+      await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/X' }, 'legacy-batch'), (e: Error) => e.name === 'InvalidRequestException' && /authentication mode/.test(e.message));
+      await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/N', type: 'EC2_LINUX', kubernetesGroups: ['a'] }), { name: 'InvalidParameterException' });
+    });
+
+    it('changes the authentication mode one way only and reports the update', async () => {
+      await assert.rejects(
+        eks().send(new UpdateClusterConfigCommand({ name: 'prod-payments', accessConfig: { authenticationMode: 'CONFIG_MAP' } })),
+        (e: Error) => e.name === 'InvalidParameterException' && e.message === 'Unsupported authentication mode update from API_AND_CONFIG_MAP to CONFIG_MAP',
+      );
+      const { update } = await eks().send(new UpdateClusterConfigCommand({ name: 'prod-payments', accessConfig: { authenticationMode: 'API' } }));
+      assert.strictEqual(update?.status, 'InProgress');
+      await new Promise((r) => setTimeout(r, 150));
+      const done = await eks().send(new DescribeUpdateCommand({ name: 'prod-payments', updateId: update!.id! }));
+      assert.strictEqual(done.update?.status, 'Successful');
+      const { cluster } = await eks().send(new DescribeClusterCommand({ name: 'prod-payments' }));
+      assert.strictEqual(cluster?.accessConfig?.authenticationMode, 'API');
+      await assert.rejects(eks().send(new UpdateClusterConfigCommand({ name: 'legacy-batch', accessConfig: { authenticationMode: 'API' } })), /platform version eks\.5/);
+    });
+
+    it('enables authenticator logging and creates the log group', async () => {
+      await eks().send(new UpdateClusterConfigCommand({ name: 'legacy-batch', logging: { clusterLogging: [{ types: ['authenticator'], enabled: true }] } }));
+      await new Promise((r) => setTimeout(r, 150));
+      const groups = await logs().send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/eks/legacy-batch' }));
+      assert.deepStrictEqual(groups.logGroups?.map((g) => g.logGroupName), ['/aws/eks/legacy-batch/cluster']);
+    });
+  });
+
+  describe('CloudWatch Logs Insights', () => {
+    const runbook = 'fields @logStream, @timestamp, @message\n| sort @timestamp desc\n| filter @logStream like /authenticator/\n| limit 50';
+    const start = (query = runbook, group = '/aws/eks/prod-payments/cluster') =>
+      logs().send(new StartQueryCommand({ logGroupName: group, queryString: query, startTime: Math.floor(Date.now() / 1000) - 3600, endTime: Math.floor(Date.now() / 1000) }));
+
+    it('goes Scheduled, Running with partial rows, then Complete with every row in order', async () => {
+      const { queryId } = await start();
+      const statuses: string[] = [];
+      let last;
+      for (let i = 0; i < 40; i++) {
+        last = await logs().send(new GetQueryResultsCommand({ queryId }));
+        statuses.push(last.status!);
+        if (last.status === 'Complete') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.strictEqual(statuses[0], 'Scheduled');
+      assert.ok(statuses.includes('Running'));
+      assert.strictEqual(last?.status, 'Complete');
+      const rows = last!.results!.map((r) => Object.fromEntries(r.map((f) => [f.field, f.value])));
+      assert.strictEqual(rows.length, 15);
+      assert.match(rows[0]['@timestamp'], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+      assert.ok(rows.every((r) => r['@ptr'] && r['@logStream'].startsWith('authenticator-')));
+      assert.ok(rows[0]['@timestamp'] >= rows[1]['@timestamp']);
+      assert.strictEqual(last!.statistics?.recordsMatched, 15);
+    });
+
+    it('honours filter, the time range and limit', async () => {
+      const { queryId } = await logs().send(
+        new StartQueryCommand({ logGroupName: '/aws/eks/prod-payments/cluster', queryString: 'fields @message | filter @message like /access denied/ and @message like "DataScientist" | limit 2', startTime: Math.floor(Date.now() / 1000) - 20 * 60, endTime: Math.floor(Date.now() / 1000) }),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const out = await logs().send(new GetQueryResultsCommand({ queryId }));
+      assert.strictEqual(out.results?.length, 2);
+      assert.strictEqual(out.statistics?.recordsMatched, 2, 'the 30-minute-old event lies outside the range');
+    });
+
+    it('stops a running query and refuses to stop an ended one', async () => {
+      const { queryId } = await start();
+      const stopped = await logs().send(new StopQueryCommand({ queryId }));
+      assert.strictEqual(stopped.success, true);
+      assert.strictEqual((await logs().send(new GetQueryResultsCommand({ queryId }))).status, 'Cancelled');
+      await assert.rejects(logs().send(new StopQueryCommand({ queryId })), { name: 'InvalidParameterException' });
+    });
+
+    it('names a missing log group and a malformed query', async () => {
+      await assert.rejects(start(runbook, '/aws/eks/legacy-batch/cluster'), (e: Error) => e.name === 'ResourceNotFoundException' && e.message.includes('/aws/eks/legacy-batch/cluster'));
+      await assert.rejects(start('stats count(*) by bin(5m)'), { name: 'MalformedQueryException' });
+    });
+
+    it('answers LimitExceededException past the concurrent query limit', async () => {
+      const limited = await startEmulator(scenario, { maxConcurrentQueries: 1 });
+      try {
+        const client = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: limited.endpoint, credentials: creds, maxAttempts: 1 });
+        const input = { logGroupName: '/aws/eks/prod-payments/cluster', queryString: runbook, startTime: 0, endTime: Math.floor(Date.now() / 1000) };
+        await client.send(new StartQueryCommand(input));
+        await assert.rejects(client.send(new StartQueryCommand(input)), { name: 'LimitExceededException' });
+      } finally {
+        await limited.close();
+      }
+    });
+
+    it('stores events sent with PutLogEvents', async () => {
+      const client = logs();
+      await client.send(new CreateLogStreamCommand({ logGroupName: '/aws/eks/prod-payments/cluster', logStreamName: 'authenticator-new' }));
+      await client.send(new PutLogEventsCommand({ logGroupName: '/aws/eks/prod-payments/cluster', logStreamName: 'authenticator-new', logEvents: [{ timestamp: Date.now(), message: 'fresh line' }] }));
+      const { queryId } = await start('fields @message | filter @message like /fresh/');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.strictEqual((await client.send(new GetQueryResultsCommand({ queryId }))).results?.length, 1);
+    });
+  });
+
+  describe('STS', () => {
+    it('returns the caller identity of each configured identity', async () => {
+      const me = await sts().send(new GetCallerIdentityCommand({}));
+      assert.strictEqual(me.Arn, admin.arn);
+      assert.strictEqual(me.Account, '111122223333');
+      const dev = scenario.identities[1];
+      const other = await sts({ accessKeyId: dev.accessKeyId, secretAccessKey: dev.secretAccessKey }).send(new GetCallerIdentityCommand({}));
+      assert.strictEqual(other.Arn, dev.arn);
+    });
+
+    it('rejects unknown keys as STS does', async () => {
+      await assert.rejects(sts({ accessKeyId: 'AKIAUNKNOWN', secretAccessKey: 'x' }).send(new GetCallerIdentityCommand({})), { name: 'InvalidClientTokenId' });
+    });
+  });
+
+  describe('faults', () => {
+    it('throttles, denies and expires on demand, per route', async () => {
+      emu.faults.push({ target: 'eks:ListClusters', kind: 'throttle', times: 1 });
+      await assert.rejects(eks().send(new ListClustersCommand({})), { name: 'ThrottlingException' });
+      assert.ok((await eks().send(new ListClustersCommand({}))).clusters?.length, 'the fault applied once only');
+
+      emu.faults.push({ target: 'eks:DescribeCluster', kind: 'accessDenied' });
+      await assert.rejects(eks().send(new DescribeClusterCommand({ name: 'prod-payments' })), (e: Error) => e.name === 'AccessDeniedException' && e.message.includes('eks:DescribeCluster'));
+
+      emu.faults.push({ target: 'sts:*', kind: 'expiredToken' });
+      await assert.rejects(sts().send(new GetCallerIdentityCommand({})), { name: 'ExpiredToken' });
+
+      emu.faults.push({ target: 'logs:StartQuery', kind: 'expiredToken' });
+      await assert.rejects(logs().send(new StartQueryCommand({ logGroupName: '/aws/eks/prod-payments/cluster', queryString: 'fields @message', startTime: 0, endTime: 1 })), { name: 'ExpiredTokenException' });
+    });
+
+    it('adds latency and ends queries as Failed or Timeout', async () => {
+      emu.faults.push({ target: 'eks:ListClusters', kind: 'latency', latencyMs: 150, times: 1 });
+      const t0 = Date.now();
+      await eks().send(new ListClustersCommand({}));
+      assert.ok(Date.now() - t0 >= 140);
+      emu.faults.push({ target: 'logs:StartQuery', kind: 'queryStatus', status: 'Failed', times: 1 });
+      const { queryId } = await logs().send(new StartQueryCommand({ logGroupName: '/aws/eks/prod-payments/cluster', queryString: 'fields @message', startTime: 0, endTime: Math.floor(Date.now() / 1000) }));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.strictEqual((await logs().send(new GetQueryResultsCommand({ queryId }))).status, 'Failed');
+    });
+  });
+
+  describe('bad input', () => {
+    const raw = (path: string, init: RequestInit) =>
+      fetch(emu.endpoint + path, { ...init, headers: { authorization: `AWS4-HMAC-SHA256 Credential=${admin.accessKeyId}/20261128/us-east-1/eks/aws4_request, SignedHeaders=host, Signature=0`, ...(init.headers ?? {}) } });
+
+    it('answers an unknown route, malformed JSON and a missing field with SDK-shaped errors', async () => {
+      const unknown = await raw('/nothing-here', { method: 'GET' });
+      assert.strictEqual(unknown.status, 404);
+      assert.match(unknown.headers.get('x-amzn-errortype') ?? '', /^UnknownOperationException/);
+      const malformed = await raw('/clusters/prod-payments/access-entries', { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } });
+      assert.strictEqual(malformed.status, 400);
+      assert.match(malformed.headers.get('x-amzn-errortype') ?? '', /^SerializationException/);
+      const missing = await raw('/clusters/prod-payments/access-entries', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+      assert.match(missing.headers.get('x-amzn-errortype') ?? '', /^InvalidParameterException/);
+      assert.match(((await missing.json()) as { message: string }).message, /principalArn/);
+      const logsBad = await fetch(emu.endpoint + '/', {
+        method: 'POST',
+        body: '[1,2',
+        headers: { 'x-amz-target': 'Logs_20140328.StartQuery', 'content-type': 'application/x-amz-json-1.1', authorization: `AWS4-HMAC-SHA256 Credential=${admin.accessKeyId}/20261128/us-east-1/logs/aws4_request` },
+      });
+      assert.strictEqual(((await logsBad.json()) as { __type: string }).__type, 'SerializationException');
+      const unsigned = await fetch(emu.endpoint + '/clusters');
+      assert.strictEqual(unsigned.status, 403);
+    });
+  });
+
+  describe('Kubernetes API', () => {
+    async function kube(clusterName: string, credentials = creds) {
+      const { cluster } = await eks(clusterName === 'staging-web' ? 'eu-west-1' : 'us-east-1').send(new DescribeClusterCommand({ name: clusterName }));
+      return new ClientNodeKubeGateway({ clusterName, region: 'us-east-1', endpoint: cluster!.endpoint!, caData: cluster!.certificateAuthority!.data!, credentials: async () => credentials });
+    }
+
+    it('serves aws-auth over TLS to a valid EKS token and refuses a stale write with 409', async () => {
+      const gw = await kube('prod-payments');
+      const cm = await gw.getAwsAuth();
+      assert.ok(cm?.data.mapRoles.includes('NodeInstanceRole-prod'));
+      const saved = await gw.replaceAwsAuth({ ...cm!.data, mapAccounts: '- "444455556666"\n' }, cm!.resourceVersion);
+      assert.notStrictEqual(saved.resourceVersion, cm!.resourceVersion);
+      await assert.rejects(gw.replaceAwsAuth({ mapRoles: '' }, cm!.resourceVersion), ConflictError);
+      const after = await gw.getAwsAuth();
+      assert.ok(after?.data.mapRoles.includes('NodeInstanceRole-prod'), 'the conflicting write changed nothing');
+    });
+
+    it('answers 401 to a token signed with the wrong secret', async () => {
+      const gw = await kube('prod-payments', { accessKeyId: admin.accessKeyId, secretAccessKey: 'wrong' });
+      await assert.rejects(gw.getAwsAuth(), /401 Unauthorized/);
+    });
+
+    it('returns undefined when the cluster has no aws-auth', async () => {
+      const gw = await kube('legacy-batch');
+      emu.state.clusters.find((c) => c.name === 'legacy-batch')!.awsAuth = undefined;
+      assert.strictEqual(await gw.getAwsAuth(), undefined);
+    });
+
+    it('injects Kubernetes faults', async () => {
+      const gw = await kube('prod-payments');
+      emu.faults.push({ target: 'kube:GET /api/v1/namespaces/kube-system/configmaps/aws-auth', kind: 'accessDenied', times: 1 });
+      await assert.rejects(gw.getAwsAuth(), /403 Forbidden/);
+    });
+  });
+});
