@@ -25,8 +25,9 @@ export function toHostRange(e: EmbeddedText, start: number, end: number): { offs
   if (!e.offsets) return { offset: e.hostStart, length: e.hostEnd - e.hostStart, exact: false };
   const s = Math.max(0, Math.min(start, e.text.length));
   const en = Math.max(s, Math.min(end, e.text.length));
-  const hs = e.offsets[s];
-  const he = en > s ? e.offsets[en - 1] + 1 : hs;
+  // A block scalar cut off at the end of the file has a virtual final newline: keep ranges inside the scalar.
+  const hs = Math.min(e.offsets[s], e.hostEnd);
+  const he = Math.min(en > s ? e.offsets[en - 1] + 1 : hs, e.hostEnd);
   return { offset: hs, length: Math.max(0, he - hs), exact: true };
 }
 

@@ -27,9 +27,11 @@ import {
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import { AwsTarget, clientConfig } from './clients';
+import { mapLimit } from '../concurrency';
+import type { AuthenticationMode } from '../clusters/model';
 
 export type { AccessEntry, AccessPolicy, AccessScope, AssociatedAccessPolicy, Cluster, FargateProfile, Nodegroup, Update };
-export type AuthenticationMode = 'CONFIG_MAP' | 'API_AND_CONFIG_MAP' | 'API';
+export type { AuthenticationMode };
 
 export interface Page<T> {
   items: T[];
@@ -58,20 +60,6 @@ async function collect<T>(pages: AsyncIterable<T[] | undefined>): Promise<T[]> {
   const out: T[] = [];
   for await (const page of pages) out.push(...(page ?? []));
   return out;
-}
-
-/** Runs `fn` over items with at most `limit` in flight, keeping the input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 export class SdkEksGateway implements EksGateway {
@@ -148,11 +136,4 @@ export class SdkEksGateway implements EksGateway {
 
 async function* mapPages<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): AsyncIterable<T[] | undefined> {
   for await (const page of pages) yield pick(page);
-}
-
-/** The allowed authentication mode changes: forward only, never back. */
-export function allowedModeChanges(current: string | undefined): AuthenticationMode[] {
-  const order: AuthenticationMode[] = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
-  const i = order.indexOf((current ?? 'CONFIG_MAP') as AuthenticationMode);
-  return i < 0 ? [] : order.slice(i + 1);
 }

@@ -183,3 +183,10 @@ export function scopeLabel(scope: { type?: string; namespaces?: string[] } | und
 export function consoleUrl(region: string, cluster: string): string {
   return `https://${region}.console.aws.amazon.com/eks/home?region=${region}#/clusters/${encodeURIComponent(cluster)}?selectedTab=cluster-access-management-tab`;
 }
+
+/** The allowed authentication mode changes: forward only, never back. */
+export function allowedModeChanges(current: string | undefined): AuthenticationMode[] {
+  const order: AuthenticationMode[] = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
+  const i = order.indexOf((current ?? 'CONFIG_MAP') as AuthenticationMode);
+  return i < 0 ? [] : order.slice(i + 1);
+}

@@ -2,8 +2,8 @@
 import * as vscode from 'vscode';
 import { canonicalArn } from '../../core/auth/arn';
 import { explainAwsError, formatExplained } from '../../core/aws/errors';
-import { allowedModeChanges, AuthenticationMode, EksGateway, Update } from '../../core/aws/eksGateway';
-import { consoleUrl } from '../../core/clusters/model';
+import type { EksGateway, Update } from '../../core/aws/eksGateway';
+import { allowedModeChanges, AuthenticationMode, consoleUrl, summarizeCluster } from '../../core/clusters/model';
 import { ACCESS_ENTRY_TYPES, parseGroups, validatePrincipalArn, validateUsername } from '../../core/clusters/validation';
 import { log } from '../../shared/logger';
 import { AwsAuthFileSystem, awsAuthUri } from './awsAuthFs';
@@ -217,7 +217,6 @@ export function activate(context: vscode.ExtensionContext): void {
 
 async function refreshCluster(tree: ClusterTreeProvider, c: ClusterNode) {
   const eks = await tree.connections.eksFor(c.ref.profile, c.ref.region);
-  const { summarizeCluster } = await import('../../core/clusters/model');
   c.summary = summarizeCluster(await eks.describeCluster(c.ref.cluster));
   tree.refresh(c);
 }

@@ -1,7 +1,7 @@
 /** The explorer's nodes. Parents fetch in getChildren and own their empty and error cases (makeChildren). */
 import * as vscode from 'vscode';
 import { explainAwsError, formatExplained } from '../../core/aws/errors';
-import { mapLimit } from '../../core/aws/eksGateway';
+import { mapLimit } from '../../core/concurrency';
 import {
   ClusterSummary,
   MODE_LABELS,
@@ -16,6 +16,7 @@ import {
   whoCanGetIn,
 } from '../../core/clusters/model';
 import { log } from '../../shared/logger';
+import type { AccessEntry, AssociatedAccessPolicy } from '../../core/aws/eksGateway';
 import type { ClusterRef, Connections, Identity } from './connections';
 
 export const CONTEXT = {
@@ -318,8 +319,8 @@ export class LoadMoreNode extends ExplorerNode {
 export class AccessEntryNode extends ExplorerNode {
   constructor(
     readonly owner: AccessEntriesNode,
-    readonly entry: import('../../core/aws/eksGateway').AccessEntry,
-    readonly policies: import('../../core/aws/eksGateway').AssociatedAccessPolicy[],
+    readonly entry: AccessEntry,
+    readonly policies: AssociatedAccessPolicy[],
   ) {
     super(owner);
     this.arn = entry.principalArn;
@@ -342,7 +343,7 @@ export class AccessEntryNode extends ExplorerNode {
 export class PolicyNode extends ExplorerNode {
   constructor(
     readonly entryNode: AccessEntryNode,
-    readonly policy: import('../../core/aws/eksGateway').AssociatedAccessPolicy,
+    readonly policy: AssociatedAccessPolicy,
   ) {
     super(entryNode);
     this.arn = policy.policyArn;

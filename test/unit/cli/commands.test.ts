@@ -1,0 +1,72 @@
+import * as assert from 'assert';
+import { runCli } from '../../../src/cli/commands';
+import { configMap } from '../helpers';
+
+function io(files: Record<string, string>) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    io: {
+      readFile: (f: string) => {
+        if (!(f in files)) throw new Error('ENOENT: no such file');
+        return files[f];
+      },
+      stdout: (s: string) => void out.push(s),
+      stderr: (s: string) => void err.push(s),
+    },
+  };
+}
+
+const BAD = configMap({ mapRoles: '- rolearn: arn:aws:iam::111122223333:role/a/B\n  username: b\n' });
+const WARN = configMap({ mapRoles: '- rolearn: arn:aws:iam::111122223333:role/B\n  username: b\n  groups:\n    - system:masters\n' });
+
+describe('eks-auth CLI', () => {
+  it('prints FILE:LINE:COL SEVERITY CODE MESSAGE and exits 1 on errors', async () => {
+    const t = io({ 'bad.yaml': BAD });
+    assert.strictEqual(await runCli(['lint', 'bad.yaml'], t.io), 1);
+    assert.match(t.out.join(''), /^bad\.yaml:8:16 error A11 /m);
+  });
+
+  it('exits 0 when there are only warnings', async () => {
+    assert.strictEqual(await runCli(['lint', 'w.yaml'], io({ 'w.yaml': WARN }).io), 0);
+  });
+
+  it('reads stdin with -', async () => {
+    const t = io({ '-': BAD });
+    assert.strictEqual(await runCli(['lint', '-'], t.io), 1);
+    assert.match(t.out.join(''), /^-:8:16 error A11/m);
+  });
+
+  it('prints JSON with 1-based positions and SARIF 2.1.0', async () => {
+    const j = io({ 'bad.yaml': BAD });
+    await runCli(['lint', '--format', 'json', 'bad.yaml'], j.io);
+    const [first] = JSON.parse(j.out.join(''));
+    assert.deepStrictEqual([first.file, first.line, first.column, first.endLine, first.code, first.severity], ['bad.yaml', 8, 16, 8, 'A11', 'error']);
+    assert.strictEqual(first.endColumn, 16 + 'arn:aws:iam::111122223333:role/a/B'.length);
+    const s = io({ 'bad.yaml': BAD });
+    await runCli(['lint', '--format=sarif', 'bad.yaml'], s.io);
+    const sarif = JSON.parse(s.out.join(''));
+    assert.strictEqual(sarif.version, '2.1.0');
+    assert.strictEqual(sarif.runs[0].results[0].ruleId, 'A11');
+    assert.strictEqual(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine, 8);
+  });
+
+  it('exits 2 with a message naming an unreadable file, and on usage errors', async () => {
+    const t = io({});
+    assert.strictEqual(await runCli(['lint', 'missing.yaml'], t.io), 2);
+    assert.match(t.err.join(''), /cannot read missing\.yaml/);
+    assert.strictEqual(await runCli(['lint', '--format', 'xml', 'x'], io({}).io), 2);
+    assert.strictEqual(await runCli(['frobnicate'], io({}).io), 2);
+    assert.strictEqual(await runCli([], io({}).io), 2);
+  });
+
+  it('parses authenticator logs into one JSON object per line', async () => {
+    const t = io({ 'log.txt': 'level=info msg="access granted" arn="arn:aws:iam::1:role/A" groups="[a b]"\n\nlevel=warning msg="access denied" error="identity is not mapped"\n' });
+    assert.strictEqual(await runCli(['logs', 'parse', 'log.txt'], t.io), 0);
+    const lines = t.out.join('').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepStrictEqual(lines.map((l) => l.outcome), ['granted', 'denied-unmapped']);
+    assert.deepStrictEqual(lines[0].groups, ['a', 'b']);
+  });
+});

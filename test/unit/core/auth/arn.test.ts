@@ -1,0 +1,24 @@
+import * as assert from 'assert';
+import { arnProblem, canonicalArn, parseArn, stripRolePath } from '../../../../src/core/auth/arn';
+
+describe('ARNs', () => {
+  it('canonicalizes assumed-role sessions to role ARNs without a path, and keeps user paths', () => {
+    assert.strictEqual(canonicalArn('arn:aws:sts::111122223333:assumed-role/Dev/jane@example.com'), 'arn:aws:iam::111122223333:role/Dev');
+    assert.strictEqual(canonicalArn('arn:aws-us-gov:sts::111122223333:assumed-role/Dev/s'), 'arn:aws-us-gov:iam::111122223333:role/Dev');
+    assert.strictEqual(canonicalArn('arn:aws:iam::111122223333:user/team/bob'), 'arn:aws:iam::111122223333:user/team/bob');
+  });
+
+  it('strips role paths, including SSO reserved paths', () => {
+    assert.strictEqual(stripRolePath('arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_A_1'), 'arn:aws:iam::111122223333:role/AWSReservedSSO_A_1');
+    assert.strictEqual(stripRolePath('arn:aws:iam::111122223333:user/a/b'), 'arn:aws:iam::111122223333:user/a/b');
+  });
+
+  it('names what is wrong with a malformed ARN', () => {
+    assert.match(arnProblem('arn:aws:iam::1234:role/A')!, /12 digits/);
+    assert.match(arnProblem('arn:aws:iam::111122223333:role/*')!, /wildcards/);
+    assert.match(arnProblem('arn:azure:iam::111122223333:role/A')!, /partition/);
+    assert.match(arnProblem('arn:aws:iam::111122223333:group/A')!, /expected/);
+    assert.strictEqual(arnProblem('arn:aws-iso-b:iam::111122223333:role/A'), undefined);
+    assert.strictEqual(parseArn('not an arn'), undefined);
+  });
+});

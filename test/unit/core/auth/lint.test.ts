@@ -1,0 +1,199 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { applyEdits, lintAwsAuth, Problem } from '../../../../src/core/auth/lint';
+import { configMap, NODE_ROLE } from '../../helpers';
+
+const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', '..', 'test', 'fixtures');
+const role = (body: string) => configMap({ mapRoles: body });
+const codes = (text: string, options = {}) => lintAwsAuth(text, options).map((p) => p.code);
+const textOf = (text: string, p: Problem) => text.slice(p.offset, p.offset + p.length);
+
+interface Case {
+  rule: string;
+  fires: string;
+  /** The exact text the problem must cover. */
+  at?: string;
+  nearMiss: string;
+}
+
+const CASES: Case[] = [
+  {
+    rule: 'A01',
+    fires: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles:\n    - rolearn: arn:aws:iam::111122223333:role/A\n      username: a\n',
+    nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n'),
+  },
+  { rule: 'A02', fires: configMap({ maproles: '- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n' }), at: 'maproles', nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n') },
+  {
+    rule: 'A03',
+    fires: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n  groups:\n  - x\n   - y: [\n'),
+    nearMiss: configMap({ mapRoles: '- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n  groups:\n  - x\n' }),
+  },
+  { rule: 'A04', fires: role('rolearn: arn:aws:iam::111122223333:role/A\nusername: a\n'), nearMiss: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: ""\n  mapUsers: \'\'\n' },
+  { rule: 'A05', fires: role('- username: a\n  groups:\n    - g\n'), nearMiss: role('- RoleArn: arn:aws:iam::111122223333:role/A\n  username: a\n') },
+  { rule: 'A06', fires: configMap({ mapUsers: '- username: bob\n' }), nearMiss: configMap({ mapUsers: '- userARN: arn:aws:iam::111122223333:user/bob\n  username: bob\n' }) },
+  { rule: 'A07', fires: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: ""\n'), nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n') },
+  { rule: 'A08', fires: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n  group:\n    - g\n'), at: 'group', nearMiss: role('- ROLEARN: arn:aws:iam::111122223333:role/A\n  UserName: a\n  Groups:\n    - g\n') },
+  { rule: 'A09', fires: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n  groups: developers\n'), at: 'developers', nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n  groups: [developers]\n') },
+  { rule: 'A10', fires: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n  groups:\n    - viewers\n     - editors\n'), nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n  groups:\n    - viewers\n    - editors\n') },
+  { rule: 'A11', fires: role('- rolearn: arn:aws:iam::111122223333:role/team/Deployer\n  username: d\n'), at: 'arn:aws:iam::111122223333:role/team/Deployer', nearMiss: configMap({ mapUsers: '- userarn: arn:aws:iam::111122223333:user/team/bob\n  username: bob\n' }) },
+  {
+    rule: 'A12',
+    fires: role('- rolearn: arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef\n  username: a\n'),
+    nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123456789abcdef\n  username: a\n'),
+  },
+  { rule: 'A13', fires: role('- rolearn: arn:aws:sts::111122223333:assumed-role/Dev/jane\n  username: a\n'), nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/Dev\n  username: a\n') },
+  { rule: 'A14', fires: role('- rolearn: arn:aws:iam::11112222333:role/A\n  username: a\n- rolearn: arn:aws:iam::111122223333:role/*\n  username: b\n'), nearMiss: role('- rolearn: arn:aws-cn:iam::111122223333:role/A\n  username: a\n') },
+  { rule: 'A15', fires: role('- rolearn: arn:aws:iam::111122223333:user/bob\n  username: a\n'), nearMiss: configMap({ mapUsers: '- userarn: arn:aws:iam::111122223333:user/bob\n  username: bob\n' }) },
+  {
+    rule: 'A16',
+    fires: role('- rolearn: arn:aws:iam::111122223333:role/Admin\n  username: a\n- rolearn: arn:aws:iam::111122223333:role/admin\n  username: b\n'),
+    nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/Admin\n  username: a\n- rolearn: arn:aws:iam::111122223333:role/Admin2\n  username: b\n'),
+  },
+  { rule: 'A17', fires: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: "a:{{Session}}"\n'), nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: "a:{{SessionName}}"\n') },
+  { rule: 'A18', fires: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: {{SessionName}}\n'), at: '{{SessionName}}', nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: "{{SessionName}}"\n') },
+  { rule: 'A19', fires: configMap({ mapUsers: '- userarn: arn:aws:iam::111122223333:user/bob\n  username: bob-{{SessionName}}\n' }), nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a-{{SessionName}}\n') },
+  { rule: 'A20', fires: role('- rolearn: arn:aws:iam::111122223333:role/Node\n  username: system:node:{{EC2PrivateDNSName}}\n  groups:\n    - system:nodes\n'), nearMiss: role(NODE_ROLE) },
+  { rule: 'A21', fires: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n  groups:\n    - system:masters\n'), at: 'system:masters', nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n  groups:\n    - admins\n') },
+  { rule: 'A22', fires: role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: eks:a\n'), nearMiss: role(NODE_ROLE) },
+  { rule: 'A23', fires: configMap({ mapUsers: '- userarn: arn:aws:iam::111122223333:user/bob\n  username: bob\n' }), nearMiss: configMap({ mapUsers: "''" }) },
+  { rule: 'A24', fires: configMap({ mapAccounts: '- 12345\n- 012345678901\n' }), nearMiss: configMap({ mapAccounts: '- "012345678901"\n' }) },
+  { rule: 'A25', fires: role('- rolearn: arn:aws:iam::111122223333:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS\n  username: a\n'), nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/AWSServiceRoleForAmazonEKS\n  username: a\n') },
+  { rule: 'A26', fires: role('- sso:\n    permissionSetName: Admin\n    accountID: "111122223333"\n  username: a\n'), nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123456789abcdef\n  username: a\n') },
+  { rule: 'A27', fires: configMap({ mapRoles: NODE_ROLE }, '  name: aws-auth\n  namespace: default\n'), nearMiss: configMap({ mapRoles: NODE_ROLE }) },
+];
+
+describe('lintAwsAuth rules', () => {
+  for (const c of CASES) {
+    it(`${c.rule} fires on its input and not on the near miss`, () => {
+      const problems = lintAwsAuth(c.fires).filter((p) => p.code === c.rule);
+      assert.ok(problems.length > 0, `${c.rule} expected in ${JSON.stringify(lintAwsAuth(c.fires).map((p) => p.code))}`);
+      for (const p of problems) {
+        assert.ok(p.offset >= 0 && p.offset + p.length <= c.fires.length, 'range inside the document');
+        assert.ok(p.message.length > 20, 'message explains');
+      }
+      if (c.at) assert.ok(problems.some((p) => textOf(c.fires, p) === c.at), `${c.rule} covers ${c.at}; got ${problems.map((p) => JSON.stringify(textOf(c.fires, p))).join(', ')}`);
+      assert.deepStrictEqual(codes(c.nearMiss).filter((x) => x === c.rule), [], `${c.rule} must not fire on the near miss`);
+    });
+  }
+
+  it('uses the catalog severities', () => {
+    const sev = (text: string, code: string) => lintAwsAuth(text).find((p) => p.code === code)?.severity;
+    assert.strictEqual(sev(CASES.find((c) => c.rule === 'A11')!.fires, 'A11'), 'error');
+    assert.strictEqual(sev(CASES.find((c) => c.rule === 'A21')!.fires, 'A21'), 'warning');
+    assert.strictEqual(sev(CASES.find((c) => c.rule === 'A23')!.fires, 'A23'), 'info');
+  });
+
+  it('accepts a clean node role, IAM user paths and case-insensitive keys with no problem at all', () => {
+    const text = configMap({ mapRoles: NODE_ROLE + '- RoleArn: arn:aws:iam::111122223333:role/Dev\n  USERNAME: dev\n  Groups:\n    - developers\n', mapAccounts: '- "111122223333"\n' });
+    assert.deepStrictEqual(lintAwsAuth(text), []);
+  });
+
+  it('lints the data, not the last-applied-configuration annotation, of kubectl output', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'aws-auth-kubectl.yaml'), 'utf8');
+    const problems = lintAwsAuth(text);
+    const metadataStart = text.indexOf('metadata:');
+    assert.ok(problems.length > 0);
+    assert.ok(problems.every((p) => p.offset < metadataStart), 'no problem inside the annotation or managedFields');
+    assert.ok(problems.some((p) => p.code === 'A11'));
+  });
+
+  it('finds aws-auth in multi-document files and ignores other documents', () => {
+    const other = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  key: value\n';
+    const text = `${other}---\n${role('- rolearn: arn:aws:iam::111122223333:role/a/B\n  username: b\n')}`;
+    const problems = lintAwsAuth(text);
+    assert.deepStrictEqual(problems.map((p) => p.code), ['A11']);
+    assert.ok(problems[0].offset > other.length);
+  });
+
+  it('points A03 at the exact character of the YAML error in the host document', () => {
+    const text = role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n  groups:\n    - x\n  - y\n');
+    const p = lintAwsAuth(text).find((x) => x.code === 'A03')!;
+    assert.ok(p, 'A03 reported');
+    const line = text.slice(0, p.offset).split('\n').length;
+    assert.strictEqual(text.split('\n')[line - 1].trim(), '- y', 'reported on the offending line');
+  });
+
+  it('reads the EKS user guide sample with mis-indented groups as a section-dropping error', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'aws-auth-hybrid.yaml'), 'utf8');
+    assert.ok(codes(text).some((c) => c === 'A03' || c === 'A09' || c === 'A04'));
+  });
+
+  it('honours severity overrides and disable comments', () => {
+    const text = role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n  groups:\n    # eks-auth-disable-next-line A21\n    - system:masters\n- rolearn: arn:aws:iam::111122223333:role/B\n  username: b\n  groups:\n    - system:masters\n');
+    const a21 = lintAwsAuth(text).filter((p) => p.code === 'A21');
+    assert.strictEqual(a21.length, 1, 'the commented one is suppressed');
+    assert.deepStrictEqual(codes(text, { rules: { A21: 'off' } }).filter((c) => c === 'A21'), []);
+    assert.strictEqual(lintAwsAuth(text, { rules: { A21: 'error' } }).find((p) => p.code === 'A21')?.severity, 'error');
+  });
+
+  it('applies the cluster rules C01-C03 when a cluster context is given', () => {
+    const text = role(NODE_ROLE + '- rolearn: arn:aws:iam::111122223333:role/Dev\n  username: dev\n');
+    assert.ok(codes(text, { cluster: { authenticationMode: 'API' } }).includes('C01'));
+    const c02 = lintAwsAuth(text, { cluster: { authenticationMode: 'API_AND_CONFIG_MAP', accessEntryArns: ['arn:aws:iam::111122223333:role/Dev'] } }).filter((p) => p.code === 'C02');
+    assert.strictEqual(c02.length, 1);
+    assert.strictEqual(textOf(text, c02[0]), 'arn:aws:iam::111122223333:role/Dev');
+    assert.ok(codes(text, { cluster: { authenticationMode: 'CONFIG_MAP', authenticatorLogging: false } }).includes('C03'));
+    assert.deepStrictEqual(codes(text, { cluster: { authenticationMode: 'CONFIG_MAP', authenticatorLogging: true } }).filter((c) => c.startsWith('C')), []);
+  });
+});
+
+describe('lintAwsAuth quick fixes', () => {
+  const fixOnce = (text: string, code: string) => {
+    const p = lintAwsAuth(text).find((x) => x.code === code);
+    assert.ok(p?.fixes?.length, `${code} offers a fix`);
+    return applyEdits(text, p!.fixes![0].edits);
+  };
+  const cases: [string, string][] = [
+    ['A11', role('- rolearn: arn:aws:iam::111122223333:role/team/Deployer\n  username: d\n')],
+    ['A12', role('- rolearn: arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_A_0123456789abcdef\n  username: a\n')],
+    ['A13', role('- rolearn: arn:aws:sts::111122223333:assumed-role/Dev/jane\n  username: a\n')],
+    ['A18', role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: {{SessionName}}\n')],
+    ['A20', role('- rolearn: arn:aws:iam::111122223333:role/Node\n  username: system:node:{{EC2PrivateDNSName}}\n  groups:\n    - system:nodes\n')],
+    ['A20', role('- rolearn: arn:aws:iam::111122223333:role/Node\n  username: system:node:{{EC2PrivateDNSName}}\n')],
+    ['A02', configMap({ MapRoles: NODE_ROLE })],
+    ['A08', role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n  group:\n    - g\n')],
+    ['A16', role('- rolearn: arn:aws:iam::111122223333:role/Admin\n  username: a\n- rolearn: arn:aws:iam::111122223333:role/Admin\n  username: b\n')],
+    ['A16', role('- rolearn: arn:aws:iam::111122223333:role/Admin\n  username: a\n- rolearn: arn:aws:iam::111122223333:role/Admin\n  username: b\n- rolearn: arn:aws:iam::111122223333:role/C\n  username: c\n')],
+    ['A01', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles:\n  - rolearn: arn:aws:iam::111122223333:role/A\n    username: a\n  mapUsers: ""\n'],
+    ['A24', configMap({ mapAccounts: '- 111122223333\n' })],
+  ];
+  for (const [code, text] of cases) {
+    it(`${code}: the fix removes the problem and adds none`, () => {
+      const before = lintAwsAuth(text);
+      const fixed = fixOnce(text, code);
+      const after = lintAwsAuth(fixed);
+      const count = (list: Problem[]) => list.filter((p) => p.code === code).length;
+      assert.strictEqual(count(after), count(before) - 1, `one ${code} fewer:\n${fixed}`);
+      const newCodes = after.map((p) => p.code).filter((c) => !before.some((b) => b.code === c));
+      assert.deepStrictEqual(newCodes, [], `no new problem:\n${fixed}`);
+    });
+  }
+
+  it('quotes a template username exactly where it was', () => {
+    const fixed = fixOnce(role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: {{SessionName}}\n'), 'A18');
+    assert.ok(fixed.includes('      username: "{{SessionName}}"\n'));
+  });
+
+  it('keeps indentation when it adds node groups', () => {
+    const fixed = fixOnce(role('- rolearn: arn:aws:iam::111122223333:role/Node\n  username: system:node:{{EC2PrivateDNSName}}\n  groups:\n    - system:nodes\n'), 'A20');
+    assert.ok(fixed.includes('        - system:nodes\n        - system:bootstrappers\n'), fixed);
+  });
+
+  it('fixes ARNs inside a double-quoted scalar with escapes', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: "- rolearn: arn:aws:iam::111122223333:role/x/Dev\\n  username: dev\\n"\n';
+    const p = lintAwsAuth(text).find((x) => x.code === 'A11')!;
+    assert.strictEqual(textOf(text, p), 'arn:aws:iam::111122223333:role/x/Dev');
+    assert.deepStrictEqual(codes(applyEdits(text, p.fixes![0].edits)), []);
+  });
+});
+
+describe('lintAwsAuth on hostile input', () => {
+  it('never throws and keeps ranges inside the document', () => {
+    const inputs = ['', '---', 'data: [', '\t\tdata:\n\tmapRoles: |\n\t- x', 'data:\n  mapRoles: |\n    - ' + 'a'.repeat(100000), '\u0000\uffff\ud800', 'data:\n  mapRoles: 12\n  mapUsers: true\n  mapAccounts: {a: 1}'];
+    for (const input of inputs) {
+      for (const p of lintAwsAuth(input)) assert.ok(p.offset >= 0 && p.offset + p.length <= input.length, JSON.stringify(input.slice(0, 40)));
+    }
+    assert.ok(codes('data:\n  mapRoles: 12\n').includes('A01'));
+  });
+});

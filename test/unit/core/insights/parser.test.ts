@@ -1,0 +1,58 @@
+import * as assert from 'assert';
+import { OUTCOMES, parseAuthenticatorLine } from '../../../../src/core/insights/parser';
+
+const KC_SAMPLE = 'time="2022-05-26T18:55:30Z" level=info msg="access granted" arn="arn:aws:iam::123456789000:user/testuser" client="127.0.0.1:57586" groups="[system:masters]" method=POST path=/authenticate uid="aws-iam-authenticator:123456789000:AROA..." username=kubernetes-admin';
+
+/** One line per outcome, in text form; the JSON form is derived from the same fields. */
+const LINES: Record<string, { line: string; fields: Record<string, unknown> }> = {
+  granted: { line: KC_SAMPLE, fields: { arn: 'arn:aws:iam::123456789000:user/testuser', username: 'kubernetes-admin', groups: ['system:masters'], client: '127.0.0.1:57586' } },
+  'denied-unmapped': { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/dev-tooling-operator" client="10.0.0.1:1" error="ARN is not mapped: arn:aws:iam::111122223333:role/dev-tooling-operator" method=POST path=/authenticate', fields: { arn: 'arn:aws:iam::111122223333:role/dev-tooling-operator' } },
+  'token-expired': { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" client="10.0.0.1:1" error="input token was not properly formatted: X-Amz-Date parameter is expired (15 minute expiration) 2026-11-28 09:41:35 +0000 UTC" method=POST path=/authenticate', fields: {} },
+  'token-malformed': { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" client="10.0.0.1:1" error="input token was not properly formatted: input token was not a base64 encoded URL" method=POST path=/authenticate', fields: {} },
+  'sts-error': { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" client="10.0.0.1:1" error="sts getCallerIdentity failed: error from AWS (expected 200, got 403)" method=POST path=/authenticate', fields: {} },
+  throttled: { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" client="10.0.0.1:1" error="sts getCallerIdentity was throttled: Throttling: Rate exceeded" method=POST path=/authenticate', fields: {} },
+  'render-error': { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/X" client="10.0.0.1:1" error="mapper EKSConfigMap renderTemplates error: error rendering username template \\"system:node:{{EC2PrivateDNSName}}\\": failed" method=POST path=/authenticate', fields: { arn: 'arn:aws:iam::111122223333:role/X' } },
+  'configmap-error': { line: 'time="2026-11-28T09:41:35Z" level=error msg="Errors parsing configmap: [yaml: line 13: did not find expected key]"', fields: {} },
+  other: { line: 'time="2026-11-28T09:41:35Z" level=info msg="STS response" accesskeyid=ASIA accountid=111122223333 arn="arn:aws:sts::111122223333:assumed-role/R/s" client="10.0.0.1:1" session=s userid=AROA:s', fields: { arn: 'arn:aws:sts::111122223333:assumed-role/R/s' } },
+};
+
+function toJsonLine(line: string): string {
+  const fields: Record<string, unknown> = {};
+  for (const m of line.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)) fields[m[1]] = m[2].startsWith('"') ? JSON.parse(m[2]) : m[2];
+  if (typeof fields.groups === 'string') fields.groups = (fields.groups as string).replace(/^\[|\]$/g, '').split(' ').filter(Boolean);
+  return JSON.stringify(fields);
+}
+
+describe('authenticator log parser', () => {
+  for (const [outcome, { line, fields }] of Object.entries(LINES)) {
+    for (const [format, text] of [['text', line], ['json', toJsonLine(line)]]) {
+      it(`reads a ${outcome} line in ${format} form`, () => {
+        const e = parseAuthenticatorLine(text);
+        assert.strictEqual(e.outcome, outcome);
+        assert.strictEqual(e.raw, text);
+        for (const [k, v] of Object.entries(fields)) assert.deepStrictEqual((e as unknown as Record<string, unknown>)[k], v, k);
+      });
+    }
+  }
+
+  it('covers every outcome', () => {
+    assert.deepStrictEqual(Object.keys(LINES).sort(), [...OUTCOMES].sort());
+  });
+
+  it('reads the newer "identity is not mapped" wording and groups with several entries', () => {
+    const e = parseAuthenticatorLine('level=warning msg="access denied" arn="arn:aws:iam::1:role/A" error="identity is not mapped"');
+    assert.strictEqual(e.outcome, 'denied-unmapped');
+    const g = parseAuthenticatorLine('msg="access granted" groups="[system:bootstrappers system:nodes]"');
+    assert.deepStrictEqual(g.groups, ['system:bootstrappers', 'system:nodes']);
+  });
+
+  it('returns other with the raw text for damaged or hostile lines, never throwing', () => {
+    const hostile = ['', '{"msg": ', '}{', 'msg="unterminated', '<script>alert(1)</script>', '\u0000'.repeat(10), 'x='.repeat(50000), '{"msg":["not","a","string"],"groups":7}'];
+    for (const line of hostile) {
+      const e = parseAuthenticatorLine(line);
+      assert.ok(e.outcome === 'other' || typeof e.outcome === 'string');
+      assert.strictEqual(e.raw, line);
+    }
+    assert.strictEqual(parseAuthenticatorLine('<img src=x onerror=alert(1)>').outcome, 'other');
+  });
+});
