@@ -24,10 +24,16 @@ type Record = (operation: string, params: { [key: string]: unknown }) => void;
 /** Returns a Status to answer with instead of handling the request, for injected faults. */
 type FaultCheck = (operation: string) => Promise<{ code: number; reason: string; message: string } | undefined>;
 
-export async function startKubeServer(cluster: Cluster, state: EmulatorState, record: Record, fault: FaultCheck): Promise<KubeServer> {
+/**
+ * `current` looks the cluster up on each request, so a server keeps answering for its cluster after the emulator
+ * state is reset.
+ */
+export async function startKubeServer(current: () => Cluster | undefined, identities: () => EmulatorState['identities'], record: Record, fault: FaultCheck): Promise<KubeServer> {
+  const initial = current();
+  if (!initial) throw new Error('no such cluster');
   const notBeforeDate = new Date(Date.now() - 3600_000);
   const notAfterDate = new Date(Date.now() + 365 * 86400_000);
-  const ca = await selfsigned.generate([{ name: 'commonName', value: `kubernetes-${cluster.name}` }], {
+  const ca = await selfsigned.generate([{ name: 'commonName', value: `kubernetes-${initial.name}` }], {
     keyType: 'ec',
     algorithm: 'sha256',
     notBeforeDate,
@@ -52,6 +58,8 @@ export async function startKubeServer(cluster: Cluster, state: EmulatorState, re
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const cluster = current();
+    if (!cluster) return status(res, 503, 'ServiceUnavailable', 'the cluster no longer exists');
     const url = new URL(req.url ?? '/', 'https://localhost');
     const operation = `${req.method} ${url.pathname}`;
     const body = await readBody(req).catch(() => '');
@@ -59,7 +67,7 @@ export async function startKubeServer(cluster: Cluster, state: EmulatorState, re
     const injected = await fault(operation);
     if (injected) return status(res, injected.code, injected.reason, injected.message);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const lookup = (id: string) => state.identities.find((i) => i.accessKeyId === id);
+    const lookup = (id: string) => identities().find((i) => i.accessKeyId === id);
     const problem = token ? await verifyEksToken(token, cluster.name, lookup) : 'no bearer token';
     if (problem) return status(res, 401, 'Unauthorized', 'Unauthorized');
 

@@ -54,7 +54,8 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     calls: [] as Call[],
     faults: [] as Fault[],
   } as Emulator;
-  const kubeServers = new Map<Cluster, Promise<KubeServer>>();
+  /** Keyed by region and name, so a cluster keeps its endpoint and CA across resets. */
+  const kubeServers = new Map<string, Promise<KubeServer>>();
   const timing = options.queryTiming ?? { scheduledMs: 150, runningMs: 600 };
 
   function takeFault(target: string, kinds?: FaultKind[]): Fault | undefined {
@@ -92,11 +93,12 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
   }
 
   async function kubeFor(cluster: Cluster) {
-    let pending = kubeServers.get(cluster);
+    const key = `${cluster.region}/${cluster.name}`;
+    let pending = kubeServers.get(key);
     if (!pending) {
       pending = startKubeServer(
-        cluster,
-        emulator.state,
+        () => emulator.state.clusters.find((c) => c.region === cluster.region && c.name === cluster.name),
+        () => emulator.state.identities,
         (operation, params) => emulator.calls.push({ service: 'kube', operation: `${cluster.name} ${operation}`, region: cluster.region, params, at: Date.now() }),
         async (operation) => {
           const target = `kube:${operation}`;
@@ -109,7 +111,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
           return { code: 503, reason: 'ServiceUnavailable', message: 'the server is currently unable to handle the request' };
         },
       );
-      kubeServers.set(cluster, pending);
+      kubeServers.set(key, pending);
     }
     const server = await pending;
     cluster.kube = { endpoint: server.endpoint, caData: server.caData };
@@ -230,7 +232,6 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
   };
   emulator.reset = (next?: Scenario) => {
     current = next ?? current;
-    // Kubernetes endpoints stay up across resets: the new clusters get new ones on first DescribeCluster.
     emulator.state = buildState(current);
     emulator.calls.length = 0;
     emulator.faults.length = 0;

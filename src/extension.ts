@@ -1,7 +1,7 @@
 /** Wires the features together; all logic lives in core/ and each feature's activation. */
 import * as vscode from 'vscode';
 import { activate as activateAuthLint } from './features/authLint/activation';
-import { activate as activateClusters } from './features/clusters/activation';
+import { activate as activateClusters, clusterTree, ClusterTreeProvider } from './features/clusters/activation';
 import { activate as activateInsights } from './features/insights/activation';
 import { createLogger } from './shared/logger';
 import { loadedModules } from './shared/lazy';
@@ -9,6 +9,8 @@ import { loadedModules } from './shared/lazy';
 export interface EksAuthExplorerApi {
   /** Heavy modules (AWS SDK, Kubernetes client) loaded so far; activation loads none. */
   loadedModules(): string[];
+  /** The explorer's data, for tests and for other extensions that want to read it. */
+  clusterTree(): ClusterTreeProvider | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): EksAuthExplorerApi {
@@ -28,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): EksAuthExplorerApi {
     }
   }
   log.info('EKS Auth Explorer activated');
-  return { loadedModules };
+  return { loadedModules, clusterTree: () => clusterTree };
 }
 
 export function deactivate(): void {}

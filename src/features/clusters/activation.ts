@@ -42,6 +42,12 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     return roots;
   }
 
+  /** Redraws a node's children without reloading what it has already paged in. */
+  redraw(node: ExplorerNode): void {
+    node.children = undefined;
+    this.changed.fire(node);
+  }
+
   refresh(node?: ExplorerNode): void {
     if (!node) {
       this.connections.reset();
@@ -126,8 +132,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     run('eksAuth.accessEntries.loadMore', async (node: LoadMoreNode) => {
       await vscode.window.withProgress({ location: { viewId: 'eksAuth.clusters' } }, () => node.owner.loadPage());
-      node.owner.children = undefined;
-      tree.refresh(node.owner);
+      tree.redraw(node.owner);
     }),
     run('eksAuth.awsAuth.openFromCluster', async (node?: ExplorerNode) => {
       const c = await pickCluster(node);

@@ -24,7 +24,6 @@ export function refFromUri(uri: vscode.Uri): ClusterRef {
 
 interface Entry {
   resourceVersion: string;
-  mtime: number;
   size: number;
   summary: ClusterSummary;
 }
@@ -43,9 +42,18 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
     return new vscode.Disposable(() => undefined);
   }
 
+  /** VS Code compares mtimes to detect changes under an open editor: keep one per URI until the content changes. */
+  private readonly mtimes = new Map<string, number>();
+
+  private mtime(uri: vscode.Uri): number {
+    const key = uri.toString();
+    if (!this.mtimes.has(key)) this.mtimes.set(key, Date.now());
+    return this.mtimes.get(key)!;
+  }
+
   stat(uri: vscode.Uri): vscode.FileStat {
     const entry = this.entries.get(uri.toString());
-    return { type: vscode.FileType.File, ctime: 0, mtime: entry?.mtime ?? 0, size: entry?.size ?? 0, ...(uri.query === 'current' ? { permissions: vscode.FilePermission.Readonly } : {}) };
+    return { type: vscode.FileType.File, ctime: 0, mtime: this.mtime(uri), size: entry?.size ?? 0, ...(uri.query === 'current' ? { permissions: vscode.FilePermission.Readonly } : {}) };
   }
 
   private async summary(ref: ClusterRef): Promise<ClusterSummary> {
@@ -61,7 +69,9 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
     if (!cm) throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('Cluster {0} has no kube-system/aws-auth ConfigMap.', ref.cluster));
     const text = renderConfigMap(cm.data, cm.resourceVersion);
     const bytes = new TextEncoder().encode(text);
-    this.entries.set(uri.toString(), { resourceVersion: cm.resourceVersion, mtime: Date.now(), size: bytes.length, summary });
+    const previous = this.entries.get(uri.toString());
+    if (previous && previous.resourceVersion !== cm.resourceVersion) this.mtimes.set(uri.toString(), Date.now());
+    this.entries.set(uri.toString(), { resourceVersion: cm.resourceVersion, size: bytes.length, summary });
     if (uri.query !== 'current') await this.rememberClusterContext(uri, ref, summary);
     return bytes;
   }
@@ -95,7 +105,8 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
     const kube = await this.connections.kubeFor(ref, entry.summary);
     try {
       const saved = await kube.replaceAwsAuth(data, entry.resourceVersion);
-      this.entries.set(uri.toString(), { ...entry, resourceVersion: saved.resourceVersion, mtime: Date.now(), size: content.length });
+      this.entries.set(uri.toString(), { ...entry, resourceVersion: saved.resourceVersion, size: content.length });
+      this.mtimes.set(uri.toString(), Date.now());
       log.info(`Saved kube-system/aws-auth on ${ref.cluster}: resourceVersion ${entry.resourceVersion} -> ${saved.resourceVersion}`);
       this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     } catch (e) {

@@ -1,0 +1,286 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { Emulator } from '../../emulator/server';
+import type { ClusterTreeProvider } from '../../src/features/clusters/activation';
+import type { ExplorerNode } from '../../src/features/clusters/nodes';
+import { answerPrompts, api, emulator, waitFor } from './helpers';
+
+const A = '111122223333';
+
+async function tree(): Promise<ClusterTreeProvider> {
+  const t = (await api()).clusterTree();
+  assert.ok(t, 'the explorer is registered');
+  return t;
+}
+
+const label = (n: ExplorerNode) => String(n.getTreeItem().label);
+const describe_ = (n: ExplorerNode) => String(n.getTreeItem().description ?? '');
+
+async function child(t: ClusterTreeProvider, parent: ExplorerNode | undefined, name: string | RegExp): Promise<ExplorerNode> {
+  const children = await t.getChildren(parent);
+  const found = children.find((c) => (typeof name === 'string' ? label(c) === name : name.test(label(c))));
+  assert.ok(found, `${String(name)} under ${parent ? label(parent) : 'the root'}: ${children.map(label).join(', ')}`);
+  return found;
+}
+
+async function cluster(t: ClusterTreeProvider, region: string, name: string) {
+  return child(t, await child(t, undefined, region), name);
+}
+
+describe('cluster explorer against the emulator', function () {
+  this.timeout(60000);
+  let emu: Emulator;
+
+  before(async () => {
+    emu = await emulator();
+  });
+  beforeEach(async () => {
+    emu.reset();
+    (await tree()).refresh();
+  });
+
+  it('shows each cluster with its authentication mode, version and a mode icon, per region', async () => {
+    const t = await tree();
+    const roots = await t.getChildren();
+    assert.deepStrictEqual(roots.map(label), ['us-east-1', 'eu-west-1'], 'one profile: flattened to its regions');
+    const east = await t.getChildren(roots[0]);
+    assert.deepStrictEqual(east.map(label), ['legacy-batch', 'prod-payments']);
+    assert.strictEqual(describe_(east[0]), 'CONFIG_MAP · 1.27');
+    assert.strictEqual(describe_(east[1]), 'API_AND_CONFIG_MAP · 1.31');
+    const api_ = await cluster(t, 'eu-west-1', 'platform-api');
+    assert.strictEqual(describe_(api_), 'API · 1.32');
+    const icon = (n: ExplorerNode) => (n.getTreeItem().iconPath as vscode.ThemeIcon).id;
+    assert.deepStrictEqual([icon(east[0]), icon(east[1]), icon(api_)], ['file-code', 'key', 'shield']);
+    assert.match((api_.getTreeItem().tooltip as vscode.MarkdownString).value, /aws-auth ConfigMap is ignored/);
+  });
+
+  it('shows profiles with the caller identity when there are several', async () => {
+    await vscode.workspace.getConfiguration('eksAuth').update('profiles', ['demo-admin', 'demo-dev'], vscode.ConfigurationTarget.Global);
+    try {
+      const t = await tree();
+      t.refresh();
+      const profiles = await t.getChildren();
+      assert.deepStrictEqual(profiles.map(label), ['demo-admin', 'demo-dev']);
+      await t.getChildren(profiles[1]);
+      assert.strictEqual(describe_(profiles[1]), `arn:aws:sts::${A}:assumed-role/Developer/dev-session`);
+    } finally {
+      await vscode.workspace.getConfiguration('eksAuth').update('profiles', ['demo-admin'], vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('shows details, access entries with their policies and scopes, aws-auth with shadowed entries, and node roles', async () => {
+    const t = await tree();
+    const prod = await cluster(t, 'us-east-1', 'prod-payments');
+    assert.deepStrictEqual((await t.getChildren(prod)).map(label), ['Details', 'Access entries', 'aws-auth ConfigMap', 'Node roles']);
+    const details = await t.getChildren(await child(t, prod, 'Details'));
+    const detail = (name: string) => describe_(details.find((d) => label(d) === name)!);
+    assert.strictEqual(detail('Platform version'), 'eks.12 (supports access entries)');
+    assert.strictEqual(detail('Authenticator logging'), 'on');
+    assert.match(detail('OIDC issuer'), /^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\//);
+    assert.match(detail('VPC'), /\(3 subnets\)/);
+
+    const entries = await child(t, prod, 'Access entries');
+    const dev = await child(t, entries, 'Developer');
+    assert.strictEqual(describe_(dev), `STANDARD · arn:aws:sts::${A}:assumed-role/Developer/{{SessionName}} · groups: developers`);
+    const [policy] = await t.getChildren(dev);
+    assert.strictEqual(label(policy), 'AmazonEKSEditPolicy');
+    assert.strictEqual(describe_(policy), 'namespaces: payments, payments-staging');
+    assert.match(describe_(await child(t, entries, 'NodeInstanceRole-prod')), /^EC2_LINUX · system:node:\{\{EC2PrivateDNSName\}\}/);
+
+    const awsAuth = await t.getChildren(await child(t, prod, 'aws-auth ConfigMap'));
+    const admin = awsAuth.find((n) => label(n) === 'PlatformAdmin')!;
+    assert.match(describe_(admin), /shadowed by access entry/);
+    assert.ok(awsAuth.some((n) => label(n) === 'DataScientist/jane'), 'the live mapping is read from the cluster through the Kubernetes API');
+
+    const roles = await t.getChildren(await child(t, prod, 'Node roles'));
+    assert.deepStrictEqual(roles.map((r) => [label(r), describe_(r)]), [
+      ['node group general', 'NodeInstanceRole-prod · mapped'],
+      ['node group windows', 'NodeInstanceRole-windows · NOT mapped'],
+    ]);
+  });
+
+  it('says the ConfigMap is ignored in API mode and marks unmapped Fargate roles', async () => {
+    const t = await tree();
+    const api_ = await cluster(t, 'eu-west-1', 'platform-api');
+    assert.strictEqual(describe_(await child(t, api_, 'aws-auth ConfigMap')), 'ignored in API mode');
+    const staging = await cluster(t, 'eu-west-1', 'staging-web');
+    const roles = await t.getChildren(await child(t, staging, 'Node roles'));
+    assert.deepStrictEqual(roles.map(describe_), ['staging-web-node · mapped', 'staging-web-fargate · NOT mapped']);
+    const legacy = await cluster(t, 'us-east-1', 'legacy-batch');
+    const legacyDetails = await t.getChildren(await child(t, legacy, 'Details'));
+    assert.ok(legacyDetails.some((d) => label(d) === 'Cluster creator'), 'CONFIG_MAP clusters note the invisible creator admin');
+    assert.match(describe_(legacyDetails.find((d) => label(d) === 'Platform version')!), /too old for access entries/);
+  });
+
+  it('pages access entries with a load-more node', async () => {
+    const prod = emu.state.clusters.find((c) => c.name === 'prod-payments')!;
+    for (let i = 0; i < 120; i++) {
+      const principalArn = `arn:aws:iam::${A}:role/team-${String(i).padStart(3, '0')}`;
+      prod.accessEntries.set(principalArn, { principalArn, type: 'STANDARD', username: `u${i}`, kubernetesGroups: [], createdAt: 0, modifiedAt: 0, tags: {}, policies: [] });
+    }
+    const t = await tree();
+    const entries = await child(t, await cluster(t, 'us-east-1', 'prod-payments'), 'Access entries');
+    const first = await t.getChildren(entries);
+    assert.strictEqual(first.length, 101, '100 entries and a load-more node');
+    const more = first[100];
+    assert.strictEqual(label(more), 'Load more...');
+    await vscode.commands.executeCommand('eksAuth.accessEntries.loadMore', more);
+    assert.strictEqual((await t.getChildren(entries)).length, 125);
+  });
+
+  for (const [fault, expected] of [
+    ['accessDenied', /eks:ListClusters/],
+    ['expiredToken', /credentials have expired/],
+    ['throttle', /throttling/],
+  ] as const) {
+    it(`turns ${fault} into an error node that says what to do`, async () => {
+      emu.faults.push({ target: 'eks:ListClusters', kind: fault });
+      const t = await tree();
+      t.refresh();
+      const [node] = await t.getChildren(await child(t, undefined, 'us-east-1'));
+      const item = node.getTreeItem();
+      assert.strictEqual(item.label, 'Failed to load (click for logs)');
+      assert.match(String(item.description), expected);
+      assert.strictEqual(item.command?.command, 'eksAuth.clusters.showLogs');
+    });
+  }
+
+  it('names an unreachable endpoint', async () => {
+    const config = vscode.workspace.getConfiguration('eksAuth');
+    await config.update('endpoints.eks', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
+    try {
+      const t = await tree();
+      t.refresh();
+      const [node] = await t.getChildren(await child(t, undefined, 'us-east-1'));
+      assert.match(String(node.getTreeItem().description), /127\.0\.0\.1:9 is unreachable/);
+    } finally {
+      await config.update('endpoints.eks', emu.endpoint, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('creates an access entry with a policy through the guided input', async () => {
+    const t = await tree();
+    const prod = await cluster(t, 'us-east-1', 'prod-payments');
+    const arn = `arn:aws:iam::${A}:role/NewTeam`;
+    const prompts = answerPrompts(['STANDARD', arn, 'new-team', 'team-a, team-b', 'AmazonEKSViewPolicy', 'namespace', 'apps, jobs']);
+    try {
+      await vscode.commands.executeCommand('eksAuth.accessEntries.create', prod);
+    } finally {
+      prompts.restore();
+    }
+    const entry = emu.state.clusters.find((c) => c.name === 'prod-payments')!.accessEntries.get(arn);
+    assert.ok(entry, `created: ${prompts.asked.join(' | ')}`);
+    assert.deepStrictEqual([entry.username, entry.kubernetesGroups], ['new-team', ['team-a', 'team-b']]);
+    assert.deepStrictEqual(entry.policies.map((p) => [p.policyArn, p.accessScope]), [['arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', { type: 'namespace', namespaces: ['apps', 'jobs'] }]]);
+    assert.ok(emu.calls.some((c) => c.operation === 'ListAccessPolicies'), 'policies come from ListAccessPolicies');
+  });
+
+  it('rejects reserved usernames and session ARNs before calling EKS', async () => {
+    const t = await tree();
+    const prod = await cluster(t, 'us-east-1', 'prod-payments');
+    const prompts = answerPrompts(['STANDARD', `arn:aws:sts::${A}:assumed-role/X/s`]);
+    try {
+      await vscode.commands.executeCommand('eksAuth.accessEntries.create', prod);
+    } finally {
+      prompts.restore();
+    }
+    assert.ok(!emu.calls.some((c) => c.operation === 'CreateAccessEntry'));
+    assert.ok(prompts.asked.some((a) => /input "arn:aws:sts/.test(a)) || prompts.asked.some((a) => a.startsWith('showErrorMessage') && /STS session ARNs/.test(a)));
+  });
+
+  it('deletes an access entry after a modal that warns about the last cluster admin', async () => {
+    const t = await tree();
+    const api_ = await cluster(t, 'eu-west-1', 'platform-api');
+    const entries = await child(t, api_, 'Access entries');
+    const admin = await child(t, entries, 'PlatformAdmin');
+    const cancel = answerPrompts([undefined]);
+    await vscode.commands.executeCommand('eksAuth.accessEntries.delete', admin);
+    cancel.restore();
+    assert.ok(emu.state.clusters.find((c) => c.name === 'platform-api')!.accessEntries.has(`arn:aws:iam::${A}:role/PlatformAdmin`), 'dismissing the modal deletes nothing');
+    const prompts = answerPrompts(['Delete']);
+    await vscode.commands.executeCommand('eksAuth.accessEntries.delete', admin);
+    prompts.restore();
+    assert.match(prompts.asked[0], /Delete the access entry for arn:aws:iam::111122223333:role\/PlatformAdmin/);
+    assert.ok(!emu.state.clusters.find((c) => c.name === 'platform-api')!.accessEntries.has(`arn:aws:iam::${A}:role/PlatformAdmin`));
+  });
+
+  it('changes the authentication mode forward only, after a modal, and follows the update', async () => {
+    const t = await tree();
+    const legacy = await cluster(t, 'eu-west-1', 'staging-web');
+    const prompts = answerPrompts(['API_AND_CONFIG_MAP', 'Change to API_AND_CONFIG_MAP']);
+    try {
+      await vscode.commands.executeCommand('eksAuth.clusters.changeAuthenticationMode', legacy);
+    } finally {
+      prompts.restore();
+    }
+    assert.strictEqual(emu.state.clusters.find((c) => c.name === 'staging-web')!.authenticationMode, 'API_AND_CONFIG_MAP');
+    assert.ok(emu.calls.some((c) => c.operation === 'DescribeUpdate'));
+    assert.match(prompts.asked.join('\n'), /cannot be undone|Change the authentication mode/);
+    const refreshed = await cluster(t, 'eu-west-1', 'staging-web');
+    assert.strictEqual(describe_(refreshed), 'API_AND_CONFIG_MAP · 1.30');
+  });
+
+  it('enables authenticator logging', async () => {
+    const t = await tree();
+    const legacy = await cluster(t, 'us-east-1', 'legacy-batch');
+    assert.match(String(legacy.getTreeItem().contextValue), /noAuthLogs/);
+    await vscode.commands.executeCommand('eksAuth.clusters.enableAuthenticatorLogging', legacy);
+    assert.ok(emu.state.clusters.find((c) => c.name === 'legacy-batch')!.logging.includes('authenticator'));
+  });
+
+  describe('aws-auth from the cluster', () => {
+    const uri = (cluster: string, region = 'us-east-1') => vscode.Uri.from({ scheme: 'eks-auth', path: `/demo-admin/${region}/${cluster}/aws-auth.yaml` });
+    afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+    it('opens with the language service and the cluster rules, and saves with the resourceVersion it read', async () => {
+      const t = await tree();
+      await vscode.commands.executeCommand('eksAuth.awsAuth.openFromCluster', await cluster(t, 'us-east-1', 'prod-payments'));
+      const editor = await waitFor(() => (vscode.window.activeTextEditor?.document.uri.scheme === 'eks-auth' ? vscode.window.activeTextEditor : undefined), 'the aws-auth editor');
+      const doc = editor.document;
+      assert.match(doc.getText(), /mapRoles: \|/);
+      const codes = await waitFor(() => {
+        const c = vscode.languages.getDiagnostics(doc.uri).map((d) => String((d.code as { value: string }).value));
+        return c.includes('C02') ? c : undefined;
+      }, 'cluster rule C02');
+      assert.ok(codes.includes('A12') && codes.includes('A13'));
+      const at = doc.getText().indexOf('username: data-scientist') + 'username: data-scientist'.length;
+      await editor.edit((e) => e.insert(doc.positionAt(at), '-2'));
+      assert.ok(await doc.save(), 'saved');
+      const saved = emu.state.clusters.find((c) => c.name === 'prod-payments')!.awsAuth!;
+      assert.match(saved.data.mapRoles, /data-scientist-2/);
+      assert.strictEqual(saved.resourceVersion, 1001);
+      assert.ok(emu.calls.some((c) => c.service === 'kube' && c.operation.includes('PUT')));
+    });
+
+    it('refuses a stale save with a clear message, opens a diff and loses nothing', async () => {
+      const doc = await vscode.workspace.openTextDocument(uri('prod-payments'));
+      const editor = await vscode.window.showTextDocument(doc);
+      const server = emu.state.clusters.find((c) => c.name === 'prod-payments')!.awsAuth!;
+      server.data.mapUsers = '- userarn: arn:aws:iam::111122223333:user/someone-else\n  username: x\n';
+      server.resourceVersion += 5;
+      await editor.edit((e) => e.replace(new vscode.Range(0, 0, 0, 0), '# my edit\n'));
+      const saved = await doc.save();
+      assert.strictEqual(saved, false, 'the save failed');
+      assert.ok(doc.isDirty, 'the edit is still in the editor');
+      assert.match(doc.getText(), /# my edit/);
+      assert.match(server.data.mapUsers, /someone-else/, 'the cluster copy was not overwritten');
+      await waitFor(() => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((tab) => tab.input instanceof vscode.TabInputTextDiff), 'a diff against the cluster copy');
+    });
+
+    it('asks before saving a change that drops a whole section', async () => {
+      const doc = await vscode.workspace.openTextDocument(uri('staging-web', 'eu-west-1'));
+      const editor = await vscode.window.showTextDocument(doc);
+      const line = doc.getText().split('\n').findIndex((l) => l.includes('- system:bootstrappers'));
+      // Inside the block string: the outer YAML stays valid, the embedded mapRoles does not.
+      await editor.edit((e) => e.insert(new vscode.Position(line, 0), '        bad: [\n'));
+      const prompts = answerPrompts([undefined]);
+      try {
+        assert.strictEqual(await doc.save(), false);
+      } finally {
+        prompts.restore();
+      }
+      assert.match(prompts.asked.join('\n'), /drop a whole section/);
+      assert.ok(!emu.calls.some((c) => c.service === 'kube' && c.operation.includes('PUT')), 'nothing was written');
+    });
+  });
+});
