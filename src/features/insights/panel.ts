@@ -44,6 +44,7 @@ export class TroubleshootPanel {
   private running?: { cancel: () => void };
   private query: string;
   private mode?: string;
+  private disposed = false;
 
   static key(s: PanelState) {
     return `${s.profile ?? ''}|${s.region}|${s.cluster}|${s.rangeMinutes}`;
@@ -76,6 +77,8 @@ export class TroubleshootPanel {
     panel.webview.options = TroubleshootPanel.options(context);
     panel.webview.html = this.html();
     panel.onDidDispose(() => {
+      this.disposed = true;
+      this.markReady();
       this.running?.cancel();
       TroubleshootPanel.panels.delete(TroubleshootPanel.key(state));
       if (TroubleshootPanel.lastActive === this) TroubleshootPanel.lastActive = undefined;
@@ -109,7 +112,7 @@ export class TroubleshootPanel {
   private async post(message: HostMessage) {
     if (message.type !== 'explanation') this.last = message;
     await this.ready;
-    await this.panel.webview.postMessage(message);
+    if (!this.disposed) await this.panel.webview.postMessage(message);
   }
 
   private header(result?: QueryResult, status?: string): Header {

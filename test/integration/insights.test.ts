@@ -1,0 +1,141 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { Emulator } from '../../emulator/server';
+import type { TroubleshootPanel } from '../../src/features/insights/panel';
+import type { ExplorerNode } from '../../src/features/clusters/nodes';
+import type { HostMessage } from '../../src/webview/insights/protocol';
+import { answerPrompts, api, emulator, waitFor } from './helpers';
+
+async function clusterNode(region: string, name: string): Promise<ExplorerNode> {
+  const tree = (await api()).clusterTree()!;
+  tree.refresh();
+  const regionNode = (await tree.getChildren()).find((n) => n.getTreeItem().label === region)!;
+  return (await tree.getChildren(regionNode)).find((n) => n.getTreeItem().label === name)!;
+}
+
+const results = (panel: TroubleshootPanel) => panel.lastMessage as Extract<HostMessage, { type: 'results' }>;
+
+describe('troubleshooting command against the emulator', function () {
+  this.timeout(60000);
+  let emu: Emulator;
+
+  before(async () => {
+    emu = await emulator();
+  });
+  beforeEach(async () => {
+    emu.reset();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('runs the runbook query on the cluster log group and shows every row with its outcome and counts', async () => {
+    const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
+    assert.ok(panel, 'a panel opened');
+    const start = emu.calls.find((c) => c.operation === 'StartQuery')!;
+    assert.strictEqual(start.params.logGroupName, '/aws/eks/prod-payments/cluster');
+    assert.match(String(start.params.queryString), /filter @logStream like \/authenticator\//);
+    assert.ok(Number(start.params.endTime) - Number(start.params.startTime) >= 3599, 'one hour, in seconds');
+    const msg = results(panel);
+    assert.strictEqual(msg.final, true);
+    assert.strictEqual(msg.header.status, 'Complete');
+    assert.strictEqual(msg.rows.length, 15);
+    const count = (o: string) => msg.rows.filter((r) => r.outcome === o).length;
+    assert.deepStrictEqual(
+      { granted: count('granted'), unmapped: count('denied-unmapped'), expired: count('token-expired'), throttled: count('throttled') },
+      { granted: 4, unmapped: 3, expired: 1, throttled: 1 },
+    );
+    assert.ok(msg.rows.some((r) => r.raw.includes('<script>')), 'hostile lines are kept as text');
+    assert.ok(emu.calls.filter((c) => c.operation === 'GetQueryResults').length >= 2, 'polled until Complete');
+  });
+
+  it('narrows to the chosen time range', async () => {
+    const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 13);
+    assert.strictEqual(results(panel).rows.length, 9, 'events from the last 13 minutes only');
+    assert.strictEqual(results(panel).header.range, 'last 13 minutes');
+  });
+
+  it('explains a denied row with the near miss and the fix', async () => {
+    const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
+    const rows = results(panel).rows;
+    const sso = rows.findIndex((r) => r.arn.includes('AWSReservedSSO_Developers'));
+    const explanation = await panel.explain(sso);
+    assert.match(explanation!.verdict, /Unauthorized/);
+    assert.ok(explanation!.nearMisses.some((n) => /path/.test(n)), explanation!.nearMisses.join(' | '));
+    assert.strictEqual(explanation!.fix?.kind, 'openAwsAuth');
+    const data = rows.findIndex((r) => r.arn.endsWith('role/DataScientist'));
+    const dataExplained = await panel.explain(data);
+    assert.ok(dataExplained!.nearMisses.some((n) => /session ARN/.test(n)));
+  });
+
+  it('stops the query on the service when the panel closes while it runs', async () => {
+    const slow = await emulator();
+    slow.faults.push({ target: 'logs:GetQueryResults', kind: 'latency', latencyMs: 400 });
+    const running = vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
+    await waitFor(() => slow.calls.some((c) => c.operation === 'GetQueryResults'), 'polling to start');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await running;
+    await waitFor(() => slow.calls.some((c) => c.operation === 'StopQuery'), 'StopQuery');
+  });
+
+  it('offers to enable authenticator logging instead of running a query that can only be empty', async () => {
+    const prompts = answerPrompts(['Enable Authenticator Logging']);
+    try {
+      const panel = await vscode.commands.executeCommand('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'legacy-batch'), 60);
+      assert.strictEqual(panel, undefined);
+    } finally {
+      prompts.restore();
+    }
+    assert.match(prompts.asked[0], /does not send authenticator logs/);
+    assert.ok(!emu.calls.some((c) => c.operation === 'StartQuery'));
+    const update = emu.calls.find((c) => c.operation === 'UpdateClusterConfig')!;
+    assert.deepStrictEqual((update.params.logging as { clusterLogging: unknown[] }).clusterLogging, [{ types: ['authenticator'], enabled: true }]);
+  });
+
+  for (const [name, setup, expected] of [
+    ['a missing log group', (e: Emulator) => e.state.logGroups.clear(), /No log group \/aws\/eks\/prod-payments\/cluster/],
+    ['AccessDenied', (e: Emulator) => e.faults.push({ target: 'logs:StartQuery', kind: 'accessDenied' }), /logs:StartQuery/],
+    ['expired credentials', (e: Emulator) => e.faults.push({ target: 'logs:StartQuery', kind: 'expiredToken' }), /credentials have expired/],
+  ] as const) {
+    it(`explains ${name} in the panel and a notification`, async () => {
+      setup(emu);
+      const prompts = answerPrompts([]);
+      let panel: TroubleshootPanel;
+      try {
+        panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
+      } finally {
+        prompts.restore();
+      }
+      const message = panel.lastMessage as Extract<HostMessage, { type: 'error' }>;
+      assert.strictEqual(message.type, 'error');
+      assert.match(message.message, expected);
+      assert.ok(prompts.asked.some((a) => a.startsWith('showErrorMessage') && expected.test(a)), prompts.asked.join(' | '));
+    });
+  }
+
+  for (const status of ['Failed', 'Timeout'] as const) {
+    it(`says what to do when the query ends ${status}`, async () => {
+      emu.faults.push({ target: 'logs:StartQuery', kind: 'queryStatus', status, times: 1 });
+      const prompts = answerPrompts([]);
+      let panel: TroubleshootPanel;
+      try {
+        panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
+      } finally {
+        prompts.restore();
+      }
+      const message = panel.lastMessage as Extract<HostMessage, { type: 'error' }>;
+      assert.strictEqual(message.type, 'error');
+      assert.match(message.message, status === 'Failed' ? /query failed/ : /timed out/);
+    });
+  }
+
+  it('runs an edited query from a Logs Insights document with the Run query code lens', async () => {
+    const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
+    const doc = await vscode.workspace.openTextDocument({ language: 'eks-auth-insights', content: 'fields @timestamp, @message\n| filter @message like /access granted/\n| sort @timestamp desc' });
+    await vscode.window.showTextDocument(doc);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+    assert.strictEqual(lenses[0].command?.command, 'eksAuth.insights.runQueryDocument');
+    assert.match(lenses[0].command!.title, /prod-payments/);
+    await vscode.commands.executeCommand(lenses[0].command!.command, ...(lenses[0].command!.arguments ?? []));
+    assert.ok(results(panel).rows.every((r) => r.outcome === 'granted'));
+    assert.strictEqual(results(panel).rows.length, 4);
+  });
+});
