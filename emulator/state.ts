@@ -161,7 +161,8 @@ export const DEFAULT_ACCESS_POLICIES: AccessPolicy[] = [
 export const SCENARIO_DIR = path.join(__dirname, 'scenarios');
 
 export function loadScenarioFile(nameOrPath: string): Scenario {
-  const file = fs.existsSync(nameOrPath) ? nameOrPath : path.join(resolveScenarioDir(), `${nameOrPath}.json`);
+  const isPath = nameOrPath.endsWith('.json') || nameOrPath.includes('/');
+  const file = isPath ? nameOrPath : path.join(resolveScenarioDir(), `${nameOrPath}.json`);
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Scenario;
 }
 

@@ -15,7 +15,9 @@ import type { Connections } from '../clusters/connections';
 export const VIEW_TYPE = 'eksAuth.insights';
 
 export function rangeLabel(minutes: number): string {
-  return minutes % 1440 === 0 ? `last ${minutes / 1440} day(s)` : minutes % 60 === 0 ? `last ${minutes / 60} hour(s)` : `last ${minutes} minutes`;
+  if (minutes % 60 !== 0) return `last ${minutes} minutes`;
+  const hours = minutes / 60;
+  return hours === 1 ? 'last hour' : `last ${hours} hours`;
 }
 
 export function toRowView(row: Record<string, string>): RowView {

@@ -1,0 +1,71 @@
+// The offline demo: the emulator with the demo scenario, AWS profiles that point at it, and a real VS Code
+// (code-server) with the extension loaded. Used by `npm start` and by the UI end-to-end test.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { ROOT, startCodeServer, workbenchUrl } from './host.mjs';
+
+/** Starts the emulator as a child process and resolves with its endpoint once it prints it. */
+export async function startEmulatorProcess({ scenario = 'demo', log = () => {} } = {}) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'out/emulator/cli.js'), '--scenario', scenario, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout });
+  const endpoint = await new Promise((resolve, reject) => {
+    lines.once('line', (line) => {
+      const m = /^endpoint: (http:\/\/\S+)$/.exec(line);
+      if (m) resolve(m[1]);
+      else reject(new Error(`unexpected first line from the emulator: ${line}`));
+    });
+    child.once('exit', (code) => reject(new Error(`the emulator exited with code ${code}`)));
+  });
+  log(`emulator on ${endpoint}`);
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((r) => { child.once('exit', r); setTimeout(r, 3000); });
+  };
+  return { endpoint, stop };
+}
+
+export async function startDemo({ port, log = () => {} } = {}) {
+  const emulator = await startEmulatorProcess({ log });
+  const scenario = JSON.parse(fs.readFileSync(path.join(ROOT, 'emulator/scenarios/demo.json'), 'utf8'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-demo-'));
+  const [admin, dev] = scenario.identities;
+  fs.writeFileSync(path.join(tmp, 'config'), '[profile demo-admin]\nregion = us-east-1\n\n[profile demo-dev]\nregion = eu-west-1\n');
+  fs.writeFileSync(path.join(tmp, 'credentials'), `[demo-admin]\naws_access_key_id = ${admin.accessKeyId}\naws_secret_access_key = ${admin.secretAccessKey}\n\n[demo-dev]\naws_access_key_id = ${dev.accessKeyId}\naws_secret_access_key = ${dev.secretAccessKey}\n`);
+  const workspace = path.join(tmp, 'workspace');
+  fs.cpSync(path.join(ROOT, 'demo/workspace'), workspace, { recursive: true });
+  let server;
+  try {
+    server = await startCodeServer({
+      workspace,
+      port,
+      log,
+      settings: {
+        'eksAuth.profiles': ['demo-admin'],
+        'eksAuth.regions': ['us-east-1', 'eu-west-1'],
+        'eksAuth.endpoints.eks': emulator.endpoint,
+        'eksAuth.endpoints.logs': emulator.endpoint,
+        'eksAuth.endpoints.sts': emulator.endpoint,
+      },
+      // The extension host inherits these: the SDK reads the demo profiles, never the user's own.
+      env: { AWS_CONFIG_FILE: path.join(tmp, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true', AWS_ENDPOINT_URL: emulator.endpoint },
+    });
+  } catch (e) {
+    await emulator.stop();
+    throw e;
+  }
+  return {
+    url: workbenchUrl(server.host, workspace),
+    host: server.host,
+    workspace,
+    endpoint: emulator.endpoint,
+    async stop() {
+      await server.stop();
+      await emulator.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}

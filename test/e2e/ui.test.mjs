@@ -1,0 +1,106 @@
+// Drives the real VS Code UI (code-server in Debian's Chromium) like a person: the explorer, the aws-auth
+// squiggles and quick fix, and the troubleshooting panel. Saves screenshots under test-results/.
+import assert from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, launchBrowser } from '../../scripts/lib/host.mjs';
+import { startDemo } from '../../scripts/lib/demo.mjs';
+
+const RESULTS = path.join(ROOT, 'test-results');
+
+describe('UI end-to-end (real VS Code in Chromium)', function () {
+  this.timeout(180000);
+  let demo;
+  let browser;
+  let page;
+
+  before(async () => {
+    fs.mkdirSync(RESULTS, { recursive: true });
+    demo = await startDemo();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(demo.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) await page.screenshot({ path: path.join(RESULTS, `failure-${this.currentTest.title.replace(/\W+/g, '-')}.png`) });
+  });
+
+  const row = (text) => page.locator('.monaco-list-row', { hasText: text }).first();
+
+  async function runCommand(title) {
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').waitFor();
+    await page.keyboard.type(title);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
+  }
+
+  async function pick(label) {
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+  }
+
+  it('shows the clusters with their authentication modes in the activity bar view', async () => {
+    await page.locator('.activitybar [aria-label^="EKS Auth Explorer"]').first().click();
+    await row('prod-payments').waitFor({ timeout: 60000 });
+    assert.match(await row('prod-payments').innerText(), /API_AND_CONFIG_MAP/);
+    assert.match(await row('legacy-batch').innerText(), /CONFIG_MAP/);
+    await row('prod-payments').click();
+    await row('Access entries').click();
+    await row('Developer').waitFor();
+    await row('Node roles').click();
+    await row('node group windows').waitFor();
+    assert.match(await row('node group windows').innerText(), /NOT mapped/);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(RESULTS, 'explorer.png') });
+  });
+
+  it('underlines aws-auth mistakes and fixes one with a quick fix', async () => {
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').waitFor();
+    await page.keyboard.type('aws-auth-mistakes.yaml');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'aws-auth-mistakes.yaml' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.squiggly-error').first().waitFor({ timeout: 30000 });
+    const errorsBefore = await page.locator('.squiggly-error').count();
+    await page.locator('.view-line', { hasText: 'role/teams/Deployer' }).first().click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Control+.');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Use arn:aws:iam::111122223333:role/Deployer' });
+    await fix.waitFor({ timeout: 15000 });
+    await page.screenshot({ path: path.join(RESULTS, 'aws-auth-lint.png') });
+    await page.keyboard.press('Enter');
+    await page.locator('.view-line', { hasText: 'role/Deployer' }).first().waitFor();
+    await page.waitForFunction((n) => document.querySelectorAll('.squiggly-error').length < n, errorsBefore, { timeout: 15000 });
+  });
+
+  it('runs the troubleshooting query and renders hostile log lines as text', async () => {
+    await runCommand('EKS: Troubleshoot Authentication');
+    await pick('prod-payments');
+    await pick('Last hour');
+    await page.locator('.tab', { hasText: 'last hour' }).waitFor({ timeout: 30000 });
+    const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await webview.locator('.row').first().waitFor({ timeout: 60000 });
+    await webview.locator('.meta-value', { hasText: 'Complete' }).waitFor({ timeout: 30000 });
+    assert.match(await webview.locator('#title').innerText(), /prod-payments/);
+    await webview.locator('#filter').fill('onerror');
+    await webview.locator('#count', { hasText: '1 of 15 rows' }).waitFor();
+    await webview.locator('.row button', { hasText: 'raw' }).first().click();
+    const raw = await webview.locator('pre.raw').innerText();
+    assert.match(raw, /<script>alert/, 'the markup shows as text');
+    const injected = await webview.locator('#rows script, #rows img, #rows iframe, #rows [onerror], #rows a[href^="javascript"]').count();
+    assert.strictEqual(injected, 0, 'no element came from the log line');
+    await webview.locator('#filter').fill('');
+    const denied = webview.locator('.row', { hasText: 'AWSReservedSSO_Developers' }).first();
+    await denied.locator('button', { hasText: 'Explain' }).click();
+    await webview.locator('.verdict').waitFor({ timeout: 20000 });
+    assert.match(await webview.locator('.near-miss').first().innerText(), /path/);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(RESULTS, 'troubleshoot.png') });
+  });
+});
