@@ -93,20 +93,23 @@ function blockLiteral(host: string, start: number, end: number, value: string): 
     if (!first) return undefined;
     indent = /^ */.exec(first.text)![0].length;
   }
-  let text = '';
-  const offsets: number[] = [];
+  // One slot per host character is an upper bound on the embedded length; sections can be hundreds of KB.
+  const offsets = new Int32Array(end - headerEnd + 2);
+  const parts: string[] = [];
+  let n = 0;
   for (const line of lines) {
     const content = line.text.length > indent ? line.text.slice(indent) : '';
-    for (let i = 0; i < content.length; i++) offsets.push(line.at + indent + i);
-    offsets.push(line.at + line.text.length);
-    text += content + '\n';
+    const base = line.at + indent;
+    for (let i = 0; i < content.length; i++) offsets[n++] = base + i;
+    offsets[n++] = line.at + line.text.length;
+    parts.push(content);
   }
+  const text = parts.join('\n') + '\n';
   // Chomping only changes trailing newlines; anything else differing means this reading is wrong, so fall back.
-  if (text.replace(/\s+$/, '') !== value.replace(/\s+$/, '')) return undefined;
+  if (text.trimEnd() !== value.trimEnd()) return undefined;
   const trimmed = value.length <= text.length ? value : text;
-  const out = new Int32Array(trimmed.length + 1);
-  for (let i = 0; i < trimmed.length; i++) out[i] = offsets[i] ?? end;
-  out[trimmed.length] = offsets[trimmed.length] ?? end;
+  const out = offsets.slice(0, trimmed.length + 1);
+  if (trimmed.length >= n) out[trimmed.length] = end;
   return { text: trimmed, hostStart: start, hostEnd: end, offsets: out, style: 'block', indent };
 }
 

@@ -2,10 +2,11 @@
  * The aws-auth analyzer: every rule of docs/rules.md (A01-A27, C01-C03), with positions in the host document and
  * quick fixes as plain text edits. Pure: no VS Code, no I/O, so the editor, the CLI and the tests share it.
  */
-import { isMap, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, Node as YamlNode } from 'yaml';
 import { arnProblem, canonicalArn, parseArn, stripRolePath } from './arn';
 import { findAwsAuthDocuments, isEmptySection, SECTION_KEYS, SectionKey, TEMPLATE_VARIABLES } from './awsAuth';
 import { EmbeddedText, embeddedFromScalar, encodeForHost, toHostRange } from './embedded';
+import { parseYamlTree, YMap, YNode, YPair, YScalar, YSeq } from './yamlTree';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -102,16 +103,26 @@ function suppress(text: string, problems: Problem[]): Problem[] {
 
 interface ItemInfo {
   section: SectionKey;
-  node: YAMLMap;
+  node: YMap;
   embedded: EmbeddedText;
-  seq: YAMLSeq;
+  seq: YSeq;
   index: number;
 }
 
+interface Mapped {
+  arn: string;
+  item: ItemInfo;
+  node: YNode;
+}
+
+const isStr = (n: YNode | undefined): n is YScalar => n?.kind === 'scalar' && n.type === 'str';
+const isNull = (n: YNode | undefined) => !n || (n.kind === 'scalar' && n.type === 'null');
+const isFlowMap = (n: YNode | undefined): n is YMap => n?.kind === 'map' && n.flow;
+
 class Linter {
   private readonly problems: Problem[] = [];
-  private readonly roles: { arn: string; item: ItemInfo; node: YamlNode }[] = [];
-  private readonly users: { arn: string; item: ItemInfo; node: YamlNode }[] = [];
+  private readonly roles: Mapped[] = [];
+  private readonly users: Mapped[] = [];
 
   constructor(
     private readonly text: string,
@@ -228,38 +239,34 @@ class Linter {
   }
 
   private checkSection(section: SectionKey, e: EmbeddedText) {
-    const doc = parseDocument(e.text, { prettyErrors: false, uniqueKeys: true });
-    for (const error of doc.errors) {
-      const [s, en] = error.pos;
-      const first = error.message.split('\n')[0];
-      this.addEmbedded(e, [s, Math.max(en, s + 1)], 'error', 'A03', `YAML error in ${section}: ${first}. The authenticator drops the whole ${section} section when it cannot parse it${section === 'mapRoles' ? ' (node roles included: nodes go NotReady)' : ''}. Fix the YAML.`);
-    }
-    if (doc.errors.length) return;
-    const contents = doc.contents as YamlNode | null;
-    if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) return;
-    if (!isSeq(contents)) {
-      this.addEmbedded(e, contents.range ? [contents.range[0], contents.range[1]] : undefined, 'error', 'A04', `${section} must be a YAML list ("- ..." items): anything else makes the authenticator drop the whole section.`);
+    const { root, problem } = parseYamlTree(e.text);
+    if (problem) {
+      const at = Math.min(problem.position, Math.max(0, e.text.length - 1));
+      this.addEmbedded(e, [at, at + 1], 'error', 'A03', `YAML error in ${section}: ${problem.message}. The authenticator drops the whole ${section} section when it cannot parse it${section === 'mapRoles' ? ' (node roles included: nodes go NotReady)' : ''}. Fix the YAML.`);
       return;
     }
-    contents.items.forEach((item, index) => {
-      const node = item as YamlNode;
+    if (root === null || (root.kind === 'scalar' && (root.type === 'null' || root.value === ''))) return;
+    if (root.kind !== 'seq') {
+      this.addEmbedded(e, root.range, 'error', 'A04', `${section} must be a YAML list ("- ..." items): anything else makes the authenticator drop the whole section.`);
+      return;
+    }
+    root.items.forEach((node, index) => {
       if (section === 'mapAccounts') return this.checkAccount(e, node);
-      if (!isMap(node)) {
-        this.addEmbedded(e, node?.range ? [node.range[0], node.range[1]] : undefined, 'error', 'A04', `Each ${section} item must be a mapping (rolearn/userarn, username, groups): a ${isScalar(node) ? 'plain value' : 'list'} makes the authenticator drop the whole section.`);
+      if (node.kind !== 'map' || isFlowMap(node.pairs[0]?.key)) {
+        this.addEmbedded(e, node.range, 'error', 'A04', `Each ${section} item must be a mapping (rolearn/userarn, username, groups): a ${node.kind === 'scalar' ? 'plain value' : node.kind === 'seq' ? 'list' : 'complex key'} makes the authenticator drop the whole section.`);
         return;
       }
-      this.checkItem({ section, node, embedded: e, seq: contents, index });
+      this.checkItem({ section, node, embedded: e, seq: root, index });
     });
   }
 
-  private checkAccount(e: EmbeddedText, node: YamlNode) {
-    const range: [number, number] | undefined = node?.range ? [node.range[0], node.range[1]] : undefined;
-    const source = range ? e.text.slice(range[0], range[1]) : '';
-    const value = isScalar(node) ? (node.type === Scalar.PLAIN ? source.trim() : String(node.value)) : '';
-    if (!isScalar(node) || !/^\d{12}$/.test(value)) {
-      this.addEmbedded(e, range, 'error', 'A24', `mapAccounts items must be 12-digit AWS account ids; "${value || source}" is not one.`);
-    } else if (node.type === Scalar.PLAIN) {
-      this.addEmbedded(e, range, 'warning', 'A24', `Quote the account id ("${value}"): a YAML 1.2 reader turns an unquoted ${value} into a number${value.startsWith('0') ? ' and drops its leading zero' : ''}.`, this.optional(this.embeddedFix(e, 'Quote the account id', range![0], range![1], `"${value}"`)));
+  private checkAccount(e: EmbeddedText, node: YNode) {
+    const source = e.text.slice(node.range[0], node.range[1]);
+    const value = node.kind === 'scalar' ? (node.style === 'plain' ? source.trim() : node.value) : '';
+    if (node.kind !== 'scalar' || !/^\d{12}$/.test(value)) {
+      this.addEmbedded(e, node.range, 'error', 'A24', `mapAccounts items must be 12-digit AWS account ids; "${value || source}" is not one.`);
+    } else if (node.style === 'plain') {
+      this.addEmbedded(e, node.range, 'warning', 'A24', `Quote the account id ("${value}"): a YAML 1.2 reader turns an unquoted ${value} into a number${value.startsWith('0') ? ' and drops its leading zero' : ''}.`, this.optional(this.embeddedFix(e, 'Quote the account id', node.range[0], node.range[1], `"${value}"`)));
     }
   }
 
@@ -270,119 +277,114 @@ class Linter {
   private checkItem(item: ItemInfo) {
     const { section, node, embedded: e } = item;
     const known = section === 'mapRoles' ? ROLE_KEYS : USER_KEYS;
-    const fields = new Map<string, Pair<YamlNode, YamlNode>>();
-    for (const pair of node.items as Pair<YamlNode, YamlNode>[]) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const fields = new Map<string, YPair>();
+    for (const pair of node.pairs) {
+      const key = pair.key.kind === 'scalar' ? pair.key.value : '';
       const lower = key.toLowerCase();
       if (known.includes(lower)) fields.set(lower, pair);
       else {
         const suggestion = suggestKey(lower, known);
-        const r = pair.key?.range;
-        const fix = suggestion && r ? this.embeddedFix(e, `Rename to ${suggestion}`, r[0], r[1], suggestion) : undefined;
-        this.addEmbedded(e, r ? [r[0], r[1]] : undefined, 'warning', 'A08', `Unknown key "${key}" is ignored by the authenticator${suggestion ? `; did you mean "${suggestion}"?` : ` (known keys: ${known.join(', ')})`}.`, this.optional(fix));
+        const r = pair.key.range;
+        const fix = suggestion ? this.embeddedFix(e, `Rename to ${suggestion}`, r[0], r[1], suggestion) : undefined;
+        this.addEmbedded(e, r, 'warning', 'A08', `Unknown key "${key}" is ignored by the authenticator${suggestion ? `; did you mean "${suggestion}"?` : ` (known keys: ${known.join(', ')})`}.`, this.optional(fix));
       }
     }
-    const range = (n: YamlNode | null | undefined): [number, number] | undefined => (n?.range ? [n.range[0], n.range[1]] : undefined);
-    const itemRange = range(node);
 
     const arnKey = section === 'mapRoles' ? 'rolearn' : 'userarn';
     const arnPair = fields.get(arnKey);
     const sso = fields.get('sso');
     if (section === 'mapRoles') {
-      if (!arnPair && !sso) this.addEmbedded(e, itemRange, 'error', 'A05', 'This role mapping has no rolearn: the authenticator drops it. Add rolearn: arn:aws:iam::ACCOUNT:role/NAME.');
-      if (arnPair && sso) this.addEmbedded(e, itemRange, 'error', 'A05', 'This role mapping has both rolearn and sso: the authenticator drops it. Keep only one of them.');
-      if (sso) this.addEmbedded(e, range(sso.key), 'warning', 'A26', 'sso mappings need the alpha SSORoleMatch feature gate, which EKS does not enable: map the AWSReservedSSO_* role with rolearn (no path) or use an access entry.');
+      if (!arnPair && !sso) this.addEmbedded(e, node.range, 'error', 'A05', 'This role mapping has no rolearn: the authenticator drops it. Add rolearn: arn:aws:iam::ACCOUNT:role/NAME.');
+      if (arnPair && sso) this.addEmbedded(e, node.range, 'error', 'A05', 'This role mapping has both rolearn and sso: the authenticator drops it. Keep only one of them.');
+      if (sso) this.addEmbedded(e, sso.key.range, 'warning', 'A26', 'sso mappings need the alpha SSORoleMatch feature gate, which EKS does not enable: map the AWSReservedSSO_* role with rolearn (no path) or use an access entry.');
     } else if (!arnPair) {
-      this.addEmbedded(e, itemRange, 'error', 'A06', 'This user mapping has no userarn: the authenticator drops it. Add userarn: arn:aws:iam::ACCOUNT:user/NAME.');
+      this.addEmbedded(e, node.range, 'error', 'A06', 'This user mapping has no userarn: the authenticator drops it. Add userarn: arn:aws:iam::ACCOUNT:user/NAME.');
     }
 
     const usernamePair = fields.get('username');
     const usernameNode = usernamePair?.value;
     let username: string | undefined;
-    if (!usernamePair || usernameNode === null || (isScalar(usernameNode) && (usernameNode.value === null || usernameNode.value === ''))) {
-      this.addEmbedded(e, range(usernamePair?.key) ?? itemRange, 'error', 'A07', 'username is missing or empty: EKS requires one. Add username: (for nodes, system:node:{{EC2PrivateDNSName}}).');
-    } else if (isMap(usernameNode) && (usernameNode as YAMLMap).flow) {
+    if (!usernamePair || isNull(usernameNode) || (isStr(usernameNode) && usernameNode.value === '')) {
+      this.addEmbedded(e, usernamePair?.key.range ?? node.range, 'error', 'A07', 'username is missing or empty: EKS requires one. Add username: (for nodes, system:node:{{EC2PrivateDNSName}}).');
+    } else if (isFlowMap(usernameNode)) {
       this.flowScalarProblem(e, usernameNode, 'username');
-    } else if (!isScalar(usernameNode) || typeof usernameNode.value !== 'string') {
-      this.addEmbedded(e, range(usernameNode), 'error', 'A09', 'username must be a string: the authenticator drops the field and the identity gets no username. Quote it.');
+    } else if (!isStr(usernameNode)) {
+      this.addEmbedded(e, usernameNode!.range, 'error', 'A09', 'username must be a string: the authenticator drops the field and the identity gets no username. Quote it.');
     } else {
       username = usernameNode.value;
     }
 
-    const groups: { value: string; node: YamlNode }[] = [];
-    const groupsPair = fields.get('groups');
-    const groupsNode = groupsPair?.value;
-    if (groupsPair && groupsNode !== null && groupsNode !== undefined && !(isScalar(groupsNode) && groupsNode.value === null)) {
-      if (!isSeq(groupsNode)) {
-        this.addEmbedded(e, range(groupsNode), 'error', 'A09', 'groups must be a list of strings ("- group" items): the authenticator drops the field and the identity gets no groups, so Kubernetes answers Forbidden.');
+    const groups: { value: string; node: YNode }[] = [];
+    const groupsNode = fields.get('groups')?.value;
+    if (!isNull(groupsNode)) {
+      if (groupsNode!.kind !== 'seq') {
+        this.addEmbedded(e, groupsNode!.range, 'error', 'A09', 'groups must be a list of strings ("- group" items): the authenticator drops the field and the identity gets no groups, so Kubernetes answers Forbidden.');
       } else {
-        for (const g of groupsNode.items as YamlNode[]) {
-          if (isMap(g) && (g as YAMLMap).flow) this.flowScalarProblem(e, g, 'group');
-          else if (!isScalar(g) || typeof g.value !== 'string') {
-            this.addEmbedded(e, range(g), 'error', 'A09', 'Each group must be a string: the authenticator drops the whole groups field. Quote the value.');
+        for (const g of groupsNode!.items) {
+          if (isFlowMap(g)) this.flowScalarProblem(e, g, 'group');
+          else if (!isStr(g)) {
+            this.addEmbedded(e, g.range, 'error', 'A09', 'Each group must be a string: the authenticator drops the whole groups field. Quote the value.');
           } else {
             groups.push({ value: g.value, node: g });
-            if (g.value.includes(' - ')) this.addEmbedded(e, range(g), 'warning', 'A10', `The group "${g.value}" contains " - ": two list items were merged by an indentation slip. Put each "- group" on its own line at the same indentation.`);
+            if (g.value.includes(' - ')) this.addEmbedded(e, g.range, 'warning', 'A10', `The group "${g.value}" contains " - ": two list items were merged by an indentation slip. Put each "- group" on its own line at the same indentation.`);
           }
         }
       }
     }
 
-    // ARN rules
     let arn: string | undefined;
     if (arnPair) {
       const v = arnPair.value;
-      if (!isScalar(v) || typeof v.value !== 'string') {
-        this.addEmbedded(e, range(v) ?? range(arnPair.key), 'error', 'A14', `${arnKey} must be an ARN string.`);
+      if (!isStr(v) || v.value === '') {
+        this.addEmbedded(e, isNull(v) ? arnPair.key.range : v.range, 'error', 'A14', `${arnKey} must be an ARN string.`);
       } else {
         arn = v.value;
         this.checkArn(item, arnKey, v, arn);
       }
     }
 
-    // Template variables
-    const templated = [...(username !== undefined && usernameNode ? [{ value: username, node: usernameNode }] : []), ...groups];
+    const templated = [...(username !== undefined ? [{ value: username, node: usernameNode! }] : []), ...groups];
     for (const { value, node: n } of templated) {
       for (const m of value.matchAll(/\{\{([^}]*)\}\}/g)) {
         if (!TEMPLATE_VARIABLES.includes(m[1])) {
-          this.addEmbedded(e, range(n), 'warning', 'A17', `Unknown placeholder {{${m[1]}}} is left as literal text. Known: ${TEMPLATE_VARIABLES.map((t) => `{{${t}}}`).join(', ')}.`);
+          this.addEmbedded(e, n.range, 'warning', 'A17', `Unknown placeholder {{${m[1]}}} is left as literal text. Known: ${TEMPLATE_VARIABLES.map((t) => `{{${t}}}`).join(', ')}.`);
         }
       }
     }
     const groupValues = groups.map((g) => g.value);
     const isNodeUser = username?.startsWith('system:node:') ?? false;
-    if (username !== undefined && usernameNode) {
+    if (username !== undefined) {
       if (username.includes('{{EC2PrivateDNSName}}') && (section === 'mapUsers' || (!isNodeUser && !groupValues.includes('system:nodes')))) {
-        this.addEmbedded(e, range(usernameNode), 'warning', 'A19', `{{EC2PrivateDNSName}} renders only for EC2 node roles (session name = instance id); ${section === 'mapUsers' ? 'IAM users' : 'other callers'} are denied with "error rendering username template".`);
+        this.addEmbedded(e, usernameNode!.range, 'warning', 'A19', `{{EC2PrivateDNSName}} renders only for EC2 node roles (session name = instance id); ${section === 'mapUsers' ? 'IAM users' : 'other callers'} are denied with "error rendering username template".`);
       }
       if (section === 'mapUsers' && /\{\{SessionName(Raw)?\}\}/.test(username)) {
-        this.addEmbedded(e, range(usernameNode), 'warning', 'A19', 'IAM users have no session name: {{SessionName}} renders empty here. Use a fixed username.');
+        this.addEmbedded(e, usernameNode!.range, 'warning', 'A19', 'IAM users have no session name: {{SessionName}} renders empty here. Use a fixed username.');
       }
     }
-    if (isNodeUser && section === 'mapRoles' && usernameNode) this.checkNodeRole(item, username!, groups, groupsPair, arn);
+    if (isNodeUser && section === 'mapRoles') this.checkNodeRole(item, username!, usernameNode!, groups, groupsNode, arn);
     for (const g of groups) {
       if (g.value === 'system:masters') {
-        this.addEmbedded(e, range(g.node), 'warning', 'A21', 'system:masters grants unrestricted cluster-admin that RBAC cannot limit or audit by name (CIS EKS 4.1.7). Bind a narrower ClusterRole to a custom group instead.');
+        this.addEmbedded(e, g.node.range, 'warning', 'A21', 'system:masters grants unrestricted cluster-admin that RBAC cannot limit or audit by name (CIS EKS 4.1.7). Bind a narrower ClusterRole to a custom group instead.');
       } else if (g.value.startsWith('system:') && !(isNodeUser && [...NODE_GROUPS, FARGATE_GROUP].includes(g.value))) {
-        this.addEmbedded(e, range(g.node), 'info', 'A22', `The group ${g.value} uses the reserved system: prefix, which access entries reject: this mapping cannot be migrated as is.`);
+        this.addEmbedded(e, g.node.range, 'info', 'A22', `The group ${g.value} uses the reserved system: prefix, which access entries reject: this mapping cannot be migrated as is.`);
       }
     }
-    if (username !== undefined && !isNodeUser && usernameNode) {
+    if (username !== undefined && !isNodeUser) {
       const prefix = RESERVED_USERNAME_PREFIXES.find((p) => username!.startsWith(p));
-      if (prefix) this.addEmbedded(e, range(usernameNode), 'info', 'A22', `The username starts with the reserved prefix "${prefix}", which access entries reject: this mapping cannot be migrated as is.`);
+      if (prefix) this.addEmbedded(e, usernameNode!.range, 'info', 'A22', `The username starts with the reserved prefix "${prefix}", which access entries reject: this mapping cannot be migrated as is.`);
     }
   }
 
   /** A18: `{{SessionName}}` unquoted is a YAML flow mapping, not a string. */
-  private flowScalarProblem(e: EmbeddedText, node: YamlNode, what: string) {
-    const r = node.range!;
-    const source = e.text.slice(r[0], r[1]);
-    this.addEmbedded(e, [r[0], r[1]], 'error', 'A18', `The ${what} ${source} is read as a YAML mapping because it starts with "{": the authenticator cannot parse the section. Quote it: "${source}".`, this.optional(this.embeddedFix(e, 'Quote the value', r[0], r[1], `"${source}"`)));
+  private flowScalarProblem(e: EmbeddedText, node: YMap, what: string) {
+    const [s, en] = node.range;
+    const source = e.text.slice(s, en);
+    this.addEmbedded(e, [s, en], 'error', 'A18', `The ${what} ${source} is read as a YAML mapping because it starts with "{": the authenticator cannot parse the section. Quote it: "${source}".`, this.optional(this.embeddedFix(e, 'Quote the value', s, en, `"${source}"`)));
   }
 
-  private checkArn(item: ItemInfo, arnKey: 'rolearn' | 'userarn', node: Scalar, arn: string) {
+  private checkArn(item: ItemInfo, arnKey: 'rolearn' | 'userarn', node: YScalar, arn: string) {
     const e = item.embedded;
-    const r: [number, number] = [node.range![0], node.range![1]];
+    const r = node.range;
     const replace = (title: string, value: string) => this.optional(this.embeddedFix(e, title, r[0], r[1], value));
     const problem = arnProblem(arn);
     const parsed = parseArn(arn);
@@ -406,34 +408,27 @@ class Linter {
         }
       }
     }
-    const entry = { arn: parsed?.kind === 'assumed-role' ? canonicalArn(arn) : arnKey === 'rolearn' ? stripRolePath(arn) : arn, item, node };
-    (arnKey === 'rolearn' ? this.roles : this.users).push(entry);
+    const mapped: Mapped = { arn: parsed?.kind === 'assumed-role' ? canonicalArn(arn) : arnKey === 'rolearn' ? stripRolePath(arn) : arn, item, node };
+    (arnKey === 'rolearn' ? this.roles : this.users).push(mapped);
   }
 
-  private checkNodeRole(item: ItemInfo, username: string, groups: { value: string; node: YamlNode }[], groupsPair: Pair<YamlNode, YamlNode> | undefined, arn: string | undefined) {
+  private checkNodeRole(item: ItemInfo, username: string, usernameNode: YNode, groups: { value: string; node: YNode }[], groupsNode: YNode | undefined, arn: string | undefined) {
     const e = item.embedded;
     const values = groups.map((g) => g.value);
     const missing = NODE_GROUPS.filter((g) => !values.includes(g));
-    const usernameNode = this.field(item.node, 'username')!;
-    const r: [number, number] = [usernameNode.range![0], usernameNode.range![1]];
+    const r = usernameNode.range;
     if (missing.length) {
-      this.addEmbedded(e, r, 'error', 'A20', `Node identities need the groups system:bootstrappers and system:nodes; missing ${missing.join(', ')}: nodes with this role cannot join. Add the missing groups.`, this.optional(this.addGroupsFix(item, groupsPair, missing)));
+      this.addEmbedded(e, r, 'error', 'A20', `Node identities need the groups system:bootstrappers and system:nodes; missing ${missing.join(', ')}: nodes with this role cannot join. Add the missing groups.`, this.optional(this.addGroupsFix(item, groupsNode, missing)));
     }
-    const fargate = username.includes('{{SessionName}}');
-    if (fargate && !values.includes(FARGATE_GROUP)) {
-      this.addEmbedded(e, r, 'info', 'A20', `A Fargate pod execution role (system:node:{{SessionName}}) also needs ${FARGATE_GROUP}.`, this.optional(this.addGroupsFix(item, groupsPair, [FARGATE_GROUP])));
+    if (username.includes('{{SessionName}}') && !values.includes(FARGATE_GROUP)) {
+      this.addEmbedded(e, r, 'info', 'A20', `A Fargate pod execution role (system:node:{{SessionName}}) also needs ${FARGATE_GROUP}.`, this.optional(this.addGroupsFix(item, groupsNode, [FARGATE_GROUP])));
     }
     if (/windows/i.test(arn ?? '') && !values.includes(WINDOWS_GROUP)) {
-      this.addEmbedded(e, r, 'warning', 'A20', `Windows nodes also need the group ${WINDOWS_GROUP}, or kube-proxy cannot start on them.`, this.optional(this.addGroupsFix(item, groupsPair, [WINDOWS_GROUP])));
+      this.addEmbedded(e, r, 'warning', 'A20', `Windows nodes also need the group ${WINDOWS_GROUP}, or kube-proxy cannot start on them.`, this.optional(this.addGroupsFix(item, groupsNode, [WINDOWS_GROUP])));
     }
   }
 
-  private field(map: YAMLMap, lower: string): YamlNode | undefined {
-    const pair = (map.items as Pair<YamlNode, YamlNode>[]).find((p) => isScalar(p.key) && String(p.key.value).toLowerCase() === lower);
-    return pair?.value ?? undefined;
-  }
-
-  private addGroupsFix(item: ItemInfo, groupsPair: Pair<YamlNode, YamlNode> | undefined, missing: string[]): Fix | undefined {
+  private addGroupsFix(item: ItemInfo, groupsNode: YNode | undefined, missing: string[]): Fix | undefined {
     const e = item.embedded;
     const text = e.text;
     const title = `Add ${missing.join(', ')} to groups`;
@@ -442,66 +437,59 @@ class Linter {
       const nl = text.indexOf('\n', offset);
       return nl < 0 ? text.length : nl;
     };
-    const groupsNode = groupsPair?.value;
-    if (isSeq(groupsNode) && groupsNode.items.length && !groupsNode.flow) {
-      const last = groupsNode.items[groupsNode.items.length - 1] as YamlNode;
-      const first = groupsNode.items[0] as YamlNode;
-      const dashLine = text.slice(lineStartOf(first.range![0]), first.range![0]);
-      const indent = /^ */.exec(dashLine)![0];
-      const at = lineEndOf(last.range![1] - 1);
-      return this.embeddedInsert(e, title, at, missing.map((g) => `\n${indent}- ${g}`).join(''));
+    if (groupsNode?.kind === 'seq' && groupsNode.items.length && !groupsNode.flow) {
+      const first = groupsNode.items[0];
+      const last = groupsNode.items[groupsNode.items.length - 1];
+      const indent = /^ */.exec(text.slice(lineStartOf(first.range[0]), first.range[0]))![0];
+      return this.embeddedInsert(e, title, lineEndOf(Math.max(last.range[0], last.range[1] - 1)), missing.map((g) => `\n${indent}- ${g}`).join(''));
     }
-    if (isSeq(groupsNode) && groupsNode.flow && groupsNode.range) {
-      const values = [...(groupsNode.items as YamlNode[]).map((n) => text.slice(n.range![0], n.range![1])), ...missing];
+    if (groupsNode?.kind === 'seq' && groupsNode.flow) {
+      const values = [...groupsNode.items.map((n) => text.slice(n.range[0], n.range[1])), ...missing];
       return this.embeddedFix(e, title, groupsNode.range[0], groupsNode.range[1], `[${values.join(', ')}]`);
     }
-    if (!groupsPair) {
-      const keys = item.node.items as Pair<YamlNode, YamlNode>[];
-      const firstKey = keys[0]?.key as YamlNode | undefined;
-      const lastPair = keys[keys.length - 1];
-      const lastEnd = (lastPair?.value ?? lastPair?.key) as YamlNode | undefined;
-      if (!firstKey?.range || !lastEnd?.range) return undefined;
-      const keyColumn = firstKey.range[0] - lineStartOf(firstKey.range[0]);
-      const indent = ' '.repeat(keyColumn);
-      const at = lineEndOf(Math.max(lastEnd.range[0], lastEnd.range[1] - 1));
-      return this.embeddedInsert(e, title, at, `\n${indent}groups:` + missing.map((g) => `\n${indent}  - ${g}`).join(''));
+    if (isNull(groupsNode) && !item.node.pairs.some((p) => p.key.kind === 'scalar' && p.key.value.toLowerCase() === 'groups')) {
+      const firstKey = item.node.pairs[0].key;
+      const lastPair = item.node.pairs[item.node.pairs.length - 1];
+      const end = Math.max(lastPair.value.range[1], lastPair.key.range[1]);
+      const indent = ' '.repeat(firstKey.range[0] - lineStartOf(firstKey.range[0]));
+      return this.embeddedInsert(e, title, lineEndOf(Math.max(firstKey.range[0], end - 1)), `\n${indent}groups:` + missing.map((g) => `\n${indent}  - ${g}`).join(''));
     }
     return undefined;
   }
 
   private checkDuplicates() {
-    const report = (list: { arn: string; item: ItemInfo; node: YamlNode }[], key: (arn: string) => string, what: string, extra: string) => {
-      const seen = new Map<string, { arn: string; item: ItemInfo; node: YamlNode }>();
+    const report = (list: Mapped[], what: string, extra: string) => {
+      const seen = new Map<string, Mapped>();
       for (const entry of list) {
-        const k = key(entry.arn);
+        const k = entry.arn.toLowerCase();
         const earlier = seen.get(k);
         if (earlier) {
           const exact = earlier.arn === entry.arn;
           const message = `Duplicate ${what} ${entry.arn}${exact ? '' : ` (differs only in case from ${earlier.arn})`}: ${extra} Remove one of the entries.`;
-          this.addEmbedded(entry.item.embedded, [entry.node.range![0], entry.node.range![1]], 'warning', 'A16', message, this.optional(this.removeItemFix(entry.item)));
+          this.addEmbedded(entry.item.embedded, entry.node.range, 'warning', 'A16', message, this.optional(this.removeItemFix(entry.item)));
         }
         seen.set(k, entry);
       }
     };
-    report(this.roles, (a) => a.toLowerCase(), 'rolearn', 'the authenticator keeps only the last entry and does not merge groups (a later entry without system:masters has locked admins out).');
-    report(this.users, (a) => a.toLowerCase(), 'userarn', 'exact duplicates keep only the last entry; case variants are both stored and which one matches is random.');
+    report(this.roles, 'rolearn', 'the authenticator keeps only the last entry and does not merge groups (a later entry without system:masters has locked admins out).');
+    report(this.users, 'userarn', 'exact duplicates keep only the last entry; case variants are both stored and which one matches is random.');
     const roleArns = new Set(this.roles.map((r) => r.arn.toLowerCase()));
     for (const user of this.users) {
       if (roleArns.has(user.arn.toLowerCase())) {
-        this.addEmbedded(user.item.embedded, [user.node.range![0], user.node.range![1]], 'warning', 'A16', `${user.arn} is mapped in both mapRoles and mapUsers: the role mapping is looked up first, so this user mapping is never used. Remove one.`);
+        this.addEmbedded(user.item.embedded, user.node.range, 'warning', 'A16', `${user.arn} is mapped in both mapRoles and mapUsers: the role mapping is looked up first, so this user mapping is never used. Remove one.`);
       }
     }
   }
 
   private removeItemFix(item: ItemInfo): Fix | undefined {
     const e = item.embedded;
-    if (e.style !== 'block' || !e.offsets) return undefined;
+    if (e.style !== 'block' || !e.offsets || item.seq.flow) return undefined;
     const text = e.text;
-    const start = text.lastIndexOf('\n', item.node.range![0] - 1) + 1;
-    const next = item.seq.items[item.index + 1] as YamlNode | undefined;
+    const start = text.lastIndexOf('\n', item.node.range[0] - 1) + 1;
+    const next = item.seq.items[item.index + 1];
     let s: number;
     let en: number;
-    if (next?.range) {
+    if (next) {
       s = start;
       en = text.lastIndexOf('\n', next.range[0] - 1) + 1;
     } else {
@@ -526,7 +514,7 @@ class Linter {
       const entries = new Set(cluster.accessEntryArns.map((a) => stripRolePath(a).toLowerCase()));
       for (const m of [...this.roles, ...this.users]) {
         if (entries.has(m.arn.toLowerCase())) {
-          this.addEmbedded(m.item.embedded, [m.node.range![0], m.node.range![1]], 'info', 'C02', `${name} has an access entry for ${m.arn}; in API_AND_CONFIG_MAP mode the access entry wins and this mapping is not used.`);
+          this.addEmbedded(m.item.embedded, m.node.range, 'info', 'C02', `${name} has an access entry for ${m.arn}; in API_AND_CONFIG_MAP mode the access entry wins and this mapping is not used.`);
         }
       }
     }

@@ -1,7 +1,7 @@
 /** The explorer's nodes. Parents fetch in getChildren and own their empty and error cases (makeChildren). */
 import * as vscode from 'vscode';
 import { explainAwsError, formatExplained } from '../../core/aws/errors';
-import { mapLimit } from '../../core/concurrency';
+import { loadAccessEntryPage, loadAllAccessEntries, loadClusterSummaries } from '../../core/clusters/loader';
 import {
   ClusterSummary,
   MODE_LABELS,
@@ -12,7 +12,6 @@ import {
   readMappings,
   scopeLabel,
   shadowedBy,
-  summarizeCluster,
   whoCanGetIn,
 } from '../../core/clusters/model';
 import { log } from '../../shared/logger';
@@ -36,9 +35,6 @@ export const CONTEXT = {
   error: 'eksAuth.error',
   placeholder: 'eksAuth.placeholder',
 } as const;
-
-const ACCESS_ENTRY_PAGE = 100;
-const CONCURRENCY = 8;
 
 export abstract class ExplorerNode {
   children?: Promise<ExplorerNode[]>;
@@ -147,19 +143,9 @@ export class RegionNode extends ExplorerNode {
     const { connections, identity } = this.profileNode;
     return makeChildren(this, async () => {
       const eks = await connections.eksFor(identity.profile, this.region);
-      const names: string[] = [];
-      for await (const name of eks.listClusters()) names.push(name);
-      names.sort();
       const owner = identity.regions.length === 1 ? this.profileNode : this;
-      const summaries = await mapLimit(names, CONCURRENCY, async (name) => {
-        try {
-          return summarizeCluster(await eks.describeCluster(name));
-        } catch (e) {
-          return e as Error;
-        }
-      });
-      return summaries.map((s, i) =>
-        s instanceof Error ? new ErrorNode(owner, `${names[i]}: ${formatExplained(explainAwsError(s, identity.profile))}`) : new ClusterNode(owner, connections, { profile: identity.profile, region: this.region, cluster: names[i] }, s),
+      return (await loadClusterSummaries(eks)).map(({ name, summary }) =>
+        summary instanceof Error ? new ErrorNode(owner, `${name}: ${formatExplained(explainAwsError(summary, identity.profile))}`) : new ClusterNode(owner, connections, { profile: identity.profile, region: this.region, cluster: name }, summary),
       );
     }, vscode.l10n.t('No EKS clusters in {0}', this.region), identity.profile);
   }
@@ -202,17 +188,7 @@ export class ClusterNode extends ExplorerNode {
     if (!this.access) {
       this.access = (async () => {
         const eks = await this.connections.eksFor(this.ref.profile, this.ref.region);
-        const entries: { principalArn: string; type?: string }[] = [];
-        if (this.summary.mode !== 'CONFIG_MAP') {
-          const arns: string[] = [];
-          let token: string | undefined;
-          do {
-            const page = await eks.listAccessEntries(this.ref.cluster, token);
-            arns.push(...page.items);
-            token = page.nextToken;
-          } while (token);
-          entries.push(...(await mapLimit(arns, CONCURRENCY, (a) => eks.describeAccessEntry(this.ref.cluster, a))).map((e) => ({ principalArn: e.principalArn!, type: e.type })));
-        }
+        const entries = this.summary.mode !== 'CONFIG_MAP' ? await loadAllAccessEntries(eks, this.ref.cluster) : [];
         let mappings: Mapping[] = [];
         let awsAuthError: string | undefined;
         let awsAuthMissing = false;
@@ -287,11 +263,8 @@ export class AccessEntriesNode extends ExplorerNode {
   async loadPage(): Promise<void> {
     const { connections, ref } = this.clusterNode;
     const eks = await connections.eksFor(ref.profile, ref.region);
-    const page = await eks.listAccessEntries(ref.cluster, this.nextToken, ACCESS_ENTRY_PAGE);
-    const entries = await mapLimit(page.items, CONCURRENCY, async (arn) => {
-      const [entry, policies] = await Promise.all([eks.describeAccessEntry(ref.cluster, arn), eks.listAssociatedAccessPolicies(ref.cluster, arn)]);
-      return new AccessEntryNode(this, entry, policies);
-    });
+    const page = await loadAccessEntryPage(eks, ref.cluster, this.nextToken);
+    const entries = page.items.map(({ entry, policies }) => new AccessEntryNode(this, entry, policies));
     this.loaded.push(...entries);
     this.nextToken = page.nextToken;
   }
