@@ -28,11 +28,13 @@ export async function startEmulatorProcess({ scenario = 'demo', log = () => {} }
   return { endpoint, stop };
 }
 
-export async function startDemo({ port, log = () => {} } = {}) {
-  const emulator = await startEmulatorProcess({ log });
-  const scenario = JSON.parse(fs.readFileSync(path.join(ROOT, 'emulator/scenarios/demo.json'), 'utf8'));
+/** `scenario` is a scenario name or a path to a scenario file; `settings` are added to the demo's user settings. */
+export async function startDemo({ port, log = () => {}, scenario = 'demo', settings = {} } = {}) {
+  const emulator = await startEmulatorProcess({ scenario, log });
+  const scenarioFile = scenario.endsWith('.json') ? scenario : path.join(ROOT, 'emulator/scenarios', `${scenario}.json`);
+  const scenarioData = JSON.parse(fs.readFileSync(scenarioFile, 'utf8'));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-demo-'));
-  const [admin, dev] = scenario.identities;
+  const [admin, dev = admin] = scenarioData.identities;
   fs.writeFileSync(path.join(tmp, 'config'), '[profile demo-admin]\nregion = us-east-1\n\n[profile demo-dev]\nregion = eu-west-1\n');
   fs.writeFileSync(path.join(tmp, 'credentials'), `[demo-admin]\naws_access_key_id = ${admin.accessKeyId}\naws_secret_access_key = ${admin.secretAccessKey}\n\n[demo-dev]\naws_access_key_id = ${dev.accessKeyId}\naws_secret_access_key = ${dev.secretAccessKey}\n`);
   const workspace = path.join(tmp, 'workspace');
@@ -49,6 +51,7 @@ export async function startDemo({ port, log = () => {} } = {}) {
         'eksAuth.endpoints.eks': emulator.endpoint,
         'eksAuth.endpoints.logs': emulator.endpoint,
         'eksAuth.endpoints.sts': emulator.endpoint,
+        ...settings,
       },
       // The extension host inherits these: the SDK reads the demo profiles, never the user's own.
       env: { AWS_CONFIG_FILE: path.join(tmp, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true', AWS_ENDPOINT_URL: emulator.endpoint },

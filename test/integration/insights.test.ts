@@ -13,7 +13,7 @@ async function clusterNode(region: string, name: string): Promise<ExplorerNode> 
   return (await tree.getChildren(regionNode)).find((n) => n.getTreeItem().label === name)!;
 }
 
-const results = (panel: TroubleshootPanel) => panel.lastMessage as Extract<HostMessage, { type: 'results' }>;
+const results = (panel: TroubleshootPanel) => ({ ...(panel.lastMessage as Extract<HostMessage, { type: 'results' }>), rows: panel.currentRows });
 
 describe('troubleshooting command against the emulator', function () {
   this.timeout(60000);

@@ -21,23 +21,33 @@ export interface AuthenticatorEvent {
   raw: string;
 }
 
-const PAIR = /(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g;
 const MAX_LINE = 64 * 1024;
 
-/** Go's %q quoting, undone. */
-function unquote(value: string): string {
-  if (!value.startsWith('"')) return value;
+/** key=value with the value bare or Go-quoted (%q); group 2 is the inside of a quoted value. */
+const PAIR = /(\w+)=(?:"((?:[^"\\]|\\.)*)"|(\S+))/g;
+
+/** Go's %q quoting, undone; the common value has no escapes and is used as is. */
+function unquote(inner: string): string {
+  if (!inner.includes('\\')) return inner;
   try {
-    return JSON.parse(value) as string;
+    return JSON.parse(`"${inner}"`) as string;
   } catch {
-    return value.slice(1, -1).replace(/\\(.)/g, '$1');
+    return inner.replace(/\\(.)/g, '$1');
   }
+}
+
+function scanPairs(text: string, into: Record<string, unknown>): void {
+  PAIR.lastIndex = 0;
+  for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) into[m[1]] = m[2] !== undefined ? unquote(m[2]) : m[3];
 }
 
 function parseGroups(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
   if (typeof value !== 'string') return [];
-  const inner = value.trim().replace(/^\[/, '').replace(/\]$/, '').trim();
+  let inner = value.trim();
+  if (inner.startsWith('[')) inner = inner.slice(1);
+  if (inner.endsWith(']')) inner = inner.slice(0, -1);
+  inner = inner.trim();
   return inner ? inner.split(/\s+/) : [];
 }
 
@@ -66,7 +76,7 @@ export function parseAuthenticatorLine(line: string): AuthenticatorEvent {
       const parsed = JSON.parse(trimmed) as unknown;
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) Object.assign(fields, parsed);
     } else {
-      for (const m of trimmed.matchAll(PAIR)) fields[m[1]] = unquote(m[2]);
+      scanPairs(trimmed, fields);
     }
   } catch {
     return { groups: [], outcome: 'other', raw };

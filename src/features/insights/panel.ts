@@ -2,13 +2,13 @@
 import * as vscode from 'vscode';
 import { explainAwsError, formatExplained } from '../../core/aws/errors';
 import { explainArn } from '../../core/insights/explain';
-import { OUTCOME_ADVICE, OUTCOME_LABELS, parseAuthenticatorLine } from '../../core/insights/parser';
+import { OUTCOME_ADVICE } from '../../core/insights/parser';
 import { QueryResult, runQuery, statusProblem } from '../../core/insights/query';
 import { rowsToCsv } from '../../core/insights/table';
 import { log } from '../../shared/logger';
 import { makeNonce } from '../../shared/nonce';
 import { settings } from '../../shared/settings';
-import type { Header, HostMessage, PanelState, RowView, WebviewMessage } from '../../webview/insights/protocol';
+import { toRowView, type Header, type HostMessage, type PanelState, type RowView, type RowWire, type WebviewMessage } from '../../webview/insights/protocol';
 import { pickCluster } from '../clusters/activation';
 import type { Connections } from '../clusters/connections';
 
@@ -20,33 +20,23 @@ export function rangeLabel(minutes: number): string {
   return hours === 1 ? 'last hour' : `last ${hours} hours`;
 }
 
-export function toRowView(row: Record<string, string>): RowView {
-  const e = parseAuthenticatorLine(row['@message'] ?? '');
-  return {
-    time: row['@timestamp'] ?? e.time ?? '',
-    outcome: e.outcome,
-    outcomeLabel: OUTCOME_LABELS[e.outcome],
-    arn: e.arn ?? '',
-    username: e.username ?? '',
-    groups: e.groups.join(', '),
-    client: e.client ?? '',
-    error: e.error ?? '',
-    raw: e.raw,
-  };
-}
-
 export class TroubleshootPanel {
   private static readonly panels = new Map<string, TroubleshootPanel>();
   /** The panel whose query a "Run query" code lens runs. */
   static lastActive?: TroubleshootPanel;
   private ready: Promise<void>;
   private markReady!: () => void;
-  private rows: RowView[] = [];
+  private wire: RowWire[] = [];
+  /** How many of `wire` the webview already has. */
+  private sent = 0;
+  private parsed?: RowView[];
   private last?: HostMessage;
   private running?: { cancel: () => void };
   private query: string;
   private mode?: string;
   private disposed = false;
+  private webviewReady = false;
+  private readyAt = 0;
 
   static key(s: PanelState) {
     return `${s.profile ?? ''}|${s.region}|${s.cluster}|${s.rangeMinutes}`;
@@ -114,6 +104,8 @@ export class TroubleshootPanel {
   private async post(message: HostMessage) {
     if (message.type !== 'explanation') this.last = message;
     await this.ready;
+    // A query can finish before a new panel's webview has loaded; say how long the rows waited for it.
+    if (message.type === 'results' && message.completedAt && this.readyAt > message.completedAt) message.webviewWaitMs = this.readyAt - message.completedAt;
     if (!this.disposed) await this.panel.webview.postMessage(message);
   }
 
@@ -129,6 +121,37 @@ export class TroubleshootPanel {
       bytesScanned: result?.stats.bytesScanned ?? 0,
       mode: this.mode,
     };
+  }
+
+  private resultsMessage(header: Header, final: boolean, completedAt?: number): HostMessage {
+    const mode = this.sent > 0 && this.sent <= this.wire.length ? 'append' : 'replace';
+    const rows = mode === 'append' ? this.wire.slice(this.sent) : this.wire;
+    this.sent = this.wire.length;
+    return { type: 'results', mode, header, rows, final, advice: OUTCOME_ADVICE, state: this.state, completedAt };
+  }
+
+  /**
+   * Takes the latest cumulative results. When they still hold every row sent so far (the usual case while a query
+   * runs), the rows already sent keep their place and only new ones are added; otherwise the panel starts over.
+   */
+  private setRows(rows: Record<string, string>[]) {
+    const next: RowWire[] = rows.map((r) => [r['@timestamp'] ?? '', r['@message'] ?? '', r['@ptr'] ?? `${r['@timestamp']}|${r['@message']}`]);
+    const keys = new Set(next.map((r) => r[2]));
+    const kept = this.wire.slice(0, this.sent);
+    if (this.sent > 0 && kept.every((r) => keys.has(r[2]))) {
+      const have = new Set(kept.map((r) => r[2]));
+      this.wire = [...kept, ...next.filter((r) => !have.has(r[2]))];
+    } else {
+      this.wire = next;
+      this.sent = 0;
+    }
+    this.parsed = undefined;
+  }
+
+  /** The rows as the panel shows them; parsed on demand, as only exports and Explain need them here. */
+  private get rows(): RowView[] {
+    if (!this.parsed) this.parsed = this.wire.map(toRowView);
+    return this.parsed;
   }
 
   private showError(e: unknown, header?: Header) {
@@ -157,7 +180,10 @@ export class TroubleshootPanel {
     const limit = settings().get<number>('insights.limit') ?? 1000;
     let cancelled = false;
     this.running = { cancel: () => (cancelled = true) };
-    void this.post({ type: 'results', header: this.header(undefined, 'Starting'), rows: this.rows, final: false, advice: OUTCOME_ADVICE, state: this.state });
+    this.wire = [];
+    this.parsed = undefined;
+    this.sent = 0;
+    void this.post(this.resultsMessage(this.header(undefined, 'Starting'), false));
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Querying authenticator logs of {0}', this.state.cluster), cancellable: true },
       async (progress, token) => {
@@ -167,13 +193,14 @@ export class TroubleshootPanel {
             isCancelled: () => cancelled,
             onProgress: (partial) => {
               progress.report({ message: `${partial.status}: ${partial.rows.length} rows` });
-              this.rows = partial.rows.map(toRowView);
-              void this.post({ type: 'results', header: this.header(partial), rows: this.rows, final: false, advice: OUTCOME_ADVICE, state: this.state });
+              this.setRows(partial.rows);
+              void this.post(this.resultsMessage(this.header(partial), false));
             },
           });
-          if (result.status === 'Complete') this.rows = result.rows.map(toRowView);
+          const completedAt = Date.now();
+          if (result.status === 'Complete') this.setRows(result.rows);
           const problem = statusProblem(result.status);
-          await this.post({ type: 'results', header: this.header(result), rows: this.rows, final: true, advice: OUTCOME_ADVICE, state: this.state });
+          await this.post(this.resultsMessage(this.header(result), true, completedAt));
           if (problem) {
             void this.post({ type: 'error', message: problem, header: this.header(result) });
             if (result.status !== 'Cancelled') void vscode.window.showWarningMessage(problem);
@@ -192,8 +219,15 @@ export class TroubleshootPanel {
   private async onMessage(m: WebviewMessage) {
     switch (m.type) {
       case 'ready':
-        this.markReady();
-        if (this.last) await this.panel.webview.postMessage(this.last);
+        if (!this.webviewReady) {
+          this.webviewReady = true;
+          this.readyAt = Date.now();
+          this.markReady();
+        } else if (this.last?.type === 'results') {
+          // The webview was reloaded and lost its rows: send them all again.
+          this.sent = 0;
+          await this.post(this.resultsMessage(this.last.header, this.last.final, this.last.completedAt));
+        } else if (this.last) await this.panel.webview.postMessage(this.last);
         break;
       case 'rerun':
         await this.run();
@@ -223,6 +257,9 @@ export class TroubleshootPanel {
       case 'explain':
         await this.explain(m.index);
         break;
+      case 'rendered':
+        log.info(`Troubleshooting panel for ${this.state.cluster}: ${m.rows} rows on screen ${m.ms} ms after the query completed`);
+        break;
       case 'fix': {
         const cluster = await this.clusterNode();
         if (m.kind === 'createAccessEntry') await vscode.commands.executeCommand('eksAuth.accessEntries.create', cluster, m.principalArn);
@@ -251,9 +288,13 @@ export class TroubleshootPanel {
     return explanation;
   }
 
-  /** For tests: what the panel last sent. */
+  /** What the panel last sent, and the rows it shows: for tests and exports. */
   get lastMessage() {
     return this.last;
+  }
+
+  get currentRows(): readonly RowView[] {
+    return this.rows;
   }
 }
 

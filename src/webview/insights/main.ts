@@ -2,7 +2,7 @@
  * The troubleshooting panel's browser code. Every value from the logs is put in the DOM with textContent: log
  * lines are attacker-controlled. Rows are virtualised so 10,000 of them scroll smoothly.
  */
-import type { HostMessage, RowView, WebviewMessage, Header } from './protocol';
+import { toRowView, type HostMessage, type RowView, type WebviewMessage, type Header } from './protocol';
 
 declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void; setState(s: unknown): void; getState(): unknown };
 
@@ -161,7 +161,9 @@ function renderExplanation(index: number, e: import('../../core/insights/explain
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const m = event.data;
   if (m.type === 'results') {
-    rows = m.rows;
+    const receivedAt = Date.now();
+    const incoming = m.rows.map(toRowView);
+    rows = m.mode === 'append' ? rows.concat(incoming) : incoming;
     advice = m.advice;
     // The host restores the panel after a reload from this state.
     vscode.setState({ ...(vscode.getState() as object), ...m.state, filterText });
@@ -169,6 +171,16 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     $('error').textContent = '';
     $('error').hidden = true;
     update();
+    const completedAt = m.completedAt;
+    if (m.final && completedAt) {
+      requestAnimationFrame(() => {
+        const ms = Date.now() - completedAt;
+        $('count').dataset.renderMs = String(ms);
+        $('count').dataset.transferMs = String(receivedAt - completedAt);
+        $('count').dataset.webviewWaitMs = String(m.webviewWaitMs ?? 0);
+        vscode.postMessage({ type: 'rendered', rows: rows.length, ms });
+      });
+    }
   } else if (m.type === 'error') {
     if (m.header) renderHeader(m.header);
     $('error').textContent = m.message;
