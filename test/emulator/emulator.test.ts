@@ -8,13 +8,15 @@ import {
   UpdateClusterConfigCommand,
   DescribeUpdateCommand,
   ListAccessEntriesCommand,
+  UpdateAccessEntryCommand,
 } from '@aws-sdk/client-eks';
-import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, DescribeLogGroupsCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, CreateLogGroupCommand, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, DescribeLogGroupsCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startEmulator, Emulator } from '../../emulator/server';
 import { loadScenarioFile } from '../../emulator/state';
 import { SdkEksGateway } from '../../src/core/aws/eksGateway';
 import { ClientNodeKubeGateway, ConflictError } from '../../src/core/aws/kubeGateway';
+import { getEksToken } from '../../src/core/aws/token';
 
 const scenario = loadScenarioFile('demo');
 const admin = scenario.identities[0];
@@ -70,6 +72,20 @@ describe('emulator (real SDK clients)', function () {
       await gw.deleteAccessEntry('prod-payments', arn);
       await assert.rejects(gw.describeAccessEntry('prod-payments', arn), { name: 'ResourceNotFoundException' });
       assert.ok((await gw.listAccessPolicies()).some((p) => p.name === 'AmazonEKSClusterAdminPolicy'));
+    });
+
+    it('describes node groups and Fargate profiles with their roles, and updates an access entry', async () => {
+      const gw = new SdkEksGateway({ region: 'us-east-1' }, eks());
+      const nodegroups = await gw.listNodegroups('prod-payments');
+      assert.deepStrictEqual(nodegroups.map((n) => [n.nodegroupName, n.nodeRole]), [
+        ['general', 'arn:aws:iam::111122223333:role/NodeInstanceRole-prod'],
+        ['windows', 'arn:aws:iam::111122223333:role/NodeInstanceRole-windows'],
+      ]);
+      const fargate = await new SdkEksGateway({ region: 'eu-west-1' }, eks('eu-west-1')).listFargateProfiles('platform-api');
+      assert.deepStrictEqual(fargate.map((f) => [f.fargateProfileName, f.podExecutionRoleArn, f.selectors?.map((x) => x.namespace)]), [['serverless', 'arn:aws:iam::111122223333:role/platform-api-fargate', ['serverless', 'jobs']]]);
+      const updated = await eks().send(new UpdateAccessEntryCommand({ clusterName: 'prod-payments', principalArn: 'arn:aws:iam::111122223333:role/Developer', kubernetesGroups: ['devs', 'readers'], username: 'dev' }));
+      assert.deepStrictEqual([updated.accessEntry?.username, updated.accessEntry?.kubernetesGroups], ['dev', ['devs', 'readers']]);
+      await assert.rejects(eks().send(new UpdateAccessEntryCommand({ clusterName: 'prod-payments', principalArn: 'arn:aws:iam::111122223333:role/NodeInstanceRole-prod', kubernetesGroups: ['x'] })), { name: 'InvalidParameterException' });
     });
 
     it('pages access entries', async () => {
@@ -176,6 +192,8 @@ describe('emulator (real SDK clients)', function () {
 
     it('stores events sent with PutLogEvents', async () => {
       const client = logs();
+      await client.send(new CreateLogGroupCommand({ logGroupName: '/custom/group' }));
+      await assert.rejects(client.send(new CreateLogGroupCommand({ logGroupName: '/custom/group' })), { name: 'ResourceAlreadyExistsException' });
       await client.send(new CreateLogStreamCommand({ logGroupName: '/aws/eks/prod-payments/cluster', logStreamName: 'authenticator-new' }));
       await client.send(new PutLogEventsCommand({ logGroupName: '/aws/eks/prod-payments/cluster', logStreamName: 'authenticator-new', logEvents: [{ timestamp: Date.now(), message: 'fresh line' }] }));
       const { queryId } = await start('fields @message | filter @message like /fresh/');
@@ -213,6 +231,13 @@ describe('emulator (real SDK clients)', function () {
 
       emu.faults.push({ target: 'logs:StartQuery', kind: 'expiredToken' });
       await assert.rejects(logs().send(new StartQueryCommand({ logGroupName: '/aws/eks/prod-payments/cluster', queryString: 'fields @message', startTime: 0, endTime: 1 })), { name: 'ExpiredTokenException' });
+    });
+
+    it('answers a server error as the service would, and the SDK retries it', async () => {
+      emu.faults.push({ target: 'eks:ListClusters', kind: 'serverError', times: 1 });
+      const retrying = new EKSClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: creds, maxAttempts: 2 });
+      assert.ok((await retrying.send(new ListClustersCommand({}))).clusters?.length, 'the retry succeeded');
+      assert.strictEqual(emu.calls.filter((c) => c.operation === 'ListClusters').length, 2);
     });
 
     it('adds latency and ends queries as Failed or Timeout', async () => {
@@ -278,6 +303,28 @@ describe('emulator (real SDK clients)', function () {
       const gw = await kube('legacy-batch');
       emu.state.clusters.find((c) => c.name === 'legacy-batch')!.awsAuth = undefined;
       assert.strictEqual(await gw.getAwsAuth(), undefined);
+    });
+
+    it('merges a PATCH into aws-auth and refuses a stale one', async () => {
+      const { cluster } = await eks().send(new DescribeClusterCommand({ name: 'prod-payments' }));
+      const url = `${cluster!.endpoint}/api/v1/namespaces/kube-system/configmaps/aws-auth`;
+      const token = await getEksToken('prod-payments', 'us-east-1', creds);
+      const https = await import('https');
+      const patch = (body: object) =>
+        new Promise<{ status: number; body: { data?: Record<string, string>; reason?: string } }>((resolve, reject) => {
+          const req = https.request(url, { method: 'PATCH', ca: Buffer.from(cluster!.certificateAuthority!.data!, 'base64'), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/merge-patch+json' } }, (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+          });
+          req.on('error', reject);
+          req.end(JSON.stringify(body));
+        });
+      const ok = await patch({ data: { mapAccounts: '- "444455556666"\n', mapUsers: null } });
+      assert.strictEqual(ok.status, 200);
+      assert.deepStrictEqual(Object.keys(ok.body.data!).sort(), ['mapAccounts', 'mapRoles']);
+      const stale = await patch({ metadata: { resourceVersion: '1' }, data: { mapRoles: '' } });
+      assert.deepStrictEqual([stale.status, stale.body.reason], [409, 'Conflict']);
     });
 
     it('injects Kubernetes faults', async () => {
