@@ -105,6 +105,12 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
         return json(res, 200, configMap(cluster));
       }
     }
+    if (req.method === 'GET' && url.pathname === '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings') {
+      return json(res, 200, { kind: 'ClusterRoleBindingList', apiVersion: 'rbac.authorization.k8s.io/v1', metadata: {}, items: cluster.rbac.filter((b) => b.kind === 'ClusterRoleBinding').map(bindingObject) });
+    }
+    if (req.method === 'GET' && url.pathname === '/apis/rbac.authorization.k8s.io/v1/rolebindings') {
+      return json(res, 200, { kind: 'RoleBindingList', apiVersion: 'rbac.authorization.k8s.io/v1', metadata: {}, items: cluster.rbac.filter((b) => b.kind === 'RoleBinding').map(bindingObject) });
+    }
     if (url.pathname === CONFIGMAPS_PATH && req.method === 'POST') {
       if (cluster.awsAuth) return status(res, 409, 'AlreadyExists', 'configmaps "aws-auth" already exists', { name: 'aws-auth', kind: 'configmaps' });
       const incoming = JSON.parse(body || '{}') as { metadata?: { name?: string }; data?: { [key: string]: string } };
@@ -135,6 +141,16 @@ function configMap(cluster: Cluster) {
     apiVersion: 'v1',
     metadata: { name: 'aws-auth', namespace: 'kube-system', uid: cm.uid, resourceVersion: String(cm.resourceVersion), creationTimestamp: cm.creationTimestamp },
     data: cm.data,
+  };
+}
+
+function bindingObject(b: Cluster['rbac'][number]) {
+  return {
+    kind: b.kind,
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    metadata: { name: b.name, ...(b.namespace ? { namespace: b.namespace } : {}) },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: b.roleRef.kind, name: b.roleRef.name },
+    subjects: b.subjects.map((x) => ({ kind: x.kind, name: x.name, ...(x.kind === 'ServiceAccount' ? {} : { apiGroup: 'rbac.authorization.k8s.io' }) })),
   };
 }
 

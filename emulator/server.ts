@@ -23,6 +23,8 @@ export interface Fault {
   status?: 'Failed' | 'Timeout' | 'Unknown';
   /** How many matching calls it applies to; unlimited when omitted. */
   times?: number;
+  /** How many matching calls pass untouched before it applies. */
+  after?: number;
 }
 
 export interface EmulatorOptions {
@@ -45,7 +47,24 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const SERVICE_OF_SIGNING_NAME: Record<string, string> = { eks: 'eks', logs: 'logs', sts: 'sts' };
+const SERVICE_OF_SIGNING_NAME: Record<string, string> = { eks: 'eks', logs: 'logs', sts: 'sts', iam: 'iam' };
+
+/** IAM GetRole and GetUser over the query protocol. IAM names are unique case-insensitively. */
+function iamResponse(state: EmulatorState, operation: string, params: Record<string, unknown>): string {
+  const kind = operation === 'GetRole' ? 'role' : operation === 'GetUser' ? 'user' : undefined;
+  if (!kind) throw new ServiceError('InvalidAction', `Could not find operation ${operation} for version 2010-05-08`);
+  const nameParam = kind === 'role' ? 'RoleName' : 'UserName';
+  const name = String(params[nameParam] ?? '');
+  if (!name) throw new ServiceError('ValidationError', `1 validation error detected: Value null at '${nameParam.charAt(0).toLowerCase() + nameParam.slice(1)}' failed to satisfy constraint: Member must not be null`);
+  const arn = (kind === 'role' ? state.iam.roles : state.iam.users).find((a) => a.split('/').pop()!.toLowerCase() === name.toLowerCase());
+  if (!arn) throw new ServiceError('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
+  const parts = arn.split(':').pop()!.split('/');
+  const actual = parts[parts.length - 1];
+  const path = parts.length > 2 ? `/${parts.slice(1, -1).join('/')}/` : '/';
+  const tag = kind === 'role' ? 'Role' : 'User';
+  const id = `${kind === 'role' ? 'AROA' : 'AIDA'}${Buffer.from(actual).toString('hex').slice(0, 16).toUpperCase()}`;
+  return `<${operation}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><${operation}Result><${tag}><Path>${xmlEscape(path)}</Path><${tag}Name>${xmlEscape(actual)}</${tag}Name><${tag}Id>${id}</${tag}Id><Arn>${xmlEscape(arn)}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate>${kind === 'role' ? '<AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument>' : ''}</${tag}></${operation}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${operation}Response>`;
+}
 
 export async function startEmulator(scenario: Scenario, options: EmulatorOptions = {}): Promise<Emulator> {
   let current = scenario;
@@ -63,6 +82,10 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     const fault = emulator.faults.find(
       (f) => (f.target === '*' || f.target === target || f.target === `${service}:*`) && (!kinds || kinds.includes(f.kind)) && (f.times === undefined || f.times > 0),
     );
+    if (fault?.after) {
+      fault.after -= 1;
+      return undefined;
+    }
     if (fault && fault.times !== undefined) fault.times -= 1;
     return fault;
   }
@@ -78,13 +101,13 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     const action = `${service}:${operation}`;
     switch (kind) {
       case 'throttle':
-        return service === 'sts' ? new ServiceError('Throttling', 'Rate exceeded', 400) : new ServiceError('ThrottlingException', 'Rate exceeded', service === 'eks' ? 429 : 400);
+        return service === 'sts' || service === 'iam' ? new ServiceError('Throttling', 'Rate exceeded', 400) : new ServiceError('ThrottlingException', 'Rate exceeded', service === 'eks' ? 429 : 400);
       case 'accessDenied': {
         const message = `User: ${callerArn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;
-        return new ServiceError(service === 'sts' ? 'AccessDenied' : 'AccessDeniedException', message, service === 'logs' ? 400 : 403);
+        return new ServiceError(service === 'sts' || service === 'iam' ? 'AccessDenied' : 'AccessDeniedException', message, service === 'logs' ? 400 : 403);
       }
       case 'expiredToken':
-        return new ServiceError(service === 'sts' ? 'ExpiredToken' : 'ExpiredTokenException', 'The security token included in the request is expired', service === 'eks' ? 403 : 400);
+        return new ServiceError(service === 'sts' || service === 'iam' ? 'ExpiredToken' : 'ExpiredTokenException', 'The security token included in the request is expired', service === 'eks' ? 403 : 400);
       case 'serverError':
         return new ServiceError(service === 'sts' ? 'InternalFailure' : 'ServiceUnavailableException', 'Service is unavailable, try again later', 503);
       default:
@@ -157,6 +180,12 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
         const ctx = { state: emulator.state, region, timing, maxConcurrentQueries: options.maxConcurrentQueries ?? 100 };
         sendJson(res, 200, handler(params, ctx, forced), 'application/x-amz-json-1.1');
       };
+    } else if (protocol === 'query' && scope.service === 'iam') {
+      service = 'iam';
+      const form = new URLSearchParams(body);
+      operation = form.get('Action') ?? '';
+      params = Object.fromEntries(form);
+      run = async () => sendXml(res, 200, iamResponse(emulator.state, operation, params));
     } else if (protocol === 'query') {
       service = 'sts';
       const form = new URLSearchParams(body);

@@ -91,9 +91,24 @@ export interface Cluster {
   accessEntries: Map<string, AccessEntry>;
   awsAuth?: ConfigMapObject;
   updates: Map<string, ClusterUpdate>;
+  rbac: RbacBinding[];
   /** Set once the Kubernetes endpoint for this cluster is listening. */
   kube?: { endpoint: string; caData: string };
 }
+
+export interface RbacBinding {
+  kind: 'ClusterRoleBinding' | 'RoleBinding';
+  name: string;
+  namespace?: string;
+  roleRef: { kind: string; name: string };
+  subjects: { kind: string; name: string }[];
+}
+
+/** What every EKS cluster has: cluster-admin for system:masters, and the node bindings. */
+const DEFAULT_BINDINGS: RbacBinding[] = [
+  { kind: 'ClusterRoleBinding', name: 'cluster-admin', roleRef: { kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'Group', name: 'system:masters' }] },
+  { kind: 'ClusterRoleBinding', name: 'eks:node-bootstrapper', roleRef: { kind: 'ClusterRole', name: 'eks:node-bootstrapper' }, subjects: [{ kind: 'Group', name: 'system:bootstrappers' }, { kind: 'Group', name: 'system:nodes' }] },
+];
 
 export interface AccessPolicy {
   name: string;
@@ -102,6 +117,8 @@ export interface AccessPolicy {
 
 export interface EmulatorState {
   accountId: string;
+  /** IAM role and user ARNs, with their paths, for GetRole and GetUser. */
+  iam: { roles: string[]; users: string[] };
   identities: Identity[];
   clusters: Cluster[];
   accessPolicies: AccessPolicy[];
@@ -111,6 +128,7 @@ export interface EmulatorState {
 /** Shape of a scenario file; see emulator/scenarios/demo.json. */
 export interface Scenario {
   accountId: string;
+  iam?: { roles?: string[]; users?: string[] };
   identities: Identity[];
   accessPolicies?: AccessPolicy[];
   clusters: ScenarioCluster[];
@@ -139,6 +157,8 @@ export interface ScenarioCluster {
     kubernetesGroups?: string[];
     policies?: { policyArn: string; accessScope: AccessScope }[];
   }[];
+  /** RBAC bindings besides the defaults every cluster has. */
+  rbac?: RbacBinding[];
   /** aws-auth data; omitted means the ConfigMap does not exist. */
   awsAuth?: Record<string, string>;
   /** Authenticator log lines, `minutesAgo` before emulator start. */
@@ -166,9 +186,9 @@ export function loadScenarioFile(nameOrPath: string): Scenario {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Scenario;
 }
 
-/** Scenarios live beside the sources; compiled code runs from out/emulator, so look in both places. */
+/** Scenarios live beside the sources; compiled code runs from out/emulator, so look there first. */
 function resolveScenarioDir(): string {
-  const candidates = [SCENARIO_DIR, path.join(__dirname, '..', '..', 'emulator', 'scenarios')];
+  const candidates = [path.join(__dirname, '..', '..', 'emulator', 'scenarios'), SCENARIO_DIR];
   return candidates.find((dir) => fs.existsSync(dir)) ?? SCENARIO_DIR;
 }
 
@@ -184,6 +204,7 @@ export function buildState(scenario: Scenario, now = Date.now()): EmulatorState 
   const nowSeconds = Math.floor(now / 1000);
   const state: EmulatorState = {
     accountId: scenario.accountId,
+    iam: { roles: [...(scenario.iam?.roles ?? [])], users: [...(scenario.iam?.users ?? [])] },
     identities: scenario.identities,
     accessPolicies: scenario.accessPolicies ?? DEFAULT_ACCESS_POLICIES,
     clusters: [],
@@ -212,6 +233,7 @@ export function buildState(scenario: Scenario, now = Date.now()): EmulatorState 
       fargateProfiles: (c.fargateProfiles ?? []).map((f) => ({ namespaces: ['default'], ...f })),
       accessEntries: new Map(),
       updates: new Map(),
+      rbac: [...DEFAULT_BINDINGS, ...(c.rbac ?? [])],
     };
     for (const e of c.accessEntries ?? []) {
       const type = e.type ?? 'STANDARD';

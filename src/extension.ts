@@ -1,5 +1,6 @@
 /** Wires the features together; all logic lives in core/ and each feature's activation. */
 import * as vscode from 'vscode';
+import { activate as activateAccess } from './features/access/activation';
 import { activate as activateAuthLint } from './features/authLint/activation';
 import { activate as activateClusters, clusterTree, ClusterTreeProvider } from './features/clusters/activation';
 import { activate as activateInsights } from './features/insights/activation';
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): EksAuthExplorerApi {
     ['aws-auth language service', activateAuthLint],
     ['cluster explorer', activateClusters],
     ['troubleshooting', activateInsights],
+    ['access explainer and migration', activateAccess],
   ];
   for (const [name, activateFeature] of features) {
     try {

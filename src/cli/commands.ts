@@ -1,5 +1,8 @@
 /** The CLI's commands over injected I/O, so they are unit-tested without spawning processes. */
+import { AccessEntryInfo, explainAccess, explanationMarkdown } from '../core/access/explain';
+import { readConfigMapData } from '../core/auth/configMapText';
 import { lintAwsAuth, Problem, RULE_IDS } from '../core/auth/lint';
+import type { AuthenticationMode } from '../core/clusters/model';
 import { parseAuthenticatorLine } from '../core/insights/parser';
 
 export interface CliIo {
@@ -11,6 +14,9 @@ export interface CliIo {
 const USAGE = `usage:
   eks-auth lint [--format text|json|sarif] [FILE ...|-]   lint aws-auth ConfigMaps (exit 1 on errors)
   eks-auth logs parse [FILE|-]                            one JSON object per authenticator log line
+  eks-auth explain --arn ARN --aws-auth FILE [--mode CONFIG_MAP|API_AND_CONFIG_MAP|API]
+                   [--access-entries FILE.json] [--format text|json]
+                                                          who the ARN authenticates as (exit 1: Unauthorized)
 `;
 
 interface Located {
@@ -58,6 +64,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = args;
   if (command === 'lint') return lint(rest, io);
   if (command === 'logs' && rest[0] === 'parse') return parseLogs(rest.slice(1), io);
+  if (command === 'explain') return explain(rest, io);
   if (command === '--help' || command === '-h' || command === 'help') {
     io.stdout(USAGE);
     return 0;
@@ -117,4 +124,48 @@ function parseLogs(args: string[], io: CliIo): number {
     if (line.trim()) io.stdout(JSON.stringify(parseAuthenticatorLine(line)) + '\n');
   }
   return 0;
+}
+
+const MODES = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
+
+/** Offline explain: a local aws-auth file and, optionally, a saved list of access entries. */
+function explain(args: string[], io: CliIo): number {
+  const opts: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--(arn|aws-auth|mode|access-entries|format)(?:=(.*))?$/.exec(args[i]);
+    if (!m) {
+      io.stderr(`eks-auth explain: unknown argument: ${args[i]}\n${USAGE}`);
+      return 2;
+    }
+    opts[m[1]] = m[2] ?? args[++i] ?? '';
+  }
+  const format = opts.format ?? 'text';
+  if (!opts.arn || (!opts['aws-auth'] && !opts['access-entries']) || !['text', 'json'].includes(format) || (opts.mode && !MODES.includes(opts.mode))) {
+    io.stderr(`eks-auth explain: needs --arn and --aws-auth or --access-entries; --mode is one of ${MODES.join(', ')}; --format text or json\n${USAGE}`);
+    return 2;
+  }
+  let awsAuth: Record<string, string> | undefined;
+  let entries: AccessEntryInfo[] = [];
+  const read = (file: string) => {
+    try {
+      return io.readFile(file);
+    } catch (e) {
+      throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+    }
+  };
+  try {
+    if (opts['aws-auth']) awsAuth = readConfigMapData(read(opts['aws-auth']));
+    if (opts['access-entries']) {
+      const parsed = JSON.parse(read(opts['access-entries'])) as AccessEntryInfo[] | { accessEntries: AccessEntryInfo[] } | { accessEntry: AccessEntryInfo };
+      entries = Array.isArray(parsed) ? parsed : 'accessEntries' in parsed ? parsed.accessEntries : [parsed.accessEntry];
+      if (!entries.every((e) => e && typeof e.principalArn === 'string')) throw new Error(`${opts['access-entries']}: expected a list of access entries with principalArn`);
+    }
+  } catch (e) {
+    io.stderr(`eks-auth explain: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const mode = (opts.mode ?? (opts['access-entries'] ? (awsAuth ? 'API_AND_CONFIG_MAP' : 'API') : 'CONFIG_MAP')) as AuthenticationMode;
+  const explanation = explainAccess(opts.arn, { mode, accessEntries: entries, awsAuth });
+  io.stdout(format === 'json' ? JSON.stringify(explanation, null, 2) + '\n' : explanationMarkdown(explanation));
+  return explanation.authenticated ? 0 : 1;
 }

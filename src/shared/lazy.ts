@@ -32,3 +32,8 @@ export async function loadProfiles() {
   loaded.add('profiles');
   return import('../core/aws/profiles');
 }
+
+export async function loadIam() {
+  loaded.add('iam');
+  return import('../core/aws/iamGateway');
+}

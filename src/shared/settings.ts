@@ -7,5 +7,10 @@ export function settings() {
 
 export function endpointOverrides(): AwsTarget['endpoints'] {
   const c = settings();
-  return { eks: c.get<string>('endpoints.eks') || undefined, logs: c.get<string>('endpoints.logs') || undefined, sts: c.get<string>('endpoints.sts') || undefined };
+  return {
+    eks: c.get<string>('endpoints.eks') || undefined,
+    logs: c.get<string>('endpoints.logs') || undefined,
+    sts: c.get<string>('endpoints.sts') || undefined,
+    iam: c.get<string>('endpoints.iam') || undefined,
+  };
 }

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-eks';
 import { CloudWatchLogsClient, CreateLogGroupCommand, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand, DescribeLogGroupsCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetRoleCommand, GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { startEmulator, Emulator } from '../../emulator/server';
 import { loadScenarioFile } from '../../emulator/state';
 import { SdkEksGateway } from '../../src/core/aws/eksGateway';
@@ -217,6 +218,18 @@ describe('emulator (real SDK clients)', function () {
     });
   });
 
+  describe('IAM', () => {
+    it('returns roles and users with their paths, case-insensitively, and NoSuchEntity for the rest', async () => {
+      const iam = new IAMClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: creds, maxAttempts: 1 });
+      const role = await iam.send(new GetRoleCommand({ RoleName: 'awsreservedsso_developers_0123456789abcdef' }));
+      assert.strictEqual(role.Role?.Arn, 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/us-east-1/AWSReservedSSO_Developers_0123456789abcdef');
+      assert.strictEqual(role.Role?.Path, '/aws-reserved/sso.amazonaws.com/us-east-1/');
+      const user = await iam.send(new GetUserCommand({ UserName: 'bob' }));
+      assert.strictEqual(user.User?.Arn, 'arn:aws:iam::111122223333:user/ops/bob');
+      await assert.rejects(iam.send(new GetRoleCommand({ RoleName: 'Nobody' })), { name: 'NoSuchEntityException' });
+    });
+  });
+
   describe('faults', () => {
     it('throttles, denies and expires on demand, per route', async () => {
       emu.faults.push({ target: 'eks:ListClusters', kind: 'throttle', times: 1 });
@@ -325,6 +338,13 @@ describe('emulator (real SDK clients)', function () {
       assert.deepStrictEqual(Object.keys(ok.body.data!).sort(), ['mapAccounts', 'mapRoles']);
       const stale = await patch({ metadata: { resourceVersion: '1' }, data: { mapRoles: '' } });
       assert.deepStrictEqual([stale.status, stale.body.reason], [409, 'Conflict']);
+    });
+
+    it('lists RBAC bindings: the defaults every cluster has and the scenario\'s own', async () => {
+      const gw = await kube('prod-payments');
+      const bindings = await gw.listRbacBindings();
+      assert.ok(bindings.some((b) => b.name === 'cluster-admin' && b.subjects.some((x) => x.kind === 'Group' && x.name === 'system:masters')));
+      assert.ok(bindings.some((b) => b.kind === 'RoleBinding' && b.namespace === 'analytics' && b.roleRef.name === 'view'));
     });
 
     it('injects Kubernetes faults', async () => {

@@ -33,6 +33,7 @@ export async function emulator(options: EmulatorOptions = {}): Promise<Emulator>
     await config.update('endpoints.eks', shared.endpoint, vscode.ConfigurationTarget.Global);
     await config.update('endpoints.logs', shared.endpoint, vscode.ConfigurationTarget.Global);
     await config.update('endpoints.sts', shared.endpoint, vscode.ConfigurationTarget.Global);
+    await config.update('endpoints.iam', shared.endpoint, vscode.ConfigurationTarget.Global);
     await config.update('regions', ['us-east-1', 'eu-west-1'], vscode.ConfigurationTarget.Global);
     await config.update('profiles', ['demo-admin'], vscode.ConfigurationTarget.Global);
   }

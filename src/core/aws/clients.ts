@@ -9,7 +9,7 @@ export interface AwsTarget {
   /** A profile from the shared config files, or undefined for the default credential chain. */
   profile?: string;
   region: string;
-  endpoints?: { eks?: string; logs?: string; sts?: string };
+  endpoints?: { eks?: string; logs?: string; sts?: string; iam?: string };
 }
 
 /** A target's stable key, used for caches and virtual document paths. */
@@ -48,7 +48,7 @@ export function clearCredentialCache(): void {
   providers.clear();
 }
 
-export function clientConfig(target: AwsTarget, service: 'eks' | 'logs' | 'sts') {
+export function clientConfig(target: AwsTarget, service: 'eks' | 'logs' | 'sts' | 'iam') {
   const endpoint = target.endpoints?.[service] || undefined;
   return {
     region: target.region,

@@ -2,7 +2,8 @@
  * The aws-auth ConfigMap read from and written to a cluster's API server with `@kubernetes/client-node`,
  * authenticated by an EKS bearer token built in-process.
  */
-import { ApiException, CoreV1Api, KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, V1ConfigMap } from '@kubernetes/client-node';
+import type { Binding } from '../access/explain';
 import { getEksToken, TokenCredentials } from './token';
 
 export interface KubeTarget {
@@ -33,6 +34,8 @@ export interface KubeGateway {
   /** Undefined when the cluster has no aws-auth ConfigMap. */
   getAwsAuth(): Promise<AwsAuthObject | undefined>;
   replaceAwsAuth(data: Record<string, string>, resourceVersion: string): Promise<AwsAuthObject>;
+  /** Every ClusterRoleBinding and RoleBinding, to find what a user or its groups are granted. */
+  listRbacBindings(): Promise<Binding[]>;
 }
 
 const NAMESPACE = 'kube-system';
@@ -41,7 +44,7 @@ const NAME = 'aws-auth';
 export class ClientNodeKubeGateway implements KubeGateway {
   constructor(private readonly target: KubeTarget) {}
 
-  private async api(): Promise<CoreV1Api> {
+  private async config(): Promise<KubeConfig> {
     const token = await getEksToken(this.target.clusterName, this.target.region, await this.target.credentials());
     const kc = new KubeConfig();
     kc.loadFromOptions({
@@ -50,7 +53,28 @@ export class ClientNodeKubeGateway implements KubeGateway {
       contexts: [{ name: 'ctx', cluster: this.target.clusterName, user: 'eks-auth-explorer' }],
       currentContext: 'ctx',
     });
-    return kc.makeApiClient(CoreV1Api);
+    return kc;
+  }
+
+  private async api(): Promise<CoreV1Api> {
+    return (await this.config()).makeApiClient(CoreV1Api);
+  }
+
+  async listRbacBindings(): Promise<Binding[]> {
+    const rbac = (await this.config()).makeApiClient(RbacAuthorizationV1Api);
+    try {
+      const [cluster, namespaced] = await Promise.all([rbac.listClusterRoleBinding(), rbac.listRoleBindingForAllNamespaces()]);
+      const shape = (kind: Binding['kind'], b: { metadata?: { name?: string; namespace?: string }; roleRef: { kind: string; name: string }; subjects?: { kind: string; name: string }[] }): Binding => ({
+        kind,
+        name: b.metadata?.name ?? '',
+        namespace: b.metadata?.namespace,
+        roleRef: { kind: b.roleRef.kind, name: b.roleRef.name },
+        subjects: (b.subjects ?? []).map((x) => ({ kind: x.kind, name: x.name })),
+      });
+      return [...cluster.items.map((b) => shape('ClusterRoleBinding', b)), ...namespaced.items.map((b) => shape('RoleBinding', b))];
+    } catch (e) {
+      throw kubeError(e, 'read', 'RBAC bindings');
+    }
   }
 
   async getAwsAuth(): Promise<AwsAuthObject | undefined> {
@@ -92,12 +116,12 @@ function statusMessage(e: ApiException<unknown>): string | undefined {
 }
 
 /** Turns API server errors into messages that say what to do next. */
-export function kubeError(e: unknown, verb: 'read' | 'write'): Error {
+export function kubeError(e: unknown, verb: 'read' | 'write', what = 'kube-system/aws-auth'): Error {
   if (e instanceof ApiException) {
     const detail = statusMessage(e) ?? `HTTP ${e.code}`;
     if (e.code === 401) return new Error(`The cluster rejected the token (401 Unauthorized): this identity is not mapped by an access entry or aws-auth, or the clock is off. Run "EKS: Troubleshoot Authentication" to see why.`);
-    if (e.code === 403) return new Error(`Kubernetes RBAC refused to ${verb} kube-system/aws-auth (403 Forbidden): ${detail}`);
-    return new Error(`Could not ${verb} kube-system/aws-auth: ${detail}`);
+    if (e.code === 403) return new Error(`Kubernetes RBAC refused to ${verb} ${what} (403 Forbidden): ${detail}`);
+    return new Error(`Could not ${verb} ${what}: ${detail}`);
   }
   return e instanceof Error ? e : new Error(String(e));
 }

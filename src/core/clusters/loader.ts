@@ -2,6 +2,7 @@
  * The explorer's loading code, VS Code-free so the benchmark runs it too: bounded concurrency everywhere, since a
  * region can hold hundreds of clusters and a cluster hundreds of access entries.
  */
+import type { AccessEntryInfo } from '../access/explain';
 import type { AccessEntry, AssociatedAccessPolicy, EksGateway } from '../aws/eksGateway';
 import { mapLimit } from '../concurrency';
 import { ClusterSummary, summarizeCluster } from './model';
@@ -38,8 +39,8 @@ export async function loadAccessEntryPage(eks: EksGateway, cluster: string, next
   return { items, nextToken: page.nextToken };
 }
 
-/** Every access entry's principal and type, for the node-role and shadowing checks. */
-export async function loadAllAccessEntries(eks: EksGateway, cluster: string): Promise<{ principalArn: string; type?: string }[]> {
+/** Every access entry (without policies), for the node-role, shadowing and explain checks. */
+export async function loadAllAccessEntries(eks: EksGateway, cluster: string): Promise<AccessEntryInfo[]> {
   const arns: string[] = [];
   let token: string | undefined;
   do {
@@ -48,5 +49,5 @@ export async function loadAllAccessEntries(eks: EksGateway, cluster: string): Pr
     token = page.nextToken;
   } while (token);
   const entries = await mapLimit(arns, CONCURRENCY, (a) => eks.describeAccessEntry(cluster, a));
-  return entries.map((e) => ({ principalArn: e.principalArn!, type: e.type }));
+  return entries.map((e) => ({ principalArn: e.principalArn!, type: e.type, username: e.username, kubernetesGroups: e.kubernetesGroups ?? [] }));
 }

@@ -4,7 +4,7 @@
  */
 import type { Cluster } from '@aws-sdk/client-eks';
 import { parse } from 'yaml';
-import { stripRolePath, canonicalArn, shortName } from '../auth/arn';
+import { stripRolePath, shortName } from '../auth/arn';
 import { isEmptySection } from '../auth/awsAuth';
 
 export type AuthenticationMode = 'CONFIG_MAP' | 'API_AND_CONFIG_MAP' | 'API';
@@ -150,7 +150,7 @@ export function nodeRoleStatus(
     }
   }
   if (mode !== 'API') {
-    const m = mappings.find((x) => x.section === 'mapRoles' && canonicalArn(x.arn).toLowerCase() === target);
+    const m = mappings.find((x) => x.section === 'mapRoles' && x.arn.trim().toLowerCase() === target);
     if (m) {
       const missing = ['system:bootstrappers', 'system:nodes'].filter((g) => !m.groups.includes(g));
       return missing.length ? { mapped: false, by: 'aws-auth', reason: `aws-auth entry lacks ${missing.join(', ')}` } : { mapped: true, by: 'aws-auth', reason: 'aws-auth mapRoles entry' };
@@ -162,8 +162,8 @@ export function nodeRoleStatus(
 /** Whether an aws-auth mapping is shadowed by an access entry (API_AND_CONFIG_MAP). */
 export function shadowedBy(mapping: Mapping, accessEntryArns: string[]): string | undefined {
   if (mapping.section === 'mapAccounts') return undefined;
-  const target = canonicalArn(mapping.arn).toLowerCase();
-  return accessEntryArns.find((a) => stripRolePath(a).toLowerCase() === stripRolePath(target).toLowerCase());
+  const target = mapping.arn.trim().toLowerCase();
+  return accessEntryArns.find((a) => stripRolePath(a).toLowerCase() === target);
 }
 
 export function principalLabel(arn: string): string {

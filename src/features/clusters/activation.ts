@@ -1,10 +1,10 @@
 /** The cluster explorer view and its actions. */
 import * as vscode from 'vscode';
 import { canonicalArn } from '../../core/auth/arn';
-import { explainAwsError, formatExplained } from '../../core/aws/errors';
 import type { EksGateway, Update } from '../../core/aws/eksGateway';
 import { allowedModeChanges, AuthenticationMode, consoleUrl, summarizeCluster } from '../../core/clusters/model';
 import { ACCESS_ENTRY_TYPES, parseGroups, validatePrincipalArn, validateUsername } from '../../core/clusters/validation';
+import { registerGuarded } from '../../shared/commands';
 import { log } from '../../shared/logger';
 import { AwsAuthFileSystem, awsAuthUri } from './awsAuthFs';
 import { ClusterRef, Connections } from './connections';
@@ -100,48 +100,36 @@ export function activate(context: vscode.ExtensionContext): void {
   const view = vscode.window.createTreeView('eksAuth.clusters', { treeDataProvider: tree, showCollapseAll: true });
   const awsAuthFs = new AwsAuthFileSystem(connections, () => tree.clusters());
 
-  const run = (id: string, fn: (...args: never[]) => unknown) =>
-    vscode.commands.registerCommand(id, async (...args: never[]) => {
-      try {
-        return await fn(...args);
-      } catch (e) {
-        const message = formatExplained(explainAwsError(e));
-        log.error(`${id} failed: ${message}`, e);
-        void vscode.window.showErrorMessage(message, vscode.l10n.t('Show Logs')).then((a) => a && log.show());
-        return undefined;
-      }
-    });
-
   context.subscriptions.push(
     view,
     vscode.workspace.registerFileSystemProvider('eks-auth', awsAuthFs, { isCaseSensitive: true }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('eksAuth.profiles') || e.affectsConfiguration('eksAuth.regions') || e.affectsConfiguration('eksAuth.endpoints')) tree.refresh();
     }),
-    run('eksAuth.clusters.refresh', () => tree.refresh()),
-    run('eksAuth.clusters.refreshNode', (node?: ExplorerNode) => tree.refresh(node)),
-    run('eksAuth.clusters.showLogs', () => log.show()),
-    run('eksAuth.clusters.copyArn', async (node?: ExplorerNode) => {
+    registerGuarded('eksAuth.clusters.refresh', () => tree.refresh()),
+    registerGuarded('eksAuth.clusters.refreshNode', (node?: ExplorerNode) => tree.refresh(node)),
+    registerGuarded('eksAuth.clusters.showLogs', () => log.show()),
+    registerGuarded('eksAuth.clusters.copyArn', async (node?: ExplorerNode) => {
       if (!node?.arn) return;
       await vscode.env.clipboard.writeText(node.arn);
       void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', node.arn), 3000);
     }),
-    run('eksAuth.clusters.openConsole', async (node?: ExplorerNode) => {
+    registerGuarded('eksAuth.clusters.openConsole', async (node?: ExplorerNode) => {
       const c = await pickCluster(node);
       if (c) await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(c.ref.region, c.ref.cluster)));
     }),
-    run('eksAuth.accessEntries.loadMore', async (node: LoadMoreNode) => {
+    registerGuarded('eksAuth.accessEntries.loadMore', async (node: LoadMoreNode) => {
       await vscode.window.withProgress({ location: { viewId: 'eksAuth.clusters' } }, () => node.owner.loadPage());
       tree.redraw(node.owner);
     }),
-    run('eksAuth.awsAuth.openFromCluster', async (node?: ExplorerNode) => {
+    registerGuarded('eksAuth.awsAuth.openFromCluster', async (node?: ExplorerNode) => {
       const c = await pickCluster(node);
       if (!c) return;
       const doc = await vscode.workspace.openTextDocument(awsAuthUri(c.ref));
       await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
       await vscode.window.showTextDocument(doc);
     }),
-    run('eksAuth.clusters.changeAuthenticationMode', async (node?: ExplorerNode) => {
+    registerGuarded('eksAuth.clusters.changeAuthenticationMode', async (node?: ExplorerNode) => {
       const c = await pickCluster(node);
       if (!c) return;
       const choices = allowedModeChanges(c.summary.mode);
@@ -166,13 +154,13 @@ export function activate(context: vscode.ExtensionContext): void {
       await followUpdate(eks, c.ref, update, vscode.l10n.t('Changing {0} to {1}', c.ref.cluster, picked.label));
       await refreshCluster(tree, c);
     }),
-    run('eksAuth.clusters.enableAuthenticatorLogging', async (node?: ExplorerNode) => {
+    registerGuarded('eksAuth.clusters.enableAuthenticatorLogging', async (node?: ExplorerNode) => {
       const c = await pickCluster(node);
       if (!c) return;
       await enableAuthenticatorLogging(connections, c.ref);
       await refreshCluster(tree, c);
     }),
-    run('eksAuth.accessEntries.create', async (node?: ExplorerNode, principalArn?: string) => {
+    registerGuarded('eksAuth.accessEntries.create', async (node?: ExplorerNode, principalArn?: string) => {
       const c = await pickCluster(node);
       if (!c) return;
       if (c.summary.mode === 'CONFIG_MAP') {
@@ -182,7 +170,7 @@ export function activate(context: vscode.ExtensionContext): void {
       await createAccessEntry(connections, c.ref, principalArn);
       await refreshCluster(tree, c);
     }),
-    run('eksAuth.accessEntries.delete', async (node?: AccessEntryNode) => {
+    registerGuarded('eksAuth.accessEntries.delete', async (node?: AccessEntryNode) => {
       if (!(node instanceof AccessEntryNode)) return;
       const c = node.owner.clusterNode;
       const arn = node.entry.principalArn!;
@@ -197,12 +185,12 @@ export function activate(context: vscode.ExtensionContext): void {
       await (await connections.eksFor(c.ref.profile, c.ref.region)).deleteAccessEntry(c.ref.cluster, arn);
       await refreshCluster(tree, c);
     }),
-    run('eksAuth.accessEntries.associatePolicy', async (node?: AccessEntryNode) => {
+    registerGuarded('eksAuth.accessEntries.associatePolicy', async (node?: AccessEntryNode) => {
       if (!(node instanceof AccessEntryNode)) return;
       const c = node.owner.clusterNode;
       if (await associatePolicy(connections, c.ref, node.entry.principalArn!)) await refreshCluster(tree, c);
     }),
-    run('eksAuth.accessEntries.disassociatePolicy', async (node?: PolicyNode) => {
+    registerGuarded('eksAuth.accessEntries.disassociatePolicy', async (node?: PolicyNode) => {
       if (!(node instanceof PolicyNode)) return;
       const c = node.entryNode.owner.clusterNode;
       const confirm = vscode.l10n.t('Disassociate');
@@ -211,12 +199,12 @@ export function activate(context: vscode.ExtensionContext): void {
       await (await connections.eksFor(c.ref.profile, c.ref.region)).disassociateAccessPolicy(c.ref.cluster, node.entryNode.entry.principalArn!, node.policy.policyArn!);
       await refreshCluster(tree, c);
     }),
-    run('eksAuth.setup.configureProfile', async () => {
+    registerGuarded('eksAuth.setup.configureProfile', async () => {
       const terminal = vscode.window.createTerminal('AWS configure');
       terminal.show();
       terminal.sendText('aws configure sso || aws configure', false);
     }),
-    run('eksAuth.setup.openDocs', () => vscode.env.openExternal(vscode.Uri.parse('https://docs.aws.amazon.com/eks/latest/userguide/grant-k8s-access.html'))),
+    registerGuarded('eksAuth.setup.openDocs', () => vscode.env.openExternal(vscode.Uri.parse('https://docs.aws.amazon.com/eks/latest/userguide/grant-k8s-access.html'))),
   );
 }
 

@@ -15,6 +15,7 @@ import {
   whoCanGetIn,
 } from '../../core/clusters/model';
 import { log } from '../../shared/logger';
+import type { AccessEntryInfo } from '../../core/access/explain';
 import type { AccessEntry, AssociatedAccessPolicy } from '../../core/aws/eksGateway';
 import type { ClusterRef, Connections, Identity } from './connections';
 
@@ -35,6 +36,15 @@ export const CONTEXT = {
   error: 'eksAuth.error',
   placeholder: 'eksAuth.placeholder',
 } as const;
+
+/** What a cluster's access looks like: loaded once per expand, shared by the nodes, Explain and the editor. */
+export interface ClusterAccess {
+  entries: AccessEntryInfo[];
+  mappings: Mapping[];
+  awsAuth?: Record<string, string>;
+  awsAuthError?: string;
+  awsAuthMissing?: boolean;
+}
 
 export abstract class ExplorerNode {
   children?: Promise<ExplorerNode[]>;
@@ -183,25 +193,29 @@ export class ClusterNode extends ExplorerNode {
     return children;
   }
   /** Access entries and aws-auth mappings, loaded once per expand for the shadow and node-role checks. */
-  private access?: Promise<{ entries: { principalArn: string; type?: string }[]; mappings: Mapping[]; awsAuthError?: string; awsAuthMissing?: boolean }>;
+  private access?: Promise<ClusterAccess>;
   loadAccess() {
     if (!this.access) {
       this.access = (async () => {
         const eks = await this.connections.eksFor(this.ref.profile, this.ref.region);
         const entries = this.summary.mode !== 'CONFIG_MAP' ? await loadAllAccessEntries(eks, this.ref.cluster) : [];
         let mappings: Mapping[] = [];
+        let awsAuth: Record<string, string> | undefined;
         let awsAuthError: string | undefined;
         let awsAuthMissing = false;
         if (this.summary.mode !== 'API') {
           try {
             const cm = await (await this.connections.kubeFor(this.ref, this.summary)).getAwsAuth();
             if (!cm) awsAuthMissing = true;
-            else mappings = readMappings(cm.data).mappings;
+            else {
+              awsAuth = cm.data;
+              mappings = readMappings(cm.data).mappings;
+            }
           } catch (e) {
             awsAuthError = formatExplained(explainAwsError(e, this.ref.profile));
           }
         }
-        return { entries, mappings, awsAuthError, awsAuthMissing };
+        return { entries, mappings, awsAuth, awsAuthError, awsAuthMissing };
       })();
       this.access.catch(() => (this.access = undefined));
     }

@@ -1,7 +1,7 @@
 /** The troubleshooting panel: one per cluster and time range, restored after a window reload. */
 import * as vscode from 'vscode';
 import { explainAwsError, formatExplained } from '../../core/aws/errors';
-import { explainArn } from '../../core/insights/explain';
+import { explainAccess } from '../../core/access/explain';
 import { OUTCOME_ADVICE } from '../../core/insights/parser';
 import { QueryResult, runQuery, statusProblem } from '../../core/insights/query';
 import { rowsToCsv } from '../../core/insights/table';
@@ -263,7 +263,8 @@ export class TroubleshootPanel {
       case 'fix': {
         const cluster = await this.clusterNode();
         if (m.kind === 'createAccessEntry') await vscode.commands.executeCommand('eksAuth.accessEntries.create', cluster, m.principalArn);
-        else await vscode.commands.executeCommand('eksAuth.awsAuth.openFromCluster', cluster);
+        else if (m.kind === 'openAwsAuth') await vscode.commands.executeCommand('eksAuth.awsAuth.openFromCluster', cluster);
+        else await vscode.commands.executeCommand('eksAuth.access.explain', cluster, m.principalArn);
         break;
       }
     }
@@ -281,9 +282,10 @@ export class TroubleshootPanel {
     if (!row?.arn) return;
     const cluster = await this.clusterNode();
     if (!cluster) return;
-    const access = await cluster.loadAccess();
-    const explanation = explainArn(row.arn, cluster.summary.mode, access.entries.map((e) => e.principalArn), access.mappings);
-    if (access.awsAuthError) explanation.nearMisses.push(`aws-auth could not be read: ${access.awsAuthError}`);
+    const { accessContext } = await import('../access/activation');
+    const { context, notes } = await accessContext(cluster, row.arn);
+    const explanation = explainAccess(row.arn, context);
+    explanation.nearMisses.push(...notes);
     await this.post({ type: 'explanation', index, explanation });
     return explanation;
   }

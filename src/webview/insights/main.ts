@@ -143,12 +143,12 @@ function update() {
   renderRows();
 }
 
-function renderExplanation(index: number, e: import('../../core/insights/explain').Explanation) {
+function renderExplanation(index: number, e: import('../../core/access/explain').AccessExplanation) {
   expanded = index;
   renderRows();
   const slot = document.getElementById(`explanation-${index}`);
   if (!slot) return;
-  slot.replaceChildren(el('div', 'verdict', e.verdict), el('div', '', `Compared ARN: ${e.canonicalArn} · mode ${e.mode}`));
+  slot.replaceChildren(el('div', 'verdict', e.verdict), el('div', '', `Compared ARN: ${e.comparedArn} · mode ${e.mode}`));
   for (const miss of e.nearMisses) slot.append(el('div', 'near-miss', `Near miss: ${miss}`));
   if (e.fix) {
     const fix = e.fix;
@@ -156,6 +156,9 @@ function renderExplanation(index: number, e: import('../../core/insights/explain
     button.addEventListener('click', () => vscode.postMessage({ type: 'fix', kind: fix.kind, principalArn: fix.principalArn }));
     slot.append(button);
   }
+  const full = el('button', 'link', 'Full explanation...');
+  full.addEventListener('click', () => vscode.postMessage({ type: 'fix', kind: 'explainAccess', principalArn: e.principal }));
+  slot.append(full);
 }
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {

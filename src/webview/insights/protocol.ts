@@ -1,5 +1,5 @@
 /** Messages between the troubleshooting panel and its webview; shared by both sides. */
-import type { Explanation } from '../../core/insights/explain';
+import type { AccessExplanation } from '../../core/access/explain';
 import { OUTCOME_LABELS, parseAuthenticatorLine, type Outcome } from '../../core/insights/parser';
 
 export interface RowView {
@@ -62,7 +62,7 @@ export type HostMessage =
    */
   | { type: 'results'; mode: 'replace' | 'append'; header: Header; rows: RowWire[]; final: boolean; advice: Record<string, string>; state: PanelState; completedAt?: number; webviewWaitMs?: number }
   | { type: 'error'; message: string; header?: Header }
-  | { type: 'explanation'; index: number; explanation: Explanation };
+  | { type: 'explanation'; index: number; explanation: AccessExplanation };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -71,6 +71,6 @@ export type WebviewMessage =
   | { type: 'editQuery' }
   | { type: 'export'; format: 'csv' | 'json' }
   | { type: 'explain'; index: number }
-  | { type: 'fix'; kind: 'createAccessEntry' | 'openAwsAuth'; principalArn: string }
+  | { type: 'fix'; kind: 'createAccessEntry' | 'openAwsAuth' | 'explainAccess'; principalArn: string }
   /** Sent after the final rows are on screen: how long since the query completed. */
   | { type: 'rendered'; rows: number; ms: number };

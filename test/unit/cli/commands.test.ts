@@ -69,4 +69,22 @@ describe('eks-auth CLI', () => {
     assert.deepStrictEqual(lines.map((l) => l.outcome), ['granted', 'denied-unmapped']);
     assert.deepStrictEqual(lines[0].groups, ['a', 'b']);
   });
+
+  it('explains access offline from an aws-auth file and saved access entries', async () => {
+    const files = {
+      'aws-auth.yaml': configMap({ mapRoles: '- rolearn: arn:aws:iam::111122223333:role/Dev\n  username: "dev:{{SessionName}}"\n  groups:\n    - developers\n' }),
+      'entries.json': JSON.stringify({ accessEntries: [{ principalArn: 'arn:aws:iam::111122223333:role/Admin', username: 'admin', kubernetesGroups: [] }] }),
+    };
+    const ok = io(files);
+    assert.strictEqual(await runCli(['explain', '--arn', 'arn:aws:sts::111122223333:assumed-role/Dev/jane', '--aws-auth', 'aws-auth.yaml'], ok.io), 0);
+    assert.match(ok.out.join(''), /Authenticated by aws-auth mapRoles as dev:jane with groups developers/);
+    const json = io(files);
+    assert.strictEqual(await runCli(['explain', '--arn', 'arn:aws:iam::111122223333:role/Dev', '--aws-auth', 'aws-auth.yaml', '--access-entries', 'entries.json', '--mode', 'API', '--format', 'json'], json.io), 1);
+    const parsed = JSON.parse(json.out.join(''));
+    assert.deepStrictEqual([parsed.authenticated, parsed.fix.kind], [false, 'createAccessEntry']);
+    assert.strictEqual(await runCli(['explain', '--arn', 'x'], io({}).io), 2);
+    const missing = io({});
+    assert.strictEqual(await runCli(['explain', '--arn', 'arn:aws:iam::1:role/A', '--aws-auth', 'nope.yaml'], missing.io), 2);
+    assert.match(missing.err.join(''), /cannot read nope\.yaml/);
+  });
 });

@@ -1,0 +1,111 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { Emulator } from '../../emulator/server';
+import type { AccessExplanation } from '../../src/core/access/explain';
+import type { ApplyResult, PlanItem } from '../../src/core/access/migrate';
+import type { ExplorerNode } from '../../src/features/clusters/nodes';
+import { answerPrompts, api, emulator } from './helpers';
+
+const A = '111122223333';
+
+async function clusterNode(region: string, name: string): Promise<ExplorerNode> {
+  const tree = (await api()).clusterTree()!;
+  tree.refresh();
+  const regionNode = (await tree.getChildren()).find((n) => n.getTreeItem().label === region)!;
+  return (await tree.getChildren(regionNode)).find((n) => n.getTreeItem().label === name)!;
+}
+
+describe('explain access and migrate to access entries, against the emulator', function () {
+  this.timeout(60000);
+  let emu: Emulator;
+
+  before(async () => {
+    emu = await emulator();
+  });
+  beforeEach(async () => {
+    emu.reset();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('explains "me": the caller identity of the profile, through its access entry and policy', async () => {
+    const prompts = answerPrompts(['Me: the identity of demo-admin']);
+    let e: AccessExplanation;
+    try {
+      e = await vscode.commands.executeCommand<AccessExplanation>('eksAuth.access.explain', await clusterNode('us-east-1', 'prod-payments'));
+    } finally {
+      prompts.restore();
+    }
+    assert.strictEqual(e.principal, `arn:aws:iam::${A}:user/demo-admin`);
+    assert.strictEqual(e.via, 'access entry');
+    assert.deepStrictEqual(e.policies, [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', scope: 'cluster-wide' }]);
+    assert.ok(emu.calls.some((c) => c.operation === 'ListAssociatedAccessPolicies'));
+  });
+
+  it('walks aws-auth with the last duplicate winning, and finds the RBAC bindings from the cluster', async () => {
+    const e = await vscode.commands.executeCommand<AccessExplanation>('eksAuth.access.explain', await clusterNode('eu-west-1', 'staging-web'), `arn:aws:sts::${A}:assumed-role/Developer/alice`);
+    assert.strictEqual(e.via, 'mapRoles');
+    assert.deepStrictEqual([e.username, e.groups], ['dev', ['developers']]);
+    assert.deepStrictEqual(e.bindings.map((b) => b.name), ['developers-view']);
+    assert.ok(e.nearMisses.some((n) => /2 times/.test(n)));
+    assert.ok(emu.calls.some((c) => c.service === 'kube' && c.operation.endsWith('/clusterrolebindings')));
+  });
+
+  it('says why an unmapped Windows node role is Unauthorized and offers the fix', async () => {
+    const prompts = answerPrompts([undefined]);
+    let e: AccessExplanation;
+    try {
+      e = await vscode.commands.executeCommand<AccessExplanation>('eksAuth.access.explain', await clusterNode('us-east-1', 'prod-payments'), `arn:aws:sts::${A}:assumed-role/NodeInstanceRole-windows/i-0abc123`);
+    } finally {
+      prompts.restore();
+    }
+    assert.strictEqual(e.authenticated, false);
+    assert.match(e.verdict, /Unauthorized/);
+    assert.ok(prompts.asked.some((a) => /Unauthorized/.test(a)), 'the verdict comes with its fix as a button');
+  });
+
+  it('migrates aws-auth to access entries, and resumes after a failure half way without duplicates', async () => {
+    emu.faults.push({ target: 'eks:CreateAccessEntry', kind: 'accessDenied', after: 1, times: 1 });
+    const staging = () => emu.state.clusters.find((c) => c.name === 'staging-web')!;
+    const first = answerPrompts(['Switch to API_AND_CONFIG_MAP', 'Create 2 Access Entries']);
+    let run1: { items: PlanItem[]; results: ApplyResult[] };
+    try {
+      run1 = await vscode.commands.executeCommand('eksAuth.access.migrate', await clusterNode('eu-west-1', 'staging-web'));
+    } finally {
+      first.restore();
+    }
+    assert.deepStrictEqual(run1.results.map((r) => r.outcome), ['created', 'failed']);
+    assert.strictEqual(staging().authenticationMode, 'API_AND_CONFIG_MAP', 'switched with explicit confirmation');
+    assert.ok(first.asked.some((a) => /stopped after 1 of 2 entries/.test(a)));
+    const plan = Object.fromEntries(run1.items.map((i) => [i.mapping.arn.split(/[:/]/).pop(), i.action === 'create' ? i.entry!.type : i.skipKind]));
+    assert.deepStrictEqual(plan, { 'staging-web-node': 'EC2_LINUX', Developer: 'duplicate', developer: 'STANDARD', '444455556666': 'loses-access' });
+    assert.ok(emu.calls.some((c) => c.service === 'iam' && c.operation === 'GetRole'), 'role paths come from IAM');
+
+    const second = answerPrompts(['Create 1 Access Entries']);
+    let run2: { items: PlanItem[]; results: ApplyResult[] };
+    try {
+      run2 = await vscode.commands.executeCommand('eksAuth.access.migrate', await clusterNode('eu-west-1', 'staging-web'));
+    } finally {
+      second.restore();
+    }
+    assert.deepStrictEqual(run2.results.map((r) => r.outcome), ['created']);
+    const entries = [...staging().accessEntries.values()].map((e) => [e.principalArn, e.type, e.username, e.kubernetesGroups]);
+    assert.deepStrictEqual(entries, [
+      [`arn:aws:iam::${A}:role/staging-web-node`, 'EC2_LINUX', 'system:node:{{EC2PrivateDNSName}}', []],
+      [`arn:aws:iam::${A}:role/Developer`, 'STANDARD', 'dev', ['developers']],
+    ]);
+    assert.ok(staging().awsAuth, 'aws-auth is never deleted');
+    assert.strictEqual(staging().authenticationMode, 'API_AND_CONFIG_MAP', 'mapAccounts could not be migrated, so API mode is not offered');
+    assert.ok(second.asked.some((a) => /Stay in API_AND_CONFIG_MAP/.test(a)));
+  });
+
+  it('refuses a cluster whose platform version has no access entries', async () => {
+    const prompts = answerPrompts([]);
+    try {
+      await vscode.commands.executeCommand('eksAuth.access.migrate', await clusterNode('us-east-1', 'legacy-batch'));
+    } finally {
+      prompts.restore();
+    }
+    assert.ok(prompts.asked.some((a) => /platform 1\.27 eks\.5, which has no access entries/.test(a)));
+    assert.ok(!emu.calls.some((c) => c.operation === 'UpdateClusterConfig' || c.operation === 'CreateAccessEntry'));
+  });
+});
