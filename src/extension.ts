@@ -8,8 +8,10 @@ import { createLogger } from './shared/logger';
 import { loadedModules } from './shared/lazy';
 
 export interface EksAuthExplorerApi {
-  /** Heavy modules (AWS SDK, Kubernetes client) loaded so far; activation loads none. */
+  /** Heavy modules (AWS SDK, Kubernetes client) loaded so far. */
   loadedModules(): string[];
+  /** The same, when activation finished: it loads none of them. */
+  loadedAtActivation: readonly string[];
   /** The explorer's data, for tests and for other extensions that want to read it. */
   clusterTree(): ClusterTreeProvider | undefined;
 }
@@ -32,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): EksAuthExplorerApi {
     }
   }
   log.info('EKS Auth Explorer activated');
-  return { loadedModules, clusterTree: () => clusterTree };
+  return { loadedModules, loadedAtActivation: loadedModules(), clusterTree: () => clusterTree };
 }
 
 export function deactivate(): void {}
