@@ -103,4 +103,13 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(RESULTS, 'troubleshoot.png') });
   });
+
+  it('restores the troubleshooting panel after a window reload', async () => {
+    await runCommand('Developer: Reload Window');
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await webview.locator('.meta-value', { hasText: 'Complete' }).waitFor({ timeout: 90000 });
+    assert.match(await webview.locator('#title').innerText(), /prod-payments/);
+    assert.ok((await webview.locator('.row').count()) > 5, 'the rows are back');
+  });
 });

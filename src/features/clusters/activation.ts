@@ -205,6 +205,7 @@ export function activate(context: vscode.ExtensionContext): void {
       terminal.sendText('aws configure sso || aws configure', false);
     }),
     registerGuarded('eksAuth.setup.openDocs', () => vscode.env.openExternal(vscode.Uri.parse('https://docs.aws.amazon.com/eks/latest/userguide/grant-k8s-access.html'))),
+    registerGuarded('eksAuth.setup.openDemoGuide', () => vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'README.md'))),
   );
 }
 

@@ -61,7 +61,8 @@ export function activate(context: vscode.ExtensionContext): void {
           return;
         }
         const restored = new TroubleshootPanel(panel, context, connections(), state);
-        await restored.run();
+        // Not awaited: the workbench shows the webview only once this returns, and the run waits for the webview.
+        void restored.run();
       },
     }),
   );
