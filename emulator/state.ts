@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Binding } from '../src/core/access/explain';
 
 export interface Identity {
   accessKeyId: string;
@@ -96,13 +97,7 @@ export interface Cluster {
   kube?: { endpoint: string; caData: string };
 }
 
-export interface RbacBinding {
-  kind: 'ClusterRoleBinding' | 'RoleBinding';
-  name: string;
-  namespace?: string;
-  roleRef: { kind: string; name: string };
-  subjects: { kind: string; name: string }[];
-}
+export type RbacBinding = Binding;
 
 /** What every EKS cluster has: cluster-admin for system:masters, and the node bindings. */
 const DEFAULT_BINDINGS: RbacBinding[] = [

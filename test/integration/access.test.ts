@@ -3,29 +3,15 @@ import * as vscode from 'vscode';
 import type { Emulator } from '../../emulator/server';
 import type { AccessExplanation } from '../../src/core/access/explain';
 import type { ApplyResult, PlanItem } from '../../src/core/access/migrate';
-import type { ExplorerNode } from '../../src/features/clusters/nodes';
-import { answerPrompts, api, emulator } from './helpers';
+import { answerPrompts, clusterNode, runQuietly, withEmulator } from './helpers';
 
 const A = '111122223333';
 
-async function clusterNode(region: string, name: string): Promise<ExplorerNode> {
-  const tree = (await api()).clusterTree()!;
-  tree.refresh();
-  const regionNode = (await tree.getChildren()).find((n) => n.getTreeItem().label === region)!;
-  return (await tree.getChildren(regionNode)).find((n) => n.getTreeItem().label === name)!;
-}
 
 describe('explain access and migrate to access entries, against the emulator', function () {
   this.timeout(60000);
   let emu: Emulator;
-
-  before(async () => {
-    emu = await emulator();
-  });
-  beforeEach(async () => {
-    emu.reset();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  withEmulator((e) => (emu = e));
 
   it('explains "me": the caller identity of the profile, through its access entry and policy', async () => {
     const prompts = answerPrompts(['Me: the identity of demo-admin']);
@@ -99,13 +85,8 @@ describe('explain access and migrate to access entries, against the emulator', f
   });
 
   it('refuses a cluster whose platform version has no access entries', async () => {
-    const prompts = answerPrompts([]);
-    try {
-      await vscode.commands.executeCommand('eksAuth.access.migrate', await clusterNode('us-east-1', 'legacy-batch'));
-    } finally {
-      prompts.restore();
-    }
-    assert.ok(prompts.asked.some((a) => /platform 1\.27 eks\.5, which has no access entries/.test(a)));
+    const { asked } = await runQuietly('eksAuth.access.migrate', await clusterNode('us-east-1', 'legacy-batch'));
+    assert.ok(asked.some((a) => /platform 1\.27 eks\.5, which has no access entries/.test(a)));
     assert.ok(!emu.calls.some((c) => c.operation === 'UpdateClusterConfig' || c.operation === 'CreateAccessEntry'));
   });
 });

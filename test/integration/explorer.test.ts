@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Emulator } from '../../emulator/server';
 import type { ClusterTreeProvider } from '../../src/features/clusters/activation';
 import type { ExplorerNode } from '../../src/features/clusters/nodes';
-import { answerPrompts, api, emulator, waitFor } from './helpers';
+import { answerPrompts, api, waitFor, withEmulator } from './helpers';
 
 const A = '111122223333';
 
@@ -30,14 +30,7 @@ async function cluster(t: ClusterTreeProvider, region: string, name: string) {
 describe('cluster explorer against the emulator', function () {
   this.timeout(60000);
   let emu: Emulator;
-
-  before(async () => {
-    emu = await emulator();
-  });
-  beforeEach(async () => {
-    emu.reset();
-    (await tree()).refresh();
-  });
+  withEmulator((e) => (emu = e));
 
   it('shows each cluster with its authentication mode, version and a mode icon, per region', async () => {
     const t = await tree();

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { Emulator, EmulatorOptions, startEmulator } from '../../emulator/server';
 import { loadScenarioFile } from '../../emulator/state';
 import type { EksAuthExplorerApi } from '../../src/extension';
+import type { ExplorerNode } from '../../src/features/clusters/nodes';
 
 export const EXTENSION_ID = 'eks-auth-explorer.eks-auth-explorer';
 
@@ -102,3 +103,41 @@ export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeout
 }
 
 export const fixturesDir = () => vscode.workspace.workspaceFolders![0].uri;
+
+/** A cluster's node in a freshly refreshed explorer (one profile: the roots are regions). */
+export async function clusterNode(region: string, name: string): Promise<ExplorerNode> {
+  const tree = (await api()).clusterTree()!;
+  tree.refresh();
+  const regionNode = (await tree.getChildren()).find((n) => n.getTreeItem().label === region);
+  if (!regionNode) throw new Error(`no region node ${region}`);
+  const cluster = (await tree.getChildren(regionNode)).find((n) => n.getTreeItem().label === name);
+  if (!cluster) throw new Error(`no cluster node ${name} in ${region}`);
+  return cluster;
+}
+
+/** Runs a command with every prompt dismissed, returning its result and what the user was told. */
+export async function runQuietly<T>(command: string, ...args: unknown[]): Promise<{ result: T; asked: string[] }> {
+  const prompts = answerPrompts([]);
+  try {
+    return { result: await vscode.commands.executeCommand<T>(command, ...args), asked: prompts.asked };
+  } finally {
+    prompts.restore();
+  }
+}
+
+/**
+ * Mocha hooks for a suite that runs against the emulator: started once, reset before each test together with the
+ * explorer and the editors, so no test sees another's changes.
+ */
+export function withEmulator(use: (emu: Emulator) => void): void {
+  let emu: Emulator;
+  before(async () => {
+    emu = await emulator();
+    use(emu);
+  });
+  beforeEach(async () => {
+    emu.reset();
+    (await api()).clusterTree()?.refresh();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+}

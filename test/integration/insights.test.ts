@@ -2,30 +2,16 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { Emulator } from '../../emulator/server';
 import type { TroubleshootPanel } from '../../src/features/insights/panel';
-import type { ExplorerNode } from '../../src/features/clusters/nodes';
 import type { HostMessage } from '../../src/webview/insights/protocol';
-import { answerPrompts, api, emulator, waitFor } from './helpers';
+import { answerPrompts, clusterNode, emulator, runQuietly, waitFor, withEmulator } from './helpers';
 
-async function clusterNode(region: string, name: string): Promise<ExplorerNode> {
-  const tree = (await api()).clusterTree()!;
-  tree.refresh();
-  const regionNode = (await tree.getChildren()).find((n) => n.getTreeItem().label === region)!;
-  return (await tree.getChildren(regionNode)).find((n) => n.getTreeItem().label === name)!;
-}
 
 const results = (panel: TroubleshootPanel) => ({ ...(panel.lastMessage as Extract<HostMessage, { type: 'results' }>), rows: panel.currentRows });
 
 describe('troubleshooting command against the emulator', function () {
   this.timeout(60000);
   let emu: Emulator;
-
-  before(async () => {
-    emu = await emulator();
-  });
-  beforeEach(async () => {
-    emu.reset();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  withEmulator((e) => (emu = e));
 
   it('runs the runbook query on the cluster log group and shows every row with its outcome and counts', async () => {
     const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
@@ -97,30 +83,18 @@ describe('troubleshooting command against the emulator', function () {
   ] as const) {
     it(`explains ${name} in the panel and a notification`, async () => {
       setup(emu);
-      const prompts = answerPrompts([]);
-      let panel: TroubleshootPanel;
-      try {
-        panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
-      } finally {
-        prompts.restore();
-      }
+      const { result: panel, asked } = await runQuietly<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
       const message = panel.lastMessage as Extract<HostMessage, { type: 'error' }>;
       assert.strictEqual(message.type, 'error');
       assert.match(message.message, expected);
-      assert.ok(prompts.asked.some((a) => a.startsWith('showErrorMessage') && expected.test(a)), prompts.asked.join(' | '));
+      assert.ok(asked.some((a) => a.startsWith('showErrorMessage') && expected.test(a)), asked.join(' | '));
     });
   }
 
   for (const status of ['Failed', 'Timeout'] as const) {
     it(`says what to do when the query ends ${status}`, async () => {
       emu.faults.push({ target: 'logs:StartQuery', kind: 'queryStatus', status, times: 1 });
-      const prompts = answerPrompts([]);
-      let panel: TroubleshootPanel;
-      try {
-        panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
-      } finally {
-        prompts.restore();
-      }
+      const { result: panel } = await runQuietly<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
       const message = panel.lastMessage as Extract<HostMessage, { type: 'error' }>;
       assert.strictEqual(message.type, 'error');
       assert.match(message.message, status === 'Failed' ? /query failed/ : /timed out/);

@@ -226,15 +226,27 @@ export class ClusterNode extends ExplorerNode {
   }
 }
 
-class DetailsNode extends ExplorerNode {
-  constructor(readonly clusterNode: ClusterNode) {
+/** A fixed group under a cluster: Details, Access entries, aws-auth ConfigMap, Node roles. */
+abstract class ClusterSectionNode extends ExplorerNode {
+  constructor(
+    readonly clusterNode: ClusterNode,
+    private readonly label: string,
+    private readonly icon: string,
+    private readonly contextValue: string,
+  ) {
     super(clusterNode);
   }
   getTreeItem() {
-    const item = new vscode.TreeItem(vscode.l10n.t('Details'), vscode.TreeItemCollapsibleState.Collapsed);
-    item.iconPath = new vscode.ThemeIcon('info');
-    item.contextValue = CONTEXT.details;
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.iconPath = new vscode.ThemeIcon(this.icon);
+    item.contextValue = this.contextValue;
     return item;
+  }
+}
+
+class DetailsNode extends ClusterSectionNode {
+  constructor(clusterNode: ClusterNode) {
+    super(clusterNode, vscode.l10n.t('Details'), 'info', CONTEXT.details);
   }
   async getChildren() {
     const s = this.clusterNode.summary;
@@ -257,17 +269,11 @@ class DetailsNode extends ExplorerNode {
   }
 }
 
-export class AccessEntriesNode extends ExplorerNode {
+export class AccessEntriesNode extends ClusterSectionNode {
   private loaded: ExplorerNode[] = [];
   private nextToken?: string;
-  constructor(readonly clusterNode: ClusterNode) {
-    super(clusterNode);
-  }
-  getTreeItem() {
-    const item = new vscode.TreeItem(vscode.l10n.t('Access entries'), vscode.TreeItemCollapsibleState.Collapsed);
-    item.iconPath = new vscode.ThemeIcon('key');
-    item.contextValue = CONTEXT.accessEntries;
-    return item;
+  constructor(clusterNode: ClusterNode) {
+    super(clusterNode, vscode.l10n.t('Access entries'), 'key', CONTEXT.accessEntries);
   }
   reset() {
     this.loaded = [];
@@ -345,16 +351,16 @@ export class PolicyNode extends ExplorerNode {
   }
 }
 
-export class AwsAuthNode extends ExplorerNode {
-  constructor(readonly clusterNode: ClusterNode) {
-    super(clusterNode);
+export class AwsAuthNode extends ClusterSectionNode {
+  constructor(clusterNode: ClusterNode) {
+    super(clusterNode, vscode.l10n.t('aws-auth ConfigMap'), 'file-code', CONTEXT.awsAuth);
   }
   getTreeItem() {
-    const mode = this.clusterNode.summary.mode;
-    const item = new vscode.TreeItem(vscode.l10n.t('aws-auth ConfigMap'), mode === 'API' ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
-    item.description = mode === 'API' ? 'ignored in API mode' : undefined;
-    item.iconPath = new vscode.ThemeIcon('file-code');
-    item.contextValue = CONTEXT.awsAuth;
+    const item = super.getTreeItem();
+    if (this.clusterNode.summary.mode === 'API') {
+      item.collapsibleState = vscode.TreeItemCollapsibleState.None;
+      item.description = 'ignored in API mode';
+    }
     return item;
   }
   getChildren() {
@@ -391,15 +397,9 @@ export class AwsAuthEntryNode extends ExplorerNode {
   }
 }
 
-export class NodeRolesNode extends ExplorerNode {
-  constructor(readonly clusterNode: ClusterNode) {
-    super(clusterNode);
-  }
-  getTreeItem() {
-    const item = new vscode.TreeItem(vscode.l10n.t('Node roles'), vscode.TreeItemCollapsibleState.Collapsed);
-    item.iconPath = new vscode.ThemeIcon('server');
-    item.contextValue = CONTEXT.nodeRoles;
-    return item;
+export class NodeRolesNode extends ClusterSectionNode {
+  constructor(clusterNode: ClusterNode) {
+    super(clusterNode, vscode.l10n.t('Node roles'), 'server', CONTEXT.nodeRoles);
   }
   getChildren() {
     const c = this.clusterNode;
