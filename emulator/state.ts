@@ -275,10 +275,6 @@ export function appendEvent(group: LogGroup, stream: string, event: Omit<LogEven
   group.streams.set(stream, events);
 }
 
-export function findCluster(state: EmulatorState, region: string, name: string): Cluster | undefined {
-  return state.clusters.find((c) => c.region === region && c.name === name);
-}
-
 /** Stable pseudo-random hex so scenario ids look real and stay the same between runs. */
 export function hexId(seed: string, length: number): string {
   let out = '';

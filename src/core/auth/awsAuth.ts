@@ -1,7 +1,7 @@
 /**
  * Finding aws-auth ConfigMaps in a YAML file and reading their sections the way aws-iam-authenticator does.
  */
-import { Document, isMap, isScalar, isSeq, LineCounter, Pair, parseAllDocuments, Scalar, YAMLMap, Node as YamlNode } from 'yaml';
+import { Document, isMap, isScalar, parseAllDocuments, YAMLMap } from 'yaml';
 
 export const SECTION_KEYS = ['mapRoles', 'mapUsers', 'mapAccounts'] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
@@ -34,10 +34,9 @@ function scalarString(node: unknown): string | undefined {
  * Every document in the file that is an aws-auth ConfigMap, or whose `data` holds one of the section keys in any
  * case. The `last-applied-configuration` annotation is a string, so it is never mistaken for data.
  */
-export function findAwsAuthDocuments(text: string): { docs: AwsAuthDocument[]; lineCounter: LineCounter } {
-  const lineCounter = new LineCounter();
+export function findAwsAuthDocuments(text: string): AwsAuthDocument[] {
   const docs: AwsAuthDocument[] = [];
-  for (const doc of parseAllDocuments(text, { lineCounter, keepSourceTokens: false, uniqueKeys: false, prettyErrors: false })) {
+  for (const doc of parseAllDocuments(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false })) {
     if (!('contents' in doc)) continue;
     const root = doc.contents;
     if (!isMap(root)) continue;
@@ -49,16 +48,6 @@ export function findAwsAuthDocuments(text: string): { docs: AwsAuthDocument[]; l
       docs.push({ doc: doc as Document.Parsed, data: data as YAMLMap, isConfigMap: kind === 'ConfigMap' });
     }
   }
-  return { docs, lineCounter };
+  return docs;
 }
 
-export function pairKey(pair: Pair): string | undefined {
-  return isScalar(pair.key) ? String((pair.key as Scalar).value) : undefined;
-}
-
-export function nodeRange(node: YamlNode | null | undefined): [number, number] | undefined {
-  const r = node?.range;
-  return r ? [r[0], r[1]] : undefined;
-}
-
-export { isMap, isScalar, isSeq };

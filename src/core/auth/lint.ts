@@ -130,8 +130,7 @@ class Linter {
   ) {}
 
   run(): Problem[] {
-    const { docs } = findAwsAuthDocuments(this.text);
-    for (const { doc, data, isConfigMap } of docs) {
+    for (const { doc, data, isConfigMap } of findAwsAuthDocuments(this.text)) {
       this.roles.length = 0;
       this.users.length = 0;
       if (isConfigMap) this.checkMetadata(doc.contents as YAMLMap);

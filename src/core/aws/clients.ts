@@ -12,11 +12,6 @@ export interface AwsTarget {
   endpoints?: { eks?: string; logs?: string; sts?: string; iam?: string };
 }
 
-/** A target's stable key, used for caches and virtual document paths. */
-export function targetKey(target: AwsTarget): string {
-  return `${target.profile ?? 'default'}/${target.region}`;
-}
-
 const providers = new Map<string, AwsCredentialIdentityProvider>();
 
 /** One memoized provider per profile, so SSO and assume-role credentials are fetched once, then refreshed by the SDK. */

@@ -5,7 +5,7 @@ import type { KubeGateway } from '../../core/aws/kubeGateway';
 import type { LogsGateway } from '../../core/aws/logsGateway';
 import type { StsGateway } from '../../core/aws/stsGateway';
 import type { ClusterSummary } from '../../core/clusters/model';
-import { loadEks, loadKube, loadLogs, loadProfiles, loadSts } from '../../shared/lazy';
+import { loadedModules, loadEks, loadKube, loadLogs, loadProfiles, loadSts } from '../../shared/lazy';
 import { endpointOverrides, settings } from '../../shared/settings';
 
 export interface Identity {
@@ -75,10 +75,12 @@ export class Connections {
     return chosen.map((p) => ({ profile: p.name, label: p.name, regions: regionsFor(p.region), sso: p.sso }));
   }
 
-  /** Forget every gateway, for a full refresh after settings or credentials change. */
+  /** Forget every gateway and cached credential, for a full refresh after settings or credentials change. */
   reset(): void {
     this.eks.clear();
     this.logs.clear();
     this.sts.clear();
+    // Only when the SDK is already loaded: a refresh must not load it just to clear an empty cache.
+    if (loadedModules().length) void import('../../core/aws/clients').then((m) => m.clearCredentialCache());
   }
 }

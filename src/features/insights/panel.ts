@@ -9,7 +9,8 @@ import { log } from '../../shared/logger';
 import { makeNonce } from '../../shared/nonce';
 import { settings } from '../../shared/settings';
 import { toRowView, type Header, type HostMessage, type PanelState, type RowView, type RowWire, type WebviewMessage } from '../../webview/insights/protocol';
-import { pickCluster } from '../clusters/activation';
+import { accessContext } from '../access/activation';
+import { clusterTree, pickCluster } from '../clusters/activation';
 import type { Connections } from '../clusters/connections';
 
 export const VIEW_TYPE = 'eksAuth.insights';
@@ -271,7 +272,6 @@ export class TroubleshootPanel {
   }
 
   private async clusterNode() {
-    const { clusterTree } = await import('../clusters/activation');
     const clusters = (await clusterTree?.clusters()) ?? [];
     return clusters.find((c) => c.ref.cluster === this.state.cluster && c.ref.region === this.state.region && c.ref.profile === this.state.profile) ?? (await pickCluster());
   }
@@ -282,7 +282,6 @@ export class TroubleshootPanel {
     if (!row?.arn) return;
     const cluster = await this.clusterNode();
     if (!cluster) return;
-    const { accessContext } = await import('../access/activation');
     const { context, notes } = await accessContext(cluster, row.arn);
     const explanation = explainAccess(row.arn, context);
     explanation.nearMisses.push(...notes);
