@@ -1,6 +1,6 @@
 /** The cluster explorer view and its actions. */
 import * as vscode from 'vscode';
-import { canonicalArn } from '../../core/auth/arn';
+import { canonicalArn, stripRolePath } from '../../core/auth/arn';
 import type { EksGateway, Update } from '../../core/aws/eksGateway';
 import { allowedModeChanges, AuthenticationMode, consoleUrl, summarizeCluster } from '../../core/clusters/model';
 import { ACCESS_ENTRY_TYPES, parseGroups, validatePrincipalArn, validateUsername } from '../../core/clusters/validation';
@@ -8,7 +8,7 @@ import { registerGuarded } from '../../shared/commands';
 import { log } from '../../shared/logger';
 import { AwsAuthFileSystem, awsAuthUri } from './awsAuthFs';
 import { ClusterRef, Connections } from './connections';
-import { AccessEntriesNode, AccessEntryNode, ClusterNode, ExplorerNode, LoadMoreNode, PolicyNode, ProfileNode, RegionNode } from './nodes';
+import { AccessEntriesNode, AccessEntryNode, ClusterNode, ErrorNode, ExplorerNode, LoadMoreNode, PolicyNode, ProfileNode, RegionNode } from './nodes';
 
 export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode> {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
@@ -37,7 +37,10 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   private async loadRoots(): Promise<ExplorerNode[]> {
     const identities = await this.connections.identities();
     const profiles = identities.map((i) => new ProfileNode(this.connections, i));
-    const roots = profiles.length === 1 ? await profiles[0].getChildren() : profiles;
+    let roots = profiles.length === 1 ? await profiles[0].getChildren() : profiles;
+    // No profile and no credentials at all: the welcome view, with its "Configure AWS Profile" button, says it best.
+    const noCredentials = identities.length === 1 && !identities[0].profile && roots.length === 1 && roots[0] instanceof ErrorNode && roots[0].message.startsWith('No AWS credentials were found');
+    if (noCredentials) roots = [];
     void vscode.commands.executeCommand('setContext', 'eksAuth.noClusters', roots.length === 0);
     return roots;
   }
@@ -176,7 +179,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const arn = node.entry.principalArn!;
       const warnings: string[] = [];
       const me = await (await connections.stsFor(c.ref.profile, c.ref.region)).getCallerIdentity().catch(() => undefined);
-      if (me && canonicalArn(me.arn).toLowerCase() === arn.toLowerCase()) warnings.push(vscode.l10n.t('This is your own identity: you may lose access to the cluster.'));
+      if (me && stripRolePath(canonicalArn(me.arn)).toLowerCase() === stripRolePath(arn).toLowerCase()) warnings.push(vscode.l10n.t('This is your own identity: you may lose access to the cluster.'));
       const admins = node.owner.children ? (await node.owner.children).filter((n): n is AccessEntryNode => n instanceof AccessEntryNode && n.policies.some((p) => p.policyArn?.endsWith('/AmazonEKSClusterAdminPolicy'))) : [];
       if (admins.length === 1 && admins[0].entry.principalArn === arn) warnings.push(vscode.l10n.t('It is the last access entry with AmazonEKSClusterAdminPolicy.'));
       const confirm = vscode.l10n.t('Delete');
