@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { Emulator } from '../../emulator/server';
 import type { ClusterTreeProvider } from '../../src/features/clusters/activation';
@@ -137,6 +138,25 @@ describe('cluster explorer against the emulator', function () {
       assert.strictEqual(item.command?.command, 'eksAuth.clusters.showLogs');
     });
   }
+
+  it('shows the welcome view, not an error, when there are no profiles and no credentials', async () => {
+    const saved = { ...process.env };
+    const config = vscode.workspace.getConfiguration('eksAuth');
+    const empty = `${process.env.AWS_CONFIG_FILE}.empty`;
+    fs.writeFileSync(empty, '');
+    Object.assign(process.env, { AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_EC2_METADATA_DISABLED: 'true' });
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE']) delete process.env[k];
+    await config.update('profiles', [], vscode.ConfigurationTarget.Global);
+    try {
+      const t = await tree();
+      t.refresh();
+      assert.deepStrictEqual(await t.getChildren(), []);
+    } finally {
+      process.env.AWS_CONFIG_FILE = saved.AWS_CONFIG_FILE;
+      process.env.AWS_SHARED_CREDENTIALS_FILE = saved.AWS_SHARED_CREDENTIALS_FILE;
+      await config.update('profiles', ['demo-admin'], vscode.ConfigurationTarget.Global);
+    }
+  });
 
   it('names an unreachable endpoint', async () => {
     const config = vscode.workspace.getConfiguration('eksAuth');
