@@ -48,16 +48,30 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
   it('shows the clusters with their authentication modes in the activity bar view', async () => {
     await page.locator('.activitybar [aria-label^="EKS Auth Explorer"]').first().click();
     await row('prod-payments').waitFor({ timeout: 60000 });
+    // Widen the side bar, as a person would, so the descriptions are readable in the screenshot.
+    const bar = await page.locator('.part.sidebar').boundingBox();
+    await page.mouse.move(bar.x + bar.width + 1, bar.y + 300);
+    await page.mouse.down();
+    await page.mouse.move(bar.x + bar.width + 420, bar.y + 300, { steps: 8 });
+    await page.mouse.up();
     assert.match(await row('prod-payments').innerText(), /API_AND_CONFIG_MAP/);
     assert.match(await row('legacy-batch').innerText(), /CONFIG_MAP/);
     await row('prod-payments').click();
     await row('Access entries').click();
     await row('Developer').waitFor();
+    await row('Developer').click();
+    await row('AmazonEKSEditPolicy').waitFor();
+    assert.match(await row('AmazonEKSEditPolicy').innerText(), /namespaces: payments, payments-staging/);
     await row('Node roles').click();
     await row('node group windows').waitFor();
     assert.match(await row('node group windows').innerText(), /NOT mapped/);
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(RESULTS, 'explorer.png') });
+    const wide = await page.locator('.part.sidebar').boundingBox();
+    await page.mouse.move(wide.x + wide.width + 1, wide.y + 300);
+    await page.mouse.down();
+    await page.mouse.move(wide.x + wide.width - 420, wide.y + 300, { steps: 8 });
+    await page.mouse.up();
   });
 
   it('underlines aws-auth mistakes and fixes one with a quick fix', async () => {
