@@ -12,7 +12,7 @@ import { startKubeServer, KubeServer } from './kube';
 import { LOGS_OPERATIONS, resetQueries } from './logs';
 import { Cluster, EmulatorState, Scenario, buildState } from './state';
 
-export type FaultKind = 'latency' | 'throttle' | 'accessDenied' | 'expiredToken' | 'serverError' | 'queryStatus';
+export type FaultKind = 'latency' | 'throttle' | 'accessDenied' | 'expiredToken' | 'serverError' | 'limitExceeded' | 'queryStatus';
 
 export interface Fault {
   /** `eks:ListClusters`, `logs:*`, `sts:GetCallerIdentity`, `kube:GET /api/v1/...`, or `*`. */
@@ -108,6 +108,8 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
       }
       case 'expiredToken':
         return new ServiceError(service === 'sts' || service === 'iam' ? 'ExpiredToken' : 'ExpiredTokenException', 'The security token included in the request is expired', service === 'eks' ? 403 : 400);
+      case 'limitExceeded':
+        return new ServiceError('LimitExceededException', 'Account maximum query concurrency limit of [100] reached.', 400);
       case 'serverError':
         return new ServiceError(service === 'sts' ? 'InternalFailure' : 'ServiceUnavailableException', 'Service is unavailable, try again later', 503);
       default:
@@ -222,7 +224,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     const target = `${service}:${operation}`;
     emulator.calls.push({ service, operation, region, params, at: Date.now() });
     await applyLatency(target);
-    const fault = takeFault(target, ['throttle', 'accessDenied', 'expiredToken', 'serverError']);
+    const fault = takeFault(target, ['throttle', 'accessDenied', 'expiredToken', 'serverError', 'limitExceeded']);
     if (fault) throw faultError(service, operation, fault.kind, identity.arn);
     await run();
   }

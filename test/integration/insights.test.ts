@@ -80,6 +80,7 @@ describe('troubleshooting command against the emulator', function () {
     ['a missing log group', (e: Emulator) => e.state.logGroups.clear(), /No log group \/aws\/eks\/prod-payments\/cluster/],
     ['AccessDenied', (e: Emulator) => e.faults.push({ target: 'logs:StartQuery', kind: 'accessDenied' }), /logs:StartQuery/],
     ['expired credentials', (e: Emulator) => e.faults.push({ target: 'logs:StartQuery', kind: 'expiredToken' }), /credentials have expired/],
+    ['too many concurrent queries', (e: Emulator) => e.faults.push({ target: 'logs:StartQuery', kind: 'limitExceeded' }), /Too many Logs Insights queries/],
   ] as const) {
     it(`explains ${name} in the panel and a notification`, async () => {
       setup(emu);
