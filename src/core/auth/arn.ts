@@ -28,10 +28,9 @@ export function parseArn(arn: string): ParsedArn | undefined {
   return { partition, service: service as 'iam', account, kind: kind as 'role' | 'user', path: parts.slice(0, -1).join('/'), name: parts[parts.length - 1] };
 }
 
-/** Why an ARN can never match, or undefined when it is well formed. */
-export function arnProblem(arn: string): string | undefined {
+/** Why an ARN can never match, or undefined when it is well formed; pass `p` when it is already parsed. */
+export function arnProblem(arn: string, p = parseArn(arn)): string | undefined {
   if (/[*?]/.test(arn)) return 'wildcards are not supported: the authenticator compares ARNs exactly';
-  const p = parseArn(arn);
   if (!p) return 'expected arn:PARTITION:iam::ACCOUNT:role/NAME or arn:PARTITION:iam::ACCOUNT:user/NAME';
   if (!PARTITIONS.includes(p.partition)) return `unknown partition "${p.partition}" (expected one of ${PARTITIONS.join(', ')})`;
   if (!/^\d{12}$/.test(p.account)) return `the account id "${p.account}" must be 12 digits`;
@@ -45,17 +44,20 @@ export function arnProblem(arn: string): string | undefined {
  * The ARN the authenticator compares with: STS assumed-role ARNs become role ARNs without a path (STS does not
  * return paths); user ARNs keep theirs.
  */
-export function canonicalArn(arn: string): string {
-  const p = parseArn(arn);
+export function canonicalArn(arn: string, p = parseArn(arn)): string {
   if (!p) return arn;
-  if (p.kind === 'assumed-role') return `arn:${p.partition}:iam::${p.account}:role/${p.name}`;
+  if (p.kind === 'assumed-role') return roleArnOf(p);
   return arn.trim();
 }
 
 /** A role ARN with its path removed: what the authenticator needs in aws-auth. */
-export function stripRolePath(arn: string): string {
-  const p = parseArn(arn);
+export function stripRolePath(arn: string, p = parseArn(arn)): string {
   if (!p || p.kind !== 'role') return arn;
+  return roleArnOf(p);
+}
+
+/** The path-less IAM role ARN for a role or an assumed-role session. */
+export function roleArnOf(p: ParsedArn): string {
   return `arn:${p.partition}:iam::${p.account}:role/${p.name}`;
 }
 

@@ -50,6 +50,7 @@ const USER_KEYS = ['userarn', 'username', 'groups'];
 const NODE_GROUPS = ['system:bootstrappers', 'system:nodes'];
 const FARGATE_GROUP = 'system:node-proxier';
 const WINDOWS_GROUP = 'eks:kube-proxy-windows';
+const NODE_ROLE_GROUPS = [...NODE_GROUPS, FARGATE_GROUP];
 const RESERVED_USERNAME_PREFIXES = ['aws:', 'amazon:', 'eks:', 'iam:', 'system:'];
 
 /** Lints every aws-auth document in a YAML file. Never throws: a bug in one rule must not hide the others. */
@@ -344,6 +345,7 @@ class Linter {
 
     const templated = [...(username !== undefined ? [{ value: username, node: usernameNode! }] : []), ...groups];
     for (const { value, node: n } of templated) {
+      if (!value.includes('{{')) continue;
       for (const m of value.matchAll(/\{\{([^}]*)\}\}/g)) {
         if (!TEMPLATE_VARIABLES.includes(m[1])) {
           this.addEmbedded(e, n.range, 'warning', 'A17', `Unknown placeholder {{${m[1]}}} is left as literal text. Known: ${TEMPLATE_VARIABLES.map((t) => `{{${t}}}`).join(', ')}.`);
@@ -364,7 +366,7 @@ class Linter {
     for (const g of groups) {
       if (g.value === 'system:masters') {
         this.addEmbedded(e, g.node.range, 'warning', 'A21', 'system:masters grants unrestricted cluster-admin that RBAC cannot limit or audit by name (CIS EKS 4.1.7). Bind a narrower ClusterRole to a custom group instead.');
-      } else if (g.value.startsWith('system:') && !(isNodeUser && [...NODE_GROUPS, FARGATE_GROUP].includes(g.value))) {
+      } else if (g.value.startsWith('system:') && !(isNodeUser && NODE_ROLE_GROUPS.includes(g.value))) {
         this.addEmbedded(e, g.node.range, 'info', 'A22', `The group ${g.value} uses the reserved system: prefix, which access entries reject: this mapping cannot be migrated as is.`);
       }
     }
@@ -385,10 +387,10 @@ class Linter {
     const e = item.embedded;
     const r = node.range;
     const replace = (title: string, value: string) => this.optional(this.embeddedFix(e, title, r[0], r[1], value));
-    const problem = arnProblem(arn);
     const parsed = parseArn(arn);
+    const problem = arnProblem(arn, parsed);
     if (arnKey === 'rolearn' && parsed?.kind === 'assumed-role' && !problem) {
-      const fixed = canonicalArn(arn);
+      const fixed = canonicalArn(arn, parsed);
       this.addEmbedded(e, r, 'error', 'A13', `This is an STS session ARN; the authenticator compares IAM role ARNs, so it never matches. Use ${fixed}.`, replace(`Use ${fixed}`, fixed));
     } else if (problem) {
       this.addEmbedded(e, r, 'error', 'A14', `This ${arnKey} never matches: ${problem}.`);
@@ -397,7 +399,7 @@ class Linter {
       if (arnKey === 'rolearn' && parsed.kind === 'user') this.addEmbedded(e, r, 'warning', 'A15', 'rolearn holds an IAM user ARN: it works, but tools classify mappings by key. Move it to mapUsers as userarn.');
       if (arnKey === 'userarn' && parsed.kind === 'role') this.addEmbedded(e, r, 'warning', 'A15', 'userarn holds an IAM role ARN: it works, but tools classify mappings by key. Move it to mapRoles as rolearn (without a path).');
       if (parsed.kind === 'role' && parsed.path) {
-        const fixed = stripRolePath(arn);
+        const fixed = stripRolePath(arn, parsed);
         if (parsed.path.startsWith('aws-service-role/')) {
           this.addEmbedded(e, r, 'warning', 'A25', `A service-linked role: its path never matches (use ${fixed}), and access entries do not support service-linked roles, so it cannot be migrated.`, replace(`Use ${fixed}`, fixed));
         } else if (parsed.path.startsWith('aws-reserved/sso.amazonaws.com')) {
@@ -407,7 +409,7 @@ class Linter {
         }
       }
     }
-    const mapped: Mapped = { arn: parsed?.kind === 'assumed-role' ? canonicalArn(arn) : arnKey === 'rolearn' ? stripRolePath(arn) : arn, item, node };
+    const mapped: Mapped = { arn: parsed?.kind === 'assumed-role' ? canonicalArn(arn, parsed) : arnKey === 'rolearn' ? stripRolePath(arn, parsed) : arn, item, node };
     (arnKey === 'rolearn' ? this.roles : this.users).push(mapped);
   }
 
