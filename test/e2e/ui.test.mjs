@@ -126,4 +126,20 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     assert.match(await webview.locator('#title').innerText(), /prod-payments/);
     assert.ok((await webview.locator('.row').count()) > 5, 'the rows are back');
   });
+
+  it('explains why a principal can or cannot get in, step by step', async () => {
+    await runCommand('EKS: Explain Access for Principal...');
+    await pick('staging-web');
+    await pick('Enter an IAM or STS ARN...');
+    await page.locator('.quick-input-widget', { hasText: 'STS assumed-role or SSO role ARN' }).waitFor();
+    const input = page.locator('.quick-input-widget input');
+    await input.fill('arn:aws:sts::111122223333:assumed-role/Developer/alice');
+    await input.press('Enter');
+    const preview = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    await preview.locator('h1', { hasText: 'Access for arn:aws:sts::111122223333:assumed-role/Developer/alice on staging-web' }).waitFor({ timeout: 60000 });
+    assert.match(await preview.locator('body').innerText(), /Authenticated by aws-auth mapRoles as dev with groups developers/);
+    assert.match(await preview.locator('body').innerText(), /developers-view/);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(RESULTS, 'explain-access.png') });
+  });
 });

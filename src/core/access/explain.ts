@@ -222,9 +222,10 @@ export function explainAccess(principal: string, ctx: AccessContext): AccessExpl
 
 /** The explanation as Markdown, for the editor and the CLI's text output. */
 export function explanationMarkdown(e: AccessExplanation, cluster?: string): string {
-  const icon: Record<StepOutcome, string> = { match: '✅', 'no-match': '❌', skipped: '⏭️', info: 'ℹ️', warning: '⚠️' };
-  const lines = [`# Access for ${e.principal}${cluster ? ` on ${cluster}` : ''}`, '', `**${e.verdict}**`, '', '| | step | evidence |', '|---|---|---|'];
-  for (const s of e.steps) lines.push(`| ${icon[s.outcome]} | ${s.title} | ${s.detail.replace(/\|/g, '\\|')} |`);
+  // Words, not emoji: they read the same in every font, screen reader and terminal.
+  const result: Record<StepOutcome, string> = { match: '**match**', 'no-match': '**no match**', skipped: 'skipped', info: 'info', warning: '**warning**' };
+  const lines = [`# Access for ${e.principal}${cluster ? ` on ${cluster}` : ''}`, '', `**${e.verdict}**`, '', '| result | step | evidence |', '|---|---|---|'];
+  for (const s of e.steps) lines.push(`| ${result[s.outcome]} | ${s.title} | ${s.detail.replace(/\|/g, '\\|')} |`);
   if (e.nearMisses.length) lines.push('', '## Near misses', '', ...e.nearMisses.map((n) => `- ${n}`));
   if (e.fix) lines.push('', `**Fix:** ${e.fix.label}.`);
   return lines.join('\n') + '\n';
