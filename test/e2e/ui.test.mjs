@@ -95,6 +95,7 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
 
   it('runs the troubleshooting query and renders hostile log lines as text', async () => {
     await runCommand('EKS: Troubleshoot Authentication');
+    await pick('us-east-1');
     await pick('prod-payments');
     await pick('Last hour');
     await page.locator('.tab', { hasText: 'last hour' }).waitFor({ timeout: 30000 });
@@ -129,6 +130,7 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
 
   it('explains why a principal can or cannot get in, step by step', async () => {
     await runCommand('EKS: Explain Access for Principal...');
+    await pick('eu-west-1');
     await pick('staging-web');
     await pick('Enter an IAM or STS ARN...');
     await page.locator('.quick-input-widget', { hasText: 'STS assumed-role or SSO role ARN' }).waitFor();

@@ -27,6 +27,18 @@ describe('explain access and migrate to access entries, against the emulator', f
     assert.ok(emu.calls.some((c) => c.operation === 'ListAssociatedAccessPolicies'));
   });
 
+  it('asks for the region and then the cluster when run from the palette (one profile: no profile step)', async () => {
+    const prompts = answerPrompts(['eu-west-1', 'staging-web', 'Enter an IAM or STS ARN...', `arn:aws:iam::${A}:role/Developer`]);
+    let e: AccessExplanation;
+    try {
+      e = await vscode.commands.executeCommand<AccessExplanation>('eksAuth.access.explain');
+    } finally {
+      prompts.restore();
+    }
+    assert.deepStrictEqual(prompts.asked.slice(0, 3), ['pick: Region', 'pick: EKS cluster', 'pick: Whose access to staging-web?']);
+    assert.strictEqual(e.via, 'mapRoles');
+  });
+
   it('walks aws-auth with the last duplicate winning, and finds the RBAC bindings from the cluster', async () => {
     const e = await vscode.commands.executeCommand<AccessExplanation>('eksAuth.access.explain', await clusterNode('eu-west-1', 'staging-web'), `arn:aws:sts::${A}:assumed-role/Developer/alice`);
     assert.strictEqual(e.via, 'mapRoles');

@@ -79,19 +79,35 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
 
 export let clusterTree: ClusterTreeProvider | undefined;
 
-/** The cluster a command was run on: the node's own cluster, or one the user picks from those loaded. */
+/**
+ * The cluster a command was run on: the node's own cluster, or one the user picks: profile, then region, then
+ * cluster, each step skipped when there is only one choice.
+ */
 export async function pickCluster(node?: ExplorerNode): Promise<ClusterNode | undefined> {
   for (let n: ExplorerNode | undefined = node; n; n = n.parent) if (n instanceof ClusterNode) return n;
   const tree = clusterTree;
   if (!tree) return undefined;
-  const clusters = await vscode.window.withProgress({ location: { viewId: 'eksAuth.clusters' } }, () => tree.clusters());
+  let clusters = await vscode.window.withProgress({ location: { viewId: 'eksAuth.clusters' } }, () => tree.clusters());
   if (!clusters.length) {
     void vscode.window.showWarningMessage(vscode.l10n.t('No EKS clusters found. Check the AWS profile and regions in the EKS Auth Explorer view.'));
     return undefined;
   }
+  const narrow = async (key: (c: ClusterNode) => string, placeHolder: string) => {
+    const choices = [...new Set(clusters.map(key))];
+    if (choices.length < 2) return true;
+    const picked = await vscode.window.showQuickPick(
+      choices.map((label) => ({ label, description: vscode.l10n.t('{0} clusters', clusters.filter((c) => key(c) === label).length) })),
+      { placeHolder },
+    );
+    if (!picked) return false;
+    clusters = clusters.filter((c) => key(c) === picked.label);
+    return true;
+  };
+  if (!(await narrow((c) => c.ref.profile ?? 'default credentials', vscode.l10n.t('AWS profile')))) return undefined;
+  if (!(await narrow((c) => c.ref.region, vscode.l10n.t('Region')))) return undefined;
   const picked = await vscode.window.showQuickPick(
-    clusters.map((c) => ({ label: c.ref.cluster, description: `${c.ref.profile ?? 'default'} · ${c.ref.region} · ${c.summary.mode}`, node: c })),
-    { placeHolder: vscode.l10n.t('Select an EKS cluster') },
+    clusters.map((c) => ({ label: c.ref.cluster, description: `${c.summary.mode} · ${c.summary.version}`, node: c })),
+    { placeHolder: vscode.l10n.t('EKS cluster') },
   );
   return picked?.node;
 }
