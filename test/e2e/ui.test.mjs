@@ -129,6 +129,7 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
   });
 
   it('explains why a principal can or cannot get in, step by step', async () => {
+    await runCommand('View: Close All Editors');
     await runCommand('EKS: Explain Access for Principal...');
     await pick('eu-west-1');
     await pick('staging-web');

@@ -50,7 +50,8 @@ class MemoryDocuments implements vscode.TextDocumentContentProvider {
 
 async function askPrincipal(cluster: ClusterNode): Promise<string | undefined> {
   const me = vscode.l10n.t('Me: the identity of {0}', cluster.ref.profile ?? 'the default credentials');
-  const pick = await vscode.window.showQuickPick([me, vscode.l10n.t('Enter an IAM or STS ARN...')], { placeHolder: vscode.l10n.t('Whose access to {0}?', cluster.ref.cluster) });
+  // Part of a multi-step flow: a webview taking focus must not cancel it.
+  const pick = await vscode.window.showQuickPick([me, vscode.l10n.t('Enter an IAM or STS ARN...')], { placeHolder: vscode.l10n.t('Whose access to {0}?', cluster.ref.cluster), ignoreFocusOut: true });
   if (!pick) return undefined;
   if (pick === me) return (await (await cluster.connections.stsFor(cluster.ref.profile, cluster.ref.region)).getCallerIdentity()).arn;
   return vscode.window.showInputBox({

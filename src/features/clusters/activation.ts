@@ -97,7 +97,7 @@ export async function pickCluster(node?: ExplorerNode): Promise<ClusterNode | un
     if (choices.length < 2) return true;
     const picked = await vscode.window.showQuickPick(
       choices.map((label) => ({ label, description: vscode.l10n.t('{0} clusters', clusters.filter((c) => key(c) === label).length) })),
-      { placeHolder },
+      { placeHolder, ignoreFocusOut: true },
     );
     if (!picked) return false;
     clusters = clusters.filter((c) => key(c) === picked.label);
@@ -107,7 +107,7 @@ export async function pickCluster(node?: ExplorerNode): Promise<ClusterNode | un
   if (!(await narrow((c) => c.ref.region, vscode.l10n.t('Region')))) return undefined;
   const picked = await vscode.window.showQuickPick(
     clusters.map((c) => ({ label: c.ref.cluster, description: `${c.summary.mode} · ${c.summary.version}`, node: c })),
-    { placeHolder: vscode.l10n.t('EKS cluster') },
+    { placeHolder: vscode.l10n.t('EKS cluster'), ignoreFocusOut: true },
   );
   return picked?.node;
 }

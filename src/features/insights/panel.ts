@@ -308,7 +308,7 @@ export async function pickRange(): Promise<number | undefined> {
       { label: vscode.l10n.t('Last 24 hours'), minutes: 1440 },
       { label: vscode.l10n.t('Custom...'), minutes: 0 },
     ],
-    { placeHolder: vscode.l10n.t('Time range') },
+    { placeHolder: vscode.l10n.t('Time range'), ignoreFocusOut: true },
   );
   if (!picked) return undefined;
   if (picked.minutes) return picked.minutes;
