@@ -1,12 +1,11 @@
 /** "Explain Access for Principal" and "Migrate aws-auth to Access Entries". */
 import * as vscode from 'vscode';
-import { AccessContext, AccessExplanation, explainAccess, explanationMarkdown } from '../../core/access/explain';
+import { AccessContext, AccessExplanation, AccessFix, explainAccess, explanationMarkdown } from '../../core/access/explain';
 import { applyMigration, ApplyResult, blockersForApiMode, entriesYaml, planMarkdown, PlanItem, planMigration } from '../../core/access/migrate';
 import { explainAwsError, formatExplained } from '../../core/aws/errors';
 import { canonicalArn, stripRolePath } from '../../core/auth/arn';
 import { summarizeCluster } from '../../core/clusters/model';
 import { validatePrincipalArn } from '../../core/clusters/validation';
-import { mapLimit } from '../../core/concurrency';
 import { loadIam } from '../../shared/lazy';
 import { registerGuarded } from '../../shared/commands';
 import { log } from '../../shared/logger';
@@ -19,10 +18,11 @@ export async function accessContext(cluster: ClusterNode, principal: string): Pr
   const access = await cluster.loadAccess();
   if (access.awsAuthError) notes.push(`aws-auth could not be read: ${access.awsAuthError}`);
   const eks = await cluster.connections.eksFor(cluster.ref.profile, cluster.ref.region);
+  // Only the entry that can match needs its policies.
   const wanted = stripRolePath(canonicalArn(principal)).toLowerCase();
-  const entries = await mapLimit(access.entries, 10, async (e) =>
-    stripRolePath(e.principalArn).toLowerCase() === wanted ? { ...e, policies: await eks.listAssociatedAccessPolicies(cluster.ref.cluster, e.principalArn) } : e,
-  );
+  const match = access.entries.find((e) => stripRolePath(e.principalArn).toLowerCase() === wanted);
+  const policies = match ? await eks.listAssociatedAccessPolicies(cluster.ref.cluster, match.principalArn) : [];
+  const entries = access.entries.map((e) => (e === match ? { ...e, policies } : e));
   let bindings;
   try {
     bindings = await (await cluster.connections.kubeFor(cluster.ref, cluster.summary)).listRbacBindings();
@@ -30,6 +30,12 @@ export async function accessContext(cluster: ClusterNode, principal: string): Pr
     notes.push(`RBAC bindings could not be read: ${formatExplained(explainAwsError(e, cluster.ref.profile))}`);
   }
   return { context: { mode: cluster.summary.mode, accessEntries: entries, awsAuth: access.awsAuth, bindings }, notes };
+}
+
+/** Carries out the fix an explanation offers, or opens the full explanation of a principal. */
+export async function runAccessFix(cluster: ClusterNode | undefined, kind: AccessFix['kind'] | 'explainAccess', principalArn: string): Promise<void> {
+  const command = { createAccessEntry: 'eksAuth.accessEntries.create', openAwsAuth: 'eksAuth.awsAuth.openFromCluster', explainAccess: 'eksAuth.access.explain' }[kind];
+  await vscode.commands.executeCommand(command, cluster, ...(kind === 'openAwsAuth' ? [] : [principalArn]));
 }
 
 /** Read-only documents for explanations, plans and the planned entries. */
@@ -79,9 +85,7 @@ export function activate(context: vscode.ExtensionContext): void {
     if (explanation.fix) {
       const fix = explanation.fix;
       void vscode.window.showWarningMessage(explanation.verdict, fix.label).then(async (answer) => {
-        if (answer !== fix.label) return;
-        if (fix.kind === 'createAccessEntry') await vscode.commands.executeCommand('eksAuth.accessEntries.create', cluster, fix.principalArn);
-        else await vscode.commands.executeCommand('eksAuth.awsAuth.openFromCluster', cluster);
+        if (answer === fix.label) await runAccessFix(cluster, fix.kind, fix.principalArn);
       });
     }
     return explanation;

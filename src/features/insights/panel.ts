@@ -9,7 +9,7 @@ import { log } from '../../shared/logger';
 import { makeNonce } from '../../shared/nonce';
 import { settings } from '../../shared/settings';
 import { toRowView, type Header, type HostMessage, type PanelState, type RowView, type RowWire, type WebviewMessage } from '../../webview/insights/protocol';
-import { accessContext } from '../access/activation';
+import { accessContext, runAccessFix } from '../access/activation';
 import { clusterTree, pickCluster } from '../clusters/activation';
 import type { Connections } from '../clusters/connections';
 
@@ -261,13 +261,9 @@ export class TroubleshootPanel {
       case 'rendered':
         log.info(`Troubleshooting panel for ${this.state.cluster}: ${m.rows} rows on screen ${m.ms} ms after the query completed`);
         break;
-      case 'fix': {
-        const cluster = await this.clusterNode();
-        if (m.kind === 'createAccessEntry') await vscode.commands.executeCommand('eksAuth.accessEntries.create', cluster, m.principalArn);
-        else if (m.kind === 'openAwsAuth') await vscode.commands.executeCommand('eksAuth.awsAuth.openFromCluster', cluster);
-        else await vscode.commands.executeCommand('eksAuth.access.explain', cluster, m.principalArn);
+      case 'fix':
+        await runAccessFix(await this.clusterNode(), m.kind, m.principalArn);
         break;
-      }
     }
   }
 
