@@ -1,6 +1,6 @@
 /** The CLI's commands over injected I/O, so they are unit-tested without spawning processes. */
 import { AccessEntryInfo, explainAccess, explanationMarkdown } from '../core/access/explain';
-import { readConfigMapData } from '../core/auth/configMapText';
+import { readAwsAuthFile } from '../core/auth/configMapText';
 import { lintAwsAuth, Problem, RULE_IDS } from '../core/auth/lint';
 import type { AuthenticationMode } from '../core/clusters/model';
 import { parseAuthenticatorLine } from '../core/insights/parser';
@@ -154,7 +154,7 @@ function explain(args: string[], io: CliIo): number {
     }
   };
   try {
-    if (opts['aws-auth']) awsAuth = readConfigMapData(read(opts['aws-auth']));
+    if (opts['aws-auth']) awsAuth = readAwsAuthFile(read(opts['aws-auth']));
     if (opts['access-entries']) {
       const parsed = JSON.parse(read(opts['access-entries'])) as AccessEntryInfo[] | { accessEntries: AccessEntryInfo[] } | { accessEntry: AccessEntryInfo };
       entries = Array.isArray(parsed) ? parsed : 'accessEntries' in parsed ? parsed.accessEntries : [parsed.accessEntry];
@@ -166,6 +166,6 @@ function explain(args: string[], io: CliIo): number {
   }
   const mode = (opts.mode ?? (opts['access-entries'] ? (awsAuth ? 'API_AND_CONFIG_MAP' : 'API') : 'CONFIG_MAP')) as AuthenticationMode;
   const explanation = explainAccess(opts.arn, { mode, accessEntries: entries, awsAuth });
-  io.stdout(format === 'json' ? JSON.stringify(explanation, null, 2) + '\n' : explanationMarkdown(explanation));
+  io.stdout(format === 'json' ? JSON.stringify(explanation, null, 2) + '\n' : explanationMarkdown(explanation, undefined, true));
   return explanation.authenticated ? 0 : 1;
 }

@@ -1,19 +1,13 @@
 /**
- * "Why can (or can't) this IAM identity get into this cluster, and as whom?" Walks the authenticator's flow for one
- * principal over the cluster's authentication mode, access entries, aws-auth and RBAC bindings, and names the
- * near misses that explain most Unauthorized errors.
+ * "Why can (or can't) this IAM identity get into this cluster, and as whom?" The authenticator model answers; this
+ * module adds what a person needs around its trace: the near misses that explain most Unauthorized errors, the RBAC
+ * bindings that grant the resulting identity, and the fix.
  */
-import { canonicalArn, parseArn, ParsedArn, stripRolePath } from '../auth/arn';
-import { TEMPLATE_VARIABLES } from '../auth/awsAuth';
-import { AuthenticationMode, Mapping, readMappings } from '../clusters/model';
+import { canonicalize, equalFold, parseArn, stripPath } from '../auth/arn';
+import { AccessEntryInfo, AuthenticationMode, AuthResult, authenticate, AwsAuthModel, DecodedItem, isAwsAuthModel, loadAwsAuth, SECTION_KEYS, StepOutcome } from '../auth/authenticator';
+import { markdownText } from '../markdown';
 
-export interface AccessEntryInfo {
-  principalArn: string;
-  type?: string;
-  username?: string;
-  kubernetesGroups?: string[];
-  policies?: { policyArn?: string; accessScope?: { type?: string; namespaces?: string[] } }[];
-}
+export type { AccessEntryInfo, StepOutcome };
 
 export interface Binding {
   kind: 'ClusterRoleBinding' | 'RoleBinding';
@@ -26,13 +20,11 @@ export interface Binding {
 export interface AccessContext {
   mode: AuthenticationMode;
   accessEntries: AccessEntryInfo[];
-  /** aws-auth data; undefined when the ConfigMap does not exist or was not read. */
-  awsAuth?: Record<string, string>;
+  /** aws-auth data (or its loaded model); undefined when the ConfigMap does not exist or was not read. */
+  awsAuth?: Record<string, string> | AwsAuthModel;
   /** RBAC bindings; undefined when they were not read. */
   bindings?: Binding[];
 }
-
-export type StepOutcome = 'match' | 'no-match' | 'skipped' | 'info' | 'warning';
 
 export interface Step {
   title: string;
@@ -51,7 +43,7 @@ export interface AccessExplanation {
   comparedArn: string;
   mode: AuthenticationMode;
   authenticated: boolean;
-  via?: 'access entry' | 'mapRoles' | 'mapUsers' | 'mapAccounts';
+  via?: AuthResult['via'];
   username?: string;
   groups: string[];
   policies: { policyArn: string; scope: string }[];
@@ -60,137 +52,74 @@ export interface AccessExplanation {
   nearMisses: string[];
   verdict: string;
   fix?: AccessFix;
+  /** The authenticator model's own answer, with the line it would log. */
+  trace: AuthResult;
 }
 
-/** Renders aws-auth / access entry templates for a caller, as the authenticator does. */
-export function renderTemplate(template: string, caller: ParsedArn | undefined): { value: string; notes: string[] } {
-  const notes: string[] = [];
-  const session = caller?.kind === 'assumed-role' ? (caller.session ?? '') : '';
-  const value = template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
-    switch (name) {
-      case 'AccountID':
-        return caller?.account ?? whole;
-      case 'SessionName':
-        if (!session) notes.push('{{SessionName}} renders empty: the caller has no role session');
-        return session.replace(/@/g, '-');
-      case 'SessionNameRaw':
-        return session;
-      case 'AccessKeyID':
-        notes.push("{{AccessKeyID}} becomes the caller's access key id");
-        return whole;
-      case 'EC2PrivateDNSName':
-        notes.push(/^i-[0-9a-f]+$/.test(session) ? `{{EC2PrivateDNSName}} becomes the private DNS name of instance ${session}` : '{{EC2PrivateDNSName}} fails to render: the session name is not an EC2 instance id, so access is denied');
-        return whole;
-      default:
-        if (!TEMPLATE_VARIABLES.includes(name)) notes.push(`${whole} is not a template variable and stays as literal text`);
-        return whole;
-    }
-  });
-  return { value, notes };
-}
+/** An IAM principal that can have an access entry: only then is creating one offered. */
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 
 const scopeText = (s?: { type?: string; namespaces?: string[] }) => (!s || s.type === 'cluster' ? 'cluster-wide' : `namespaces ${(s.namespaces ?? []).join(', ')}`);
 
+/** What in aws-auth almost names this caller: written with a path, as a session, dropped, duplicated, mistyped. */
+function nearMisses(result: AuthResult, model: AwsAuthModel | undefined, mode: AuthenticationMode): string[] {
+  const out: string[] = [];
+  const p = result.caller.principal;
+  if (!p) return out;
+  const canonical = p.canonical;
+  if (model && mode !== 'API') {
+    for (const key of SECTION_KEYS) {
+      const section = model.sections[key];
+      if ((section.error || section.notAList) && key !== 'mapAccounts') out.push(`aws-auth ${key} is dropped as a whole by the authenticator (${section.error?.message ?? 'not a list'}): any mapping for ${canonical} in it is ignored.`);
+    }
+    const items: DecodedItem[] = [...model.sections.mapRoles.items, ...model.sections.mapUsers.items];
+    for (const item of items) {
+      if (item.arn === '') continue;
+      const where = `aws-auth ${item.section} entry ${item.index + 1}`;
+      if (equalFold(item.arn, canonical)) {
+        if (item.dropped) out.push(`${where} names ${item.arn}, but the authenticator drops it: ${item.dropped}.`);
+        else if (item.replacedBy) out.push(`${where} names ${item.arn}, but a later entry (${item.replacedBy.index + 1}) for the same ARN replaces it: only the last counts, and groups are not merged.`);
+        else if (item === result.mapping) for (const t of item.typeErrors) out.push(`${where}: the ${t.field} value is a ${t.got}, not a string, so the authenticator drops it.`);
+        continue;
+      }
+      if (equalFold(item.arn.trim(), canonical)) {
+        out.push(`${where} writes ${JSON.stringify(item.arn)} with white space inside the quotes: the authenticator compares exactly, so it never matches.`);
+        continue;
+      }
+      const written = canonicalize(item.arn.trim());
+      if ('error' in written || written.account !== p.account) continue;
+      if (written.kind === 'role' && stripPath(item.arn) !== item.arn && equalFold(stripPath(item.arn), canonical)) {
+        out.push(`${where} maps ${item.arn} with the path /${parseArn(item.arn)?.path}/: STS reports the role without a path, so it never matches. Write ${stripPath(item.arn)}.`);
+      } else if (written.kind === 'assumed-role' && equalFold(written.canonical, canonical)) {
+        out.push(`${where} maps the session ARN ${item.arn}: the authenticator compares role ARNs, so map ${written.canonical} instead.`);
+      } else {
+        const name = (arn: string) => arn.split('/').pop()!.toLowerCase();
+        if (name(item.arn) === name(canonical) && written.kind !== p.kind && written.kind !== 'assumed-role') out.push(`${where} maps ${item.arn}, a ${written.kind} with the same name: the caller is a ${p.kind === 'assumed-role' ? 'role' : p.kind}.`);
+      }
+    }
+  }
+  if (result.ambiguous) out.push(`mapUsers holds ${result.ambiguous.length} entries for this ARN that differ only in case: the authenticator picks one at random on every request.`);
+  const template = result.template?.username ?? '';
+  if (template.startsWith('system:node:') && !/\{\{(EC2PrivateDNSName|SessionName)\}\}/.test(template)) out.push(`The node username ${template} is the same for every node: use system:node:{{EC2PrivateDNSName}} for EC2 nodes.`);
+  if (mode === 'API' && model && !result.authenticated) {
+    const inAwsAuth = authenticate(result.caller, { mode: 'CONFIG_MAP', awsAuth: model });
+    if (inAwsAuth.authenticated) out.push('aws-auth maps this ARN, but the cluster is in API mode, which ignores aws-auth.');
+  }
+  return out;
+}
+
 export function explainAccess(principal: string, ctx: AccessContext): AccessExplanation {
-  // STS reports role sessions without a path, so a role typed with its path is compared without it.
-  const compared = stripRolePath(canonicalArn(principal.trim()));
-  const caller = parseArn(principal.trim());
-  const callerCanonical = parseArn(compared);
-  const lower = compared.toLowerCase();
-  const steps: Step[] = [];
-  const nearMisses: string[] = [];
+  const model = ctx.awsAuth === undefined ? undefined : isAwsAuthModel(ctx.awsAuth) ? ctx.awsAuth : loadAwsAuth(ctx.awsAuth);
+  const trace = authenticate(principal, { mode: ctx.mode, accessEntries: ctx.accessEntries, awsAuth: model });
+  const compared = trace.caller.principal?.canonical ?? principal.trim();
+  const steps: Step[] = trace.steps.filter((s) => s.id !== 'verdict').map((s) => ({ title: s.title, outcome: s.outcome, detail: s.detail }));
+  const misses = nearMisses(trace, model, ctx.mode);
+  const { username, groups } = trace;
+  const policies = trace.via === 'access entry' ? (trace.entry?.policies ?? []).map((p) => ({ policyArn: p.policyArn ?? '', scope: scopeText(p.accessScope) })) : [];
+  if (trace.via === 'access entry' && policies.length) steps.push({ title: 'Access policies', outcome: 'info', detail: policies.map((p) => `${p.policyArn.split('/').pop()} (${p.scope})`).join('; ') });
 
-  steps.push({
-    title: 'The ARN the authenticator compares',
-    outcome: caller ? 'info' : 'warning',
-    detail: !caller
-      ? `${principal} is not an IAM role, IAM user or STS assumed-role ARN: nothing can match it.`
-      : caller.kind === 'assumed-role'
-        ? `STS reports ${principal}; the authenticator compares the role ARN ${compared} (no path, case-insensitive).`
-        : caller.kind === 'role' && caller.path
-          ? `${principal} has a path; STS reports role sessions without it, so the authenticator compares ${compared}.`
-          : `${compared} (compared case-insensitively).`,
-  });
-  steps.push({
-    title: 'Authentication mode',
-    outcome: 'info',
-    detail:
-      ctx.mode === 'API'
-        ? 'API: only access entries count; aws-auth is ignored.'
-        : ctx.mode === 'CONFIG_MAP'
-          ? 'CONFIG_MAP: only aws-auth counts (and the IAM principal that created the cluster, which has invisible cluster-admin).'
-          : 'API_AND_CONFIG_MAP: access entries first; aws-auth for principals without one.',
-  });
-
-  // Access entries
-  const comparable = lower;
-  const entry = ctx.accessEntries.find((e) => stripRolePath(canonicalArn(e.principalArn)).toLowerCase() === comparable);
-  if (ctx.mode === 'CONFIG_MAP') steps.push({ title: 'Access entry', outcome: 'skipped', detail: 'Not used in CONFIG_MAP mode.' });
-  else if (entry) {
-    steps.push({ title: 'Access entry', outcome: 'match', detail: `${entry.principalArn} (type ${entry.type ?? 'STANDARD'}), username ${entry.username ?? '(default)'}, groups ${(entry.kubernetesGroups ?? []).join(', ') || 'none'}, policies ${(entry.policies ?? []).map((p) => `${(p.policyArn ?? '').split('/').pop()} (${scopeText(p.accessScope)})`).join('; ') || 'none'}.` });
-  } else steps.push({ title: 'Access entry', outcome: 'no-match', detail: `No access entry for ${compared}.` });
-
-  // aws-auth
-  let mapping: Mapping | undefined;
-  let sameRole: Mapping[] = [];
-  if (ctx.awsAuth === undefined) {
-    steps.push({ title: 'aws-auth', outcome: ctx.mode === 'API' ? 'skipped' : 'warning', detail: ctx.mode === 'API' ? 'Ignored in API mode.' : 'kube-system/aws-auth does not exist or could not be read.' });
-  } else {
-    const { mappings, errors } = readMappings(ctx.awsAuth);
-    for (const error of errors) steps.push({ title: 'aws-auth section dropped', outcome: 'warning', detail: `${error}: the authenticator ignores this whole section.` });
-    // The authenticator compares the mapping's ARN as written (case-insensitively): a session ARN or a path never matches.
-    const byArn = (m: Mapping) => m.section !== 'mapAccounts' && m.arn.trim().toLowerCase() === lower;
-    sameRole = mappings.filter((m) => m.section === 'mapRoles' && byArn(m));
-    // The authenticator keys roles by ARN: the last entry wins.
-    mapping = sameRole[sameRole.length - 1] ?? mappings.filter((m) => m.section === 'mapUsers' && byArn(m)).pop() ?? mappings.find((m) => m.section === 'mapAccounts' && m.arn === callerCanonical?.account);
-    if (ctx.mode === 'API') steps.push({ title: 'aws-auth', outcome: 'skipped', detail: mapping ? `aws-auth maps ${compared} in ${mapping.section}, but API mode ignores it.` : 'Ignored in API mode.' });
-    else if (mapping) steps.push({ title: `aws-auth ${mapping.section}`, outcome: 'match', detail: mapping.section === 'mapAccounts' ? `Account ${mapping.arn} is listed: username is the caller's ARN, no groups.` : `${mapping.arn}: username ${mapping.username ?? '(none)'}, groups ${mapping.groups.join(', ') || 'none'}.` });
-    else steps.push({ title: 'aws-auth', outcome: 'no-match', detail: `Neither mapRoles, mapUsers nor mapAccounts maps ${compared}.` });
-    if (sameRole.length > 1) nearMisses.push(`aws-auth maps ${compared} ${sameRole.length} times: only the last entry counts (groups ${sameRole[sameRole.length - 1].groups.join(', ') || 'none'}); groups are not merged.`);
-    for (const m of mappings) {
-      if (m.section === 'mapAccounts' || byArn(m)) continue;
-      const p = parseArn(m.arn);
-      if (!p || !callerCanonical || p.account !== callerCanonical.account) continue;
-      if (p.kind === 'role' && p.path && stripRolePath(m.arn).toLowerCase() === comparable) nearMisses.push(`aws-auth maps ${m.arn} with the path /${p.path}/: STS reports the role without a path, so it never matches. Write ${stripRolePath(m.arn)}.`);
-      else if (p.kind === 'assumed-role' && canonicalArn(m.arn).toLowerCase() === lower) nearMisses.push(`aws-auth maps the session ARN ${m.arn}: map the role ARN ${canonicalArn(m.arn)} instead.`);
-      else if (p.name.toLowerCase() === callerCanonical.name.toLowerCase() && p.kind !== callerCanonical.kind && p.kind !== 'assumed-role') nearMisses.push(`aws-auth maps ${m.arn}, a ${p.kind} with the same name: the caller is a ${callerCanonical.kind}.`);
-    }
-  }
-
-  // Which one wins
-  let via: AccessExplanation['via'];
-  let rawUsername: string | undefined;
-  let groups: string[] = [];
-  let policies: AccessExplanation['policies'] = [];
-  if (entry && ctx.mode !== 'CONFIG_MAP') {
-    via = 'access entry';
-    rawUsername = entry.username;
-    groups = entry.kubernetesGroups ?? [];
-    policies = (entry.policies ?? []).map((p) => ({ policyArn: p.policyArn ?? '', scope: scopeText(p.accessScope) }));
-    if (mapping && ctx.mode === 'API_AND_CONFIG_MAP') steps.push({ title: 'Which wins', outcome: 'info', detail: `Both an access entry and aws-auth ${mapping.section} name ${compared}: the access entry wins.` });
-  } else if (mapping && ctx.mode !== 'API') {
-    via = mapping.section;
-    rawUsername = mapping.section === 'mapAccounts' ? compared : mapping.username;
-    groups = mapping.groups;
-  }
-
-  let username: string | undefined;
-  if (rawUsername !== undefined) {
-    const rendered = renderTemplate(rawUsername, caller);
-    username = rendered.value;
-    const renderedGroups = groups.map((g) => renderTemplate(g, caller));
-    groups = renderedGroups.map((g) => g.value);
-    const notes = [...rendered.notes, ...renderedGroups.flatMap((g) => g.notes)];
-    steps.push({ title: 'Kubernetes identity', outcome: notes.some((n) => n.includes('fails')) ? 'warning' : 'match', detail: `username ${username}, groups ${groups.join(', ') || 'none'}${notes.length ? ` (${notes.join('; ')})` : ''}.` });
-    if (rawUsername.startsWith('system:node:') && !/\{\{(EC2PrivateDNSName|SessionName)\}\}/.test(rawUsername)) {
-      nearMisses.push(`The node username ${rawUsername} is the same for every node: use system:node:{{EC2PrivateDNSName}} for EC2 nodes.`);
-    }
-  }
-  if (ctx.mode === 'API' && mapping && !entry) nearMisses.push('aws-auth maps this ARN, but the cluster is in API mode, which ignores aws-auth.');
-
-  // RBAC
-  const bindings = (ctx.bindings ?? []).filter((b) => b.subjects.some((s) => (s.kind === 'User' && s.name === username) || (s.kind === 'Group' && groups.includes(s.name))));
-  if (via && ctx.bindings) {
+  const bindings = trace.authenticated ? (ctx.bindings ?? []).filter((b) => b.subjects.some((s) => (s.kind === 'User' && s.name === username) || (s.kind === 'Group' && groups.includes(s.name)))) : [];
+  if (trace.authenticated && ctx.bindings) {
     steps.push({
       title: 'RBAC bindings',
       outcome: bindings.length || policies.length || groups.includes('system:masters') ? 'match' : 'warning',
@@ -204,29 +133,40 @@ export function explainAccess(principal: string, ctx: AccessContext): AccessExpl
     });
   }
 
-  const renderFails = (username ?? '').includes('{{EC2PrivateDNSName}}') && !/^i-[0-9a-f]+$/.test(caller?.session ?? '');
-  const authenticated = Boolean(via) && !renderFails;
   let verdict: string;
   let fix: AccessFix | undefined;
-  if (via && authenticated) verdict = `Authenticated by ${via === 'access entry' ? 'the access entry' : `aws-auth ${via}`} as ${username ?? '(no username)'} with groups ${groups.join(', ') || 'none'}${policies.length ? ` and policies ${policies.map((p) => `${p.policyArn.split('/').pop()} (${p.scope})`).join(', ')}` : ''}.`;
-  else if (via) verdict = `Unauthorized: the ${via} matches, but its username template cannot be rendered for this caller.`;
-  else {
-    verdict = `Unauthorized: no ${ctx.mode === 'CONFIG_MAP' ? 'aws-auth mapping' : ctx.mode === 'API' ? 'access entry' : 'access entry or aws-auth mapping'} matches ${compared}.`;
-    fix =
-      ctx.mode === 'CONFIG_MAP' || (nearMisses.length && ctx.mode !== 'API')
-        ? { kind: 'openAwsAuth', label: 'Open aws-auth to fix the mapping', principalArn: compared }
-        : { kind: 'createAccessEntry', label: `Create an access entry for ${compared}`, principalArn: compared };
+  const source = trace.via === 'access entry' ? 'the access entry' : `aws-auth ${trace.via}`;
+  if (trace.authenticated) {
+    verdict = `Authenticated by ${source} as ${username || '(empty username)'} with groups ${groups.join(', ') || 'none'}${policies.length ? ` and policies ${policies.map((p) => `${p.policyArn.split('/').pop()} (${p.scope})`).join(', ')}` : ''}${trace.condition ? ` (${trace.condition})` : ''}.`;
+  } else if (trace.via) {
+    verdict = `Unauthorized: ${source} matches, but its username or group template cannot be rendered for this caller (${trace.log.replace(/^.*error="/, '').replace(/"$/, '')}).`;
+  } else {
+    verdict = !trace.caller.principal
+      ? `Unauthorized: ${trace.caller.problem}.`
+      : `Unauthorized: no ${ctx.mode === 'CONFIG_MAP' ? 'aws-auth mapping' : ctx.mode === 'API' ? 'access entry' : 'access entry or aws-auth mapping'} matches ${compared}.`;
+    if (trace.caller.principal && PRINCIPAL_ARN.test(compared)) {
+      const awsAuthMiss = misses.some((m) => m.startsWith('aws-auth'));
+      fix =
+        ctx.mode === 'CONFIG_MAP' || (awsAuthMiss && ctx.mode !== 'API')
+          ? { kind: 'openAwsAuth', label: 'Open aws-auth to fix the mapping', principalArn: compared }
+          : { kind: 'createAccessEntry', label: `Create an access entry for ${compared}`, principalArn: compared };
+    }
   }
-  return { principal, comparedArn: compared, mode: ctx.mode, authenticated, via, username, groups, policies, bindings, steps, nearMisses, verdict, fix };
+  return { principal, comparedArn: compared, mode: ctx.mode, authenticated: trace.authenticated, via: trace.via, username, groups, policies, bindings, steps, nearMisses: misses, verdict, fix, trace };
 }
 
-/** The explanation as Markdown, for the editor and the CLI's text output. */
-export function explanationMarkdown(e: AccessExplanation, cluster?: string): string {
+/**
+ * The explanation as Markdown for the editor, every value from outside escaped; the CLI passes `plain` to print the
+ * same table as text in a terminal, where nothing renders.
+ */
+export function explanationMarkdown(e: AccessExplanation, cluster?: string, plain = false): string {
   // Words, not emoji: they read the same in every font, screen reader and terminal.
   const result: Record<StepOutcome, string> = { match: '**match**', 'no-match': '**no match**', skipped: 'skipped', info: 'info', warning: '**warning**' };
-  const lines = [`# Access for ${e.principal}${cluster ? ` on ${cluster}` : ''}`, '', `**${e.verdict}**`, '', '| result | step | evidence |', '|---|---|---|'];
-  for (const s of e.steps) lines.push(`| ${result[s.outcome]} | ${s.title} | ${s.detail.replace(/\|/g, '\\|')} |`);
-  if (e.nearMisses.length) lines.push('', '## Near misses', '', ...e.nearMisses.map((n) => `- ${n}`));
-  if (e.fix) lines.push('', `**Fix:** ${e.fix.label}.`);
+  const t = plain ? (v: string) => v.replace(/[\r\n]+/g, ' ') : markdownText;
+  const lines = [`# Access for ${t(e.principal)}${cluster ? ` on ${t(cluster)}` : ''}`, '', `**${t(e.verdict)}**`, '', '| result | step | evidence |', '|---|---|---|'];
+  for (const s of e.steps) lines.push(`| ${result[s.outcome]} | ${t(s.title)} | ${t(s.detail)} |`);
+  if (e.nearMisses.length) lines.push('', '## Near misses', '', ...e.nearMisses.map((n) => `- ${t(n)}`));
+  lines.push('', `Authenticator log: ${t(e.trace.log)}`);
+  if (e.fix) lines.push('', `**Fix:** ${t(e.fix.label)}.`);
   return lines.join('\n') + '\n';
 }

@@ -3,10 +3,12 @@
  * or why it is skipped), then an apply that is safe to run again after a partial failure.
  */
 import { stringify } from 'yaml';
-import { canonicalArn, parseArn, stripRolePath } from '../auth/arn';
+import { arnProblem, canonicalize, parseArn, stripPath } from '../auth/arn';
+import { accessEntryMatches, mappingMatches } from '../auth/authenticator';
 import type { AccessScope, EksGateway } from '../aws/eksGateway';
 import type { IamGateway } from '../aws/iamGateway';
 import { Mapping, readMappings } from '../clusters/model';
+import { markdownText } from '../markdown';
 import { RESERVED_USERNAME_PREFIXES } from '../clusters/validation';
 
 export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
@@ -59,26 +61,64 @@ function translate(m: Mapping): { entry?: Omit<PlannedEntry, 'principalArn'>; re
 }
 
 /**
- * Plans the migration. `existing` are the cluster's access entry principal ARNs; `iam` gives role ARNs their path
- * back (aws-auth must not have one, access entries need the real ARN).
+ * Plans the migration from what the authenticator holds today (the authenticator model's store), so the plan grants
+ * each principal exactly what aws-auth grants it: dropped entries, replaced duplicates and user mappings that a role
+ * mapping shadows grant nothing and are skipped. `existing` are the cluster's access entry principal ARNs; `iam`
+ * gives role ARNs their path back (aws-auth must not have one, access entries need the real ARN).
  */
 export async function planMigration(awsAuth: Record<string, string>, existing: string[], iam: IamGateway): Promise<{ items: PlanItem[]; errors: string[] }> {
-  const { mappings, errors } = readMappings(awsAuth);
-  const have = new Set(existing.map((a) => stripRolePath(a).toLowerCase()));
-  const seen = new Map<string, number>();
-  // The authenticator keys roles by lowercased ARN and keeps the last entry: so does the plan.
-  mappings.forEach((m, i) => m.section !== 'mapAccounts' && seen.set(`${m.section}|${canonicalArn(m.arn).toLowerCase()}`, i));
+  const { model, errors } = readMappings(awsAuth);
   const items: PlanItem[] = [];
-  for (const [i, m] of mappings.entries()) {
-    if (m.section !== 'mapAccounts' && seen.get(`${m.section}|${canonicalArn(m.arn).toLowerCase()}`) !== i) {
-      items.push({ mapping: m, action: 'skip', skipKind: 'duplicate', reason: 'a later aws-auth entry for the same principal wins (as in the authenticator)' });
+  const mappingOf = (item: (typeof model.roles)[number]): Mapping => ({ section: item.section, arn: item.arn, username: item.username, groups: item.groups, item });
+  for (const item of [...model.sections.mapRoles.items, ...model.sections.mapUsers.items]) {
+    const m = mappingOf(item);
+    if (item.dropped) {
+      items.push({ mapping: m, action: 'skip', skipKind: 'never-matched', reason: `the authenticator drops this entry (${item.dropped}): it grants nothing today` });
       continue;
     }
-    const written = parseArn(m.arn);
-    if (written && (written.kind === 'assumed-role' || (written.kind === 'role' && written.path && !written.path.startsWith('aws-service-role')))) {
+    if (item.replacedBy) {
+      items.push({ mapping: m, action: 'skip', skipKind: 'duplicate', reason: `a later aws-auth entry (${item.replacedBy.index + 1}) for the same principal replaces it (as in the authenticator)` });
+      continue;
+    }
+    if (item.section === 'mapUsers' && model.roles.some((r) => mappingMatches(r, item.arn))) {
+      items.push({ mapping: m, action: 'skip', skipKind: 'duplicate', reason: 'a mapRoles entry for the same ARN is looked up first, so this user mapping grants nothing today' });
+      continue;
+    }
+    const variants = item.section === 'mapUsers' ? model.users.filter((u) => u !== item && mappingMatches(u, item.arn)) : [];
+    if (variants.length) {
+      const same = variants.every((v) => v.username === item.username && JSON.stringify(v.groups) === JSON.stringify(item.groups));
+      const first = [item, ...variants].sort((a, b) => a.index - b.index)[0];
+      if (!same || first !== item) {
+        items.push({
+          mapping: m,
+          action: 'skip',
+          skipKind: same ? 'duplicate' : 'loses-access',
+          reason: same
+            ? `entry ${first.index + 1} maps the same user (its ARN differs only in case) with the same username and groups`
+            : `mapUsers maps this user ${variants.length + 1} times with ARNs that differ only in case and grant different access: the authenticator picks one at random, so decide which is right in aws-auth first`,
+        });
+        continue;
+      }
+    }
+    if (item.sso) {
+      items.push({ mapping: m, action: 'skip', skipKind: 'never-matched', reason: 'sso entries need the SSORoleMatch feature gate, which is off: it grants nothing today' });
+      continue;
+    }
+    const written = canonicalize(item.arn);
+    if (!('error' in written) && (written.kind === 'root' || written.kind === 'federated-user')) {
+      items.push({ mapping: m, action: 'skip', skipKind: 'loses-access', reason: `${item.arn} is ${written.kind === 'root' ? "the account's root user" : 'a federated user'}: it authenticates today, but an access entry for it must be a deliberate decision` });
+      continue;
+    }
+    // STS never reports a region, and IAM account ids have 12 digits: anything else can never equal a caller's ARN.
+    const malformed = 'error' in written ? written.error : item.arn !== item.arn.trim() ? 'white space around it' : arnProblem(item.arn);
+    if ('error' in written || malformed) {
+      items.push({ mapping: m, action: 'skip', skipKind: 'never-matched', reason: `${item.arn} can never be a caller's ARN (${malformed}): it grants nothing today` });
+      continue;
+    }
+    if (written.kind === 'assumed-role' || (written.kind === 'role' && stripPath(item.arn) !== item.arn && !parseArn(item.arn)?.path.startsWith('aws-service-role'))) {
       // Migrating it would grant access the cluster never gave: the authenticator has never matched this mapping.
-      const intended = stripRolePath(canonicalArn(m.arn));
-      items.push({ mapping: m, action: 'skip', skipKind: 'never-matched', reason: `${m.arn} has never matched (${written.kind === 'assumed-role' ? 'a session ARN' : 'a role path'}); if ${intended} should have access, fix aws-auth or create its entry deliberately` });
+      const intended = written.kind === 'assumed-role' ? written.canonical : stripPath(item.arn);
+      items.push({ mapping: m, action: 'skip', skipKind: 'never-matched', reason: `${item.arn} has never matched (${written.kind === 'assumed-role' ? 'a session ARN' : 'a role path'}); if ${intended} should have access, fix aws-auth or create its entry deliberately` });
       continue;
     }
     const { entry, reason } = translate(m);
@@ -86,32 +126,36 @@ export async function planMigration(awsAuth: Record<string, string>, existing: s
       items.push({ mapping: m, action: 'skip', skipKind: 'loses-access', reason });
       continue;
     }
-    const compared = stripRolePath(canonicalArn(m.arn)).toLowerCase();
-    if (have.has(compared)) {
+    if (existing.some((a) => accessEntryMatches(a, item.arn))) {
       items.push({ mapping: m, action: 'skip', skipKind: 'exists', reason: 'the principal already has an access entry' });
       continue;
     }
-    const principalArn = await iam.resolvePrincipal(canonicalArn(m.arn));
+    const principalArn = await iam.resolvePrincipal(item.arn);
     if (!principalArn) {
-      items.push({ mapping: m, action: 'skip', skipKind: 'loses-access', reason: `${canonicalArn(m.arn)} no longer exists in IAM; nothing to migrate (and nothing to guess)` });
+      items.push({ mapping: m, action: 'skip', skipKind: 'loses-access', reason: `${item.arn} no longer exists in IAM; nothing to migrate (and nothing to guess)` });
       continue;
     }
     items.push({ mapping: m, action: 'create', entry: { principalArn, ...entry } });
+  }
+  for (const account of model.accounts) {
+    const { reason } = translate({ section: 'mapAccounts', arn: account, groups: [] });
+    items.push({ mapping: { section: 'mapAccounts', arn: account, groups: [] }, action: 'skip', skipKind: 'loses-access', reason });
   }
   return { items, errors };
 }
 
 /** The plan as a table, for the editor and the CLI. */
 export function planMarkdown(items: PlanItem[], cluster: string): string {
+  const t = markdownText;
   const rows = items.map((i) => {
-    const from = `${i.mapping.section} ${i.mapping.arn}`;
-    if (i.action === 'skip') return `| skip | ${from} | | ${i.reason} |`;
+    const from = t(`${i.mapping.section} ${i.mapping.arn}`);
+    if (i.action === 'skip') return `| skip | ${from} | | ${t(i.reason ?? '')} |`;
     const e = i.entry!;
     const what = [`type ${e.type}`, e.username ? `username ${e.username}` : '', e.kubernetesGroups.length ? `groups ${e.kubernetesGroups.join(', ')}` : '', ...e.policies.map((p) => `${p.policyArn.split('/').pop()} (${p.accessScope.type})`)].filter(Boolean).join(', ');
-    return `| create | ${from} | ${e.principalArn} | ${what} |`;
+    return `| create | ${from} | ${t(e.principalArn)} | ${t(what)} |`;
   });
   const creates = items.filter((i) => i.action === 'create').length;
-  return [`# Migrate aws-auth to access entries on ${cluster}`, '', `${creates} access entries to create, ${items.length - creates} mappings skipped. Nothing has changed yet.`, '', '| action | aws-auth mapping | access entry | details or reason |', '|---|---|---|---|', ...rows, ''].join('\n').replace(/\{\{/g, '\\{\\{');
+  return [`# Migrate aws-auth to access entries on ${t(cluster)}`, '', `${creates} access entries to create, ${items.length - creates} mappings skipped. Nothing has changed yet.`, '', '| action | aws-auth mapping | access entry | details or reason |', '|---|---|---|---|', ...rows, ''].join('\n');
 }
 
 /** The planned access entries as YAML, for a diff against the current ones. */

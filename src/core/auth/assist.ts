@@ -1,6 +1,6 @@
 /** Hovers and completions for aws-auth files, worked out on text and offsets. */
 import { canonicalArn, parseArn } from './arn';
-import { TEMPLATE_VARIABLES } from './awsAuth';
+import { TEMPLATE_VARIABLES } from './authenticator';
 
 export const GROUP_DOCS: Record<string, string> = {
   'system:masters': 'Bound to the `cluster-admin` ClusterRole by default: unrestricted access to everything, and RBAC cannot take it away. Avoid it (CIS EKS 4.1.7); bind a narrower role to a custom group.',

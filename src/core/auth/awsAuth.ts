@@ -1,12 +1,10 @@
 /**
- * Finding aws-auth ConfigMaps in a YAML file and reading their sections the way aws-iam-authenticator does.
+ * Finding aws-auth ConfigMaps in a YAML file, so the analyzer and the CLI read the same object the authenticator
+ * would. What the authenticator does with its sections is authenticator.ts.
  */
 import { Document, isMap, isScalar, parseAllDocuments, YAMLMap } from 'yaml';
 
-export const SECTION_KEYS = ['mapRoles', 'mapUsers', 'mapAccounts'] as const;
-export type SectionKey = (typeof SECTION_KEYS)[number];
-
-export const TEMPLATE_VARIABLES = ['AccountID', 'SessionName', 'SessionNameRaw', 'AccessKeyID', 'EC2PrivateDNSName'];
+import { SECTION_KEYS } from './authenticator';
 
 export interface AwsAuthDocument {
   doc: Document.Parsed;
@@ -14,12 +12,6 @@ export interface AwsAuthDocument {
   data: YAMLMap;
   /** `kind: ConfigMap` with `metadata`; false for a bare data fragment. */
   isConfigMap: boolean;
-}
-
-/** True for values the authenticator skips as empty: blank, `""`, `''` or two backticks. */
-export function isEmptySection(value: string): boolean {
-  const t = value.trim();
-  return t === '' || t === '""' || t === "''" || t === '``';
 }
 
 function get(map: unknown, key: string): unknown {
@@ -36,7 +28,7 @@ function scalarString(node: unknown): string | undefined {
  */
 export function findAwsAuthDocuments(text: string): AwsAuthDocument[] {
   const docs: AwsAuthDocument[] = [];
-  for (const doc of parseAllDocuments(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false })) {
+  for (const doc of parseAllDocuments(text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false, logLevel: 'error' })) {
     if (!('contents' in doc)) continue;
     const root = doc.contents;
     if (!isMap(root)) continue;

@@ -1,5 +1,7 @@
 /** The aws-auth ConfigMap as an editable YAML document, and its data read back for saving. */
-import { Document, isMap, isScalar, parseDocument, Scalar } from 'yaml';
+import { Document, isMap, isScalar, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { loadAwsAuth, SECTION_KEYS } from './authenticator';
+import { findAwsAuthDocuments } from './awsAuth';
 import { lintAwsAuth } from './lint';
 
 export function renderConfigMap(data: Record<string, string>, resourceVersion: string): string {
@@ -13,9 +15,27 @@ export function renderConfigMap(data: Record<string, string>, resourceVersion: s
 
 /** Reads `data` back from an edited document; throws an Error saying what blocks saving. */
 export function readConfigMapData(text: string): Record<string, string> {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { logLevel: 'error' });
   if (doc.errors.length) throw new Error(`The file is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  const data = doc.get('data', true);
+  return dataOf(doc.get('data', true));
+}
+
+/**
+ * The `data` the authenticator would read from a file that may hold several documents (kubectl output, a Helm
+ * render): the ConfigMap kube-system/aws-auth when there is one, else the one document that looks like aws-auth.
+ */
+export function readAwsAuthFile(text: string): Record<string, string> {
+  const docs = findAwsAuthDocuments(text);
+  if (!docs.length) {
+    const single = parseDocument(text, { logLevel: 'error' });
+    if (single.errors.length) throw new Error(`The file is not valid YAML: ${single.errors[0].message.split('\n')[0]}`);
+    return dataOf(single.get('data', true));
+  }
+  const named = docs.filter((d) => d.isConfigMap && d.doc.getIn(['metadata', 'name']) === 'aws-auth' && d.doc.getIn(['metadata', 'namespace']) === 'kube-system');
+  return dataOf((named[0] ?? docs[0]).data as YAMLMap);
+}
+
+function dataOf(data: unknown): Record<string, string> {
   if (data === undefined || data === null) return {};
   if (!isMap(data)) throw new Error('data must be a mapping of keys to strings');
   const out: Record<string, string> = {};
@@ -29,9 +49,22 @@ export function readConfigMapData(text: string): Record<string, string> {
   return out;
 }
 
-/** Problems that make the authenticator drop a whole section: saving them needs explicit confirmation. */
+/** What saving this text would make the authenticator drop as a whole section: saving it needs confirmation. */
 export function sectionDroppingProblems(text: string): string[] {
-  return lintAwsAuth(text)
-    .filter((p) => p.severity === 'error' && ['A01', 'A03', 'A04'].includes(p.code))
+  const out = lintAwsAuth(text)
+    .filter((p) => p.severity === 'error' && p.code === 'A01')
     .map((p) => `${p.code}: ${p.message}`);
+  let data: Record<string, string>;
+  try {
+    data = readConfigMapData(text);
+  } catch {
+    return out;
+  }
+  const model = loadAwsAuth(data);
+  for (const key of SECTION_KEYS) {
+    const section = model.sections[key];
+    if (section.error) out.push(`${key}: ${section.error.message}: the authenticator drops the whole section`);
+    else if (section.notAList) out.push(`${key} is not a list: nothing in it maps`);
+  }
+  return out;
 }

@@ -4,9 +4,9 @@
  */
 import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, Node as YamlNode } from 'yaml';
 import { arnProblem, canonicalArn, parseArn, stripRolePath } from './arn';
-import { findAwsAuthDocuments, isEmptySection, SECTION_KEYS, SectionKey, TEMPLATE_VARIABLES } from './awsAuth';
+import { accessEntryMatches, DecodedItem, isSkippable, loadSection, mappingMatches, SECTION_KEYS, SectionKey, SectionModel, storeOf, TEMPLATE_VARIABLES } from './authenticator';
+import { findAwsAuthDocuments } from './awsAuth';
 import { EmbeddedText, embeddedFromScalar, encodeForHost, toHostRange } from './embedded';
-import { parseYamlTree, YMap, YNode, YPair, YScalar, YSeq } from './yamlTree';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -45,8 +45,8 @@ export interface LintOptions {
   cluster?: ClusterContext;
 }
 
-const ROLE_KEYS = ['rolearn', 'username', 'groups', 'sso'];
-const USER_KEYS = ['userarn', 'username', 'groups'];
+const ROLE_KEYS = ['rolearn', 'username', 'groups', 'sso', 'userid'];
+const USER_KEYS = ['userarn', 'username', 'groups', 'userid'];
 const NODE_GROUPS = ['system:bootstrappers', 'system:nodes'];
 const FARGATE_GROUP = 'system:node-proxier';
 const WINDOWS_GROUP = 'eks:kube-proxy-windows';
@@ -102,28 +102,16 @@ function suppress(text: string, problems: Problem[]): Problem[] {
   });
 }
 
-interface ItemInfo {
-  section: SectionKey;
-  node: YMap;
+type Range = [number, number];
+
+interface LoadedSection {
+  model: SectionModel;
   embedded: EmbeddedText;
-  seq: YSeq;
-  index: number;
 }
-
-interface Mapped {
-  arn: string;
-  item: ItemInfo;
-  node: YNode;
-}
-
-const isStr = (n: YNode | undefined): n is YScalar => n?.kind === 'scalar' && n.type === 'str';
-const isNull = (n: YNode | undefined) => !n || (n.kind === 'scalar' && n.type === 'null');
-const isFlowMap = (n: YNode | undefined): n is YMap => n?.kind === 'map' && n.flow;
 
 class Linter {
   private readonly problems: Problem[] = [];
-  private readonly roles: Mapped[] = [];
-  private readonly users: Mapped[] = [];
+  private readonly loaded = new Map<SectionKey, LoadedSection>();
 
   constructor(
     private readonly text: string,
@@ -132,8 +120,7 @@ class Linter {
 
   run(): Problem[] {
     for (const { doc, data, isConfigMap } of findAwsAuthDocuments(this.text)) {
-      this.roles.length = 0;
-      this.users.length = 0;
+      this.loaded.clear();
       if (isConfigMap) this.checkMetadata(doc.contents as YAMLMap);
       for (const pair of data.items) this.checkDataPair(pair as Pair<YamlNode, YamlNode>);
       this.checkDuplicates();
@@ -216,7 +203,7 @@ class Linter {
       this.add(value, 'error', 'A01', `${section} must be a string: the API server rejects a ConfigMap whose data value is a ${typeof value.value}. Quote it or write it as a block string with "|".`);
       return;
     }
-    if (isEmptySection(value.value)) return;
+    if (isSkippable(value.value)) return;
     if (section === 'mapUsers') this.add(keyNode, 'info', 'A23', 'mapUsers maps IAM users; IAM roles (mapRoles or access entries) are the recommended way to grant access, as users carry long-lived keys.');
     this.checkSection(section, embeddedFromScalar(this.text, value as Scalar));
   }
@@ -239,34 +226,46 @@ class Linter {
   }
 
   private checkSection(section: SectionKey, e: EmbeddedText) {
-    const { root, problem } = parseYamlTree(e.text);
-    if (problem) {
-      const at = Math.min(problem.position, Math.max(0, e.text.length - 1));
-      this.addEmbedded(e, [at, at + 1], 'error', 'A03', `YAML error in ${section}: ${problem.message}. The authenticator drops the whole ${section} section when it cannot parse it${section === 'mapRoles' ? ' (node roles included: nodes go NotReady)' : ''}. Fix the YAML.`);
+    const model = loadSection(section, e.text);
+    this.loaded.set(section, { model, embedded: e });
+    if (model.error) return this.sectionError(section, e, model.error);
+    if (model.notAList) {
+      this.addEmbedded(e, model.notAList.range, 'error', 'A04', `${section} must be a YAML list ("- ..." items): this is ${model.notAList.got === 'object' ? 'a mapping' : `a ${model.notAList.got}`}, so nothing in the section maps (the authenticator logs a type error and loads no entry from it).`);
       return;
     }
-    if (root === null || (root.kind === 'scalar' && (root.type === 'null' || root.value === ''))) return;
-    if (root.kind !== 'seq') {
-      this.addEmbedded(e, root.range, 'error', 'A04', `${section} must be a YAML list ("- ..." items): anything else makes the authenticator drop the whole section.`);
+    if (section === 'mapAccounts') {
+      for (const err of model.accountErrors) this.addEmbedded(e, err.range, 'error', 'A24', `mapAccounts items must be account ids: the authenticator cannot read this one as a string (${err.message}) and skips it.`);
+      for (const account of model.accounts) this.checkAccount(e, account);
       return;
     }
-    root.items.forEach((node, index) => {
-      if (section === 'mapAccounts') return this.checkAccount(e, node);
-      if (node.kind !== 'map' || isFlowMap(node.pairs[0]?.key)) {
-        this.addEmbedded(e, node.range, 'error', 'A04', `Each ${section} item must be a mapping (rolearn/userarn, username, groups): a ${node.kind === 'scalar' ? 'plain value' : node.kind === 'seq' ? 'list' : 'complex key'} makes the authenticator drop the whole section.`);
-        return;
-      }
-      this.checkItem({ section, node, embedded: e, seq: root, index });
-    });
+    for (const item of model.items) this.checkItem(e, item);
   }
 
-  private checkAccount(e: EmbeddedText, node: YNode) {
-    const source = e.text.slice(node.range[0], node.range[1]);
-    const value = node.kind === 'scalar' ? (node.style === 'plain' ? source.trim() : node.value) : '';
-    if (node.kind !== 'scalar' || !/^\d{12}$/.test(value)) {
-      this.addEmbedded(e, node.range, 'error', 'A24', `mapAccounts items must be 12-digit AWS account ids; "${value || source}" is not one.`);
-    } else if (node.style === 'plain') {
-      this.addEmbedded(e, node.range, 'warning', 'A24', `Quote the account id ("${value}"): a YAML 1.2 reader turns an unquoted ${value} into a number${value.startsWith('0') ? ' and drops its leading zero' : ''}.`, this.optional(this.embeddedFix(e, 'Quote the account id', node.range[0], node.range[1], `"${value}"`)));
+  private sectionError(section: SectionKey, e: EmbeddedText, error: NonNullable<SectionModel['error']>) {
+    const text = e.text;
+    const at = Math.min(error.position, Math.max(0, text.length - 1));
+    if (error.uncertain) {
+      this.addEmbedded(e, [at, at + 1], 'warning', 'A03', `${section} is nested too deeply to analyse (${error.message}): what the authenticator makes of it is unknown. Flatten it.`);
+      return;
+    }
+    // `{{SessionName}}` unquoted is a flow mapping whose key is a mapping: go-yaml refuses such a key.
+    if (error.message.startsWith('invalid map key') && text[at] === '{' && text[at - 1] === '{') {
+      const close = text.indexOf('}}', at);
+      const range: Range = [at - 1, close < 0 ? at + 1 : close + 2];
+      const source = text.slice(range[0], range[1]);
+      this.addEmbedded(e, range, 'error', 'A18', `${source} is read as a YAML mapping because it starts with "{", and a mapping cannot be a key (go-yaml: ${error.message}): the authenticator drops the whole ${section} section. Quote it: "${source}".`, this.optional(this.embeddedFix(e, 'Quote the value', range[0], range[1], `"${source}"`)));
+      return;
+    }
+    this.addEmbedded(e, [at, at + 1], 'error', 'A03', `YAML error in ${section}: ${error.message}. The authenticator drops the whole ${section} section when it cannot convert it${section === 'mapRoles' ? ' (node roles included: nodes go NotReady)' : ''}. Fix the YAML.`);
+  }
+
+  private checkAccount(e: EmbeddedText, account: { value: string; range: Range }) {
+    const source = e.text.slice(account.range[0], account.range[1]);
+    const value = account.value;
+    if (!/^\d{12}$/.test(value)) {
+      this.addEmbedded(e, account.range, 'error', 'A24', `mapAccounts items must be 12-digit AWS account ids; "${value || source}" never matches a caller's account.`);
+    } else if (!/^["']/.test(source)) {
+      this.addEmbedded(e, account.range, 'warning', 'A24', `Quote the account id ("${value}"): the authenticator keeps it as written, but YAML 1.2 tools (kubectl plugins, Terraform's yamldecode, yq) read an unquoted ${value} as a number${value.startsWith('0') ? ' and drop its leading zero' : ''}.`, this.optional(this.embeddedFix(e, 'Quote the account id', account.range[0], account.range[1], `"${value}"`)));
     }
   }
 
@@ -274,127 +273,115 @@ class Linter {
     return fix ? [fix] : undefined;
   }
 
-  private checkItem(item: ItemInfo) {
-    const { section, node, embedded: e } = item;
+  private checkItem(e: EmbeddedText, item: DecodedItem) {
+    const { section } = item;
     const known = section === 'mapRoles' ? ROLE_KEYS : USER_KEYS;
-    const fields = new Map<string, YPair>();
-    for (const pair of node.pairs) {
-      const key = pair.key.kind === 'scalar' ? pair.key.value : '';
-      const lower = key.toLowerCase();
-      if (known.includes(lower)) fields.set(lower, pair);
-      else {
-        const suggestion = suggestKey(lower, known);
-        const r = pair.key.range;
-        const fix = suggestion ? this.embeddedFix(e, `Rename to ${suggestion}`, r[0], r[1], suggestion) : undefined;
-        this.addEmbedded(e, r, 'warning', 'A08', `Unknown key "${key}" is ignored by the authenticator${suggestion ? `; did you mean "${suggestion}"?` : ` (known keys: ${known.join(', ')})`}.`, this.optional(fix));
-      }
+    for (const { key, range } of item.unknownKeys) {
+      const suggestion = suggestKey(key.toLowerCase(), known);
+      const fix = suggestion ? this.embeddedFix(e, `Rename to ${suggestion}`, range[0], range[1], suggestion) : undefined;
+      this.addEmbedded(e, range, 'warning', 'A08', `Unknown key "${key}" is ignored by the authenticator${suggestion ? `; did you mean "${suggestion}"?` : ` (known keys: ${known.join(', ')})`}.`, this.optional(fix));
     }
-
-    const arnKey = section === 'mapRoles' ? 'rolearn' : 'userarn';
-    const arnPair = fields.get(arnKey);
-    const sso = fields.get('sso');
-    if (section === 'mapRoles') {
-      if (!arnPair && !sso) this.addEmbedded(e, node.range, 'error', 'A05', 'This role mapping has no rolearn: the authenticator drops it. Add rolearn: arn:aws:iam::ACCOUNT:role/NAME.');
-      if (arnPair && sso) this.addEmbedded(e, node.range, 'error', 'A05', 'This role mapping has both rolearn and sso: the authenticator drops it. Keep only one of them.');
-      if (sso) this.addEmbedded(e, sso.key.range, 'warning', 'A26', 'sso mappings need the alpha SSORoleMatch feature gate, which EKS does not enable: map the AWSReservedSSO_* role with rolearn (no path) or use an access entry.');
-    } else if (!arnPair) {
-      this.addEmbedded(e, node.range, 'error', 'A06', 'This user mapping has no userarn: the authenticator drops it. Add userarn: arn:aws:iam::ACCOUNT:user/NAME.');
+    const notAMap = item.typeErrors.find((t) => t.field === '');
+    if (notAMap) {
+      this.addEmbedded(e, item.range, 'error', section === 'mapRoles' ? 'A05' : 'A06', `This ${section} item is a ${notAMap.got}, not a mapping (rolearn/userarn, username, groups): the authenticator drops it.`);
+      return;
     }
-
-    const usernamePair = fields.get('username');
-    const usernameNode = usernamePair?.value;
-    let username: string | undefined;
-    if (!usernamePair || isNull(usernameNode) || (isStr(usernameNode) && usernameNode.value === '')) {
-      this.addEmbedded(e, usernamePair?.key.range ?? node.range, 'error', 'A07', 'username is missing or empty: EKS requires one. Add username: (for nodes, system:node:{{EC2PrivateDNSName}}).');
-    } else if (isFlowMap(usernameNode)) {
-      this.flowScalarProblem(e, usernameNode, 'username');
-    } else if (!isStr(usernameNode)) {
-      this.addEmbedded(e, usernameNode!.range, 'error', 'A09', 'username must be a string: the authenticator drops the field and the identity gets no username. Quote it.');
-    } else {
-      username = usernameNode.value;
+    for (const t of item.typeErrors) this.typeProblem(e, item, t);
+    if (item.dropped) {
+      const why = item.dropped;
+      const message =
+        section === 'mapUsers'
+          ? 'This user mapping has no userarn: the authenticator drops it. Add userarn: arn:aws:iam::ACCOUNT:user/NAME.'
+          : why.startsWith('one of')
+            ? 'This role mapping has no rolearn: the authenticator drops it. Add rolearn: arn:aws:iam::ACCOUNT:role/NAME.'
+            : why.startsWith('only one')
+              ? 'This role mapping has both rolearn and sso: the authenticator drops it. Keep only one of them.'
+              : `The authenticator drops this role mapping: ${why}.`;
+      this.addEmbedded(e, item.range, 'error', section === 'mapRoles' ? 'A05' : 'A06', message);
     }
+    if (item.fields.sso) this.addEmbedded(e, item.fields.sso.keyRange, 'warning', 'A26', 'sso mappings need the alpha SSORoleMatch feature gate, which is off by default and not documented for EKS: map the AWSReservedSSO_* role with rolearn (no path) or use an access entry.');
 
-    const groups: { value: string; node: YNode }[] = [];
-    const groupsNode = fields.get('groups')?.value;
-    if (!isNull(groupsNode)) {
-      if (groupsNode!.kind !== 'seq') {
-        this.addEmbedded(e, groupsNode!.range, 'error', 'A09', 'groups must be a list of strings ("- group" items): the authenticator drops the field and the identity gets no groups, so Kubernetes answers Forbidden.');
-      } else {
-        for (const g of groupsNode!.items) {
-          if (isFlowMap(g)) this.flowScalarProblem(e, g, 'group');
-          else if (!isStr(g)) {
-            this.addEmbedded(e, g.range, 'error', 'A09', 'Each group must be a string: the authenticator drops the whole groups field. Quote the value.');
-          } else {
-            groups.push({ value: g.value, node: g });
-            if (g.value.includes(' - ')) this.addEmbedded(e, g.range, 'warning', 'A10', `The group "${g.value}" contains " - ": two list items were merged by an indentation slip. Put each "- group" on its own line at the same indentation.`);
-          }
-        }
-      }
+    const usernameError = item.typeErrors.some((t) => t.field.toLowerCase() === 'username');
+    if (item.username === '' && !usernameError) {
+      this.addEmbedded(e, item.fields.username?.keyRange ?? item.range, 'error', 'A07', 'username is missing or empty: EKS requires one. Add username: (for nodes, system:node:{{EC2PrivateDNSName}}).');
     }
+    item.groups.forEach((g, i) => {
+      if (g.includes(' - ')) this.addEmbedded(e, item.groupRanges[i], 'warning', 'A10', `The group "${g}" contains " - ": two list items were merged by an indentation slip. Put each "- group" on its own line at the same indentation.`);
+    });
+    if (item.fields.arn && item.arn !== '') this.checkArn(e, item);
 
-    let arn: string | undefined;
-    if (arnPair) {
-      const v = arnPair.value;
-      if (!isStr(v) || v.value === '') {
-        this.addEmbedded(e, isNull(v) ? arnPair.key.range : v.range, 'error', 'A14', `${arnKey} must be an ARN string.`);
-      } else {
-        arn = v.value;
-        this.checkArn(item, arnKey, v, arn);
-      }
-    }
-
-    const templated = [...(username !== undefined ? [{ value: username, node: usernameNode! }] : []), ...groups];
-    for (const { value, node: n } of templated) {
+    const templated = [...(item.fields.username && item.username ? [{ value: item.username, range: item.fields.username.valueRange }] : []), ...item.groups.map((value, i) => ({ value, range: item.groupRanges[i] }))];
+    for (const { value, range } of templated) {
       if (!value.includes('{{')) continue;
-      for (const m of value.matchAll(/\{\{([^}]*)\}\}/g)) {
+      for (const m of value.matchAll(/\{\{([^{}]*)\}\}/g)) {
         if (!TEMPLATE_VARIABLES.includes(m[1])) {
-          this.addEmbedded(e, n.range, 'warning', 'A17', `Unknown placeholder {{${m[1]}}} is left as literal text. Known: ${TEMPLATE_VARIABLES.map((t) => `{{${t}}}`).join(', ')}.`);
+          this.addEmbedded(e, range, 'warning', 'A17', `Unknown placeholder {{${m[1]}}} is left as literal text. Known: ${TEMPLATE_VARIABLES.map((t) => `{{${t}}}`).join(', ')}.`);
         }
       }
     }
-    const groupValues = groups.map((g) => g.value);
-    const isNodeUser = username?.startsWith('system:node:') ?? false;
-    if (username !== undefined) {
-      if (username.includes('{{EC2PrivateDNSName}}') && (section === 'mapUsers' || (!isNodeUser && !groupValues.includes('system:nodes')))) {
-        this.addEmbedded(e, usernameNode!.range, 'warning', 'A19', `{{EC2PrivateDNSName}} renders only for EC2 node roles (session name = instance id); ${section === 'mapUsers' ? 'IAM users' : 'other callers'} are denied with "error rendering username template".`);
-      }
-      if (section === 'mapUsers' && /\{\{SessionName(Raw)?\}\}/.test(username)) {
-        this.addEmbedded(e, usernameNode!.range, 'warning', 'A19', 'IAM users have no session name: {{SessionName}} renders empty here. Use a fixed username.');
-      }
+    const username = item.username;
+    const usernameRange = item.fields.username?.valueRange ?? item.range;
+    const isNodeUser = username.startsWith('system:node:');
+    if (username.includes('{{EC2PrivateDNSName}}') && (section === 'mapUsers' || (!isNodeUser && !item.groups.includes('system:nodes')))) {
+      this.addEmbedded(e, usernameRange, 'warning', 'A19', `{{EC2PrivateDNSName}} renders only for EC2 node roles (session name = instance id); ${section === 'mapUsers' ? 'IAM users' : 'other callers'} are denied with "error rendering username template".`);
     }
-    if (isNodeUser && section === 'mapRoles') this.checkNodeRole(item, username!, usernameNode!, groups, groupsNode, arn);
-    for (const g of groups) {
-      if (g.value === 'system:masters') {
-        this.addEmbedded(e, g.node.range, 'warning', 'A21', 'system:masters grants unrestricted cluster-admin that RBAC cannot limit or audit by name (CIS EKS 4.1.7). Bind a narrower ClusterRole to a custom group instead.');
-      } else if (g.value.startsWith('system:') && !(isNodeUser && NODE_ROLE_GROUPS.includes(g.value))) {
-        this.addEmbedded(e, g.node.range, 'info', 'A22', `The group ${g.value} uses the reserved system: prefix, which access entries reject: this mapping cannot be migrated as is.`);
-      }
+    if (section === 'mapUsers' && /\{\{SessionName(Raw)?\}\}/.test(username)) {
+      this.addEmbedded(e, usernameRange, 'warning', 'A19', 'IAM users have no session name: {{SessionName}} renders empty here. Use a fixed username.');
     }
-    if (username !== undefined && !isNodeUser) {
-      const prefix = RESERVED_USERNAME_PREFIXES.find((p) => username!.startsWith(p));
-      if (prefix) this.addEmbedded(e, usernameNode!.range, 'info', 'A22', `The username starts with the reserved prefix "${prefix}", which access entries reject: this mapping cannot be migrated as is.`);
+    if (isNodeUser && section === 'mapRoles') this.checkNodeRole(e, item, usernameRange);
+    item.groups.forEach((g, i) => {
+      if (g === 'system:masters') {
+        this.addEmbedded(e, item.groupRanges[i], 'warning', 'A21', 'system:masters grants unrestricted cluster-admin that RBAC cannot limit or audit by name (CIS EKS 4.1.7). Bind a narrower ClusterRole to a custom group instead.');
+      } else if (g.startsWith('system:') && !(isNodeUser && NODE_ROLE_GROUPS.includes(g))) {
+        this.addEmbedded(e, item.groupRanges[i], 'info', 'A22', `The group ${g} uses the reserved system: prefix, which access entries reject: this mapping cannot be migrated as is.`);
+      }
+    });
+    if (username !== '' && !isNodeUser) {
+      const prefix = RESERVED_USERNAME_PREFIXES.find((p) => username.startsWith(p));
+      if (prefix) this.addEmbedded(e, usernameRange, 'info', 'A22', `The username starts with the reserved prefix "${prefix}", which access entries reject: this mapping cannot be migrated as is.`);
     }
   }
 
-  /** A18: `{{SessionName}}` unquoted is a YAML flow mapping, not a string. */
-  private flowScalarProblem(e: EmbeddedText, node: YMap, what: string) {
-    const [s, en] = node.range;
-    const source = e.text.slice(s, en);
-    this.addEmbedded(e, [s, en], 'error', 'A18', `The ${what} ${source} is read as a YAML mapping because it starts with "{": the authenticator cannot parse the section. Quote it: "${source}".`, this.optional(this.embeddedFix(e, 'Quote the value', s, en, `"${source}"`)));
+  /** A09 (or A18 for an unquoted `{...}`): encoding/json could not store the value, so the field keeps its zero value. */
+  private typeProblem(e: EmbeddedText, item: DecodedItem, t: DecodedItem['typeErrors'][number]) {
+    const source = e.text.slice(t.range[0], t.range[1]);
+    const field = t.field.toLowerCase();
+    if (t.got === 'object' && source.startsWith('{')) {
+      this.addEmbedded(e, t.range, 'error', 'A18', `${source} is read as a YAML mapping because it starts with "{", so the authenticator cannot use it as the ${field.startsWith('group') ? 'group' : field}. Quote it: "${source}".`, this.optional(this.embeddedFix(e, 'Quote the value', t.range[0], t.range[1], `"${source}"`)));
+      return;
+    }
+    const what = `${source || 'This value'} is read as a ${t.got}${t.got === 'bool' ? ' (YAML 1.1: yes/no/on/off/y/n are booleans)' : ''}, not a string`;
+    const isGroupItem = field === 'groups' && item.groupRanges.some((g) => g[0] === t.range[0] && g[1] === t.range[1]);
+    const consequence =
+      field === 'username'
+        ? 'the authenticator drops the username, so the identity authenticates with an empty username. Quote it.'
+        : isGroupItem
+          ? 'the authenticator keeps this group as an empty name. Quote it.'
+          : field === 'groups'
+            ? 'groups must be a list of strings ("- group" items): the authenticator drops the field and the identity gets no groups, so Kubernetes answers Forbidden.'
+            : field === 'rolearn' || field === 'userarn'
+              ? `the authenticator drops ${field}, so it drops the whole entry. Quote it.`
+              : 'the authenticator ignores the value. Quote it.';
+    this.addEmbedded(e, t.range, 'error', 'A09', `${what}: ${consequence}`);
   }
 
-  private checkArn(item: ItemInfo, arnKey: 'rolearn' | 'userarn', node: YScalar, arn: string) {
-    const e = item.embedded;
-    const r = node.range;
+  private checkArn(e: EmbeddedText, item: DecodedItem) {
+    const arnKey = item.section === 'mapRoles' ? 'rolearn' : 'userarn';
+    const arn = item.arn;
+    const r = item.fields.arn!.valueRange;
     const replace = (title: string, value: string) => this.optional(this.embeddedFix(e, title, r[0], r[1], value));
+    if (arn !== arn.trim()) {
+      this.addEmbedded(e, r, 'error', 'A14', `This ${arnKey} has leading or trailing white space inside its quotes: the authenticator compares it exactly, so it never matches.`, replace('Remove the white space', arn.trim()));
+      return;
+    }
     const parsed = parseArn(arn);
     const problem = arnProblem(arn, parsed);
     if (arnKey === 'rolearn' && parsed?.kind === 'assumed-role' && !problem) {
       const fixed = canonicalArn(arn, parsed);
       this.addEmbedded(e, r, 'error', 'A13', `This is an STS session ARN; the authenticator compares IAM role ARNs, so it never matches. Use ${fixed}.`, replace(`Use ${fixed}`, fixed));
     } else if (problem) {
-      this.addEmbedded(e, r, 'error', 'A14', `This ${arnKey} never matches: ${problem}.`);
-      return;
+      // A root principal's ARN (arn:P:iam::A:root) is a valid caller and matches as written.
+      if (!/^arn:[^:]+:iam::\d{12}:root$/.test(arn)) this.addEmbedded(e, r, 'error', 'A14', `This ${arnKey} never matches: ${problem}.`);
     } else if (parsed) {
       if (arnKey === 'rolearn' && parsed.kind === 'user') this.addEmbedded(e, r, 'warning', 'A15', 'rolearn holds an IAM user ARN: it works, but tools classify mappings by key. Move it to mapUsers as userarn.');
       if (arnKey === 'userarn' && parsed.kind === 'role') this.addEmbedded(e, r, 'warning', 'A15', 'userarn holds an IAM role ARN: it works, but tools classify mappings by key. Move it to mapRoles as rolearn (without a path).');
@@ -409,28 +396,23 @@ class Linter {
         }
       }
     }
-    const mapped: Mapped = { arn: parsed?.kind === 'assumed-role' ? canonicalArn(arn, parsed) : arnKey === 'rolearn' ? stripRolePath(arn, parsed) : arn, item, node };
-    (arnKey === 'rolearn' ? this.roles : this.users).push(mapped);
   }
 
-  private checkNodeRole(item: ItemInfo, username: string, usernameNode: YNode, groups: { value: string; node: YNode }[], groupsNode: YNode | undefined, arn: string | undefined) {
-    const e = item.embedded;
-    const values = groups.map((g) => g.value);
+  private checkNodeRole(e: EmbeddedText, item: DecodedItem, r: Range) {
+    const values = item.groups;
     const missing = NODE_GROUPS.filter((g) => !values.includes(g));
-    const r = usernameNode.range;
     if (missing.length) {
-      this.addEmbedded(e, r, 'error', 'A20', `Node identities need the groups system:bootstrappers and system:nodes; missing ${missing.join(', ')}: nodes with this role cannot join. Add the missing groups.`, this.optional(this.addGroupsFix(item, groupsNode, missing)));
+      this.addEmbedded(e, r, 'error', 'A20', `Node identities need the groups system:bootstrappers and system:nodes; missing ${missing.join(', ')}: nodes with this role cannot join. Add the missing groups.`, this.optional(this.addGroupsFix(e, item, missing)));
     }
-    if (username.includes('{{SessionName}}') && !values.includes(FARGATE_GROUP)) {
-      this.addEmbedded(e, r, 'info', 'A20', `A Fargate pod execution role (system:node:{{SessionName}}) also needs ${FARGATE_GROUP}.`, this.optional(this.addGroupsFix(item, groupsNode, [FARGATE_GROUP])));
+    if (item.username.includes('{{SessionName}}') && !values.includes(FARGATE_GROUP)) {
+      this.addEmbedded(e, r, 'info', 'A20', `A Fargate pod execution role (system:node:{{SessionName}}) also needs ${FARGATE_GROUP}.`, this.optional(this.addGroupsFix(e, item, [FARGATE_GROUP])));
     }
-    if (/windows/i.test(arn ?? '') && !values.includes(WINDOWS_GROUP)) {
-      this.addEmbedded(e, r, 'warning', 'A20', `Windows nodes also need the group ${WINDOWS_GROUP}, or kube-proxy cannot start on them.`, this.optional(this.addGroupsFix(item, groupsNode, [WINDOWS_GROUP])));
+    if (/windows/i.test(item.arn) && !values.includes(WINDOWS_GROUP)) {
+      this.addEmbedded(e, r, 'warning', 'A20', `Windows nodes also need the group ${WINDOWS_GROUP}, or kube-proxy cannot start on them.`, this.optional(this.addGroupsFix(e, item, [WINDOWS_GROUP])));
     }
   }
 
-  private addGroupsFix(item: ItemInfo, groupsNode: YNode | undefined, missing: string[]): Fix | undefined {
-    const e = item.embedded;
+  private addGroupsFix(e: EmbeddedText, item: DecodedItem, missing: string[]): Fix | undefined {
     const text = e.text;
     const title = `Add ${missing.join(', ')} to groups`;
     const lineStartOf = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
@@ -438,56 +420,67 @@ class Linter {
       const nl = text.indexOf('\n', offset);
       return nl < 0 ? text.length : nl;
     };
-    if (groupsNode?.kind === 'seq' && groupsNode.items.length && !groupsNode.flow) {
-      const first = groupsNode.items[0];
-      const last = groupsNode.items[groupsNode.items.length - 1];
-      const indent = /^ */.exec(text.slice(lineStartOf(first.range[0]), first.range[0]))![0];
-      return this.embeddedInsert(e, title, lineEndOf(Math.max(last.range[0], last.range[1] - 1)), missing.map((g) => `\n${indent}- ${g}`).join(''));
+    const groups = item.fields.groups;
+    if (groups && text[groups.valueRange[0]] === '[') {
+      const values = [...item.groupRanges.map((g) => text.slice(g[0], g[1])), ...missing];
+      return this.embeddedFix(e, title, groups.valueRange[0], groups.valueRange[1], `[${values.join(', ')}]`);
     }
-    if (groupsNode?.kind === 'seq' && groupsNode.flow) {
-      const values = [...groupsNode.items.map((n) => text.slice(n.range[0], n.range[1])), ...missing];
-      return this.embeddedFix(e, title, groupsNode.range[0], groupsNode.range[1], `[${values.join(', ')}]`);
+    if (groups && item.groupRanges.length) {
+      const first = item.groupRanges[0];
+      const last = item.groupRanges[item.groupRanges.length - 1];
+      const indent = /^ */.exec(text.slice(lineStartOf(first[0]), first[0]))![0];
+      if (!/^ *- $/.test(text.slice(lineStartOf(first[0]), first[0]))) return undefined;
+      return this.embeddedInsert(e, title, lineEndOf(Math.max(last[0], last[1] - 1)), missing.map((g) => `\n${indent}- ${g}`).join(''));
     }
-    if (isNull(groupsNode) && !item.node.pairs.some((p) => p.key.kind === 'scalar' && p.key.value.toLowerCase() === 'groups')) {
-      const firstKey = item.node.pairs[0].key;
-      const lastPair = item.node.pairs[item.node.pairs.length - 1];
-      const end = Math.max(lastPair.value.range[1], lastPair.key.range[1]);
-      const indent = ' '.repeat(firstKey.range[0] - lineStartOf(firstKey.range[0]));
-      return this.embeddedInsert(e, title, lineEndOf(Math.max(firstKey.range[0], end - 1)), `\n${indent}groups:` + missing.map((g) => `\n${indent}  - ${g}`).join(''));
+    if (!groups && text[item.range[0]] !== '{') {
+      const indent = ' '.repeat(item.range[0] - lineStartOf(item.range[0]));
+      return this.embeddedInsert(e, title, lineEndOf(Math.max(item.range[0], item.range[1] - 1)), `\n${indent}groups:` + missing.map((g) => `\n${indent}  - ${g}`).join(''));
     }
     return undefined;
   }
 
+  /** A16 from the authenticator's store: replaced entries, random case variants, users shadowed by a role. */
   private checkDuplicates() {
-    const report = (list: Mapped[], what: string, extra: string) => {
-      const seen = new Map<string, Mapped>();
-      for (const entry of list) {
-        const k = entry.arn.toLowerCase();
-        const earlier = seen.get(k);
-        if (earlier) {
-          const exact = earlier.arn === entry.arn;
-          const message = `Duplicate ${what} ${entry.arn}${exact ? '' : ` (differs only in case from ${earlier.arn})`}: ${extra} Remove one of the entries.`;
-          this.addEmbedded(entry.item.embedded, entry.node.range, 'warning', 'A16', message, this.optional(this.removeItemFix(entry.item)));
-        }
-        seen.set(k, entry);
+    const roles = this.loaded.get('mapRoles');
+    const users = this.loaded.get('mapUsers');
+    const store = storeOf({
+      mapRoles: roles?.model ?? loadSection('mapRoles', undefined),
+      mapUsers: users?.model ?? loadSection('mapUsers', undefined),
+      mapAccounts: loadSection('mapAccounts', undefined),
+    });
+    for (const [loaded, what] of [[roles, 'rolearn'], [users, 'userarn']] as const) {
+      if (!loaded) continue;
+      for (const item of loaded.model.items) {
+        if (!item.replacedBy || !item.fields.arn) continue;
+        const later = item.replacedBy;
+        const exact = later.arn === item.arn;
+        const message = `Duplicate ${what} ${item.arn}${exact ? '' : ` (the later one differs only in case: ${later.arn})`}: the authenticator keeps only the later entry ${later.index + 1}${what === 'rolearn' ? ' and does not merge groups (a later entry without system:masters has locked admins out)' : ''}, so this one is never used. Remove it, or merge what it grants into the later entry.`;
+        this.addEmbedded(loaded.embedded, item.fields.arn.valueRange, 'warning', 'A16', message, this.optional(this.removeItemFix(loaded, item)));
       }
-    };
-    report(this.roles, 'rolearn', 'the authenticator keeps only the last entry and does not merge groups (a later entry without system:masters has locked admins out).');
-    report(this.users, 'userarn', 'exact duplicates keep only the last entry; case variants are both stored and which one matches is random.');
-    const roleArns = new Set(this.roles.map((r) => r.arn.toLowerCase()));
-    for (const user of this.users) {
-      if (roleArns.has(user.arn.toLowerCase())) {
-        this.addEmbedded(user.item.embedded, user.node.range, 'warning', 'A16', `${user.arn} is mapped in both mapRoles and mapUsers: the role mapping is looked up first, so this user mapping is never used. Remove one.`);
+    }
+    if (users) {
+      const reported = new Set<DecodedItem>();
+      for (const user of store.users) {
+        const variants = store.users.filter((u) => u !== user && mappingMatches(u, user.arn));
+        if (variants.length && !reported.has(user)) {
+          for (const v of [user, ...variants]) reported.add(v);
+          const later = [user, ...variants].sort((a, b) => a.index - b.index).slice(1);
+          for (const v of later) this.addEmbedded(users.embedded, v.fields.arn!.valueRange, 'warning', 'A16', `Duplicate userarn ${v.arn} differing only in case from ${user.arn}: the authenticator stores both and which one matches is random. Remove one of the entries.`, this.optional(this.removeItemFix(users, v)));
+        }
+        if (store.roles.some((r) => mappingMatches(r, user.arn))) {
+          this.addEmbedded(users.embedded, user.fields.arn!.valueRange, 'warning', 'A16', `${user.arn} is mapped in both mapRoles and mapUsers: the role mapping is looked up first, so this user mapping is never used. Remove one.`);
+        }
       }
     }
   }
 
-  private removeItemFix(item: ItemInfo): Fix | undefined {
-    const e = item.embedded;
-    if (e.style !== 'block' || !e.offsets || item.seq.flow) return undefined;
+  private removeItemFix(loaded: LoadedSection, item: DecodedItem): Fix | undefined {
+    const e = loaded.embedded;
+    if (e.style !== 'block' || !e.offsets || e.text.trimStart().startsWith('[')) return undefined;
     const text = e.text;
-    const start = text.lastIndexOf('\n', item.node.range[0] - 1) + 1;
-    const next = item.seq.items[item.index + 1];
+    const start = text.lastIndexOf('\n', item.range[0] - 1) + 1;
+    if (!/^ *- /.test(text.slice(start, item.range[0] + 1)) && !/^ *-$/.test(text.slice(start, item.range[0]).trimEnd())) return undefined;
+    const next = loaded.model.items[item.index + 1];
     let s: number;
     let en: number;
     if (next) {
@@ -498,6 +491,7 @@ class Linter {
       s = Math.max(0, start - 1);
       en = text.replace(/\s+$/, '').length;
     }
+    if (en <= s) return undefined;
     const hs = e.offsets[s];
     const he = e.offsets[en];
     return { title: 'Remove this duplicate entry', edits: [{ offset: hs, length: he - hs, newText: '' }] };
@@ -512,10 +506,12 @@ class Linter {
       this.add(firstKey, 'warning', 'C01', `${name} uses authentication mode API: it ignores this ConfigMap entirely. Manage access with access entries instead.`);
     }
     if (cluster.authenticationMode === 'API_AND_CONFIG_MAP' && cluster.accessEntryArns?.length) {
-      const entries = new Set(cluster.accessEntryArns.map((a) => stripRolePath(a).toLowerCase()));
-      for (const m of [...this.roles, ...this.users]) {
-        if (entries.has(m.arn.toLowerCase())) {
-          this.addEmbedded(m.item.embedded, m.node.range, 'info', 'C02', `${name} has an access entry for ${m.arn}; in API_AND_CONFIG_MAP mode the access entry wins and this mapping is not used.`);
+      for (const section of ['mapRoles', 'mapUsers'] as const) {
+        const loaded = this.loaded.get(section);
+        for (const item of loaded?.model.items ?? []) {
+          if (item.dropped || !item.fields.arn || item.replacedBy) continue;
+          const entry = cluster.accessEntryArns.find((a) => accessEntryMatches(a, item.arn));
+          if (entry) this.addEmbedded(loaded!.embedded, item.fields.arn.valueRange, 'info', 'C02', `${name} has an access entry for ${entry}; in API_AND_CONFIG_MAP mode the access entry wins and this mapping is not used.`);
         }
       }
     }

@@ -1,25 +1,27 @@
 /**
- * A small YAML tree with source ranges for the embedded sections, built from js-yaml's event stream. The embedded
- * strings can hold thousands of entries, and js-yaml's event parser is several times faster than building a full
- * `yaml` Document, which the outer file still uses. Plain scalars resolve as YAML 1.1 does, because the
- * authenticator reads aws-auth with go-yaml (`yes` is a boolean there).
+ * A small YAML tree with source ranges for the embedded aws-auth sections, built from js-yaml's event stream. The
+ * embedded strings can hold thousands of entries, and js-yaml's event parser is several times faster than building a
+ * full `yaml` Document, which the outer file still uses. The tree keeps what go-yaml v2 needs to decode the text as
+ * the authenticator does (see goYaml.ts): tags, anchors and resolved aliases, and every key of a mapping, duplicates
+ * included (go-yaml v2 accepts them outside strict mode).
  */
 import { COLLECTION_STYLE, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event, type ScalarEvent } from 'js-yaml';
 
 export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal' | 'folded';
-export type ScalarType = 'str' | 'null' | 'bool' | 'int' | 'float';
 
-export interface YScalar {
-  kind: 'scalar';
+interface NodeBase {
   range: [number, number];
+  /** The explicit tag as written (`!!str`, `!custom`), if any. */
+  tag?: string;
+}
+export interface YScalar extends NodeBase {
+  kind: 'scalar';
   style: ScalarStyle;
-  type: ScalarType;
   /** The decoded text (for plain scalars, the text before type resolution). */
   value: string;
 }
-export interface YSeq {
+export interface YSeq extends NodeBase {
   kind: 'seq';
-  range: [number, number];
   flow: boolean;
   items: YNode[];
 }
@@ -27,15 +29,16 @@ export interface YPair {
   key: YNode;
   value: YNode;
 }
-export interface YMap {
+export interface YMap extends NodeBase {
   kind: 'map';
-  range: [number, number];
   flow: boolean;
   pairs: YPair[];
 }
-export interface YAlias {
+export interface YAlias extends NodeBase {
   kind: 'alias';
-  range: [number, number];
+  name: string;
+  /** The anchored node, or undefined for an anchor never defined before this alias. */
+  target?: YNode;
 }
 export type YNode = YScalar | YSeq | YMap | YAlias;
 
@@ -43,7 +46,15 @@ export interface YamlProblem {
   message: string;
   /** Offset of the problem in the parsed text. */
   position: number;
+  /**
+   * True when our parser gave up where go-yaml might not (nesting deeper than js-yaml's recursion allows):
+   * the authenticator's verdict on this text is then unknown, not "dropped".
+   */
+  uncertain?: boolean;
 }
+
+/** js-yaml recurses per nesting level; deeper input overflows its stack (go-yaml v2 allows 10,000). */
+const MAX_DEPTH = 1000;
 
 const STYLES: Record<number, ScalarStyle> = {
   [SCALAR_STYLE.PLAIN]: 'plain',
@@ -53,24 +64,14 @@ const STYLES: Record<number, ScalarStyle> = {
   [SCALAR_STYLE.FOLDED_BLOCK]: 'folded',
 };
 
-/** YAML 1.1 resolution of plain scalars, as go-yaml v2 does it. */
-function resolvePlain(text: string): ScalarType {
-  // Most plain scalars are keys and names: anything not starting like a null, bool or number is a string.
-  if (text !== '' && !/[-+.~0-9nNyYtTfFoO]/.test(text[0])) return 'str';
-  if (/^(?:~|null|Null|NULL|)$/.test(text)) return 'null';
-  if (/^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(text)) return 'bool';
-  if (/^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|[0-9][0-9_]*)$/.test(text)) return 'int';
-  if (/^[-+]?(?:[0-9][0-9_]*)?\.[0-9.]*(?:[eE][-+][0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$/.test(text) && /[0-9]|inf|nan/i.test(text)) return 'float';
-  return 'str';
-}
-
 function scalar(text: string, e: ScalarEvent, at: number): YScalar {
   const style = STYLES[e.style] ?? 'plain';
   const value = getScalarValue(text, e);
-  if (e.valueStart < 0) return { kind: 'scalar', range: [at, at], style, type: style === 'plain' ? 'null' : 'str', value };
+  const tag = e.tagStart >= 0 ? text.slice(e.tagStart, e.tagEnd) : undefined;
+  if (e.valueStart < 0) return { kind: 'scalar', range: [at, at], style, value, ...(tag ? { tag } : {}) };
   const quoted = style === 'single' || style === 'double';
   const range: [number, number] = quoted ? [e.valueStart - 1, e.valueEnd + 1] : [e.valueStart, e.valueEnd];
-  return { kind: 'scalar', range, style, type: style === 'plain' ? resolvePlain(value) : 'str', value };
+  return { kind: 'scalar', range, style, value, ...(tag ? { tag } : {}) };
 }
 
 /** Where a flow collection really ends: past its closing bracket. */
@@ -81,22 +82,53 @@ function closeFlow(text: string, from: number, bracket: string): number {
 }
 
 /**
- * Parses the first document of `text`. A syntax error, or a duplicate key (go-yaml rejects those), comes back as
- * `problem` with its offset; `root` is null for an empty document.
+ * Where the second document of the stream starts, or -1. go-yaml's `Unmarshal` reads only the first document, and
+ * its parser stops there, so nothing after that marker can make the section fail.
  */
-export function parseYamlTree(text: string): { root: YNode | null; problem?: YamlProblem } {
-  let events: Event[];
+function secondDocumentStart(text: string): number {
+  let seenContent = false;
+  let pos = 0;
+  while (pos < text.length) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.slice(pos, end);
+    if (/^(---|\.\.\.)(\s|$)/.test(line)) {
+      if (seenContent || line.startsWith('...')) return pos;
+    } else if (line.trim() !== '' && !/^\s*#/.test(line) && !/^%/.test(line)) seenContent = true;
+    // `--- value` starts the first document and carries content on the same line.
+    if (/^---\s+\S/.test(line) && !line.slice(3).trim().startsWith('#')) seenContent = true;
+    pos = end + 1;
+  }
+  return -1;
+}
+
+function events(text: string): { events?: Event[]; problem?: YamlProblem } {
   try {
-    events = parseEvents(text, { maxDepth: 64 });
+    return { events: parseEvents(text, { maxDepth: MAX_DEPTH }) };
   } catch (e) {
     const err = e as { reason?: string; message: string; mark?: { position?: number } };
-    return { root: null, problem: { message: err.reason ?? err.message.split('\n')[0], position: Math.min(err.mark?.position ?? 0, text.length) } };
+    const message = err.reason ?? err.message.split('\n')[0];
+    const position = Math.min(err.mark?.position ?? 0, text.length);
+    return { problem: { message, position, ...(/depth|call stack/i.test(message) ? { uncertain: true } : {}) } };
+  }
+}
+
+/**
+ * Parses the first document of `text`, as go-yaml's `Unmarshal` does. A syntax error comes back as `problem` with
+ * its offset; `root` is null for an empty document.
+ */
+export function parseYamlTree(text: string): { root: YNode | null; problem?: YamlProblem } {
+  let parsed = events(text);
+  if (parsed.problem) {
+    const boundary = secondDocumentStart(text);
+    if (boundary >= 0 && boundary <= parsed.problem.position) parsed = events(text.slice(0, boundary));
+    if (parsed.problem) return { root: null, problem: parsed.problem };
   }
   type Open = { node: YSeq | YMap; pending?: YNode };
   const stack: Open[] = [];
+  const anchors = new Map<string, YNode>();
   let root: YNode | null = null;
   let documents = 0;
-  let problem: YamlProblem | undefined;
   let cursor = 0;
 
   const attach = (node: YNode) => {
@@ -110,35 +142,43 @@ export function parseYamlTree(text: string): { root: YNode | null; problem?: Yam
     if (top.node.kind === 'seq') top.node.items.push(node);
     else if (top.pending === undefined) top.pending = node;
     else {
-      const key = top.pending;
+      top.node.pairs.push({ key: top.pending, value: node });
       top.pending = undefined;
-      if (!problem && key.kind === 'scalar' && top.node.pairs.some((p) => p.key.kind === 'scalar' && p.key.value === key.value)) {
-        problem = { message: `mapping key "${key.value}" already defined`, position: key.range[0] };
-      }
-      top.node.pairs.push({ key, value: node });
     }
   };
+  const anchor = (start: number, end: number, node: YNode) => {
+    if (start >= 0) anchors.set(text.slice(start, end), node);
+  };
 
-  for (const e of events) {
+  for (const e of parsed.events!) {
     switch (e.type) {
       case EVENT_ID.DOCUMENT:
         documents++;
-        if (documents > 1) return { root, problem };
+        if (documents > 1) return { root };
         break;
       case EVENT_ID.SEQUENCE:
       case EVENT_ID.MAPPING: {
         const flow = e.style === COLLECTION_STYLE.FLOW;
-        const node: YSeq | YMap = e.type === EVENT_ID.SEQUENCE ? { kind: 'seq', range: [e.start, e.start + 1], flow, items: [] } : { kind: 'map', range: [e.start, e.start + 1], flow, pairs: [] };
+        const tag = e.tagStart >= 0 ? { tag: text.slice(e.tagStart, e.tagEnd) } : {};
+        const node: YSeq | YMap =
+          e.type === EVENT_ID.SEQUENCE ? { kind: 'seq', range: [e.start, e.start + 1], flow, items: [], ...tag } : { kind: 'map', range: [e.start, e.start + 1], flow, pairs: [], ...tag };
+        // go-yaml registers an anchor when its node starts, so an alias inside it refers to the node itself.
+        anchor(e.anchorStart, e.anchorEnd, node);
         cursor = e.start;
         stack.push({ node });
         break;
       }
-      case EVENT_ID.SCALAR:
-        attach(scalar(text, e, cursor));
+      case EVENT_ID.SCALAR: {
+        const node = scalar(text, e, cursor);
+        anchor(e.anchorStart, e.anchorEnd, node);
+        attach(node);
         break;
-      case EVENT_ID.ALIAS:
-        attach({ kind: 'alias', range: [e.anchorStart - 1, e.anchorEnd] });
+      }
+      case EVENT_ID.ALIAS: {
+        const name = text.slice(e.anchorStart, e.anchorEnd);
+        attach({ kind: 'alias', range: [e.anchorStart - 1, e.anchorEnd], name, target: anchors.get(name) });
         break;
+      }
       case EVENT_ID.POP: {
         const open = stack.pop();
         if (!open) break;
@@ -148,5 +188,5 @@ export function parseYamlTree(text: string): { root: YNode | null; problem?: Yam
       }
     }
   }
-  return { root, problem };
+  return { root };
 }

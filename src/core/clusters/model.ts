@@ -3,11 +3,10 @@
  * glue only formats and the logic is unit-tested.
  */
 import type { Cluster } from '@aws-sdk/client-eks';
-import { parse } from 'yaml';
-import { stripRolePath, shortName } from '../auth/arn';
-import { isEmptySection } from '../auth/awsAuth';
+import { shortName } from '../auth/arn';
+import { AccessEntryInfo, accessEntryMatches, AuthenticationMode, AwsAuthModel, DecodedItem, loadAwsAuth, nodeRoleJoins, SECTION_KEYS } from '../auth/authenticator';
 
-export type AuthenticationMode = 'CONFIG_MAP' | 'API_AND_CONFIG_MAP' | 'API';
+export type { AuthenticationMode };
 
 export interface ClusterSummary {
   name: string;
@@ -89,40 +88,28 @@ export interface Mapping {
   arn: string;
   username?: string;
   groups: string[];
+  /** The decoded entry behind a mapRoles or mapUsers mapping. */
+  item?: DecodedItem;
 }
 
-/** aws-auth mappings as the authenticator loads them: a section that fails to parse contributes nothing. */
-export function readMappings(data: Record<string, string>): { mappings: Mapping[]; errors: string[] } {
-  const mappings: Mapping[] = [];
+/**
+ * The aws-auth mappings the authenticator holds after loading `data` (the authenticator model's store: dropped
+ * entries and sections are gone, a later duplicate has replaced an earlier one), and why anything was dropped.
+ */
+export function readMappings(data: Record<string, string>): { mappings: Mapping[]; errors: string[]; model: AwsAuthModel } {
+  const model = loadAwsAuth(data);
+  const mappings: Mapping[] = [
+    ...[...model.roles, ...model.users].map((item) => ({ section: item.section, arn: item.arn, username: item.username, groups: item.groups, item })),
+    ...[...model.accounts].map((a) => ({ section: 'mapAccounts' as const, arn: a, groups: [] })),
+  ];
   const errors: string[] = [];
-  for (const section of ['mapRoles', 'mapUsers', 'mapAccounts'] as const) {
-    const raw = data[section];
-    if (raw === undefined || isEmptySection(raw)) continue;
-    let parsed: unknown;
-    try {
-      parsed = parse(raw);
-    } catch (e) {
-      errors.push(`${section}: ${(e as Error).message.split('\n')[0]}`);
-      continue;
-    }
-    if (!Array.isArray(parsed)) {
-      errors.push(`${section} is not a list`);
-      continue;
-    }
-    for (const item of parsed) {
-      if (section === 'mapAccounts') {
-        mappings.push({ section, arn: String(item), groups: [] });
-        continue;
-      }
-      if (typeof item !== 'object' || item === null) continue;
-      const lower = Object.fromEntries(Object.entries(item as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), v]));
-      const arn = lower[section === 'mapRoles' ? 'rolearn' : 'userarn'];
-      if (typeof arn !== 'string') continue;
-      const groups = Array.isArray(lower.groups) ? lower.groups.filter((g): g is string => typeof g === 'string') : [];
-      mappings.push({ section, arn, username: typeof lower.username === 'string' ? lower.username : undefined, groups });
-    }
+  for (const key of SECTION_KEYS) {
+    const section = model.sections[key];
+    if (section.error) errors.push(`${key}: ${section.error.message}`);
+    else if (section.notAList) errors.push(`${key} is not a list`);
+    for (const item of section.items) if (item.dropped) errors.push(`${key} entry ${item.index + 1} dropped: ${item.dropped}`);
   }
-  return { mappings, errors };
+  return { mappings, errors, model };
 }
 
 export interface NodeRoleStatus {
@@ -131,39 +118,23 @@ export interface NodeRoleStatus {
   reason: string;
 }
 
-const NODE_ENTRY_TYPES = ['EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX', 'EC2', 'HYPERPOD_LINUX'];
-
-/** Whether nodes (or Fargate pods) with this role can join, under the cluster's authentication mode. */
-export function nodeRoleStatus(
-  roleArn: string,
-  mode: AuthenticationMode,
-  accessEntries: { principalArn: string; type?: string }[],
-  mappings: Mapping[],
-): NodeRoleStatus {
-  const target = stripRolePath(roleArn).toLowerCase();
-  if (mode !== 'CONFIG_MAP') {
-    const entry = accessEntries.find((e) => e.principalArn.toLowerCase() === roleArn.toLowerCase());
-    if (entry) {
-      return NODE_ENTRY_TYPES.includes(entry.type ?? '')
-        ? { mapped: true, by: 'access entry', reason: `access entry of type ${entry.type}` }
-        : { mapped: false, by: 'access entry', reason: `access entry of type ${entry.type ?? 'STANDARD'}: node roles need a node type such as EC2_LINUX` };
-    }
-  }
-  if (mode !== 'API') {
-    const m = mappings.find((x) => x.section === 'mapRoles' && x.arn.trim().toLowerCase() === target);
-    if (m) {
-      const missing = ['system:bootstrappers', 'system:nodes'].filter((g) => !m.groups.includes(g));
-      return missing.length ? { mapped: false, by: 'aws-auth', reason: `aws-auth entry lacks ${missing.join(', ')}` } : { mapped: true, by: 'aws-auth', reason: 'aws-auth mapRoles entry' };
-    }
-  }
+/**
+ * Whether nodes (or Fargate pods) with this role can join, under the cluster's authentication mode: the node's own
+ * request is put to the authenticator model.
+ */
+export function nodeRoleStatus(roleArn: string, mode: AuthenticationMode, accessEntries: AccessEntryInfo[], awsAuth: Record<string, string> | AwsAuthModel | undefined, kind: 'ec2' | 'fargate' = 'ec2'): NodeRoleStatus {
+  const { joins, result, missing } = nodeRoleJoins(roleArn, kind, { mode, accessEntries, awsAuth });
+  const by = result.via === 'access entry' ? 'access entry' : result.via ? 'aws-auth' : undefined;
+  if (joins) return { mapped: true, by, reason: by === 'access entry' ? `access entry of type ${result.entry?.type ?? 'STANDARD'}` : `aws-auth ${result.via} entry` };
+  if (result.via === 'access entry') return { mapped: false, by, reason: `access entry of type ${result.entry?.type ?? 'STANDARD'}: node roles need a node type such as EC2_LINUX` };
+  if (by) return { mapped: false, by, reason: missing.length ? `aws-auth entry lacks ${missing.join(', ')}` : `aws-auth entry cannot authenticate nodes: ${result.log.replace(/^access denied.*error="/, '').replace(/"$/, '')}` };
   return { mapped: false, reason: mode === 'API' ? 'no access entry: nodes cannot join' : mode === 'CONFIG_MAP' ? 'not in aws-auth: nodes cannot join' : 'no access entry and not in aws-auth: nodes cannot join' };
 }
 
-/** Whether an aws-auth mapping is shadowed by an access entry (API_AND_CONFIG_MAP). */
+/** The access entry that wins over an aws-auth mapping in API_AND_CONFIG_MAP mode, if any. */
 export function shadowedBy(mapping: Mapping, accessEntryArns: string[]): string | undefined {
   if (mapping.section === 'mapAccounts') return undefined;
-  const target = mapping.arn.trim().toLowerCase();
-  return accessEntryArns.find((a) => stripRolePath(a).toLowerCase() === target);
+  return accessEntryArns.find((a) => accessEntryMatches(a, mapping.arn));
 }
 
 export function principalLabel(arn: string): string {

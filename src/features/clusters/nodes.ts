@@ -407,11 +407,11 @@ export class NodeRolesNode extends ClusterSectionNode {
       const eks = await c.connections.eksFor(c.ref.profile, c.ref.region);
       const [nodegroups, profiles, access] = await Promise.all([eks.listNodegroups(c.ref.cluster), eks.listFargateProfiles(c.ref.cluster), c.loadAccess()]);
       const roles = [
-        ...nodegroups.map((n) => ({ label: `node group ${n.nodegroupName}`, arn: n.nodeRole ?? '' })),
-        ...profiles.map((f) => ({ label: `Fargate profile ${f.fargateProfileName}`, arn: f.podExecutionRoleArn ?? '' })),
+        ...nodegroups.map((n) => ({ label: `node group ${n.nodegroupName}`, arn: n.nodeRole ?? '', kind: 'ec2' as const })),
+        ...profiles.map((f) => ({ label: `Fargate profile ${f.fargateProfileName}`, arn: f.podExecutionRoleArn ?? '', kind: 'fargate' as const })),
       ];
       return roles.map((r) => {
-        const status = nodeRoleStatus(r.arn, c.summary.mode, access.entries, access.mappings);
+        const status = nodeRoleStatus(r.arn, c.summary.mode, access.entries, access.awsAuth, r.kind);
         const unknown = c.summary.mode !== 'API' && (access.awsAuthError || access.awsAuthMissing) && !status.mapped;
         return new NodeRoleNode(this, r.label, r.arn, status.mapped, unknown ? `${status.reason} (aws-auth could not be read)` : status.reason);
       });

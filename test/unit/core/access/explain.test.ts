@@ -1,6 +1,5 @@
 import * as assert from 'assert';
-import { AccessContext, explainAccess, explanationMarkdown, renderTemplate } from '../../../../src/core/access/explain';
-import { parseArn } from '../../../../src/core/auth/arn';
+import { AccessContext, explainAccess, explanationMarkdown } from '../../../../src/core/access/explain';
 
 const A = '111122223333';
 const roles = (yaml: string): Record<string, string> => ({ mapRoles: yaml });
@@ -36,7 +35,7 @@ const CASES: Case[] = [
     arn: `arn:aws:iam::${A}:role/Admin`,
     context: ctx({ awsAuth: roles(`- rolearn: arn:aws:iam::${A}:role/Admin\n  username: a\n  groups: [system:masters]\n- rolearn: arn:aws:iam::${A}:role/admin\n  username: b\n  groups: [viewers]\n`) }),
     verdict: /as b with groups viewers/,
-    nearMiss: /2 times/,
+    nearMiss: /later entry \(2\) for the same ARN replaces it/,
   },
   { name: 'mapUsers after mapRoles', arn: `arn:aws:iam::${A}:user/ops/bob`, context: ctx({ awsAuth: { mapUsers: `- userarn: arn:aws:iam::${A}:user/ops/bob\n  username: bob\n` } }), verdict: /mapUsers as bob/ },
   { name: 'mapAccounts: username is the ARN, no groups', arn: `arn:aws:iam::${A}:user/x`, context: ctx({ awsAuth: { mapAccounts: `- "${A}"\n` } }), verdict: /mapAccounts as arn:aws:iam::111122223333:user\/x with groups none/ },
@@ -49,10 +48,17 @@ const CASES: Case[] = [
   { name: 'API ignores aws-auth', arn: `arn:aws:iam::${A}:role/Dev`, context: ctx({ mode: 'API', awsAuth: roles(`- rolearn: arn:aws:iam::${A}:role/Dev\n  username: d\n`) }), verdict: /Unauthorized: no access entry/, nearMiss: /API mode/, fix: 'createAccessEntry' },
   { name: 'an access entry with a role path matches the session', arn: `arn:aws:sts::${A}:assumed-role/Ops/s`, context: ctx({ mode: 'API', accessEntries: [{ principalArn: `arn:aws:iam::${A}:role/teams/Ops` }] }), verdict: /Authenticated by the access entry/ },
   {
-    name: '{{EC2PrivateDNSName}} renders for an instance session',
-    arn: `arn:aws:sts::${A}:assumed-role/Node/i-0abc123def`,
+    name: '{{EC2PrivateDNSName}} renders for an instance session (17-character instance id)',
+    arn: `arn:aws:sts::${A}:assumed-role/Node/i-0abc123def4567890`,
     context: ctx({ awsAuth: roles(`- rolearn: arn:aws:iam::${A}:role/Node\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [system:bootstrappers, system:nodes]\n`) }),
     verdict: /Authenticated/,
+  },
+  {
+    // pkg/server/server.go: instanceIDPattern = ^i-(\w{8}|\w{17})$; a 10-character id is no instance id.
+    name: '{{EC2PrivateDNSName}} fails for a session that is not an 8- or 17-character instance id',
+    arn: `arn:aws:sts::${A}:assumed-role/Node/i-0abc123def`,
+    context: ctx({ awsAuth: roles(`- rolearn: arn:aws:iam::${A}:role/Node\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [system:bootstrappers, system:nodes]\n`) }),
+    verdict: /cannot be rendered/,
   },
   {
     name: '{{EC2PrivateDNSName}} fails for a person',
@@ -94,15 +100,17 @@ describe('explainAccess', () => {
     assert.match(none.steps.find((s) => s.title === 'RBAC bindings')!.detail, /Forbidden/);
   });
 
-  it('renders templates and says what cannot be known in advance', () => {
-    const caller = parseArn(`arn:aws:sts::${A}:assumed-role/R/a@b`);
-    assert.deepStrictEqual(renderTemplate('{{AccountID}}:{{SessionName}}:{{Nope}}', caller), { value: `${A}:a-b:{{Nope}}`, notes: ['{{Nope}} is not a template variable and stays as literal text'] });
-    assert.match(renderTemplate('{{SessionName}}', parseArn(`arn:aws:iam::${A}:user/u`)).notes[0], /empty/);
+  it('escapes every value from aws-auth in the Markdown', () => {
+    const e = explainAccess(`arn:aws:iam::${A}:role/Dev`, ctx({ awsAuth: roles(`- rolearn: arn:aws:iam::${A}:role/Dev\n  username: "[x](command:evil) <img src=x onerror=alert(1)> | cell"\n`) }));
+    const md = explanationMarkdown(e);
+    assert.ok(!md.includes('](command:'), md);
+    assert.ok(!md.includes('<img'), md);
+    assert.ok(!/[^\\]\| cell/.test(md), 'a pipe from the data must not open a table cell');
   });
 
   it('prints the steps as a Markdown table', () => {
     const md = explanationMarkdown(explainAccess(`arn:aws:iam::${A}:role/X`, ctx({ awsAuth: {} })), 'prod');
     assert.match(md, /^# Access for arn:aws:iam::111122223333:role\/X on prod/);
-    assert.match(md, /\| \*\*no match\*\* \| aws-auth \|/);
+    assert.match(md, /\| \*\*no match\*\* \| aws\\-auth mapRoles \|/);
   });
 });

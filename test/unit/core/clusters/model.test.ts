@@ -34,13 +34,16 @@ describe('cluster model', () => {
 
   it('tells whether a node role is mapped, by what, and why not', () => {
     const role = `arn:aws:iam::${A}:role/Node`;
-    const good = [{ section: 'mapRoles' as const, arn: role, groups: ['system:bootstrappers', 'system:nodes'] }];
+    const nodeMapping = (groups: string[], arn = role) => ({ mapRoles: `- rolearn: ${arn}\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [${groups.join(', ')}]\n` });
+    const good = nodeMapping(['system:bootstrappers', 'system:nodes']);
     assert.deepStrictEqual(nodeRoleStatus(role, 'CONFIG_MAP', [], good), { mapped: true, by: 'aws-auth', reason: 'aws-auth mapRoles entry' });
-    assert.match(nodeRoleStatus(role, 'CONFIG_MAP', [], [{ ...good[0], groups: ['system:nodes'] }]).reason, /lacks system:bootstrappers/);
+    assert.match(nodeRoleStatus(role, 'CONFIG_MAP', [], nodeMapping(['system:nodes'])).reason, /lacks system:bootstrappers/);
     assert.strictEqual(nodeRoleStatus(role, 'API', [], good).mapped, false, 'aws-auth is ignored in API mode');
-    assert.strictEqual(nodeRoleStatus(role, 'API', [{ principalArn: role, type: 'EC2_LINUX' }], []).mapped, true);
-    assert.match(nodeRoleStatus(role, 'API', [{ principalArn: role, type: 'STANDARD' }], []).reason, /node type/);
+    assert.strictEqual(nodeRoleStatus(role, 'API', [{ principalArn: role, type: 'EC2_LINUX' }], undefined).mapped, true);
+    assert.match(nodeRoleStatus(role, 'API', [{ principalArn: role, type: 'STANDARD' }], undefined).reason, /node type/);
     assert.strictEqual(nodeRoleStatus(`arn:aws:iam::${A}:role/path/Node`, 'CONFIG_MAP', [], good).mapped, true, 'node roles with a path match their path-less mapping');
+    assert.strictEqual(nodeRoleStatus(role, 'CONFIG_MAP', [], nodeMapping(['system:bootstrappers', 'system:nodes'], `arn:aws:iam::${A}:role/path/Node`)).mapped, false, 'a mapping written with the path never matches');
+    assert.match(nodeRoleStatus(role, 'CONFIG_MAP', [], { mapRoles: `- rolearn: ${role}\n  username: system:node:{{SessionName}}-{{EC2PrivateDNSName}}x\n  groups: [system:bootstrappers, system:nodes]\n  bad: [\n` }).reason, /not in aws-auth/, 'a section with a YAML error maps nothing');
   });
 
   it('finds the access entry that shadows an aws-auth mapping', () => {
