@@ -87,4 +87,29 @@ describe('eks-auth CLI', () => {
     assert.strictEqual(await runCli(['explain', '--arn', 'arn:aws:iam::1:role/A', '--aws-auth', 'nope.yaml'], missing.io), 2);
     assert.match(missing.err.join(''), /cannot read nope\.yaml/);
   });
+
+  it('explain --format json keeps authenticated, username and groups, adds the trace, and reads a multi-document file as the cluster object', async () => {
+    const other = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n  namespace: default\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/Dev\n      username: wrong\n';
+    const file = `${other}---\n${configMap({ mapRoles: '- rolearn: arn:aws:iam::111122223333:role/Dev\n  username: "dev:{{SessionName}}"\n  groups: [devs]\n' })}---\n? [a, b]\n: c\n`;
+    const t = io({ 'all.yaml': file });
+    const warnings: string[] = [];
+    const warn = process.emitWarning;
+    const consoleWarn = console.warn;
+    process.emitWarning = ((w: string | Error) => void warnings.push(String(w))) as typeof process.emitWarning;
+    console.warn = (...a: unknown[]) => void warnings.push(a.join(' '));
+    try {
+      assert.strictEqual(await runCli(['explain', '--arn', 'arn:aws:sts::111122223333:assumed-role/Dev/jane', '--aws-auth', 'all.yaml', '--format', 'json'], t.io), 0);
+    } finally {
+      process.emitWarning = warn;
+      console.warn = consoleWarn;
+    }
+    const out = JSON.parse(t.out.join(''));
+    assert.strictEqual(out.authenticated, true);
+    assert.strictEqual(out.username, 'dev:jane', 'the kube-system/aws-auth document is read, not the first one');
+    assert.deepStrictEqual(out.groups, ['devs']);
+    assert.match(out.trace.log, /^access granted /);
+    assert.ok(out.trace.steps.some((s: { id: string }) => s.id === 'mapRoles'));
+    assert.deepStrictEqual(warnings, [], 'no library warning reaches the terminal');
+    assert.deepStrictEqual(t.err, []);
+  });
 });
