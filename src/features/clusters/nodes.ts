@@ -16,6 +16,7 @@ import {
 } from '../../core/clusters/model';
 import { log } from '../../shared/logger';
 import type { AccessEntryInfo } from '../../core/access/explain';
+import type { AwsAuthModel } from '../../core/auth/authenticator';
 import type { AccessEntry, AssociatedAccessPolicy } from '../../core/aws/eksGateway';
 import type { ClusterRef, Connections, Identity } from './connections';
 
@@ -42,6 +43,8 @@ export interface ClusterAccess {
   entries: AccessEntryInfo[];
   mappings: Mapping[];
   awsAuth?: Record<string, string>;
+  /** aws-auth as the authenticator model loaded it, shared by the aws-auth section and the node-role checks. */
+  awsAuthModel?: AwsAuthModel;
   awsAuthError?: string;
   awsAuthMissing?: boolean;
 }
@@ -201,6 +204,7 @@ export class ClusterNode extends ExplorerNode {
         const entries = this.summary.mode !== 'CONFIG_MAP' ? await loadAllAccessEntries(eks, this.ref.cluster) : [];
         let mappings: Mapping[] = [];
         let awsAuth: Record<string, string> | undefined;
+        let awsAuthModel: AwsAuthModel | undefined;
         let awsAuthError: string | undefined;
         let awsAuthMissing = false;
         if (this.summary.mode !== 'API') {
@@ -209,13 +213,13 @@ export class ClusterNode extends ExplorerNode {
             if (!cm) awsAuthMissing = true;
             else {
               awsAuth = cm.data;
-              mappings = readMappings(cm.data).mappings;
+              ({ mappings, model: awsAuthModel } = readMappings(cm.data));
             }
           } catch (e) {
             awsAuthError = formatExplained(explainAwsError(e, this.ref.profile));
           }
         }
-        return { entries, mappings, awsAuth, awsAuthError, awsAuthMissing };
+        return { entries, mappings, awsAuth, awsAuthModel, awsAuthError, awsAuthMissing };
       })();
       this.access.catch(() => (this.access = undefined));
     }
@@ -411,7 +415,7 @@ export class NodeRolesNode extends ClusterSectionNode {
         ...profiles.map((f) => ({ label: `Fargate profile ${f.fargateProfileName}`, arn: f.podExecutionRoleArn ?? '', kind: 'fargate' as const })),
       ];
       return roles.map((r) => {
-        const status = nodeRoleStatus(r.arn, c.summary.mode, access.entries, access.awsAuth, r.kind);
+        const status = nodeRoleStatus(r.arn, c.summary.mode, access.entries, access.awsAuthModel, r.kind);
         const unknown = c.summary.mode !== 'API' && (access.awsAuthError || access.awsAuthMissing) && !status.mapped;
         return new NodeRoleNode(this, r.label, r.arn, status.mapped, unknown ? `${status.reason} (aws-auth could not be read)` : status.reason);
       });
