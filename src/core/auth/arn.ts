@@ -40,27 +40,6 @@ export function arnProblem(arn: string, p = parseArn(arn)): string | undefined {
   return undefined;
 }
 
-/**
- * The ARN the authenticator compares with: STS assumed-role ARNs become role ARNs without a path (STS does not
- * return paths); user ARNs keep theirs.
- */
-export function canonicalArn(arn: string, p = parseArn(arn)): string {
-  if (!p) return arn;
-  if (p.kind === 'assumed-role') return roleArnOf(p);
-  return arn.trim();
-}
-
-/** A role ARN with its path removed: what the authenticator needs in aws-auth. */
-export function stripRolePath(arn: string, p = parseArn(arn)): string {
-  if (!p || p.kind !== 'role') return arn;
-  return roleArnOf(p);
-}
-
-/** The path-less IAM role ARN for a role or an assumed-role session. */
-export function roleArnOf(p: ParsedArn): string {
-  return `arn:${p.partition}:iam::${p.account}:role/${p.name}`;
-}
-
 export function shortName(arn: string): string {
   const p = parseArn(arn);
   return p ? (p.kind === 'assumed-role' ? `${p.name}/${p.session}` : p.name) : arn;

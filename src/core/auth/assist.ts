@@ -1,6 +1,6 @@
 /** Hovers and completions for aws-auth files, worked out on text and offsets. */
-import { canonicalArn, parseArn } from './arn';
-import { TEMPLATE_VARIABLES } from './authenticator';
+import { parseArn } from './arn';
+import { callerFor, TEMPLATE_VARIABLES } from './authenticator';
 
 export const GROUP_DOCS: Record<string, string> = {
   'system:masters': 'Bound to the `cluster-admin` ClusterRole by default: unrestricted access to everything, and RBAC cannot take it away. Avoid it (CIS EKS 4.1.7); bind a narrower role to a custom group.',
@@ -38,7 +38,7 @@ export function hoverAt(text: string, offset: number): { markdown: string; start
   if (arn) {
     const p = parseArn(arn[0]);
     if (!p) return undefined;
-    const compared = p.kind === 'role' ? `arn:${p.partition}:iam::${p.account}:role/${p.name}` : canonicalArn(arn[0]);
+    const compared = callerFor(arn[0]).principal?.canonical ?? arn[0];
     const lines = [
       `**IAM ${p.kind === 'assumed-role' ? 'STS assumed-role session' : p.kind}** \`${p.name}\``,
       '',

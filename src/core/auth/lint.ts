@@ -3,7 +3,7 @@
  * quick fixes as plain text edits. Pure: no VS Code, no I/O, so the editor, the CLI and the tests share it.
  */
 import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, Node as YamlNode } from 'yaml';
-import { arnProblem, canonicalArn, parseArn, stripRolePath } from './arn';
+import { arnProblem, canonicalize, parseArn, stripPath } from './arn';
 import { accessEntryMatches, DecodedItem, isSkippable, loadSection, mappingMatches, SECTION_KEYS, SectionKey, SectionModel, storeOf, TEMPLATE_VARIABLES } from './authenticator';
 import { findAwsAuthDocuments } from './awsAuth';
 import { EmbeddedText, embeddedFromScalar, encodeForHost, toHostRange } from './embedded';
@@ -375,9 +375,10 @@ class Linter {
       return;
     }
     const parsed = parseArn(arn);
-    const problem = arnProblem(arn, parsed);
-    if (arnKey === 'rolearn' && parsed?.kind === 'assumed-role' && !problem) {
-      const fixed = canonicalArn(arn, parsed);
+    const session = parsed?.kind === 'assumed-role' ? canonicalize(arn) : undefined;
+    const problem = arnProblem(arn, parsed) ?? (session && 'error' in session ? session.error : undefined);
+    if (arnKey === 'rolearn' && session && !('error' in session) && !problem) {
+      const fixed = session.canonical;
       this.addEmbedded(e, r, 'error', 'A13', `This is an STS session ARN; the authenticator compares IAM role ARNs, so it never matches. Use ${fixed}.`, replace(`Use ${fixed}`, fixed));
     } else if (problem) {
       // A root principal's ARN (arn:P:iam::A:root) is a valid caller and matches as written.
@@ -386,7 +387,7 @@ class Linter {
       if (arnKey === 'rolearn' && parsed.kind === 'user') this.addEmbedded(e, r, 'warning', 'A15', 'rolearn holds an IAM user ARN: it works, but tools classify mappings by key. Move it to mapUsers as userarn.');
       if (arnKey === 'userarn' && parsed.kind === 'role') this.addEmbedded(e, r, 'warning', 'A15', 'userarn holds an IAM role ARN: it works, but tools classify mappings by key. Move it to mapRoles as rolearn (without a path).');
       if (parsed.kind === 'role' && parsed.path) {
-        const fixed = stripRolePath(arn, parsed);
+        const fixed = stripPath(arn);
         if (parsed.path.startsWith('aws-service-role/')) {
           this.addEmbedded(e, r, 'warning', 'A25', `A service-linked role: its path never matches (use ${fixed}), and access entries do not support service-linked roles, so it cannot be migrated.`, replace(`Use ${fixed}`, fixed));
         } else if (parsed.path.startsWith('aws-reserved/sso.amazonaws.com')) {

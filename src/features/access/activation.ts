@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { AccessContext, AccessExplanation, AccessFix, explainAccess, explanationMarkdown } from '../../core/access/explain';
 import { applyMigration, ApplyResult, blockersForApiMode, entriesYaml, planMarkdown, PlanItem, planMigration } from '../../core/access/migrate';
 import { explainAwsError, formatExplained } from '../../core/aws/errors';
-import { canonicalArn, stripRolePath } from '../../core/auth/arn';
+import { accessEntryMatches, callerFor } from '../../core/auth/authenticator';
 import { summarizeCluster } from '../../core/clusters/model';
 import { validatePrincipalArn } from '../../core/clusters/validation';
 import { loadIam } from '../../shared/lazy';
@@ -19,8 +19,8 @@ export async function accessContext(cluster: ClusterNode, principal: string): Pr
   if (access.awsAuthError) notes.push(`aws-auth could not be read: ${access.awsAuthError}`);
   const eks = await cluster.connections.eksFor(cluster.ref.profile, cluster.ref.region);
   // Only the entry that can match needs its policies.
-  const wanted = stripRolePath(canonicalArn(principal)).toLowerCase();
-  const match = access.entries.find((e) => stripRolePath(e.principalArn).toLowerCase() === wanted);
+  const wanted = callerFor(principal).principal?.canonical;
+  const match = wanted ? access.entries.find((e) => accessEntryMatches(e.principalArn, wanted)) : undefined;
   const policies = match ? await eks.listAssociatedAccessPolicies(cluster.ref.cluster, match.principalArn) : [];
   const entries = access.entries.map((e) => (e === match ? { ...e, policies } : e));
   let bindings;

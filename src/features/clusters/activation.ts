@@ -1,6 +1,6 @@
 /** The cluster explorer view and its actions. */
 import * as vscode from 'vscode';
-import { canonicalArn, stripRolePath } from '../../core/auth/arn';
+import { accessEntryMatches, callerFor } from '../../core/auth/authenticator';
 import type { EksGateway, Update } from '../../core/aws/eksGateway';
 import { allowedModeChanges, AuthenticationMode, consoleUrl, summarizeCluster } from '../../core/clusters/model';
 import { ACCESS_ENTRY_TYPES, parseGroups, validatePrincipalArn, validateUsername } from '../../core/clusters/validation';
@@ -195,7 +195,8 @@ export function activate(context: vscode.ExtensionContext): void {
       const arn = node.entry.principalArn!;
       const warnings: string[] = [];
       const me = await (await connections.stsFor(c.ref.profile, c.ref.region)).getCallerIdentity().catch(() => undefined);
-      if (me && stripRolePath(canonicalArn(me.arn)).toLowerCase() === stripRolePath(arn).toLowerCase()) warnings.push(vscode.l10n.t('This is your own identity: you may lose access to the cluster.'));
+      const mine = me ? callerFor(me.arn).principal?.canonical : undefined;
+      if (mine && accessEntryMatches(arn, mine)) warnings.push(vscode.l10n.t('This is your own identity: you may lose access to the cluster.'));
       const admins = node.owner.children ? (await node.owner.children).filter((n): n is AccessEntryNode => n instanceof AccessEntryNode && n.policies.some((p) => p.policyArn?.endsWith('/AmazonEKSClusterAdminPolicy'))) : [];
       if (admins.length === 1 && admins[0].entry.principalArn === arn) warnings.push(vscode.l10n.t('It is the last access entry with AmazonEKSClusterAdminPolicy.'));
       const confirm = vscode.l10n.t('Delete');

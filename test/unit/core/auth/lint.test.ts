@@ -189,6 +189,12 @@ describe('lintAwsAuth quick fixes', () => {
 });
 
 describe('lintAwsAuth on hostile input', () => {
+  it('reports a session ARN without a session name as A14 with the authenticator\'s reason, not as an analysis failure', () => {
+    const problems = lintAwsAuth(role('- rolearn: arn:aws:sts::111122223333:assumed-role/Dev\n  username: d\n'));
+    assert.ok(!problems.some((p) => p.code === 'E00'), problems.map((p) => p.message).join(' | '));
+    assert.ok(problems.some((p) => p.code === 'A14' && /does not have a role/.test(p.message)), problems.map((p) => p.message).join(' | '));
+  });
+
   it('never throws and keeps ranges inside the document', () => {
     const inputs = ['', '---', 'data: [', '\t\tdata:\n\tmapRoles: |\n\t- x', 'data:\n  mapRoles: |\n    - ' + 'a'.repeat(100000), '\u0000\uffff\ud800', 'data:\n  mapRoles: 12\n  mapUsers: true\n  mapAccounts: {a: 1}'];
     for (const input of inputs) {
