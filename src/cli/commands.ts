@@ -1,7 +1,8 @@
 /** The CLI's commands over injected I/O, so they are unit-tested without spawning processes. */
 import { AccessEntryInfo, explainAccess, explanationMarkdown } from '../core/access/explain';
 import { readAwsAuthFile } from '../core/auth/configMapText';
-import { lintAwsAuth, Problem, RULE_IDS } from '../core/auth/lint';
+import { lintAwsAuth, Problem } from '../core/auth/lint';
+import { sarifLevel, sarifRules } from '../core/auth/rules/reference';
 import type { AuthenticationMode } from '../core/clusters/model';
 import { parseAuthenticatorLine } from '../core/insights/parser';
 
@@ -42,16 +43,15 @@ function locate(file: string, text: string, p: Problem): Located {
 }
 
 function sarif(results: Located[]): unknown {
-  const level = (s: string) => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [
       {
-        tool: { driver: { name: 'eks-auth', informationUri: 'https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html', rules: RULE_IDS.map((id) => ({ id, helpUri: `docs/rules.md#${id.toLowerCase()}` })) } },
+        tool: { driver: { name: 'eks-auth', informationUri: 'https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html', rules: sarifRules() } },
         results: results.map((r) => ({
           ruleId: r.code,
-          level: level(r.severity),
+          level: sarifLevel(r.severity),
           message: { text: r.message },
           locations: [{ physicalLocation: { artifactLocation: { uri: r.file === '-' ? 'stdin' : r.file }, region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn } } }],
         })),

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as assert from 'assert';
 import { runCli } from '../../../src/cli/commands';
 import { configMap } from '../helpers';
@@ -51,6 +53,12 @@ describe('eks-auth CLI', () => {
     assert.strictEqual(sarif.version, '2.1.0');
     assert.strictEqual(sarif.runs[0].results[0].ruleId, 'A11');
     assert.strictEqual(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine, 8);
+    const rules = sarif.runs[0].tool.driver.rules as { id: string; name: string; helpUri: string; defaultConfiguration: { level: string }; shortDescription: { text: string } }[];
+    const a11 = rules.find((r) => r.id === 'A11')!;
+    assert.deepStrictEqual([a11.name, a11.defaultConfiguration.level, a11.helpUri], ['A role ARN with a path', 'error', 'docs/rules.md#a11']);
+    const doc = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', '..', 'docs', 'rules.md'), 'utf8');
+    for (const r of rules) assert.ok(doc.includes(`<a id="${r.helpUri.split('#')[1]}"></a>`), `${r.id}'s helpUri has an anchor in docs/rules.md`);
+    assert.ok(rules.every((r) => ['error', 'warning', 'note'].includes(r.defaultConfiguration.level) && r.shortDescription.text));
   });
 
   it('exits 2 with a message naming an unreadable file, and on usage errors', async () => {

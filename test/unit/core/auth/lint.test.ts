@@ -2,6 +2,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { applyEdits, lintAwsAuth, Problem } from '../../../../src/core/auth/lint';
+import { lintRulesSettingSchema, RULES_DOC_PATH, rulesMarkdown, ruleAnchor } from '../../../../src/core/auth/rules/reference';
+import { RULES } from '../../../../src/core/auth/rules/registry';
+import type { Rule } from '../../../../src/core/auth/rules/rule';
 import { configMap, NODE_ROLE } from '../../helpers';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', '..', 'test', 'fixtures');
@@ -15,6 +18,8 @@ interface Case {
   /** The exact text the problem must cover. */
   at?: string;
   nearMiss: string;
+  /** The live cluster's facts, for the C rules. */
+  cluster?: { name?: string; authenticationMode?: string; accessEntryArns?: string[]; authenticatorLogging?: boolean };
 }
 
 const CASES: Case[] = [
@@ -61,21 +66,77 @@ const CASES: Case[] = [
   { rule: 'A25', fires: role('- rolearn: arn:aws:iam::111122223333:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS\n  username: a\n'), nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/AWSServiceRoleForAmazonEKS\n  username: a\n') },
   { rule: 'A26', fires: role('- sso:\n    permissionSetName: Admin\n    accountID: "111122223333"\n  username: a\n'), nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123456789abcdef\n  username: a\n') },
   { rule: 'A27', fires: configMap({ mapRoles: NODE_ROLE }, '  name: aws-auth\n  namespace: default\n'), nearMiss: configMap({ mapRoles: NODE_ROLE }) },
+  { rule: 'C01', cluster: { name: 'c', authenticationMode: 'API' }, fires: role(NODE_ROLE), at: 'mapRoles', nearMiss: role(NODE_ROLE) },
+  {
+    rule: 'C02',
+    cluster: { name: 'c', authenticationMode: 'API_AND_CONFIG_MAP', accessEntryArns: ['arn:aws:iam::111122223333:role/Dev'] },
+    fires: role('- rolearn: arn:aws:iam::111122223333:role/dev\n  username: d\n'),
+    at: 'arn:aws:iam::111122223333:role/dev',
+    nearMiss: role('- rolearn: arn:aws:iam::111122223333:role/Dev2\n  username: d\n'),
+  },
+  { rule: 'C03', cluster: { name: 'c', authenticationMode: 'CONFIG_MAP', authenticatorLogging: false }, fires: role(NODE_ROLE), nearMiss: role(NODE_ROLE) },
 ];
+
+/** The near miss of a C rule is the same document on a cluster where the rule does not apply. */
+const NEAR_MISS_CLUSTER: Record<string, Case['cluster']> = {
+  C01: { name: 'c', authenticationMode: 'API_AND_CONFIG_MAP' },
+  C02: { name: 'c', authenticationMode: 'API_AND_CONFIG_MAP', accessEntryArns: ['arn:aws:iam::111122223333:role/Dev'] },
+  C03: { name: 'c', authenticationMode: 'CONFIG_MAP', authenticatorLogging: true },
+};
 
 describe('lintAwsAuth rules', () => {
   for (const c of CASES) {
     it(`${c.rule} fires on its input and not on the near miss`, () => {
-      const problems = lintAwsAuth(c.fires).filter((p) => p.code === c.rule);
-      assert.ok(problems.length > 0, `${c.rule} expected in ${JSON.stringify(lintAwsAuth(c.fires).map((p) => p.code))}`);
+      const all = lintAwsAuth(c.fires, { cluster: c.cluster });
+      const problems = all.filter((p) => p.code === c.rule);
+      assert.ok(problems.length > 0, `${c.rule} expected in ${JSON.stringify(all.map((p) => p.code))}`);
+      const rule = RULES.find((r) => r.id === c.rule)!;
+      for (const p of problems) assert.ok([rule.severity, ...Object.values(rule.variants ?? {})].includes(p.severity), `${c.rule} reports a severity the registry declares: ${p.severity}`);
       for (const p of problems) {
         assert.ok(p.offset >= 0 && p.offset + p.length <= c.fires.length, 'range inside the document');
         assert.ok(p.message.length > 20, 'message explains');
       }
       if (c.at) assert.ok(problems.some((p) => textOf(c.fires, p) === c.at), `${c.rule} covers ${c.at}; got ${problems.map((p) => JSON.stringify(textOf(c.fires, p))).join(', ')}`);
-      assert.deepStrictEqual(codes(c.nearMiss).filter((x) => x === c.rule), [], `${c.rule} must not fire on the near miss`);
+      assert.deepStrictEqual(codes(c.nearMiss, { cluster: NEAR_MISS_CLUSTER[c.rule] }).filter((x) => x === c.rule), [], `${c.rule} must not fire on the near miss`);
     });
   }
+
+  it('has a positive and a near-miss case for every rule of the registry, and no case for a rule it does not know', () => {
+    const covered = new Set(CASES.map((c) => c.rule));
+    assert.deepStrictEqual(RULES.map((r) => r.id).filter((id) => !covered.has(id)), [], 'rules without a case');
+    assert.deepStrictEqual([...covered].filter((id) => !RULES.some((r) => r.id === id)), [], 'cases for unknown rules');
+  });
+
+  it('declares each rule once, with a title, a scope and documentation', () => {
+    const ids = RULES.map((r) => r.id);
+    assert.strictEqual(new Set(ids).size, ids.length, 'unique ids');
+    for (const r of RULES) {
+      assert.match(r.id, /^[AC]\d\d$/);
+      assert.ok(r.title && r.docs.when && r.docs.why && r.docs.fix, `${r.id} is documented`);
+      assert.strictEqual(r.scope === 'cluster', r.id.startsWith('C'), `${r.id} scope`);
+    }
+  });
+
+  it('keeps docs/rules.md and the eksAuth.lint.rules setting generated from the registry (npm run docs:rules)', () => {
+    const root = path.resolve(__dirname, '..', '..', '..', '..', '..');
+    assert.strictEqual(fs.readFileSync(path.join(root, RULES_DOC_PATH), 'utf8'), rulesMarkdown(), 'docs/rules.md is stale: run npm run docs:rules');
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const setting = pkg.contributes.configuration.properties['eksAuth.lint.rules'];
+    assert.deepStrictEqual(setting, lintRulesSettingSchema(), 'package.json is stale: run npm run docs:rules');
+    assert.deepStrictEqual(Object.keys(setting.properties as object), RULES.map((r) => r.id));
+    assert.strictEqual(setting.additionalProperties, false, 'a misspelt rule id is flagged in settings.json');
+    for (const r of RULES) assert.ok(rulesMarkdown().includes(`<a id="${ruleAnchor(r.id)}"></a>\n## ${r.id}: ${r.title}`));
+  });
+
+  it('reports a rule that throws as E00 and still runs the others', () => {
+    const broken: Rule = { id: 'A99', title: 'broken', severity: 'error', scope: 'file', docs: { when: 'w', why: 'y', fix: 'f' }, check: { item: () => { throw new Error('boom'); } } };
+    const text = role('- rolearn: arn:aws:iam::111122223333:role/team/Deployer\n  username: d\n- rolearn: arn:aws:iam::111122223333:role/B\n  username: b\n');
+    const problems = lintAwsAuth(text, {}, [...RULES, broken]);
+    const failures = problems.filter((p) => p.code === 'E00');
+    assert.strictEqual(failures.length, 1, 'one E00 per failing rule, not per item');
+    assert.match(failures[0].message, /rule A99: boom/);
+    assert.ok(problems.some((p) => p.code === 'A11'), 'the other rules still report');
+  });
 
   it('uses the catalog severities', () => {
     const sev = (text: string, code: string) => lintAwsAuth(text).find((p) => p.code === code)?.severity;
@@ -198,7 +259,10 @@ describe('lintAwsAuth on hostile input', () => {
   it('never throws and keeps ranges inside the document', () => {
     const inputs = ['', '---', 'data: [', '\t\tdata:\n\tmapRoles: |\n\t- x', 'data:\n  mapRoles: |\n    - ' + 'a'.repeat(100000), '\u0000\uffff\ud800', 'data:\n  mapRoles: 12\n  mapUsers: true\n  mapAccounts: {a: 1}'];
     for (const input of inputs) {
-      for (const p of lintAwsAuth(input)) assert.ok(p.offset >= 0 && p.offset + p.length <= input.length, JSON.stringify(input.slice(0, 40)));
+      for (const p of lintAwsAuth(input)) {
+        assert.notStrictEqual(p.code, 'E00', `analysis failed on ${JSON.stringify(input.slice(0, 40))}: ${p.message}`);
+        assert.ok(p.offset >= 0 && p.offset + p.length <= input.length, JSON.stringify(input.slice(0, 40)));
+      }
     }
     assert.ok(codes('data:\n  mapRoles: 12\n').includes('A01'));
   });

@@ -1,0 +1,33 @@
+/**
+ * Every aws-auth rule, declared once. docs/rules.md, the SARIF rule metadata of `eks-auth lint` and the schema of
+ * the `eksAuth.lint.rules` setting are generated from this list (see reference.ts and its tests).
+ */
+import { ARN_RULES } from './arnRules';
+import { CLUSTER_RULES } from './clusterRules';
+import { DUPLICATE_RULES } from './duplicateRules';
+import { ENTRY_RULES } from './entryRules';
+import { GROUP_RULES } from './groupRules';
+import type { Rule } from './rule';
+import { STRUCTURE_RULES } from './structureRules';
+
+/** Not a rule of aws-auth: what the linter reports when one of its own rules failed, so the failure is visible. */
+export const ANALYZER_FAILURE: Rule = {
+  id: 'E00',
+  title: 'The analyzer failed on this input',
+  severity: 'error',
+  scope: 'file',
+  docs: {
+    when: 'One rule of the analyzer threw on this document. The other rules still ran.',
+    why: 'It is a bug in EKS Auth Explorer, not in your file: what that rule checks is unknown for this document.',
+    fix: 'Report it with the document (or the smallest part of it that still fails).',
+  },
+  check: {},
+};
+
+export const RULES: readonly Rule[] = [...STRUCTURE_RULES, ...ENTRY_RULES, ...ARN_RULES, ...DUPLICATE_RULES, ...GROUP_RULES, ...CLUSTER_RULES].sort((a, b) => a.id.localeCompare(b.id));
+
+export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
+
+export function ruleById(id: string): Rule | undefined {
+  return id === ANALYZER_FAILURE.id ? ANALYZER_FAILURE : RULES.find((r) => r.id === id);
+}
