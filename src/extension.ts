@@ -1,9 +1,10 @@
-/** Wires the features together; all logic lives in core/ and each feature's activation. */
+/** Creates the shared services once and activates each feature with them; all logic lives in core/ and features/. */
 import * as vscode from 'vscode';
 import { activate as activateAccess } from './features/access/activation';
 import { activate as activateAuthLint } from './features/authLint/activation';
-import { activate as activateClusters, clusterTree, ClusterTreeProvider } from './features/clusters/activation';
+import { activate as activateClusters } from './features/clusters/activation';
 import { activate as activateInsights } from './features/insights/activation';
+import { createServices, Services } from './services';
 import { createLogger } from './shared/logger';
 import { loadedModules } from './shared/lazy';
 
@@ -12,29 +13,33 @@ export interface EksAuthExplorerApi {
   loadedModules(): string[];
   /** The same, when activation finished: it loads none of them. */
   loadedAtActivation: readonly string[];
-  /** The explorer's data, for tests and for other extensions that want to read it. */
-  clusterTree(): ClusterTreeProvider | undefined;
+  /** The explorer's tree provider, for tests and for other extensions that want to read it. */
+  clusterTree(): ReturnType<typeof activateClusters> | undefined;
+  /** The shared services, for tests. */
+  services: Services;
 }
 
 export function activate(context: vscode.ExtensionContext): EksAuthExplorerApi {
   const log = createLogger();
-  context.subscriptions.push(log);
-  const features: [string, (c: vscode.ExtensionContext) => void][] = [
-    ['aws-auth language service', activateAuthLint],
-    ['cluster explorer', activateClusters],
-    ['troubleshooting', activateInsights],
-    ['access explainer and migration', activateAccess],
+  const services = createServices(log);
+  context.subscriptions.push(log, services.documentContexts);
+  let tree: ReturnType<typeof activateClusters> | undefined;
+  const features: [string, () => void][] = [
+    ['aws-auth language service', () => activateAuthLint(context, services)],
+    ['cluster explorer', () => (tree = activateClusters(context, services))],
+    ['troubleshooting', () => activateInsights(context, services)],
+    ['access explainer and migration', () => activateAccess(context, services)],
   ];
   for (const [name, activateFeature] of features) {
     try {
-      activateFeature(context);
+      activateFeature();
     } catch (e) {
       log.error(`Failed to activate the ${name}`, e);
       void vscode.window.showErrorMessage(vscode.l10n.t('EKS Auth Explorer: the {0} failed to start: {1}', name, (e as Error).message));
     }
   }
   log.info('EKS Auth Explorer activated');
-  return { loadedModules, loadedAtActivation: loadedModules(), clusterTree: () => clusterTree };
+  return { loadedModules, loadedAtActivation: loadedModules(), clusterTree: () => tree, services };
 }
 
 export function deactivate(): void {}

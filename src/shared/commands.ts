@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import { explainAwsError, formatExplained } from '../core/aws/errors';
-import { log } from './logger';
 
 /**
  * Registers a command whose failures become an error message with the cause and the next step (and a log entry),
  * never an unhandled rejection.
  */
-export function registerGuarded<A extends unknown[], R>(id: string, fn: (...args: A) => R | Thenable<R>): vscode.Disposable {
+export function registerGuarded<A extends unknown[], R>(log: vscode.LogOutputChannel, id: string, fn: (...args: A) => R | Thenable<R>): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: A): Promise<R | undefined> => {
     try {
       return await fn(...args);

@@ -2,38 +2,29 @@
  * The AWS SDK and the Kubernetes client are loaded on first use, not at activation: esbuild turns these dynamic
  * imports into lazily evaluated modules inside the bundle.
  */
+const MODULES = {
+  eks: () => import('../core/aws/eksGateway'),
+  sts: () => import('../core/aws/stsGateway'),
+  logs: () => import('../core/aws/logsGateway'),
+  kube: () => import('../core/aws/kubeGateway'),
+  profiles: () => import('../core/aws/profiles'),
+  iam: () => import('../core/aws/iamGateway'),
+};
+
 const loaded = new Set<string>();
 
 export function loadedModules(): string[] {
   return [...loaded];
 }
 
-export async function loadEks() {
-  loaded.add('eks');
-  return import('../core/aws/eksGateway');
+function load<K extends keyof typeof MODULES>(name: K): ReturnType<(typeof MODULES)[K]> {
+  loaded.add(name);
+  return MODULES[name]() as ReturnType<(typeof MODULES)[K]>;
 }
 
-export async function loadSts() {
-  loaded.add('sts');
-  return import('../core/aws/stsGateway');
-}
-
-export async function loadLogs() {
-  loaded.add('logs');
-  return import('../core/aws/logsGateway');
-}
-
-export async function loadKube() {
-  loaded.add('kube');
-  return import('../core/aws/kubeGateway');
-}
-
-export async function loadProfiles() {
-  loaded.add('profiles');
-  return import('../core/aws/profiles');
-}
-
-export async function loadIam() {
-  loaded.add('iam');
-  return import('../core/aws/iamGateway');
-}
+export const loadEks = () => load('eks');
+export const loadSts = () => load('sts');
+export const loadLogs = () => load('logs');
+export const loadKube = () => load('kube');
+export const loadProfiles = () => load('profiles');
+export const loadIam = () => load('iam');

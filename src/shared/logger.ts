@@ -1,9 +1,6 @@
 import * as vscode from 'vscode';
 
-/** The one output channel, "EKS Auth Explorer"; created at activation. */
-export let log: vscode.LogOutputChannel;
-
+/** The one output channel, "EKS Auth Explorer"; extension.ts creates it and passes it to every feature. */
 export function createLogger(): vscode.LogOutputChannel {
-  log = vscode.window.createOutputChannel('EKS Auth Explorer', { log: true });
-  return log;
+  return vscode.window.createOutputChannel('EKS Auth Explorer', { log: true });
 }

@@ -119,6 +119,43 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     await page.screenshot({ path: path.join(RESULTS, 'troubleshoot.png') });
   });
 
+  it('keeps an explanation through scrolling and re-rendering, and sorts the grid from the keyboard', async () => {
+    const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const verdict = webview.locator('.verdict');
+    await verdict.waitFor({ timeout: 20000 });
+    const explained = await verdict.innerText();
+    // Scrolling and filtering rebuild every visible row: the explanation must come back with its row.
+    await webview.locator('#scroller').evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await webview.locator('#scroller').evaluate((el) => {
+      el.scrollTop = 0;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await verdict.waitFor({ timeout: 5000 });
+    await webview.locator('#filter').fill('AWSReservedSSO_Developers');
+    await webview.locator('#filter').fill('');
+    await verdict.waitFor({ timeout: 5000 });
+    assert.strictEqual(await verdict.innerText(), explained);
+
+    const grid = webview.locator('[role="grid"]');
+    assert.strictEqual(await grid.getAttribute('aria-rowcount'), '16', 'a header row and 15 rows');
+    assert.strictEqual(await webview.locator('[role="grid"] [role="row"][aria-rowindex="2"] [role="gridcell"]').count() >= 6, true);
+    const outcomeHeader = webview.locator('[role="columnheader"][data-sort="outcomeLabel"]');
+    const outcomes = async () => webview.locator('.row .col-outcomeLabel').allInnerTexts();
+    await outcomeHeader.locator('button').focus();
+    await page.keyboard.press('Enter');
+    await webview.locator('[role="columnheader"][data-sort="outcomeLabel"][aria-sort="ascending"]').waitFor({ timeout: 5000 });
+    const ascending = await outcomes();
+    assert.deepStrictEqual(ascending, [...ascending].sort(), 'rows sorted by outcome, ascending');
+    assert.strictEqual(await webview.locator('[role="columnheader"][data-sort="time"]').getAttribute('aria-sort'), 'none');
+    await page.keyboard.press('Space');
+    await webview.locator('[role="columnheader"][data-sort="outcomeLabel"][aria-sort="descending"]').waitFor({ timeout: 5000 });
+    const descending = await outcomes();
+    assert.deepStrictEqual(descending, [...ascending].sort().reverse(), 'Space on the focused header reverses the order');
+  });
+
   it('restores the troubleshooting panel after a window reload', async () => {
     await runCommand('Developer: Reload Window');
     await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
@@ -126,6 +163,9 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     await webview.locator('.meta-value', { hasText: 'Complete' }).waitFor({ timeout: 90000 });
     assert.match(await webview.locator('#title').innerText(), /prod-payments/);
     assert.ok((await webview.locator('.row').count()) > 5, 'the rows are back');
+    await webview.locator('.verdict').waitFor({ timeout: 20000 });
+    assert.match(await webview.locator('.verdict').innerText(), /Unauthorized/, 'the open explanation is back too, from the webview state');
+    assert.strictEqual(await webview.locator('[role="columnheader"][data-sort="outcomeLabel"]').getAttribute('aria-sort'), 'descending', 'and the sort order');
   });
 
   it('explains why a principal can or cannot get in, step by step', async () => {

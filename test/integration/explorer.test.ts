@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { Emulator } from '../../emulator/server';
-import type { ClusterTreeProvider } from '../../src/features/clusters/activation';
-import type { ExplorerNode } from '../../src/features/clusters/nodes';
+import type { ExplorerNode } from '../../src/core/explorer/nodes';
+import { toTreeItem, type ClusterTreeProvider } from '../../src/features/clusters/treeProvider';
 import { answerPrompts, api, waitFor, withEmulator } from './helpers';
 
 const A = '111122223333';
@@ -14,8 +14,8 @@ async function tree(): Promise<ClusterTreeProvider> {
   return t;
 }
 
-const label = (n: ExplorerNode) => String(n.getTreeItem().label);
-const describe_ = (n: ExplorerNode) => String(n.getTreeItem().description ?? '');
+const label = (n: ExplorerNode) => String(toTreeItem(n).label);
+const describe_ = (n: ExplorerNode) => String(toTreeItem(n).description ?? '');
 
 async function child(t: ClusterTreeProvider, parent: ExplorerNode | undefined, name: string | RegExp): Promise<ExplorerNode> {
   const children = await t.getChildren(parent);
@@ -43,9 +43,9 @@ describe('cluster explorer against the emulator', function () {
     assert.strictEqual(describe_(east[1]), 'API_AND_CONFIG_MAP · 1.31');
     const api_ = await cluster(t, 'eu-west-1', 'platform-api');
     assert.strictEqual(describe_(api_), 'API · 1.32');
-    const icon = (n: ExplorerNode) => (n.getTreeItem().iconPath as vscode.ThemeIcon).id;
+    const icon = (n: ExplorerNode) => (toTreeItem(n).iconPath as vscode.ThemeIcon).id;
     assert.deepStrictEqual([icon(east[0]), icon(east[1]), icon(api_)], ['file-code', 'key', 'shield']);
-    assert.match((api_.getTreeItem().tooltip as vscode.MarkdownString).value, /aws-auth ConfigMap is ignored/);
+    assert.match((toTreeItem(api_).tooltip as vscode.MarkdownString).value, /aws-auth ConfigMap is ignored/);
   });
 
   it('shows profiles with the caller identity when there are several', async () => {
@@ -55,8 +55,22 @@ describe('cluster explorer against the emulator', function () {
       t.refresh();
       const profiles = await t.getChildren();
       assert.deepStrictEqual(profiles.map(label), ['demo-admin', 'demo-dev']);
-      await t.getChildren(profiles[1]);
-      assert.strictEqual(describe_(profiles[1]), `arn:aws:sts::${A}:assumed-role/Developer/dev-session`);
+      // As VS Code reads a tree: the item is drawn first, its children are asked for when it expands, and the
+      // item is drawn again only when a change event names it.
+      const dev = profiles[1];
+      assert.doesNotMatch(String(t.getTreeItem(dev).description ?? ''), /arn:/, 'no identity before the children load');
+      const redrawn = new Promise<void>((resolve) => {
+        const sub = t.onDidChangeTreeData((n) => {
+          if (n === dev) {
+            sub.dispose();
+            resolve();
+          }
+        });
+      });
+      await t.getChildren(dev);
+      await redrawn;
+      assert.strictEqual(t.getTreeItem(dev).description, `arn:aws:sts::${A}:assumed-role/Developer/dev-session`);
+      assert.match(String(t.getTreeItem(dev).tooltip), /Signed in as arn:aws:sts::111122223333:assumed-role\/Developer\/dev-session/);
     } finally {
       await vscode.workspace.getConfiguration('eksAuth').update('profiles', ['demo-admin'], vscode.ConfigurationTarget.Global);
     }
@@ -132,7 +146,7 @@ describe('cluster explorer against the emulator', function () {
       const t = await tree();
       t.refresh();
       const [node] = await t.getChildren(await child(t, undefined, 'us-east-1'));
-      const item = node.getTreeItem();
+      const item = toTreeItem(node);
       assert.strictEqual(item.label, 'Failed to load (click for logs)');
       assert.match(String(item.description), expected);
       assert.strictEqual(item.command?.command, 'eksAuth.clusters.showLogs');
@@ -165,7 +179,7 @@ describe('cluster explorer against the emulator', function () {
       const t = await tree();
       t.refresh();
       const [node] = await t.getChildren(await child(t, undefined, 'us-east-1'));
-      assert.match(String(node.getTreeItem().description), /127\.0\.0\.1:9 is unreachable/);
+      assert.match(String(toTreeItem(node).description), /127\.0\.0\.1:9 is unreachable/);
     } finally {
       await config.update('endpoints.eks', emu.endpoint, vscode.ConfigurationTarget.Global);
     }
@@ -236,7 +250,7 @@ describe('cluster explorer against the emulator', function () {
   it('enables authenticator logging', async () => {
     const t = await tree();
     const legacy = await cluster(t, 'us-east-1', 'legacy-batch');
-    assert.match(String(legacy.getTreeItem().contextValue), /noAuthLogs/);
+    assert.match(String(toTreeItem(legacy).contextValue), /noAuthLogs/);
     await vscode.commands.executeCommand('eksAuth.clusters.enableAuthenticatorLogging', legacy);
     assert.ok(emu.state.clusters.find((c) => c.name === 'legacy-batch')!.logging.includes('authenticator'));
   });

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { Emulator, EmulatorOptions, startEmulator } from '../../emulator/server';
 import { loadScenarioFile } from '../../emulator/state';
 import type { EksAuthExplorerApi } from '../../src/extension';
-import type { ExplorerNode } from '../../src/features/clusters/nodes';
+import type { ExplorerNode } from '../../src/core/explorer/nodes';
 
 export const EXTENSION_ID = 'eks-auth-explorer.eks-auth-explorer';
 
@@ -108,9 +108,9 @@ export const fixturesDir = () => vscode.workspace.workspaceFolders![0].uri;
 export async function clusterNode(region: string, name: string): Promise<ExplorerNode> {
   const tree = (await api()).clusterTree()!;
   tree.refresh();
-  const regionNode = (await tree.getChildren()).find((n) => n.getTreeItem().label === region);
+  const regionNode = (await tree.getChildren()).find((n) => n.view().label === region);
   if (!regionNode) throw new Error(`no region node ${region}`);
-  const cluster = (await tree.getChildren(regionNode)).find((n) => n.getTreeItem().label === name);
+  const cluster = (await tree.getChildren(regionNode)).find((n) => n.view().label === name);
   if (!cluster) throw new Error(`no cluster node ${name} in ${region}`);
   return cluster;
 }

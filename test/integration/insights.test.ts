@@ -42,12 +42,12 @@ describe('troubleshooting command against the emulator', function () {
   it('explains a denied row with the near miss and the fix', async () => {
     const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
     const rows = results(panel).rows;
-    const sso = rows.findIndex((r) => r.arn.includes('AWSReservedSSO_Developers'));
+    const sso = rows.find((r) => r.arn.includes('AWSReservedSSO_Developers'))!.ptr;
     const explanation = await panel.explain(sso);
     assert.match(explanation!.verdict, /Unauthorized/);
     assert.ok(explanation!.nearMisses.some((n) => /path/.test(n)), explanation!.nearMisses.join(' | '));
     assert.strictEqual(explanation!.fix?.kind, 'openAwsAuth');
-    const data = rows.findIndex((r) => r.arn.endsWith('role/DataScientist'));
+    const data = rows.find((r) => r.arn.endsWith('role/DataScientist'))!.ptr;
     const dataExplained = await panel.explain(data);
     assert.ok(dataExplained!.nearMisses.some((n) => /session ARN/.test(n)));
   });
@@ -112,5 +112,52 @@ describe('troubleshooting command against the emulator', function () {
     await vscode.commands.executeCommand(lenses[0].command!.command, ...(lenses[0].command!.arguments ?? []));
     assert.ok(results(panel).rows.every((r) => r.outcome === 'granted'));
     assert.strictEqual(results(panel).rows.length, 4);
+  });
+});
+
+describe('troubleshooting panel state', function () {
+  this.timeout(60000);
+  let emu: Emulator;
+  withEmulator((e) => (emu = e));
+
+  it('drops everything a replaced run posts: Re-run while a query runs shows only the new run', async () => {
+    emu.faults.push({ target: 'logs:GetQueryResults', kind: 'latency', latencyMs: 300 });
+    const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
+    const posted: HostMessage[] = [];
+    const original = panel.panel.webview.postMessage.bind(panel.panel.webview);
+    panel.panel.webview.postMessage = (m: HostMessage) => {
+      posted.push(m);
+      return original(m);
+    };
+    try {
+      const first = panel.run();
+      await waitFor(() => posted.some((m) => m.type === 'results' && !m.final), 'the first run to start');
+      const firstRun = panel.currentRunId;
+      const second = await panel.run('fields @timestamp, @message | filter @message like /access denied/ | sort @timestamp desc');
+      const firstResult = await first;
+      assert.strictEqual(firstResult?.status, 'Cancelled', 'the replaced run was stopped on the service');
+      assert.ok(emu.calls.some((c) => c.operation === 'StopQuery'));
+      const afterReplace = posted.slice(posted.findIndex((m) => m.type === 'results' && m.runId === panel.currentRunId));
+      assert.ok(afterReplace.length > 0);
+      assert.deepStrictEqual(afterReplace.filter((m) => m.type !== 'explanation' && m.runId === firstRun), [], 'nothing of the first run after the second started');
+      assert.strictEqual(second?.status, 'Complete');
+      const last = panel.lastMessage as Extract<HostMessage, { type: 'results' }>;
+      assert.deepStrictEqual([last.type, last.runId, last.final, last.header.status], ['results', panel.currentRunId, true, 'Complete']);
+      assert.strictEqual(panel.currentRows.length, second!.rows.length);
+      assert.ok(panel.currentRows.length > 0 && panel.currentRows.length < 15, "the second run's rows only, not the first run's 15");
+      assert.ok(panel.currentRows.every((r) => r.raw.includes('access denied')));
+    } finally {
+      panel.panel.webview.postMessage = original;
+    }
+  });
+
+  it('answers an explanation request for the row it names by @ptr, with the request id', async () => {
+    const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
+    const rows = panel.currentRows;
+    assert.strictEqual(new Set(rows.map((r) => r.ptr)).size, rows.length, 'every row has its own @ptr');
+    const target = rows.find((r) => r.arn.endsWith('role/DataScientist'))!;
+    const explanation = await panel.explain(target.ptr);
+    assert.strictEqual(explanation?.principal, target.arn);
+    assert.strictEqual(await panel.explain('no-such-ptr'), undefined);
   });
 });

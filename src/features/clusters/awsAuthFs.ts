@@ -4,11 +4,11 @@
  */
 import * as vscode from 'vscode';
 import { readConfigMapData, renderConfigMap, sectionDroppingProblems } from '../../core/auth/configMapText';
-import { ClusterSummary, summarizeCluster } from '../../core/clusters/model';
-import { clusterContexts } from '../authLint/activation';
-import { log } from '../../shared/logger';
-import type { ClusterRef, Connections } from './connections';
-import type { ClusterNode } from './nodes';
+import type { ClusterRef } from '../../core/clusters/clusterAccess';
+import type { ClusterSummary } from '../../core/clusters/model';
+import { pickCluster } from '../../services/clusterPicker';
+import type { Services } from '../../services';
+import { registerGuarded } from '../../shared/commands';
 
 const DEFAULT_PROFILE = '~default';
 
@@ -33,10 +33,7 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
   readonly onDidChangeFile = this.emitter.event;
   private readonly entries = new Map<string, Entry>();
 
-  constructor(
-    private readonly connections: Connections,
-    private readonly knownClusters: () => Promise<ClusterNode[]>,
-  ) {}
+  constructor(private readonly services: Services) {}
 
   watch(): vscode.Disposable {
     return new vscode.Disposable(() => undefined);
@@ -56,15 +53,11 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
     return { type: vscode.FileType.File, ctime: 0, mtime: this.mtime(uri), size: entry?.size ?? 0, ...(uri.query === 'current' ? { permissions: vscode.FilePermission.Readonly } : {}) };
   }
 
-  private async summary(ref: ClusterRef): Promise<ClusterSummary> {
-    const eks = await this.connections.eksFor(ref.profile, ref.region);
-    return summarizeCluster(await eks.describeCluster(ref.cluster));
-  }
-
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const ref = refFromUri(uri);
-    const summary = await this.summary(ref);
-    const kube = await this.connections.kubeFor(ref, summary);
+    // Described again: the file must show the cluster as it is now, not as the tree last saw it.
+    const summary = await this.services.clusters.summary(ref, true);
+    const kube = await this.services.connections.kubeFor(ref, summary);
     const cm = await kube.getAwsAuth();
     if (!cm) throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('Cluster {0} has no kube-system/aws-auth ConfigMap.', ref.cluster));
     const text = renderConfigMap(cm.data, cm.resourceVersion);
@@ -79,10 +72,14 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
   private async rememberClusterContext(uri: vscode.Uri, ref: ClusterRef, summary: ClusterSummary) {
     let accessEntryArns: string[] = [];
     if (summary.mode === 'API_AND_CONFIG_MAP') {
-      const known = (await this.knownClusters().catch(() => [])).find((c) => c.ref.cluster === ref.cluster && c.ref.region === ref.region && c.ref.profile === ref.profile);
-      accessEntryArns = known ? (await known.loadAccess()).entries.map((e) => e.principalArn) : [];
+      try {
+        accessEntryArns = (await this.services.clusters.access(ref)).entries.map((e) => e.principalArn);
+      } catch (e) {
+        // The file still opens; only C02 (an access entry wins over a mapping) is missing.
+        this.services.log.warn(`Could not list the access entries of ${ref.cluster} for the aws-auth editor: ${(e as Error).message}`);
+      }
     }
-    clusterContexts.set(uri.toString(), { name: ref.cluster, authenticationMode: summary.mode, accessEntryArns, authenticatorLogging: summary.authenticatorLogging });
+    this.services.documentContexts.set(uri, { name: ref.cluster, authenticationMode: summary.mode, accessEntryArns, authenticatorLogging: summary.authenticatorLogging });
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
@@ -102,16 +99,17 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
       );
       if (answer !== save) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Save cancelled: nothing was written to {0}.', ref.cluster));
     }
-    const kube = await this.connections.kubeFor(ref, entry.summary);
+    const kube = await this.services.connections.kubeFor(ref, entry.summary);
     try {
       const saved = await kube.replaceAwsAuth(data, entry.resourceVersion);
       this.entries.set(uri.toString(), { ...entry, resourceVersion: saved.resourceVersion, size: content.length });
       this.mtimes.set(uri.toString(), Date.now());
-      log.info(`Saved kube-system/aws-auth on ${ref.cluster}: resourceVersion ${entry.resourceVersion} -> ${saved.resourceVersion}`);
+      await this.services.clusters.invalidate(ref);
+      this.services.log.info(`Saved kube-system/aws-auth on ${ref.cluster}: resourceVersion ${entry.resourceVersion} -> ${saved.resourceVersion}`);
       this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     } catch (e) {
       if ((e as Error).name === 'ConflictError') {
-        log.warn(`aws-auth on ${ref.cluster} changed since it was read (resourceVersion ${entry.resourceVersion}): nothing was written`);
+        this.services.log.warn(`aws-auth on ${ref.cluster} changed since it was read (resourceVersion ${entry.resourceVersion}): nothing was written`);
         void vscode.commands.executeCommand('vscode.diff', awsAuthUri(ref, true), uri, vscode.l10n.t('aws-auth on {0}: cluster now ↔ your edit', ref.cluster));
         throw vscode.FileSystemError.Unavailable(vscode.l10n.t('aws-auth on {0} changed since you opened it: nothing was written. Compare with the cluster copy, then reopen and apply your edit again.', ref.cluster));
       }
@@ -131,4 +129,18 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
   rename(): void {
     throw vscode.FileSystemError.NoPermissions('eks-auth');
   }
+}
+
+/** The `eks-auth:` file system and "Open aws-auth" from the tree or the palette. */
+export function registerAwsAuthFiles(services: Services): vscode.Disposable[] {
+  return [
+    vscode.workspace.registerFileSystemProvider('eks-auth', new AwsAuthFileSystem(services), { isCaseSensitive: true }),
+    registerGuarded(services.log, 'eksAuth.awsAuth.openFromCluster', async (node?: unknown) => {
+      const c = await pickCluster(services.clusters, node);
+      if (!c) return;
+      const doc = await vscode.workspace.openTextDocument(awsAuthUri(c.ref));
+      await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
+      await vscode.window.showTextDocument(doc);
+    }),
+  ];
 }

@@ -1,55 +1,55 @@
 /** "EKS: Troubleshoot Authentication" and the Logs Insights query editor. */
 import * as vscode from 'vscode';
-import { summarizeCluster } from '../../core/clusters/model';
+import { enableAuthenticatorLogging } from '../../services/clusterUpdates';
+import { pickCluster } from '../../services/clusterPicker';
+import type { Services } from '../../services';
 import { registerGuarded } from '../../shared/commands';
 import type { PanelState } from '../../webview/insights/protocol';
-import { clusterTree, enableAuthenticatorLogging, pickCluster } from '../clusters/activation';
-import { Connections } from '../clusters/connections';
-import type { ExplorerNode } from '../clusters/nodes';
-import { pickRange, TroubleshootPanel, VIEW_TYPE } from './panel';
+import { TroubleshootPanel, TroubleshootPanels, VIEW_TYPE } from './panel';
+import { pickRange } from './range';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const connections = () => clusterTree?.connections ?? new Connections();
+export function activate(context: vscode.ExtensionContext, services: Services): void {
+  const panels = new TroubleshootPanels(context, services);
 
-  const troubleshoot = async (node?: ExplorerNode, rangeMinutes?: number): Promise<TroubleshootPanel | undefined> => {
-    const cluster = await pickCluster(node);
+  const troubleshoot = async (node?: unknown, rangeMinutes?: number): Promise<TroubleshootPanel | undefined> => {
+    const cluster = await pickCluster(services.clusters, node);
     if (!cluster) return undefined;
     const minutes = rangeMinutes ?? (await pickRange());
     if (!minutes) return undefined;
-    const eks = await connections().eksFor(cluster.ref.profile, cluster.ref.region);
-    const summary = summarizeCluster(await eks.describeCluster(cluster.ref.cluster));
+    // Described again: logging may have been turned on since the tree loaded.
+    const summary = await services.clusters.summary(cluster.ref, true);
     if (!summary.authenticatorLogging) {
       const enable = vscode.l10n.t('Enable Authenticator Logging');
       const answer = await vscode.window.showWarningMessage(
         vscode.l10n.t('{0} does not send authenticator logs to CloudWatch, so the query can only come back empty. Enable the authenticator log type (CloudWatch charges apply), reproduce the problem, then troubleshoot again.', cluster.ref.cluster),
         enable,
       );
-      if (answer === enable) await enableAuthenticatorLogging(connections(), cluster.ref);
+      if (answer === enable) await enableAuthenticatorLogging(services.clusters, cluster.ref);
       return undefined;
     }
     const state: PanelState = { profile: cluster.ref.profile, region: cluster.ref.region, cluster: cluster.ref.cluster, rangeMinutes: minutes };
-    const panel = TroubleshootPanel.createOrShow(context, connections(), state);
+    const panel = panels.createOrShow(state);
     await panel.run();
     return panel;
   };
 
   context.subscriptions.push(
-    registerGuarded('eksAuth.insights.troubleshoot', troubleshoot),
-    vscode.commands.registerCommand('eksAuth.insights.editQuery', async () => {
+    registerGuarded(services.log, 'eksAuth.insights.troubleshoot', troubleshoot),
+    registerGuarded(services.log, 'eksAuth.insights.editQuery', async () => {
       const doc = await vscode.workspace.openTextDocument({ language: 'eks-auth-insights', content: vscode.workspace.getConfiguration('eksAuth').get<string>('insights.query') ?? '' });
       await vscode.window.showTextDocument(doc);
     }),
-    vscode.commands.registerCommand('eksAuth.insights.runQueryDocument', async (uri?: vscode.Uri) => {
+    registerGuarded(services.log, 'eksAuth.insights.runQueryDocument', async (uri?: vscode.Uri) => {
       const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!doc) return undefined;
-      const panel = TroubleshootPanel.lastActive ?? (await vscode.commands.executeCommand<TroubleshootPanel | undefined>('eksAuth.insights.troubleshoot'));
+      const panel = panels.lastActive ?? (await vscode.commands.executeCommand<TroubleshootPanel | undefined>('eksAuth.insights.troubleshoot'));
       if (!panel) return undefined;
       panel.panel.reveal(undefined, true);
       return panel.run(doc.getText());
     }),
     vscode.languages.registerCodeLensProvider({ language: 'eks-auth-insights' }, {
       provideCodeLenses(doc) {
-        const target = TroubleshootPanel.lastActive?.state;
+        const target = panels.lastActive?.state;
         const title = target ? vscode.l10n.t('$(play) Run query on {0}', target.cluster) : vscode.l10n.t('$(play) Run query...');
         return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title, command: 'eksAuth.insights.runQueryDocument', arguments: [doc.uri] })];
       },
@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
           panel.dispose();
           return;
         }
-        const restored = new TroubleshootPanel(panel, context, connections(), state);
+        const restored = panels.adopt(panel, { profile: state.profile, region: state.region, cluster: state.cluster, rangeMinutes: state.rangeMinutes });
         // Not awaited: the workbench shows the webview only once this returns, and the run waits for the webview.
         void restored.run();
       },

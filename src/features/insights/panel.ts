@@ -1,90 +1,116 @@
-/** The troubleshooting panel: one per cluster and time range, restored after a window reload. */
+/**
+ * The troubleshooting panel: one per cluster and time range, restored after a window reload. Each query run has an
+ * id and only the current run posts; rows are keyed by @ptr; an explanation answers the request it was asked by.
+ */
 import * as vscode from 'vscode';
+import { explainAccess, type AccessExplanation } from '../../core/access/explain';
 import { explainAwsError, formatExplained } from '../../core/aws/errors';
-import { explainAccess } from '../../core/access/explain';
+import type { ClusterRef } from '../../core/clusters/clusterAccess';
 import { OUTCOME_ADVICE } from '../../core/insights/parser';
 import { QueryResult, runQuery, statusProblem } from '../../core/insights/query';
 import { rowsToCsv } from '../../core/insights/table';
-import { log } from '../../shared/logger';
+import type { Services } from '../../services';
+import { runAccessFix } from '../../shared/accessFixes';
 import { makeNonce } from '../../shared/nonce';
 import { settings } from '../../shared/settings';
 import { toRowView, type Header, type HostMessage, type PanelState, type RowView, type RowWire, type WebviewMessage } from '../../webview/insights/protocol';
-import { accessContext, runAccessFix } from '../access/activation';
-import { clusterTree, pickCluster } from '../clusters/activation';
-import type { Connections } from '../clusters/connections';
+import { pickRange, rangeLabel } from './range';
 
 export const VIEW_TYPE = 'eksAuth.insights';
 
-export function rangeLabel(minutes: number): string {
-  if (minutes % 60 !== 0) return `last ${minutes} minutes`;
-  const hours = minutes / 60;
-  return hours === 1 ? 'last hour' : `last ${hours} hours`;
+/** The open panels, one per cluster and range, and the one a "Run query" code lens runs on. */
+export class TroubleshootPanels {
+  private readonly open = new Map<string, TroubleshootPanel>();
+  lastActive?: TroubleshootPanel;
+
+  constructor(
+    readonly context: vscode.ExtensionContext,
+    readonly services: Services,
+  ) {}
+
+  static key(s: PanelState) {
+    return JSON.stringify([s.profile ?? null, s.region, s.cluster, s.rangeMinutes]);
+  }
+
+  createOrShow(state: PanelState): TroubleshootPanel {
+    const existing = this.open.get(TroubleshootPanels.key(state));
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Auth: ${state.cluster} (${rangeLabel(state.rangeMinutes)})`, vscode.ViewColumn.Active, this.options());
+    return this.adopt(panel, state);
+  }
+
+  /** Takes over a webview panel: a new one, or one the workbench restored after a reload. */
+  adopt(panel: vscode.WebviewPanel, state: PanelState): TroubleshootPanel {
+    const p = new TroubleshootPanel(panel, this, state);
+    this.open.set(TroubleshootPanels.key(state), p);
+    this.lastActive = p;
+    panel.onDidDispose(() => {
+      if (this.open.get(TroubleshootPanels.key(state)) === p) this.open.delete(TroubleshootPanels.key(state));
+      if (this.lastActive === p) this.lastActive = undefined;
+    });
+    panel.onDidChangeViewState(() => panel.active && (this.lastActive = p));
+    return p;
+  }
+
+  options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    const root = this.context.extensionUri;
+    return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')] };
+  }
 }
 
 export class TroubleshootPanel {
-  private static readonly panels = new Map<string, TroubleshootPanel>();
-  /** The panel whose query a "Run query" code lens runs. */
-  static lastActive?: TroubleshootPanel;
   private ready: Promise<void>;
   private markReady!: () => void;
   private wire: RowWire[] = [];
+  /** The same rows by @ptr, for Explain. */
+  private byPtr = new Map<string, RowWire>();
   /** How many of `wire` the webview already has. */
   private sent = 0;
-  private parsed?: RowView[];
   private last?: HostMessage;
   private running?: { cancel: () => void };
+  /** The current query run; a message of any other run is never posted. */
+  private runId = 0;
   private query: string;
   private mode?: string;
   private disposed = false;
   private webviewReady = false;
   private readyAt = 0;
 
-  static key(s: PanelState) {
-    return `${s.profile ?? ''}|${s.region}|${s.cluster}|${s.rangeMinutes}`;
-  }
-
-  static createOrShow(context: vscode.ExtensionContext, connections: Connections, state: PanelState): TroubleshootPanel {
-    const existing = TroubleshootPanel.panels.get(TroubleshootPanel.key(state));
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Auth: ${state.cluster} (${rangeLabel(state.rangeMinutes)})`, vscode.ViewColumn.Active, TroubleshootPanel.options(context));
-    return new TroubleshootPanel(panel, context, connections, state);
-  }
-
-  static options(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')] };
-  }
-
   constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly context: vscode.ExtensionContext,
-    private readonly connections: Connections,
+    private readonly panels: TroubleshootPanels,
     readonly state: PanelState,
   ) {
     this.query = settings().get<string>('insights.query') ?? '';
     this.ready = new Promise((r) => (this.markReady = r));
-    TroubleshootPanel.panels.set(TroubleshootPanel.key(state), this);
-    TroubleshootPanel.lastActive = this;
-    panel.webview.options = TroubleshootPanel.options(context);
+    panel.webview.options = panels.options();
     panel.webview.html = this.html();
     panel.onDidDispose(() => {
       this.disposed = true;
       this.markReady();
       this.running?.cancel();
-      TroubleshootPanel.panels.delete(TroubleshootPanel.key(state));
-      if (TroubleshootPanel.lastActive === this) TroubleshootPanel.lastActive = undefined;
     });
-    panel.onDidChangeViewState(() => panel.active && (TroubleshootPanel.lastActive = this));
-    panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.onMessage(m).catch((e) => this.showError(e)));
+    panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.onMessage(m).catch((e) => this.showError(e, this.runId)));
+  }
+
+  private get services() {
+    return this.panels.services;
+  }
+
+  private get ref(): ClusterRef {
+    return { profile: this.state.profile, region: this.state.region, cluster: this.state.cluster };
   }
 
   private html(): string {
     const webview = this.panel.webview;
     const nonce = makeNonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', 'insights.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'insights.css'));
+    const root = this.panels.context.extensionUri;
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'insights.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'insights.css'));
+    const column = (key: string, label: string) => `<div role="columnheader" data-sort="${key}" aria-sort="none"><button class="sort" type="button">${label}</button></div>`;
     return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${webview.cspSource}; img-src ${webview.cspSource};">
@@ -92,22 +118,28 @@ export class TroubleshootPanel {
 <link rel="stylesheet" href="${style}"><title>EKS authentication</title></head>
 <body>
 <header><h1 id="title">Loading...</h1><div id="meta"></div></header>
-<div class="toolbar"><button id="rerun">Re-run</button><button id="range">Change range</button><button id="edit-query">Edit query</button><button id="export-csv">Export CSV</button><button id="export-json">Export JSON</button><input id="filter" type="search" placeholder="Filter rows" aria-label="Filter rows"><span id="count"></span></div>
+<div class="toolbar"><button id="rerun">Re-run</button><button id="range">Change range</button><button id="edit-query">Edit query</button><button id="export-csv">Export CSV</button><button id="export-json">Export JSON</button><input id="filter" type="search" placeholder="Filter rows" aria-label="Filter rows"><span id="count" aria-live="polite"></span></div>
 <div id="chips" class="toolbar" aria-label="Outcome filters"></div>
 <div id="top-denied"></div>
 <div id="error" role="alert" hidden></div>
-<div class="table-head" role="row"><div data-sort="time">Time</div><div data-sort="outcomeLabel">Outcome</div><div data-sort="arn">Principal ARN</div><div data-sort="username">Username</div><div data-sort="groups">Groups</div><div data-sort="client">Client</div><div></div></div>
-<div id="scroller" role="grid"><div id="spacer"></div><div id="rows"></div></div>
+<div id="grid" role="grid" aria-label="Authenticator log events" aria-rowcount="1" aria-colcount="7">
+<div class="table-head" role="row" aria-rowindex="1">${column('time', 'Time')}${column('outcomeLabel', 'Outcome')}${column('arn', 'Principal ARN')}${column('username', 'Username')}${column('groups', 'Groups')}${column('client', 'Client')}<div role="columnheader"><span class="visually-hidden">Actions</span></div></div>
+<div id="scroller" role="rowgroup"><div id="spacer" role="presentation"></div><div id="rows" role="presentation"></div></div>
+</div>
 <script nonce="${nonce}" src="${script}"></script>
 </body></html>`;
   }
 
+  /** Posts to the webview once it is ready; a run's message is dropped if another run started meanwhile. */
   private async post(message: HostMessage) {
+    const stale = () => (message.type === 'results' || message.type === 'error') && message.runId !== this.runId;
+    if (stale()) return;
     if (message.type !== 'explanation') this.last = message;
     await this.ready;
+    if (stale() || this.disposed) return;
     // A query can finish before a new panel's webview has loaded; say how long the rows waited for it.
     if (message.type === 'results' && message.completedAt && this.readyAt > message.completedAt) message.webviewWaitMs = this.readyAt - message.completedAt;
-    if (!this.disposed) await this.panel.webview.postMessage(message);
+    await this.panel.webview.postMessage(message);
   }
 
   private header(result?: QueryResult, status?: string): Header {
@@ -124,11 +156,11 @@ export class TroubleshootPanel {
     };
   }
 
-  private resultsMessage(header: Header, final: boolean, completedAt?: number): HostMessage {
+  private resultsMessage(runId: number, header: Header, final: boolean, completedAt?: number): HostMessage {
     const mode = this.sent > 0 && this.sent <= this.wire.length ? 'append' : 'replace';
     const rows = mode === 'append' ? this.wire.slice(this.sent) : this.wire;
     this.sent = this.wire.length;
-    return { type: 'results', mode, header, rows, final, advice: OUTCOME_ADVICE, state: this.state, completedAt };
+    return { type: 'results', runId, mode, header, rows, final, advice: OUTCOME_ADVICE, state: this.state, completedAt };
   }
 
   /**
@@ -146,16 +178,10 @@ export class TroubleshootPanel {
       this.wire = next;
       this.sent = 0;
     }
-    this.parsed = undefined;
+    this.byPtr = new Map(this.wire.map((r) => [r[2], r]));
   }
 
-  /** The rows as the panel shows them; parsed on demand, as only exports and Explain need them here. */
-  private get rows(): RowView[] {
-    if (!this.parsed) this.parsed = this.wire.map(toRowView);
-    return this.parsed;
-  }
-
-  private showError(e: unknown, header?: Header) {
+  private showError(e: unknown, runId: number, header?: Header) {
     const err = e as { name?: string };
     let message: string;
     if (err?.name === 'ResourceNotFoundException') {
@@ -165,51 +191,61 @@ export class TroubleshootPanel {
     } else if (err?.name === 'MalformedQueryException') {
       message = `The query is not valid Logs Insights syntax: ${(e as Error).message}. Edit it and run it again.`;
     } else message = formatExplained(explainAwsError(e, this.state.profile));
-    log.error(`Troubleshooting ${this.state.cluster}: ${message}`, e);
-    void this.post({ type: 'error', message, header: header ?? this.header(undefined, 'Error') });
+    this.services.log.error(`Troubleshooting ${this.state.cluster}: ${message}`, e);
+    void this.post({ type: 'error', runId, message, header: header ?? this.header(undefined, 'Error') });
     return message;
   }
 
-  /** Runs the query with progress and Cancel; Cancel stops the query on the service too. */
+  /** Runs the query with progress and Cancel; Cancel (or a newer run) stops the query on the service too. */
   async run(query = this.query): Promise<QueryResult | undefined> {
     this.query = query;
     this.running?.cancel();
-    const logs = await this.connections.logsFor(this.state.profile, this.state.region);
-    const eks = await this.connections.eksFor(this.state.profile, this.state.region);
-    this.mode = (await eks.describeCluster(this.state.cluster).catch(() => undefined))?.accessConfig?.authenticationMode;
-    const end = Date.now();
-    const limit = settings().get<number>('insights.limit') ?? 1000;
+    const runId = ++this.runId;
     let cancelled = false;
     this.running = { cancel: () => (cancelled = true) };
+    const current = () => runId === this.runId;
+    const { connections } = this.services;
+    const logs = await connections.logsFor(this.state.profile, this.state.region);
+    const eks = await connections.eksFor(this.state.profile, this.state.region);
+    this.mode = (await eks.describeCluster(this.state.cluster).catch(() => undefined))?.accessConfig?.authenticationMode;
+    if (!current()) return undefined;
+    const end = Date.now();
+    const limit = settings().get<number>('insights.limit') ?? 1000;
     this.wire = [];
-    this.parsed = undefined;
+    this.byPtr.clear();
     this.sent = 0;
-    void this.post(this.resultsMessage(this.header(undefined, 'Starting'), false));
+    void this.post(this.resultsMessage(runId, this.header(undefined, 'Starting'), false));
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Querying authenticator logs of {0}', this.state.cluster), cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => (cancelled = true));
         try {
           const result = await runQuery(logs, { logGroupName: `/aws/eks/${this.state.cluster}/cluster`, queryString: query, startTime: end - this.state.rangeMinutes * 60_000, endTime: end, limit }, {
-            isCancelled: () => cancelled,
+            isCancelled: () => cancelled || !current(),
             onProgress: (partial) => {
+              if (!current()) return;
               progress.report({ message: `${partial.status}: ${partial.rows.length} rows` });
               this.setRows(partial.rows);
-              void this.post(this.resultsMessage(this.header(partial), false));
+              void this.post(this.resultsMessage(runId, this.header(partial), false));
             },
           });
+          if (!current()) {
+            this.services.log.info(`Authenticator query on ${this.state.cluster}: run ${runId} replaced by run ${this.runId}, its ${result.status} results dropped`);
+            return result;
+          }
           const completedAt = Date.now();
           if (result.status === 'Complete') this.setRows(result.rows);
           const problem = statusProblem(result.status);
-          await this.post(this.resultsMessage(this.header(result), true, completedAt));
+          await this.post(this.resultsMessage(runId, this.header(result), true, completedAt));
           if (problem) {
-            void this.post({ type: 'error', message: problem, header: this.header(result) });
+            void this.post({ type: 'error', runId, message: problem, header: this.header(result) });
             if (result.status !== 'Cancelled') void vscode.window.showWarningMessage(problem);
           }
-          log.info(`Authenticator query on ${this.state.cluster}: ${result.status}, ${result.rows.length} rows, ${result.stats.recordsScanned} records scanned`);
+          this.services.log.info(`Authenticator query on ${this.state.cluster}: ${result.status}, ${result.rows.length} rows, ${result.stats.recordsScanned} records scanned`);
           return result;
         } catch (e) {
-          const message = this.showError(e);
+          if (!current()) return undefined;
+          const message = this.showError(e, runId);
           void vscode.window.showErrorMessage(message);
           return undefined;
         }
@@ -227,7 +263,7 @@ export class TroubleshootPanel {
         } else if (this.last?.type === 'results') {
           // The webview was reloaded and lost its rows: send them all again.
           this.sent = 0;
-          await this.post(this.resultsMessage(this.last.header, this.last.final, this.last.completedAt));
+          await this.post(this.resultsMessage(this.runId, this.last.header, this.last.final, this.last.completedAt));
         } else if (this.last) await this.panel.webview.postMessage(this.last);
         break;
       case 'rerun':
@@ -235,53 +271,53 @@ export class TroubleshootPanel {
         break;
       case 'changeRange': {
         const minutes = await pickRange();
-        if (minutes) {
-          const next = TroubleshootPanel.createOrShow(this.context, this.connections, { ...this.state, rangeMinutes: minutes });
-          await next.run(this.query);
-        }
+        if (minutes) await this.panels.createOrShow({ ...this.state, rangeMinutes: minutes }).run(this.query);
         break;
       }
       case 'editQuery': {
         const doc = await vscode.workspace.openTextDocument({ language: 'eks-auth-insights', content: this.query });
         await vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside);
-        TroubleshootPanel.lastActive = this;
+        this.panels.lastActive = this;
         break;
       }
       case 'export': {
         const uri = await vscode.window.showSaveDialog({ filters: m.format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] }, saveLabel: vscode.l10n.t('Export') });
         if (!uri) return;
-        const text = m.format === 'csv' ? rowsToCsv(this.rows) : JSON.stringify(this.rows, null, 2);
+        const rows = this.currentRows;
+        const text = m.format === 'csv' ? rowsToCsv(rows) : JSON.stringify(rows, null, 2);
         await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-        void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} rows to {1}', this.rows.length, uri.fsPath));
+        void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} rows to {1}', rows.length, uri.fsPath));
         break;
       }
       case 'explain':
-        await this.explain(m.index);
+        await this.answerExplain(m.requestId, m.ptr);
         break;
       case 'rendered':
-        log.info(`Troubleshooting panel for ${this.state.cluster}: ${m.rows} rows on screen ${m.ms} ms after the query completed`);
+        this.services.log.info(`Troubleshooting panel for ${this.state.cluster}: ${m.rows} rows on screen ${m.ms} ms after the query completed`);
         break;
       case 'fix':
-        await runAccessFix(await this.clusterNode(), m.kind, m.principalArn);
+        await runAccessFix(this.ref, m.kind, m.principalArn);
         break;
     }
   }
 
-  private async clusterNode() {
-    const clusters = (await clusterTree?.clusters()) ?? [];
-    return clusters.find((c) => c.ref.cluster === this.state.cluster && c.ref.region === this.state.region && c.ref.profile === this.state.profile) ?? (await pickCluster());
+  private async answerExplain(requestId: number, ptr: string) {
+    try {
+      const explanation = await this.explain(ptr);
+      await this.post({ type: 'explanation', requestId, ptr, explanation, error: explanation ? undefined : 'this row names no principal' });
+    } catch (e) {
+      await this.post({ type: 'explanation', requestId, ptr, error: formatExplained(explainAwsError(e, this.state.profile)) });
+    }
   }
 
-  /** Explains a denied row against the cluster's current access entries and aws-auth. */
-  async explain(index: number) {
-    const row = this.rows[index];
-    if (!row?.arn) return;
-    const cluster = await this.clusterNode();
-    if (!cluster) return;
-    const { context, notes } = await accessContext(cluster, row.arn);
-    const explanation = explainAccess(row.arn, context);
+  /** Explains the row with this @ptr against the cluster's current access entries and aws-auth. */
+  async explain(ptr: string): Promise<AccessExplanation | undefined> {
+    const wire = this.byPtr.get(ptr);
+    const arn = wire ? toRowView(wire).arn : '';
+    if (!arn) return undefined;
+    const { context, notes } = await this.services.clusters.explainContext(this.ref, arn);
+    const explanation = explainAccess(arn, context);
     explanation.nearMisses.push(...notes);
-    await this.post({ type: 'explanation', index, explanation });
     return explanation;
   }
 
@@ -290,27 +326,12 @@ export class TroubleshootPanel {
     return this.last;
   }
 
-  get currentRows(): readonly RowView[] {
-    return this.rows;
+  get currentRows(): RowView[] {
+    return this.wire.map(toRowView);
   }
-}
 
-export async function pickRange(): Promise<number | undefined> {
-  const picked = await vscode.window.showQuickPick(
-    [
-      { label: vscode.l10n.t('Last 15 minutes'), minutes: 15 },
-      { label: vscode.l10n.t('Last hour'), minutes: 60 },
-      { label: vscode.l10n.t('Last 6 hours'), minutes: 360 },
-      { label: vscode.l10n.t('Last 24 hours'), minutes: 1440 },
-      { label: vscode.l10n.t('Custom...'), minutes: 0 },
-    ],
-    { placeHolder: vscode.l10n.t('Time range'), ignoreFocusOut: true },
-  );
-  if (!picked) return undefined;
-  if (picked.minutes) return picked.minutes;
-  const text = await vscode.window.showInputBox({
-    prompt: vscode.l10n.t('How far back, in minutes (up to 43200, 30 days)'),
-    validateInput: (v) => (/^\d+$/.test(v.trim()) && +v > 0 && +v <= 43200 ? undefined : vscode.l10n.t('Enter a number of minutes between 1 and 43200')),
-  });
-  return text ? Number(text.trim()) : undefined;
+  /** The id of the current query run. */
+  get currentRunId(): number {
+    return this.runId;
+  }
 }

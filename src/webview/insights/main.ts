@@ -1,23 +1,58 @@
 /**
  * The troubleshooting panel's browser code. Every value from the logs is put in the DOM with textContent: log
- * lines are attacker-controlled. Rows are virtualised so 10,000 of them scroll smoothly.
+ * lines are attacker-controlled. Rows are virtualised so 10,000 of them scroll smoothly, keyed by @ptr, and the
+ * table is an ARIA grid whose column headers sort from the keyboard. What the user opened and asked for (the
+ * expanded row, its explanation, filter and sort) lives in the webview state, so re-rendering, scrolling and a
+ * window reload keep it.
  */
-import { toRowView, type HostMessage, type RowView, type WebviewMessage, type Header } from './protocol';
+import type { AccessExplanation } from '../../core/access/explain';
+import { toRowView, type Header, type HostMessage, type PanelState, type RowView, type WebviewMessage } from './protocol';
 
 declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void; setState(s: unknown): void; getState(): unknown };
 
 const vscode = acquireVsCodeApi();
 const ROW_HEIGHT = 26;
+const DETAIL_HEIGHT = 140;
 const OVERSCAN = 10;
+/** Explanations kept in the state; older ones are dropped first. */
+const KEPT_EXPLANATIONS = 50;
+
+type SortKey = 'time' | 'outcomeLabel' | 'arn' | 'username' | 'groups' | 'client';
+type ExplanationState = { requestId: number; status: 'pending' } | { requestId: number; status: 'done'; explanation: AccessExplanation } | { requestId: number; status: 'failed'; error: string };
+
+interface ViewState {
+  filterText: string;
+  sortKey: SortKey;
+  sortDesc: boolean;
+  /** The @ptr of the row whose details are open. */
+  expanded?: string;
+  explanations: Record<string, ExplanationState>;
+  nextRequestId: number;
+}
+
+const saved = (vscode.getState() ?? {}) as Partial<ViewState> & Partial<PanelState>;
+const ui: ViewState = {
+  filterText: saved.filterText ?? '',
+  sortKey: saved.sortKey ?? 'time',
+  sortDesc: saved.sortDesc ?? true,
+  expanded: saved.expanded,
+  explanations: saved.explanations ?? {},
+  nextRequestId: saved.nextRequestId ?? 1,
+};
+let panelState: Partial<PanelState> = { profile: saved.profile, region: saved.region, cluster: saved.cluster, rangeMinutes: saved.rangeMinutes };
 
 let rows: RowView[] = [];
 let view: number[] = [];
 let advice: Record<string, string> = {};
-let sortKey: keyof RowView = 'time';
-let sortDesc = true;
-let filterText = '';
+/** The newest query run seen: messages of older runs are stale. */
+let runId = 0;
 const hiddenOutcomes = new Set<string>();
-let expanded = -1;
+
+function persist() {
+  // Pending requests die with the webview: after a reload only finished explanations are worth restoring.
+  const explanations = Object.fromEntries(Object.entries(ui.explanations).filter(([, e]) => e.status !== 'pending').slice(-KEPT_EXPLANATIONS));
+  vscode.setState({ ...panelState, ...ui, explanations });
+}
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -74,64 +109,119 @@ function renderSummary() {
 }
 
 function computeView() {
-  const needle = filterText.toLowerCase();
-  view = rows
-    .map((_, i) => i)
-    .filter((i) => !hiddenOutcomes.has(rows[i].outcome) && (!needle || rows[i].raw.toLowerCase().includes(needle) || rows[i].arn.toLowerCase().includes(needle)));
+  const needle = ui.filterText.toLowerCase();
+  view = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (!hiddenOutcomes.has(r.outcome) && (!needle || r.raw.toLowerCase().includes(needle) || r.arn.toLowerCase().includes(needle))) view.push(i);
+  }
+  const key = ui.sortKey;
   view.sort((a, b) => {
-    const x = rows[a][sortKey];
-    const y = rows[b][sortKey];
+    const x = rows[a][key];
+    const y = rows[b][key];
     const c = x < y ? -1 : x > y ? 1 : 0;
-    return sortDesc ? -c : c;
+    return ui.sortDesc ? -c : c;
   });
   $('count').textContent = `${view.length} of ${rows.length} rows`;
+  $('grid').setAttribute('aria-rowcount', String(view.length + 1));
 }
 
-const COLUMNS: (keyof RowView)[] = ['time', 'outcomeLabel', 'arn', 'username', 'groups', 'client'];
+const COLUMNS: SortKey[] = ['time', 'outcomeLabel', 'arn', 'username', 'groups', 'client'];
+
+function renderSortState() {
+  for (const c of COLUMNS) {
+    const header = document.querySelector<HTMLElement>(`[role="columnheader"][data-sort="${c}"]`);
+    header?.setAttribute('aria-sort', c === ui.sortKey ? (ui.sortDesc ? 'descending' : 'ascending') : 'none');
+  }
+}
+
+function renderExplanation(ptr: string, into: HTMLElement) {
+  const state = ui.explanations[ptr];
+  if (!state) return;
+  if (state.status === 'pending') {
+    into.append(el('div', 'explaining', 'Explaining...'));
+    return;
+  }
+  if (state.status === 'failed') {
+    into.append(el('div', 'error-text', `Could not explain: ${state.error}`));
+    return;
+  }
+  const e = state.explanation;
+  into.append(el('div', 'verdict', e.verdict), el('div', '', `Compared ARN: ${e.comparedArn} · mode ${e.mode}`));
+  for (const miss of e.nearMisses) into.append(el('div', 'near-miss', `Near miss: ${miss}`));
+  if (e.fix) {
+    const fix = e.fix;
+    const button = el('button', 'primary', fix.label);
+    button.addEventListener('click', () => vscode.postMessage({ type: 'fix', kind: fix.kind, principalArn: fix.principalArn }));
+    into.append(button);
+  }
+  const full = el('button', 'link', 'Full explanation...');
+  full.addEventListener('click', () => vscode.postMessage({ type: 'fix', kind: 'explainAccess', principalArn: e.principal }));
+  into.append(full);
+}
+
+function requestExplanation(r: RowView) {
+  const requestId = ui.nextRequestId++;
+  ui.explanations[r.ptr] = { requestId, status: 'pending' };
+  ui.expanded = r.ptr;
+  persist();
+  renderRows();
+  vscode.postMessage({ type: 'explain', requestId, ptr: r.ptr });
+}
 
 function renderRows() {
   const scroller = $('scroller');
   const spacer = $('spacer');
-  const extra = expanded >= 0 ? 140 : 0;
-  spacer.style.height = `${view.length * ROW_HEIGHT + extra}px`;
+  const expandedAt = ui.expanded === undefined ? -1 : view.findIndex((i) => rows[i].ptr === ui.expanded);
+  spacer.style.height = `${view.length * ROW_HEIGHT + (expandedAt >= 0 ? DETAIL_HEIGHT : 0)}px`;
   const first = Math.max(0, Math.floor(scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(view.length, Math.ceil((scroller.scrollTop + scroller.clientHeight) / ROW_HEIGHT) + OVERSCAN);
   const body = $('rows');
   body.replaceChildren();
   body.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
   for (let v = first; v < last; v++) {
-    const index = view[v];
-    const r = rows[index];
+    const r = rows[view[v]];
     const tr = el('div', `row outcome-${r.outcome}`);
     tr.setAttribute('role', 'row');
-    tr.dataset.index = String(index);
+    tr.setAttribute('aria-rowindex', String(v + 2));
+    tr.dataset.ptr = r.ptr;
     for (const c of COLUMNS) {
       const cell = el('div', `cell col-${c}`, r[c]);
+      cell.setAttribute('role', 'gridcell');
       cell.title = r[c];
       tr.append(cell);
     }
     const actions = el('div', 'cell col-actions');
-    const rawButton = el('button', 'link', expanded === index ? 'hide' : 'raw');
+    actions.setAttribute('role', 'gridcell');
+    const open = ui.expanded === r.ptr;
+    const rawButton = el('button', 'link', open ? 'hide' : 'raw');
+    rawButton.setAttribute('aria-expanded', String(open));
     rawButton.addEventListener('click', () => {
-      expanded = expanded === index ? -1 : index;
+      ui.expanded = open ? undefined : r.ptr;
+      persist();
       renderRows();
     });
     actions.append(rawButton);
     if (r.outcome !== 'granted' && r.outcome !== 'other' && r.arn) {
       const explain = el('button', 'link explain', 'Explain');
-      explain.addEventListener('click', () => vscode.postMessage({ type: 'explain', index }));
+      explain.addEventListener('click', () => requestExplanation(r));
       actions.append(explain);
     }
     tr.append(actions);
     body.append(tr);
-    if (expanded === index) {
+    if (open) {
       const detail = el('div', 'detail');
-      detail.append(el('div', 'advice', advice[r.outcome] ?? ''));
-      if (r.error) detail.append(el('div', 'error-text', `error: ${r.error}`));
-      detail.append(el('pre', 'raw', r.raw));
+      detail.setAttribute('role', 'row');
+      const cell = el('div', 'detail-cell');
+      cell.setAttribute('role', 'gridcell');
+      cell.setAttribute('aria-colspan', String(COLUMNS.length + 1));
+      cell.append(el('div', 'advice', advice[r.outcome] ?? ''));
+      if (r.error) cell.append(el('div', 'error-text', `error: ${r.error}`));
+      cell.append(el('pre', 'raw', r.raw));
       const slot = el('div', 'explanation');
-      slot.id = `explanation-${index}`;
-      detail.append(slot);
+      renderExplanation(r.ptr, slot);
+      cell.append(slot);
+      detail.append(cell);
       body.append(detail);
     }
   }
@@ -140,36 +230,22 @@ function renderRows() {
 function update() {
   computeView();
   renderSummary();
+  renderSortState();
   renderRows();
-}
-
-function renderExplanation(index: number, e: import('../../core/access/explain').AccessExplanation) {
-  expanded = index;
-  renderRows();
-  const slot = document.getElementById(`explanation-${index}`);
-  if (!slot) return;
-  slot.replaceChildren(el('div', 'verdict', e.verdict), el('div', '', `Compared ARN: ${e.comparedArn} · mode ${e.mode}`));
-  for (const miss of e.nearMisses) slot.append(el('div', 'near-miss', `Near miss: ${miss}`));
-  if (e.fix) {
-    const fix = e.fix;
-    const button = el('button', 'primary', fix.label);
-    button.addEventListener('click', () => vscode.postMessage({ type: 'fix', kind: fix.kind, principalArn: fix.principalArn }));
-    slot.append(button);
-  }
-  const full = el('button', 'link', 'Full explanation...');
-  full.addEventListener('click', () => vscode.postMessage({ type: 'fix', kind: 'explainAccess', principalArn: e.principal }));
-  slot.append(full);
 }
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const m = event.data;
+  if ((m.type === 'results' || m.type === 'error') && m.runId < runId) return;
   if (m.type === 'results') {
+    runId = m.runId;
     const receivedAt = Date.now();
     const incoming = m.rows.map(toRowView);
     rows = m.mode === 'append' ? rows.concat(incoming) : incoming;
     advice = m.advice;
     // The host restores the panel after a reload from this state.
-    vscode.setState({ ...(vscode.getState() as object), ...m.state, filterText });
+    panelState = m.state;
+    persist();
     renderHeader(m.header);
     $('error').textContent = '';
     $('error').hidden = true;
@@ -185,35 +261,39 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       });
     }
   } else if (m.type === 'error') {
+    runId = m.runId;
     if (m.header) renderHeader(m.header);
     $('error').textContent = m.message;
     $('error').hidden = false;
   } else if (m.type === 'explanation') {
-    renderExplanation(m.index, m.explanation);
+    // Only the latest request for that row counts: an earlier, slower answer must not replace it.
+    if (ui.explanations[m.ptr]?.requestId !== m.requestId) return;
+    ui.explanations[m.ptr] = m.explanation ? { requestId: m.requestId, status: 'done', explanation: m.explanation } : { requestId: m.requestId, status: 'failed', error: m.error ?? 'no answer' };
+    persist();
+    renderRows();
   }
 });
 
+function sortBy(c: SortKey) {
+  if (ui.sortKey === c) ui.sortDesc = !ui.sortDesc;
+  else {
+    ui.sortKey = c;
+    ui.sortDesc = false;
+  }
+  persist();
+  update();
+}
+
 function init() {
-  const saved = vscode.getState() as { filterText?: string } | undefined;
-  filterText = saved?.filterText ?? '';
   const filter = $<HTMLInputElement>('filter');
-  filter.value = filterText;
+  filter.value = ui.filterText;
   filter.addEventListener('input', () => {
-    filterText = filter.value;
-    vscode.setState({ ...(vscode.getState() as object), filterText });
+    ui.filterText = filter.value;
+    persist();
     update();
   });
-  for (const c of COLUMNS) {
-    const header = document.querySelector<HTMLElement>(`[data-sort="${c}"]`);
-    header?.addEventListener('click', () => {
-      if (sortKey === c) sortDesc = !sortDesc;
-      else {
-        sortKey = c;
-        sortDesc = false;
-      }
-      update();
-    });
-  }
+  for (const c of COLUMNS) document.querySelector<HTMLButtonElement>(`[role="columnheader"][data-sort="${c}"] button`)?.addEventListener('click', () => sortBy(c));
+  renderSortState();
   $('scroller').addEventListener('scroll', () => requestAnimationFrame(renderRows));
   $('rerun').addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
   $('range').addEventListener('click', () => vscode.postMessage({ type: 'changeRange' }));

@@ -3,6 +3,8 @@ import type { AccessExplanation } from '../../core/access/explain';
 import { OUTCOME_LABELS, parseAuthenticatorLine, type Outcome } from '../../core/insights/parser';
 
 export interface RowView {
+  /** The log event's @ptr: the row's identity across appends, re-renders and re-runs. */
+  ptr: string;
   time: string;
   outcome: Outcome;
   outcomeLabel: string;
@@ -21,9 +23,10 @@ export interface RowView {
 export type RowWire = [timestamp: string, raw: string, ptr: string];
 
 /** One parser for both sides, so the panel and the host agree on every row. */
-export function toRowView([timestamp, raw]: RowWire): RowView {
+export function toRowView([timestamp, raw, ptr]: RowWire): RowView {
   const e = parseAuthenticatorLine(raw);
   return {
+    ptr,
     time: timestamp || e.time || '',
     outcome: e.outcome,
     outcomeLabel: OUTCOME_LABELS[e.outcome],
@@ -55,14 +58,19 @@ export interface PanelState {
   rangeMinutes: number;
 }
 
+/**
+ * Every query run has an id. The host only posts for the current run, and the webview ignores a message whose run
+ * is older than the newest it has seen: a run that Re-run replaced can never draw into the new one.
+ */
 export type HostMessage =
   /**
    * `append` adds rows to those already sent: while a query runs its results grow, so only the new ones travel
    * (rows are keyed by @ptr). `replace` starts over.
    */
-  | { type: 'results'; mode: 'replace' | 'append'; header: Header; rows: RowWire[]; final: boolean; advice: Record<string, string>; state: PanelState; completedAt?: number; webviewWaitMs?: number }
-  | { type: 'error'; message: string; header?: Header }
-  | { type: 'explanation'; index: number; explanation: AccessExplanation };
+  | { type: 'results'; runId: number; mode: 'replace' | 'append'; header: Header; rows: RowWire[]; final: boolean; advice: Record<string, string>; state: PanelState; completedAt?: number; webviewWaitMs?: number }
+  | { type: 'error'; runId: number; message: string; header?: Header }
+  /** The answer to the `explain` request with the same requestId, for the row with that @ptr. */
+  | { type: 'explanation'; requestId: number; ptr: string; explanation?: AccessExplanation; error?: string };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -70,7 +78,7 @@ export type WebviewMessage =
   | { type: 'changeRange' }
   | { type: 'editQuery' }
   | { type: 'export'; format: 'csv' | 'json' }
-  | { type: 'explain'; index: number }
+  | { type: 'explain'; requestId: number; ptr: string }
   | { type: 'fix'; kind: 'createAccessEntry' | 'openAwsAuth' | 'explainAccess'; principalArn: string }
   /** Sent after the final rows are on screen: how long since the query completed. */
   | { type: 'rendered'; rows: number; ms: number };

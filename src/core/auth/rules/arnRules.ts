@@ -3,7 +3,7 @@ import { arnProblem, canonicalize, parseArn, ParsedArn, stripPath } from '../arn
 import type { DecodedItem } from '../authenticator';
 import type { EmbeddedText } from '../embedded';
 import { embeddedFix, Range } from './context';
-import type { Check, Rule } from './rule';
+import { rule, type Check, type Rule } from './rule';
 
 /** How an item's ARN reads, decided once and shared by the ARN rules so that exactly one of them explains it. */
 type ArnReading =
@@ -61,92 +61,50 @@ const SSO_PATH = 'aws-reserved/sso.amazonaws.com';
 const SERVICE_PATH = 'aws-service-role/';
 
 export const ARN_RULES: Rule[] = [
-  {
-    id: 'A11',
-    title: 'A role ARN with a path',
-    severity: 'error',
-    scope: 'file',
-    docs: { when: '`rolearn` has a path (`role/team/Name`).', why: 'STS reports role ARNs without a path, so the mapping never matches.', fix: 'Keep only the last segment. Quick fix.' },
-    check: {
-      item: onArn(({ report }, a) => {
-        const { e, range, replace } = a;
-        const p = rolePath(a);
-        if (!p || p.path.startsWith(SERVICE_PATH) || p.path.startsWith(SSO_PATH)) return;
-        report.inEmbedded(e, range, `The role path "/${p.path}/" never matches: STS reports role ARNs without a path. Use ${p.fixed}.`, { fixes: [replace(`Use ${p.fixed}`, p.fixed)] });
-      }),
-    },
-  },
-  {
-    id: 'A12',
-    title: 'An IAM Identity Center role with its path',
-    severity: 'error',
-    scope: 'file',
-    docs: { when: 'An IAM Identity Center role written with its `aws-reserved/sso.amazonaws.com/...` path.', why: 'Special case of A11, and the most common one.', fix: 'Use `role/AWSReservedSSO_<set>_<id>`. Quick fix.' },
-    check: {
-      item: onArn(({ report }, a) => {
-        const { e, range, replace } = a;
-        const p = rolePath(a);
-        if (!p?.path.startsWith(SSO_PATH)) return;
-        report.inEmbedded(e, range, `IAM Identity Center roles must be written without their aws-reserved/sso.amazonaws.com/... path: STS reports ${p.fixed}, so this never matches.`, { fixes: [replace(`Use ${p.fixed}`, p.fixed)] });
-      }),
-    },
-  },
-  {
-    id: 'A13',
-    title: 'An STS session ARN as rolearn',
-    severity: 'error',
-    scope: 'file',
-    docs: { when: '`rolearn` is an STS `assumed-role/R/session` ARN.', why: 'The authenticator compares IAM role ARNs.', fix: 'Use `arn:P:iam::A:role/R`. Quick fix.' },
-    check: {
-      item: onArn(({ report }, { reading, e, range, replace }) => {
-        if (reading.kind !== 'session') return;
-        report.inEmbedded(e, range, `This is an STS session ARN; the authenticator compares IAM role ARNs, so it never matches. Use ${reading.fixed}.`, { fixes: [replace(`Use ${reading.fixed}`, reading.fixed)] });
-      }),
-    },
-  },
-  {
-    id: 'A14',
-    title: 'An ARN that never matches',
-    severity: 'error',
-    scope: 'file',
-    docs: { when: 'Malformed ARN (partition, 12-digit account, `role/` or `user/`), one with `*` or `?`, or white space inside the quotes.', why: 'No wildcards and no fuzzy matching: it never matches.', fix: 'Write the exact ARN.' },
-    check: {
-      item: onArn(({ report }, { reading, item, e, range, key, replace }) => {
-        if (reading.kind === 'whitespace') {
-          report.inEmbedded(e, range, `This ${key} has leading or trailing white space inside its quotes: the authenticator compares it exactly, so it never matches.`, { fixes: [replace('Remove the white space', item.arn.trim())] });
-        } else if (reading.kind === 'malformed' && !reading.root) {
-          report.inEmbedded(e, range, `This ${key} never matches: ${reading.problem}.`);
-        }
-      }),
-    },
-  },
-  {
-    id: 'A15',
-    title: 'A user ARN as rolearn, or a role ARN as userarn',
-    severity: 'warning',
-    scope: 'file',
-    docs: { when: '`rolearn` holds a user ARN, or `userarn` a role ARN.', why: 'It works, but tools (eksctl, migration to access entries) classify mappings by key.', fix: 'Move it to the right section.' },
-    check: {
-      item: onArn(({ report }, { reading, e, range, key }) => {
-        if (reading.kind !== 'parsed') return;
-        if (key === 'rolearn' && reading.parsed.kind === 'user') report.inEmbedded(e, range, 'rolearn holds an IAM user ARN: it works, but tools classify mappings by key. Move it to mapUsers as userarn.');
-        if (key === 'userarn' && reading.parsed.kind === 'role') report.inEmbedded(e, range, 'userarn holds an IAM role ARN: it works, but tools classify mappings by key. Move it to mapRoles as rolearn (without a path).');
-      }),
-    },
-  },
-  {
-    id: 'A25',
-    title: 'A service-linked role',
-    severity: 'warning',
-    scope: 'file',
-    docs: { when: 'A service-linked role (`role/aws-service-role/...`).', why: 'The path rule applies, and access entries do not support service-linked roles.', fix: 'Remove the path, and keep it out of a migration.' },
-    check: {
-      item: onArn(({ report }, a) => {
-        const { e, range, replace } = a;
-        const p = rolePath(a);
-        if (!p?.path.startsWith(SERVICE_PATH)) return;
-        report.inEmbedded(e, range, `A service-linked role: its path never matches (use ${p.fixed}), and access entries do not support service-linked roles, so it cannot be migrated.`, { fixes: [replace(`Use ${p.fixed}`, p.fixed)] });
-      }),
-    },
-  },
+  rule({ id: 'A11', severity: 'error', title: 'A role ARN with a path' }, {
+    item: onArn(({ report }, a) => {
+      const { e, range, replace } = a;
+      const p = rolePath(a);
+      if (!p || p.path.startsWith(SERVICE_PATH) || p.path.startsWith(SSO_PATH)) return;
+      report.inEmbedded(e, range, `The role path "/${p.path}/" never matches: STS reports role ARNs without a path. Use ${p.fixed}.`, { fixes: [replace(`Use ${p.fixed}`, p.fixed)] });
+    }),
+  }),
+  rule({ id: 'A12', severity: 'error', title: 'An IAM Identity Center role with its path' }, {
+    item: onArn(({ report }, a) => {
+      const { e, range, replace } = a;
+      const p = rolePath(a);
+      if (!p?.path.startsWith(SSO_PATH)) return;
+      report.inEmbedded(e, range, `IAM Identity Center roles must be written without their aws-reserved/sso.amazonaws.com/... path: STS reports ${p.fixed}, so this never matches.`, { fixes: [replace(`Use ${p.fixed}`, p.fixed)] });
+    }),
+  }),
+  rule({ id: 'A13', severity: 'error', title: 'An STS session ARN as rolearn' }, {
+    item: onArn(({ report }, { reading, e, range, replace }) => {
+      if (reading.kind !== 'session') return;
+      report.inEmbedded(e, range, `This is an STS session ARN; the authenticator compares IAM role ARNs, so it never matches. Use ${reading.fixed}.`, { fixes: [replace(`Use ${reading.fixed}`, reading.fixed)] });
+    }),
+  }),
+  rule({ id: 'A14', severity: 'error', title: 'An ARN that never matches' }, {
+    item: onArn(({ report }, { reading, item, e, range, key, replace }) => {
+      if (reading.kind === 'whitespace') {
+        report.inEmbedded(e, range, `This ${key} has leading or trailing white space inside its quotes: the authenticator compares it exactly, so it never matches.`, { fixes: [replace('Remove the white space', item.arn.trim())] });
+      } else if (reading.kind === 'malformed' && !reading.root) {
+        report.inEmbedded(e, range, `This ${key} never matches: ${reading.problem}.`);
+      }
+    }),
+  }),
+  rule({ id: 'A15', severity: 'warning', title: 'A user ARN as rolearn, or a role ARN as userarn' }, {
+    item: onArn(({ report }, { reading, e, range, key }) => {
+      if (reading.kind !== 'parsed') return;
+      if (key === 'rolearn' && reading.parsed.kind === 'user') report.inEmbedded(e, range, 'rolearn holds an IAM user ARN: it works, but tools classify mappings by key. Move it to mapUsers as userarn.');
+      if (key === 'userarn' && reading.parsed.kind === 'role') report.inEmbedded(e, range, 'userarn holds an IAM role ARN: it works, but tools classify mappings by key. Move it to mapRoles as rolearn (without a path).');
+    }),
+  }),
+  rule({ id: 'A25', severity: 'warning', title: 'A service-linked role' }, {
+    item: onArn(({ report }, a) => {
+      const { e, range, replace } = a;
+      const p = rolePath(a);
+      if (!p?.path.startsWith(SERVICE_PATH)) return;
+      report.inEmbedded(e, range, `A service-linked role: its path never matches (use ${p.fixed}), and access entries do not support service-linked roles, so it cannot be migrated.`, { fixes: [replace(`Use ${p.fixed}`, p.fixed)] });
+    }),
+  }),
 ];

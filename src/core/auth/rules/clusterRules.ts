@@ -1,54 +1,33 @@
 /** Rules that need the live cluster's facts: its authentication mode, access entries and log types. */
 import type { Node as YamlNode, YAMLMap } from 'yaml';
 import { accessEntryMatches } from '../authenticator';
-import type { Rule } from './rule';
+import { rule, type Rule } from './rule';
 
 const clusterName = (name?: string) => (name ? `Cluster ${name}` : 'The cluster');
 const firstKey = (data: YAMLMap) => (data.items[0]?.key as YamlNode | undefined) ?? data;
 
 export const CLUSTER_RULES: Rule[] = [
-  {
-    id: 'C01',
-    title: 'The cluster ignores aws-auth',
-    severity: 'warning',
-    scope: 'cluster',
-    docs: { when: "The cluster's authentication mode is API.", why: 'The ConfigMap is ignored entirely.', fix: 'Manage access with access entries.' },
-    check: {
-      document({ report, cluster }, _loaded, data) {
-        if (cluster?.authenticationMode === 'API') report.at(firstKey(data), `${clusterName(cluster.name)} uses authentication mode API: it ignores this ConfigMap entirely. Manage access with access entries instead.`);
-      },
+  rule({ id: 'C01', severity: 'warning', scope: 'cluster', title: 'The cluster ignores aws-auth' }, {
+    document({ report, cluster }, _loaded, data) {
+      if (cluster?.authenticationMode === 'API') report.at(firstKey(data), `${clusterName(cluster.name)} uses authentication mode API: it ignores this ConfigMap entirely. Manage access with access entries instead.`);
     },
-  },
-  {
-    id: 'C02',
-    title: 'An access entry wins over this mapping',
-    severity: 'info',
-    scope: 'cluster',
-    docs: { when: 'Mode API_AND_CONFIG_MAP and an access entry exists for the same principal.', why: 'The access entry wins; this mapping is not used.', fix: 'Remove the mapping once the entry is right.' },
-    check: {
-      document({ report, cluster }, loaded) {
-        if (cluster?.authenticationMode !== 'API_AND_CONFIG_MAP' || !cluster.accessEntryArns?.length) return;
-        for (const section of ['mapRoles', 'mapUsers'] as const) {
-          const s = loaded.get(section);
-          for (const item of s?.model.items ?? []) {
-            if (item.dropped || !item.fields.arn || item.replacedBy) continue;
-            const entry = cluster.accessEntryArns.find((a) => accessEntryMatches(a, item.arn));
-            if (entry) report.inEmbedded(s!.embedded, item.fields.arn.valueRange, `${clusterName(cluster.name)} has an access entry for ${entry}; in API_AND_CONFIG_MAP mode the access entry wins and this mapping is not used.`);
-          }
+  }),
+  rule({ id: 'C02', severity: 'info', scope: 'cluster', title: 'An access entry wins over this mapping' }, {
+    document({ report, cluster }, loaded) {
+      if (cluster?.authenticationMode !== 'API_AND_CONFIG_MAP' || !cluster.accessEntryArns?.length) return;
+      for (const section of ['mapRoles', 'mapUsers'] as const) {
+        const s = loaded.get(section);
+        for (const item of s?.model.items ?? []) {
+          if (item.dropped || !item.fields.arn || item.replacedBy) continue;
+          const entry = cluster.accessEntryArns.find((a) => accessEntryMatches(a, item.arn));
+          if (entry) report.inEmbedded(s!.embedded, item.fields.arn.valueRange, `${clusterName(cluster.name)} has an access entry for ${entry}; in API_AND_CONFIG_MAP mode the access entry wins and this mapping is not used.`);
         }
-      },
+      }
     },
-  },
-  {
-    id: 'C03',
-    title: 'Authenticator logs are off',
-    severity: 'info',
-    scope: 'cluster',
-    docs: { when: 'The `authenticator` log type is not enabled.', why: 'Troubleshooting queries will find nothing.', fix: 'Enable it (the explorer\'s cluster menu does it).' },
-    check: {
-      document({ report, cluster }, _loaded, data) {
-        if (cluster?.authenticatorLogging === false) report.at(firstKey(data), `${clusterName(cluster.name)} does not send authenticator logs to CloudWatch: "EKS: Troubleshoot Authentication" will find nothing until the authenticator log type is enabled.`);
-      },
+  }),
+  rule({ id: 'C03', severity: 'info', scope: 'cluster', title: 'Authenticator logs are off' }, {
+    document({ report, cluster }, _loaded, data) {
+      if (cluster?.authenticatorLogging === false) report.at(firstKey(data), `${clusterName(cluster.name)} does not send authenticator logs to CloudWatch: "EKS: Troubleshoot Authentication" will find nothing until the authenticator log type is enabled.`);
     },
-  },
+  }),
 ];

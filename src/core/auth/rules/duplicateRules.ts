@@ -3,7 +3,7 @@ import { foldCase } from '../arn';
 import { DecodedItem, loadSection, mappingMatches, storeOf } from '../authenticator';
 import type { LoadedSection } from './context';
 import type { Fix } from './types';
-import type { Rule } from './rule';
+import { rule, type Rule } from './rule';
 
 /** Removes a whole block-list item, so what is granted today does not change. */
 function removeItemFix(loaded: LoadedSection, item: DecodedItem): Fix | undefined {
@@ -30,53 +30,42 @@ function removeItemFix(loaded: LoadedSection, item: DecodedItem): Fix | undefine
 }
 
 export const DUPLICATE_RULES: Rule[] = [
-  {
-    id: 'A16',
-    title: 'A duplicate mapping',
-    severity: 'warning',
-    scope: 'file',
-    docs: {
-      when: 'Duplicate `rolearn` (case-insensitive), duplicate or case-variant `userarn`, or the same ARN in both sections.',
-      why: 'For roles the last entry wins and groups are not merged: a second entry without `system:masters` has locked admins out. Exact duplicate users keep the last; case variants are all stored and match at random. A user mapping whose ARN is also under mapRoles is never used.',
-      fix: 'The diagnostic sits on the entry the authenticator ignores; the quick fix removes that one, so what is granted today does not change.',
+  rule({ id: 'A16', severity: 'warning', title: 'A duplicate mapping' }, {
+    document({ report }, loaded) {
+      const roles = loaded.get('mapRoles');
+      const users = loaded.get('mapUsers');
+      // storeOf marks the entries a later one replaced (replacedBy), as the authenticator's saveMap does.
+      const store = storeOf({ mapRoles: roles?.model ?? loadSection('mapRoles', undefined), mapUsers: users?.model ?? loadSection('mapUsers', undefined), mapAccounts: loadSection('mapAccounts', undefined) });
+      for (const [section, what] of [[roles, 'rolearn'], [users, 'userarn']] as const) {
+        for (const item of section?.model.items ?? []) {
+          if (!item.replacedBy || !item.fields.arn) continue;
+          const later = item.replacedBy;
+          const exact = later.arn === item.arn;
+          const message = `Duplicate ${what} ${item.arn}${exact ? '' : ` (the later one differs only in case: ${later.arn})`}: the authenticator keeps only the later entry ${later.index + 1}${what === 'rolearn' ? ' and does not merge groups (a later entry without system:masters has locked admins out)' : ''}, so this one is never used. Remove it, or merge what it grants into the later entry.`;
+          report.inEmbedded(section!.embedded, item.fields.arn.valueRange, message, { fixes: [removeItemFix(section!, item)] });
+        }
+      }
+      if (!users) return;
+      // Case variants of one userarn, grouped once: a linear pass, not a comparison of every pair.
+      const byFolded = new Map<string, DecodedItem[]>();
+      for (const user of store.users) {
+        const key = foldCase(user.arn);
+        const group = byFolded.get(key);
+        if (group) group.push(user);
+        else byFolded.set(key, [user]);
+      }
+      const roleKeys = new Set(store.roles.map((r) => foldCase(r.arn)));
+      for (const user of store.users) {
+        const variants = (byFolded.get(foldCase(user.arn)) ?? []).filter((u) => u !== user && mappingMatches(u, user.arn));
+        if (variants.length && [user, ...variants].sort((a, b) => a.index - b.index)[0] === user) {
+          for (const v of [user, ...variants].sort((a, b) => a.index - b.index).slice(1)) {
+            report.inEmbedded(users.embedded, v.fields.arn!.valueRange, `Duplicate userarn ${v.arn} differing only in case from ${user.arn}: the authenticator stores both and which one matches is random. Remove one of the entries.`, { fixes: [removeItemFix(users, v)] });
+          }
+        }
+        if (roleKeys.has(foldCase(user.arn)) && store.roles.some((r) => mappingMatches(r, user.arn))) {
+          report.inEmbedded(users.embedded, user.fields.arn!.valueRange, `${user.arn} is mapped in both mapRoles and mapUsers: the role mapping is looked up first, so this user mapping is never used. Remove one.`);
+        }
+      }
     },
-    check: {
-      document({ report }, loaded) {
-        const roles = loaded.get('mapRoles');
-        const users = loaded.get('mapUsers');
-        // storeOf marks the entries a later one replaced (replacedBy), as the authenticator's saveMap does.
-        const store = storeOf({ mapRoles: roles?.model ?? loadSection('mapRoles', undefined), mapUsers: users?.model ?? loadSection('mapUsers', undefined), mapAccounts: loadSection('mapAccounts', undefined) });
-        for (const [section, what] of [[roles, 'rolearn'], [users, 'userarn']] as const) {
-          for (const item of section?.model.items ?? []) {
-            if (!item.replacedBy || !item.fields.arn) continue;
-            const later = item.replacedBy;
-            const exact = later.arn === item.arn;
-            const message = `Duplicate ${what} ${item.arn}${exact ? '' : ` (the later one differs only in case: ${later.arn})`}: the authenticator keeps only the later entry ${later.index + 1}${what === 'rolearn' ? ' and does not merge groups (a later entry without system:masters has locked admins out)' : ''}, so this one is never used. Remove it, or merge what it grants into the later entry.`;
-            report.inEmbedded(section!.embedded, item.fields.arn.valueRange, message, { fixes: [removeItemFix(section!, item)] });
-          }
-        }
-        if (!users) return;
-        // Case variants of one userarn, grouped once: a linear pass, not a comparison of every pair.
-        const byFolded = new Map<string, DecodedItem[]>();
-        for (const user of store.users) {
-          const key = foldCase(user.arn);
-          const group = byFolded.get(key);
-          if (group) group.push(user);
-          else byFolded.set(key, [user]);
-        }
-        const roleKeys = new Set(store.roles.map((r) => foldCase(r.arn)));
-        for (const user of store.users) {
-          const variants = (byFolded.get(foldCase(user.arn)) ?? []).filter((u) => u !== user && mappingMatches(u, user.arn));
-          if (variants.length && [user, ...variants].sort((a, b) => a.index - b.index)[0] === user) {
-            for (const v of [user, ...variants].sort((a, b) => a.index - b.index).slice(1)) {
-              report.inEmbedded(users.embedded, v.fields.arn!.valueRange, `Duplicate userarn ${v.arn} differing only in case from ${user.arn}: the authenticator stores both and which one matches is random. Remove one of the entries.`, { fixes: [removeItemFix(users, v)] });
-            }
-          }
-          if (roleKeys.has(foldCase(user.arn)) && store.roles.some((r) => mappingMatches(r, user.arn))) {
-            report.inEmbedded(users.embedded, user.fields.arn!.valueRange, `${user.arn} is mapped in both mapRoles and mapUsers: the role mapping is looked up first, so this user mapping is never used. Remove one.`);
-          }
-        }
-      },
-    },
-  },
+  }),
 ];

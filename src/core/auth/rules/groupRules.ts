@@ -3,7 +3,7 @@ import type { DecodedItem } from '../authenticator';
 import type { EmbeddedText } from '../embedded';
 import { embeddedFix, embeddedInsert, lineEndOf, lineStartOf } from './context';
 import type { Fix } from './types';
-import type { Rule } from './rule';
+import { rule, type Rule } from './rule';
 
 const NODE_GROUPS = ['system:bootstrappers', 'system:nodes'];
 const FARGATE_GROUP = 'system:node-proxier';
@@ -38,65 +38,39 @@ function addGroupsFix(e: EmbeddedText, item: DecodedItem, missing: string[]): Fi
 }
 
 export const GROUP_RULES: Rule[] = [
-  {
-    id: 'A20',
-    title: 'A node role without the node groups',
-    severity: 'error',
-    variants: { fargate: 'info', windows: 'warning' },
-    scope: 'file',
-    docs: {
-      when: 'A `system:node:` username without `system:bootstrappers` and `system:nodes` (error); a Fargate-style one without `system:node-proxier` (info); a Windows node role without `eks:kube-proxy-windows` (warning).',
-      why: 'Nodes cannot join, or kube-proxy cannot run.',
-      fix: 'Add the groups. Quick fix.',
+  rule({ id: 'A20', severity: 'error', variants: { fargate: 'info', windows: 'warning' }, title: 'A node role without the node groups' }, {
+    item({ report }, e, item) {
+      if (item.section !== 'mapRoles' || !isNodeUser(item)) return;
+      const range = item.fields.username?.valueRange ?? item.range;
+      const missing = NODE_GROUPS.filter((g) => !item.groups.includes(g));
+      if (missing.length) {
+        report.inEmbedded(e, range, `Node identities need the groups system:bootstrappers and system:nodes; missing ${missing.join(', ')}: nodes with this role cannot join. Add the missing groups.`, { fixes: [addGroupsFix(e, item, missing)] });
+      }
+      if (item.username.includes('{{SessionName}}') && !item.groups.includes(FARGATE_GROUP)) {
+        report.inEmbedded(e, range, `A Fargate pod execution role (system:node:{{SessionName}}) also needs ${FARGATE_GROUP}.`, { variant: 'fargate', fixes: [addGroupsFix(e, item, [FARGATE_GROUP])] });
+      }
+      if (/windows/i.test(item.arn) && !item.groups.includes(WINDOWS_GROUP)) {
+        report.inEmbedded(e, range, `Windows nodes also need the group ${WINDOWS_GROUP}, or kube-proxy cannot start on them.`, { variant: 'windows', fixes: [addGroupsFix(e, item, [WINDOWS_GROUP])] });
+      }
     },
-    check: {
-      item({ report }, e, item) {
-        if (item.section !== 'mapRoles' || !isNodeUser(item)) return;
-        const range = item.fields.username?.valueRange ?? item.range;
-        const missing = NODE_GROUPS.filter((g) => !item.groups.includes(g));
-        if (missing.length) {
-          report.inEmbedded(e, range, `Node identities need the groups system:bootstrappers and system:nodes; missing ${missing.join(', ')}: nodes with this role cannot join. Add the missing groups.`, { fixes: [addGroupsFix(e, item, missing)] });
+  }),
+  rule({ id: 'A21', severity: 'warning', title: 'system:masters' }, {
+    item({ report }, e, item) {
+      item.groups.forEach((g, i) => {
+        if (g === 'system:masters') report.inEmbedded(e, item.groupRanges[i], 'system:masters grants unrestricted cluster-admin that RBAC cannot limit or audit by name (CIS EKS 4.1.7). Bind a narrower ClusterRole to a custom group instead.');
+      });
+    },
+  }),
+  rule({ id: 'A22', severity: 'info', title: 'A reserved group or username that blocks migration' }, {
+    item({ report }, e, item) {
+      const node = isNodeUser(item);
+      item.groups.forEach((g, i) => {
+        if (g !== 'system:masters' && g.startsWith('system:') && !(node && NODE_ROLE_GROUPS.includes(g))) {
+          report.inEmbedded(e, item.groupRanges[i], `The group ${g} uses the reserved system: prefix, which access entries reject: this mapping cannot be migrated as is.`);
         }
-        if (item.username.includes('{{SessionName}}') && !item.groups.includes(FARGATE_GROUP)) {
-          report.inEmbedded(e, range, `A Fargate pod execution role (system:node:{{SessionName}}) also needs ${FARGATE_GROUP}.`, { variant: 'fargate', fixes: [addGroupsFix(e, item, [FARGATE_GROUP])] });
-        }
-        if (/windows/i.test(item.arn) && !item.groups.includes(WINDOWS_GROUP)) {
-          report.inEmbedded(e, range, `Windows nodes also need the group ${WINDOWS_GROUP}, or kube-proxy cannot start on them.`, { variant: 'windows', fixes: [addGroupsFix(e, item, [WINDOWS_GROUP])] });
-        }
-      },
+      });
+      const prefix = item.username !== '' && !node ? RESERVED_USERNAME_PREFIXES.find((p) => item.username.startsWith(p)) : undefined;
+      if (prefix) report.inEmbedded(e, item.fields.username?.valueRange ?? item.range, `The username starts with the reserved prefix "${prefix}", which access entries reject: this mapping cannot be migrated as is.`);
     },
-  },
-  {
-    id: 'A21',
-    title: 'system:masters',
-    severity: 'warning',
-    scope: 'file',
-    docs: { when: '`system:masters` in groups.', why: 'Unrestricted cluster-admin that RBAC cannot limit (CIS EKS 4.1.7).', fix: 'Bind a narrower ClusterRole to a custom group.' },
-    check: {
-      item({ report }, e, item) {
-        item.groups.forEach((g, i) => {
-          if (g === 'system:masters') report.inEmbedded(e, item.groupRanges[i], 'system:masters grants unrestricted cluster-admin that RBAC cannot limit or audit by name (CIS EKS 4.1.7). Bind a narrower ClusterRole to a custom group instead.');
-        });
-      },
-    },
-  },
-  {
-    id: 'A22',
-    title: 'A reserved group or username that blocks migration',
-    severity: 'info',
-    scope: 'file',
-    docs: { when: 'Other `system:` groups, or usernames starting with `aws:`, `amazon:`, `eks:`, `iam:`, `system:` outside node roles.', why: 'Access entries reject these: the mapping blocks migration.', fix: 'Rename the group or username.' },
-    check: {
-      item({ report }, e, item) {
-        const node = isNodeUser(item);
-        item.groups.forEach((g, i) => {
-          if (g !== 'system:masters' && g.startsWith('system:') && !(node && NODE_ROLE_GROUPS.includes(g))) {
-            report.inEmbedded(e, item.groupRanges[i], `The group ${g} uses the reserved system: prefix, which access entries reject: this mapping cannot be migrated as is.`);
-          }
-        });
-        const prefix = item.username !== '' && !node ? RESERVED_USERNAME_PREFIXES.find((p) => item.username.startsWith(p)) : undefined;
-        if (prefix) report.inEmbedded(e, item.fields.username?.valueRange ?? item.range, `The username starts with the reserved prefix "${prefix}", which access entries reject: this mapping cannot be migrated as is.`);
-      },
-    },
-  },
+  }),
 ];

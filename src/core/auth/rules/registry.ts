@@ -7,22 +7,11 @@ import { CLUSTER_RULES } from './clusterRules';
 import { DUPLICATE_RULES } from './duplicateRules';
 import { ENTRY_RULES } from './entryRules';
 import { GROUP_RULES } from './groupRules';
-import type { Rule } from './rule';
+import { rule, type Rule } from './rule';
 import { STRUCTURE_RULES } from './structureRules';
 
 /** Not a rule of aws-auth: what the linter reports when one of its own rules failed, so the failure is visible. */
-export const ANALYZER_FAILURE: Rule = {
-  id: 'E00',
-  title: 'The analyzer failed on this input',
-  severity: 'error',
-  scope: 'file',
-  docs: {
-    when: 'One rule of the analyzer threw on this document. The other rules still ran.',
-    why: 'It is a bug in EKS Auth Explorer, not in your file: what that rule checks is unknown for this document.',
-    fix: 'Report it with the document (or the smallest part of it that still fails).',
-  },
-  check: {},
-};
+export const ANALYZER_FAILURE: Rule = rule({ id: 'E00', severity: 'error', title: 'The analyzer failed on this input' }, {});
 
 export const RULES: readonly Rule[] = [...STRUCTURE_RULES, ...ENTRY_RULES, ...ARN_RULES, ...DUPLICATE_RULES, ...GROUP_RULES, ...CLUSTER_RULES].sort((a, b) => a.id.localeCompare(b.id));
 

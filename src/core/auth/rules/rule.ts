@@ -1,8 +1,12 @@
-/** The shape of one aws-auth rule: declared once with its id, default severity, title, documentation and check. */
+/**
+ * The shape of one aws-auth rule: declared once with its id, default severity, title and check; its documentation
+ * (ruleDocs.json, keyed by id) is prose kept apart from the code.
+ */
 import type { Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import type { DecodedItem, SectionKey, SectionModel } from '../authenticator';
 import type { EmbeddedText } from '../embedded';
 import type { ClusterContext, LoadedSection, Reporter, RuleSeverities } from './context';
+import RULE_DOCS from './ruleDocs.json';
 
 /** What the rule reference (docs/rules.md) says about a rule. */
 export interface RuleDocs {
@@ -45,4 +49,13 @@ export interface Rule extends RuleSeverities {
   scope: 'file' | 'cluster';
   docs: RuleDocs;
   check: RuleHooks;
+}
+
+export type RuleMeta = Pick<Rule, 'id' | 'severity' | 'title'> & Partial<Pick<Rule, 'variants' | 'scope'>>;
+
+/** Declares a rule: its metadata, its documentation from ruleDocs.json, and the hooks that check it. */
+export function rule(meta: RuleMeta, check: RuleHooks): Rule {
+  const docs = (RULE_DOCS as Record<string, RuleDocs>)[meta.id];
+  if (!docs) throw new Error(`rule ${meta.id} has no entry in ruleDocs.json`);
+  return { scope: 'file', ...meta, docs, check };
 }

@@ -3,7 +3,7 @@ import { isMap, isScalar, isSeq, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { SECTION_KEYS, SectionModel } from '../authenticator';
 import { embeddedFix, lineStartOf, Range } from './context';
 import type { Fix } from './types';
-import type { Rule } from './rule';
+import { rule, type Rule } from './rule';
 
 /**
  * `{{SessionName}}` unquoted is a flow mapping whose key is a mapping, which go-yaml refuses ("invalid map key"):
@@ -40,160 +40,89 @@ function blockStringFix(text: string, pair: Pair<YamlNode, YamlNode>): Fix | und
 }
 
 export const STRUCTURE_RULES: Rule[] = [
-  {
-    id: 'A01',
-    title: 'A section is not a string',
-    severity: 'error',
-    scope: 'file',
-    docs: {
-      when: 'A section (`mapRoles`, `mapUsers`, `mapAccounts`) is a YAML list, map, number or boolean instead of a string.',
-      why: 'ConfigMap data values must be strings: the API server rejects the whole object.',
-      fix: 'Write `mapRoles: |` and indent the list under it. Quick fix: turns the list into a block string.',
+  rule({ id: 'A01', severity: 'error', title: 'A section is not a string' }, {
+    sectionNotString({ report, text }, { pair, section }) {
+      const value = pair.value!;
+      if (!isScalar(value)) {
+        report.at(value, `${section} must be a string holding YAML (write "${section}: |" and indent the list under it): the API server rejects a ConfigMap whose data value is a list or map.`, { fixes: [blockStringFix(text, pair)] });
+      } else {
+        report.at(value, `${section} must be a string: the API server rejects a ConfigMap whose data value is a ${typeof value.value}. Quote it or write it as a block string with "|".`);
+      }
     },
-    check: {
-      sectionNotString({ report, text }, { pair, section }) {
-        const value = pair.value!;
-        if (!isScalar(value)) {
-          report.at(value, `${section} must be a string holding YAML (write "${section}: |" and indent the list under it): the API server rejects a ConfigMap whose data value is a list or map.`, { fixes: [blockStringFix(text, pair)] });
-        } else {
-          report.at(value, `${section} must be a string: the API server rejects a ConfigMap whose data value is a ${typeof value.value}. Quote it or write it as a block string with "|".`);
-        }
-      },
+  }),
+  rule({ id: 'A02', severity: 'warning', title: 'An unknown or miscased data key' }, {
+    unknownDataKey({ report }, keyNode, key) {
+      const caseVariant = SECTION_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
+      if (caseVariant && keyNode.range) {
+        report.at(keyNode, `"${key}" is ignored: the authenticator reads only the exact key "${caseVariant}". Rename it to ${caseVariant}.`, {
+          fixes: [{ title: `Rename to ${caseVariant}`, edits: [{ offset: keyNode.range[0], length: keyNode.range[1] - keyNode.range[0], newText: caseVariant }] }],
+        });
+      } else {
+        report.at(keyNode, `Unknown data key "${key}" is ignored by the authenticator, which reads only mapRoles, mapUsers and mapAccounts.`);
+      }
     },
-  },
-  {
-    id: 'A02',
-    title: 'An unknown or miscased data key',
-    severity: 'warning',
-    scope: 'file',
-    docs: {
-      when: 'A data key differs only in case from a known key (`maproles`), or is unknown.',
-      why: 'The authenticator reads only the exact keys `mapRoles`, `mapUsers` and `mapAccounts`; anything else is silently ignored.',
-      fix: 'Rename the key. Quick fix for case variants.',
+  }),
+  rule({ id: 'A03', severity: 'error', variants: { uncertain: 'warning' }, title: 'A section the authenticator cannot load' }, {
+    section({ report }, section, e, model) {
+      const error = model.error;
+      if (!error || braceKeyRange(e.text, error)) return;
+      const at = sectionErrorOffset(e.text, error);
+      if (error.uncertain) {
+        report.inEmbedded(e, [at, at + 1], `${section} is nested too deeply to analyse (${error.message}): what the authenticator makes of it is unknown. Flatten it.`, { variant: 'uncertain' });
+        return;
+      }
+      report.inEmbedded(e, [at, at + 1], `YAML error in ${section}: ${error.message}. The authenticator drops the whole ${section} section when it cannot convert it${section === 'mapRoles' ? ' (node roles included: nodes go NotReady)' : ''}. Fix the YAML.`);
     },
-    check: {
-      unknownDataKey({ report }, keyNode, key) {
-        const caseVariant = SECTION_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
-        if (caseVariant && keyNode.range) {
-          report.at(keyNode, `"${key}" is ignored: the authenticator reads only the exact key "${caseVariant}". Rename it to ${caseVariant}.`, {
-            fixes: [{ title: `Rename to ${caseVariant}`, edits: [{ offset: keyNode.range[0], length: keyNode.range[1] - keyNode.range[0], newText: caseVariant }] }],
+  }),
+  rule({ id: 'A04', severity: 'error', title: 'A section that is not a list' }, {
+    section({ report }, section, e, model) {
+      if (model.error || !model.notAList) return;
+      const got = model.notAList.got === 'object' ? 'a mapping' : `a ${model.notAList.got}`;
+      report.inEmbedded(e, model.notAList.range, `${section} must be a YAML list ("- ..." items): this is ${got}, so nothing in the section maps (the authenticator logs a type error and loads no entry from it).`);
+    },
+  }),
+  rule({ id: 'A23', severity: 'info', title: 'IAM users are mapped' }, {
+    section({ report }, section, _e, _model, keyNode) {
+      if (section === 'mapUsers') report.at(keyNode, 'mapUsers maps IAM users; IAM roles (mapRoles or access entries) are the recommended way to grant access, as users carry long-lived keys.');
+    },
+  }),
+  rule({ id: 'A24', severity: 'error', variants: { unquoted: 'warning' }, title: 'A mapAccounts item that is not a quoted account id' }, {
+    section({ report }, section, e, model) {
+      if (section !== 'mapAccounts' || model.error || model.notAList) return;
+      for (const err of model.accountErrors) report.inEmbedded(e, err.range, `mapAccounts items must be account ids: the authenticator cannot read this one as a string (${err.message}) and skips it.`);
+      for (const account of model.accounts) {
+        const source = e.text.slice(account.range[0], account.range[1]);
+        const value = account.value;
+        if (!/^\d{12}$/.test(value)) {
+          report.inEmbedded(e, account.range, `mapAccounts items must be 12-digit AWS account ids; "${value || source}" never matches a caller's account.`);
+        } else if (!/^["']/.test(source)) {
+          report.inEmbedded(e, account.range, `Quote the account id ("${value}"): the authenticator keeps it as written, but YAML 1.2 tools (kubectl plugins, Terraform's yamldecode, yq) read an unquoted ${value} as a number${value.startsWith('0') ? ' and drop its leading zero' : ''}.`, {
+            variant: 'unquoted',
+            fixes: [embeddedFix(e, 'Quote the account id', account.range[0], account.range[1], `"${value}"`)],
           });
-        } else {
-          report.at(keyNode, `Unknown data key "${key}" is ignored by the authenticator, which reads only mapRoles, mapUsers and mapAccounts.`);
         }
-      },
+      }
     },
-  },
-  {
-    id: 'A03',
-    title: 'A section the authenticator cannot load',
-    severity: 'error',
-    variants: { uncertain: 'warning' },
-    scope: 'file',
-    docs: {
-      when: 'YAML syntax error inside a section, reported at its exact position in the file (a warning when the section is nested too deeply to analyse).',
-      why: 'The authenticator drops the whole section: one typo in `mapRoles` removes every role, node roles included (nodes go NotReady, people get Unauthorized).',
-      fix: 'Fix the YAML where the squiggle is.',
+  }),
+  rule({ id: 'A27', severity: 'warning', title: 'Not kube-system/aws-auth' }, {
+    metadata({ report }, root) {
+      const metadata = root.get('metadata', true) as YAMLMap | undefined;
+      const name = isMap(metadata) ? (metadata.get('name', true) as YamlNode | undefined) : undefined;
+      const namespace = isMap(metadata) ? (metadata.get('namespace', true) as YamlNode | undefined) : undefined;
+      const nameValue = isScalar(name) ? String(name.value) : undefined;
+      const nsValue = isScalar(namespace) ? String(namespace.value) : undefined;
+      if (nameValue !== 'aws-auth') {
+        report.at(name ?? metadata ?? root, `The ConfigMap is named "${nameValue ?? ''}": the authenticator reads only kube-system/aws-auth, so rename it to aws-auth.`);
+      }
+      if (nsValue !== 'kube-system') {
+        report.at(
+          namespace ?? name ?? metadata ?? root,
+          nsValue === undefined
+            ? 'No namespace: kubectl applies this to the current namespace, but the authenticator reads only kube-system/aws-auth. Add namespace: kube-system.'
+            : `The namespace is "${nsValue}": the authenticator reads only kube-system/aws-auth. Set namespace: kube-system.`,
+        );
+      }
     },
-    check: {
-      section({ report }, section, e, model) {
-        const error = model.error;
-        if (!error || braceKeyRange(e.text, error)) return;
-        const at = sectionErrorOffset(e.text, error);
-        if (error.uncertain) {
-          report.inEmbedded(e, [at, at + 1], `${section} is nested too deeply to analyse (${error.message}): what the authenticator makes of it is unknown. Flatten it.`, { variant: 'uncertain' });
-          return;
-        }
-        report.inEmbedded(e, [at, at + 1], `YAML error in ${section}: ${error.message}. The authenticator drops the whole ${section} section when it cannot convert it${section === 'mapRoles' ? ' (node roles included: nodes go NotReady)' : ''}. Fix the YAML.`);
-      },
-    },
-  },
-  {
-    id: 'A04',
-    title: 'A section that is not a list',
-    severity: 'error',
-    scope: 'file',
-    docs: {
-      when: 'A section decodes to something other than a list (a mapping, a string, a number, or text starting with `{`, which is read as JSON). Empty values (`""`, `\'\'`, blank) are fine.',
-      why: 'Nothing in the section maps. (An *item* that is not a mapping drops only that item: A05/A06.) See [docs/authenticator.md](authenticator.md).',
-      fix: 'Write the section as `- key: value` items.',
-    },
-    check: {
-      section({ report }, section, e, model) {
-        if (model.error || !model.notAList) return;
-        const got = model.notAList.got === 'object' ? 'a mapping' : `a ${model.notAList.got}`;
-        report.inEmbedded(e, model.notAList.range, `${section} must be a YAML list ("- ..." items): this is ${got}, so nothing in the section maps (the authenticator logs a type error and loads no entry from it).`);
-      },
-    },
-  },
-  {
-    id: 'A23',
-    title: 'IAM users are mapped',
-    severity: 'info',
-    scope: 'file',
-    docs: { when: '`mapUsers` is used.', why: 'IAM users carry long-lived keys; roles are the recommended way in.', fix: 'Prefer roles, or access entries.' },
-    check: {
-      section({ report }, section, _e, _model, keyNode) {
-        if (section === 'mapUsers') report.at(keyNode, 'mapUsers maps IAM users; IAM roles (mapRoles or access entries) are the recommended way to grant access, as users carry long-lived keys.');
-      },
-    },
-  },
-  {
-    id: 'A24',
-    title: 'A mapAccounts item that is not a quoted account id',
-    severity: 'error',
-    variants: { unquoted: 'warning' },
-    scope: 'file',
-    docs: {
-      when: 'A `mapAccounts` item that is not 12 digits (error), or is unquoted (warning).',
-      why: "The authenticator (go-yaml v2 decoding into strings) keeps the text as written, but YAML 1.2 tools (Terraform's `yamldecode`, yq, many linters) turn `012345678901` into a number and drop the zero, so the next round trip breaks it. An item that is not 12 digits never matches a caller's account.",
-      fix: 'Quote account ids. Quick fix.',
-    },
-    check: {
-      section({ report }, section, e, model) {
-        if (section !== 'mapAccounts' || model.error || model.notAList) return;
-        for (const err of model.accountErrors) report.inEmbedded(e, err.range, `mapAccounts items must be account ids: the authenticator cannot read this one as a string (${err.message}) and skips it.`);
-        for (const account of model.accounts) {
-          const source = e.text.slice(account.range[0], account.range[1]);
-          const value = account.value;
-          if (!/^\d{12}$/.test(value)) {
-            report.inEmbedded(e, account.range, `mapAccounts items must be 12-digit AWS account ids; "${value || source}" never matches a caller's account.`);
-          } else if (!/^["']/.test(source)) {
-            report.inEmbedded(e, account.range, `Quote the account id ("${value}"): the authenticator keeps it as written, but YAML 1.2 tools (kubectl plugins, Terraform's yamldecode, yq) read an unquoted ${value} as a number${value.startsWith('0') ? ' and drop its leading zero' : ''}.`, {
-              variant: 'unquoted',
-              fixes: [embeddedFix(e, 'Quote the account id', account.range[0], account.range[1], `"${value}"`)],
-            });
-          }
-        }
-      },
-    },
-  },
-  {
-    id: 'A27',
-    title: 'Not kube-system/aws-auth',
-    severity: 'warning',
-    scope: 'file',
-    docs: { when: 'The ConfigMap is not named `aws-auth` or not in `kube-system`.', why: 'The authenticator reads only `kube-system/aws-auth`.', fix: 'Fix `metadata.name` and `metadata.namespace`.' },
-    check: {
-      metadata({ report }, root) {
-        const metadata = root.get('metadata', true) as YAMLMap | undefined;
-        const name = isMap(metadata) ? (metadata.get('name', true) as YamlNode | undefined) : undefined;
-        const namespace = isMap(metadata) ? (metadata.get('namespace', true) as YamlNode | undefined) : undefined;
-        const nameValue = isScalar(name) ? String(name.value) : undefined;
-        const nsValue = isScalar(namespace) ? String(namespace.value) : undefined;
-        if (nameValue !== 'aws-auth') {
-          report.at(name ?? metadata ?? root, `The ConfigMap is named "${nameValue ?? ''}": the authenticator reads only kube-system/aws-auth, so rename it to aws-auth.`);
-        }
-        if (nsValue !== 'kube-system') {
-          report.at(
-            namespace ?? name ?? metadata ?? root,
-            nsValue === undefined
-              ? 'No namespace: kubectl applies this to the current namespace, but the authenticator reads only kube-system/aws-auth. Add namespace: kube-system.'
-              : `The namespace is "${nsValue}": the authenticator reads only kube-system/aws-auth. Set namespace: kube-system.`,
-          );
-        }
-      },
-    },
-  },
+  }),
 ];
 

@@ -115,6 +115,8 @@ describe('lintAwsAuth rules', () => {
       assert.ok(r.title && r.docs.when && r.docs.why && r.docs.fix, `${r.id} is documented`);
       assert.strictEqual(r.scope === 'cluster', r.id.startsWith('C'), `${r.id} scope`);
     }
+    const documented = Object.keys(JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', '..', '..', 'src', 'core', 'auth', 'rules', 'ruleDocs.json'), 'utf8')));
+    assert.deepStrictEqual(documented, [...ids, 'E00'], 'ruleDocs.json documents exactly the registered rules');
   });
 
   it('keeps docs/rules.md and the eksAuth.lint.rules setting generated from the registry (npm run docs:rules)', () => {

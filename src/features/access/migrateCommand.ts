@@ -1,0 +1,83 @@
+/** "Migrate aws-auth to Access Entries": plan from the authenticator model, show it, create entries, resume safely. */
+import * as vscode from 'vscode';
+import { applyMigration, ApplyResult, blockersForApiMode, entriesYaml, planMarkdown, PlanItem, planMigration } from '../../core/access/migrate';
+import { followUpdate } from '../../services/clusterUpdates';
+import { pickCluster } from '../../services/clusterPicker';
+import type { Services } from '../../services';
+import type { MemoryDocuments } from './memoryDocuments';
+
+export function migrateCommand({ clusters, log }: Services, views: MemoryDocuments) {
+  return async (node?: unknown): Promise<{ items: PlanItem[]; results: ApplyResult[] } | undefined> => {
+    const picked = await pickCluster(clusters, node);
+    if (!picked) return undefined;
+    const { ref } = picked;
+    const eks = await clusters.gateways.eksFor(ref.profile, ref.region);
+    await clusters.invalidate(ref);
+    const summary = await clusters.summary(ref);
+    if (summary.mode === 'API') {
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} already uses authentication mode API: aws-auth is ignored, there is nothing to migrate.', ref.cluster));
+      return undefined;
+    }
+    if (!summary.supportsAccessEntries) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0} runs platform {1} {2}, which has no access entries: update the cluster first.', ref.cluster, summary.version, summary.platformVersion));
+      return undefined;
+    }
+    const access = await clusters.access(ref);
+    if (!access.awsAuth) throw new Error(access.awsAuthError ?? `Cluster ${ref.cluster} has no kube-system/aws-auth ConfigMap: there is nothing to migrate.`);
+    const iam = await clusters.gateways.iamFor(ref.profile, ref.region);
+    const { items, errors } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Planning the migration of {0}', ref.cluster) }, () => planMigration(access.awsAuth!, access.entries.map((e) => e.principalArn), iam));
+    const plan = views.set(`/${ref.cluster}/migration-plan.md`, planMarkdown(items, ref.cluster) + (errors.length ? `\nSections the authenticator drops today: ${errors.join('; ')}\n` : ''));
+    await vscode.commands.executeCommand('markdown.showPreview', plan);
+    const before = views.set(`/${ref.cluster}/access-entries-now.yaml`, entriesYaml(access.entries.map((e) => ({ principalArn: e.principalArn, type: e.type ?? 'STANDARD', username: e.username, kubernetesGroups: e.kubernetesGroups ?? [], policies: [] }))));
+    const creates = items.filter((i) => i.action === 'create');
+    const after = views.set(`/${ref.cluster}/access-entries-planned.yaml`, entriesYaml(creates.map((i) => i.entry!)));
+    await vscode.commands.executeCommand('vscode.diff', before, after, vscode.l10n.t('{0}: current access entries ↔ entries to create', ref.cluster), { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    if (!creates.length) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to create on {0}: every mapping is covered or skipped (see the plan).', ref.cluster));
+      return { items, results: [] };
+    }
+    if (summary.mode === 'CONFIG_MAP') {
+      const switchMode = vscode.l10n.t('Switch to API_AND_CONFIG_MAP');
+      const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} uses CONFIG_MAP: access entries need API_AND_CONFIG_MAP first.', ref.cluster), { modal: true, detail: vscode.l10n.t('aws-auth keeps working in API_AND_CONFIG_MAP. The change cannot be undone.') }, switchMode);
+      if (answer !== switchMode) return { items, results: [] };
+      try {
+        await followUpdate(eks, ref, await eks.updateAuthenticationMode(ref.cluster, 'API_AND_CONFIG_MAP'), vscode.l10n.t('Changing {0} to API_AND_CONFIG_MAP', ref.cluster));
+      } finally {
+        await clusters.invalidate(ref);
+      }
+    }
+    const apply = vscode.l10n.t('Create {0} Access Entries', creates.length);
+    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Create {0} access entries on {1}?', creates.length, ref.cluster), { modal: true, detail: vscode.l10n.t('aws-auth is not changed. Running this again after a failure continues where it stopped.') }, apply);
+    if (answer !== apply) return { items, results: [] };
+    let results: ApplyResult[];
+    try {
+      results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Migrating {0}', ref.cluster), cancellable: true }, (progress, token) =>
+        applyMigration(eks, ref.cluster, items, (done, total, current) => progress.report({ message: current ? `${done + 1}/${total}: ${current}` : `${done}/${total}`, increment: 100 / Math.max(1, total) }), () => token.isCancellationRequested),
+      );
+    } finally {
+      await clusters.invalidate(ref);
+    }
+    for (const r of results) log.info(`Migration of ${ref.cluster}: ${r.outcome} ${r.item.entry?.principalArn}${r.message ? `: ${r.message}` : ''}`);
+    const failed = results.find((r) => r.outcome === 'failed');
+    const done = results.filter((r) => r.outcome !== 'failed').length;
+    if (failed || done < creates.length) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Migration of {0} stopped after {1} of {2} entries{3}. Run it again to continue.', ref.cluster, done, creates.length, failed ? `: ${failed.message}` : ''));
+      return { items, results };
+    }
+    const blockers = blockersForApiMode(items, results);
+    if (blockers.length) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Created {0} access entries on {1}. Stay in API_AND_CONFIG_MAP: {2} mappings could not be migrated (see the plan).', done, ref.cluster, blockers.length));
+      return { items, results };
+    }
+    const toApi = vscode.l10n.t('Switch to API');
+    const next = await vscode.window.showWarningMessage(vscode.l10n.t('Created {0} access entries on {1}. Every mapping is now covered: switch to authentication mode API?', done, ref.cluster), { modal: true, detail: vscode.l10n.t('aws-auth will be ignored. This cannot be undone.') }, toApi);
+    if (next === toApi) {
+      try {
+        await followUpdate(eks, ref, await eks.updateAuthenticationMode(ref.cluster, 'API'), vscode.l10n.t('Changing {0} to API', ref.cluster));
+      } finally {
+        await clusters.invalidate(ref);
+      }
+    }
+    return { items, results };
+  };
+}

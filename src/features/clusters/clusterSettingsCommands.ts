@@ -1,0 +1,45 @@
+/** Changes to the cluster itself: its authentication mode and its authenticator log type. */
+import * as vscode from 'vscode';
+import { allowedModeChanges, AuthenticationMode } from '../../core/clusters/model';
+import { enableAuthenticatorLogging, followUpdate } from '../../services/clusterUpdates';
+import { pickCluster } from '../../services/clusterPicker';
+import type { Services } from '../../services';
+import { registerGuarded } from '../../shared/commands';
+
+export function registerClusterSettingsCommands({ log, clusters }: Services): vscode.Disposable[] {
+  return [
+    registerGuarded(log, 'eksAuth.clusters.changeAuthenticationMode', async (node?: unknown) => {
+      const c = await pickCluster(clusters, node);
+      if (!c) return;
+      const summary = await clusters.summary(c.ref, true);
+      const choices = allowedModeChanges(summary.mode);
+      if (!choices.length) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('{0} already uses authentication mode API; there is no way back.', c.ref.cluster));
+        return;
+      }
+      const picked = await vscode.window.showQuickPick(
+        choices.map((m) => ({ label: m, description: m === 'API' ? 'access entries only; aws-auth is ignored' : 'access entries and aws-auth' })),
+        { placeHolder: vscode.l10n.t('Change {0} from {1} to...', c.ref.cluster, summary.mode) },
+      );
+      if (!picked) return;
+      const confirm = vscode.l10n.t('Change to {0}', picked.label);
+      const answer = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Change the authentication mode of {0} from {1} to {2}?', c.ref.cluster, summary.mode, picked.label),
+        { modal: true, detail: vscode.l10n.t('This cannot be undone: EKS never changes the authentication mode back.{0}', picked.label === 'API' ? ' ' + vscode.l10n.t('The aws-auth ConfigMap will be ignored: make sure access entries cover every node role and person first.') : '') },
+        confirm,
+      );
+      if (answer !== confirm) return;
+      const eks = await clusters.gateways.eksFor(c.ref.profile, c.ref.region);
+      try {
+        const update = await eks.updateAuthenticationMode(c.ref.cluster, picked.label as AuthenticationMode);
+        await followUpdate(eks, c.ref, update, vscode.l10n.t('Changing {0} to {1}', c.ref.cluster, picked.label));
+      } finally {
+        await clusters.invalidate(c.ref);
+      }
+    }),
+    registerGuarded(log, 'eksAuth.clusters.enableAuthenticatorLogging', async (node?: unknown) => {
+      const c = await pickCluster(clusters, node);
+      if (c) await enableAuthenticatorLogging(clusters, c.ref);
+    }),
+  ];
+}

@@ -1,0 +1,33 @@
+/** "Create Access Entry": type, principal, username and groups, then (for STANDARD) an optional policy. */
+import * as vscode from 'vscode';
+import type { ClusterAccessService, ClusterRef } from '../../core/clusters/clusterAccess';
+import { ACCESS_ENTRY_TYPES, parseGroups, validatePrincipalArn, validateUsername } from '../../core/clusters/validation';
+import { associatePolicyWizard } from './associatePolicyWizard';
+
+/** Returns whether an entry was created. */
+export async function createAccessEntryWizard(clusters: ClusterAccessService, ref: ClusterRef, prefill?: string): Promise<boolean> {
+  const type = await vscode.window.showQuickPick(ACCESS_ENTRY_TYPES, { placeHolder: vscode.l10n.t('Access entry type') });
+  if (!type) return false;
+  const principalArn = await vscode.window.showInputBox({
+    prompt: vscode.l10n.t('IAM principal ARN (role or user)'),
+    placeHolder: 'arn:aws:iam::123456789012:role/NAME',
+    value: prefill,
+    ignoreFocusOut: true,
+    validateInput: (v) => validatePrincipalArn(v, type),
+  });
+  if (!principalArn) return false;
+  let username: string | undefined;
+  let kubernetesGroups: string[] | undefined;
+  if (type === 'STANDARD') {
+    username = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Kubernetes username (empty: the EKS default)'), ignoreFocusOut: true, validateInput: (v) => (v ? validateUsername(v) : undefined) });
+    if (username === undefined) return false;
+    const groups = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Kubernetes groups, comma-separated (optional)'), ignoreFocusOut: true, validateInput: (v) => parseGroups(v).error });
+    if (groups === undefined) return false;
+    kubernetesGroups = parseGroups(groups).groups;
+  }
+  const eks = await clusters.gateways.eksFor(ref.profile, ref.region);
+  await eks.createAccessEntry(ref.cluster, { principalArn: principalArn.trim(), type, username: username || undefined, kubernetesGroups: kubernetesGroups?.length ? kubernetesGroups : undefined });
+  void vscode.window.showInformationMessage(vscode.l10n.t('Created the access entry for {0} on {1}.', principalArn, ref.cluster));
+  if (type === 'STANDARD') await associatePolicyWizard(clusters, ref, principalArn.trim(), true);
+  return true;
+}

@@ -1,0 +1,30 @@
+/** The explorer's own actions: refresh, logs, copy ARN, open in the console, load more access entries. */
+import * as vscode from 'vscode';
+import { consoleUrl } from '../../core/clusters/model';
+import { ExplorerNode, LoadMoreNode } from '../../core/explorer/nodes';
+import { pickCluster } from '../../services/clusterPicker';
+import type { Services } from '../../services';
+import { registerGuarded } from '../../shared/commands';
+import type { ClusterTreeProvider } from './treeProvider';
+
+export function registerViewCommands({ log, clusters }: Services, tree: ClusterTreeProvider): vscode.Disposable[] {
+  return [
+    registerGuarded(log, 'eksAuth.clusters.refresh', () => tree.refresh()),
+    registerGuarded(log, 'eksAuth.clusters.refreshNode', (node?: ExplorerNode) => tree.refresh(node)),
+    registerGuarded(log, 'eksAuth.clusters.showLogs', () => log.show()),
+    registerGuarded(log, 'eksAuth.clusters.copyArn', async (node?: ExplorerNode) => {
+      if (!node?.arn) return;
+      await vscode.env.clipboard.writeText(node.arn);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', node.arn), 3000);
+    }),
+    registerGuarded(log, 'eksAuth.clusters.openConsole', async (node?: unknown) => {
+      const c = await pickCluster(clusters, node);
+      if (c) await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(c.ref.region, c.ref.cluster)));
+    }),
+    registerGuarded(log, 'eksAuth.accessEntries.loadMore', async (node: LoadMoreNode) => {
+      if (!(node instanceof LoadMoreNode)) return;
+      await vscode.window.withProgress({ location: { viewId: 'eksAuth.clusters' } }, () => node.owner.loadPage());
+      tree.redraw(node.owner);
+    }),
+  ];
+}

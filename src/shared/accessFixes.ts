@@ -1,0 +1,15 @@
+import * as vscode from 'vscode';
+import type { AccessFix } from '../core/access/explain';
+import type { ClusterRef } from '../core/clusters/clusterAccess';
+
+/** The commands that carry out each fix an explanation offers, wherever the explanation is shown. */
+const FIX_COMMANDS: Record<AccessFix['kind'] | 'explainAccess', string> = {
+  createAccessEntry: 'eksAuth.accessEntries.create',
+  openAwsAuth: 'eksAuth.awsAuth.openFromCluster',
+  explainAccess: 'eksAuth.access.explain',
+};
+
+/** Runs a fix (or the full explanation) through its command, so it behaves as it does from the palette. */
+export async function runAccessFix(ref: ClusterRef, kind: AccessFix['kind'] | 'explainAccess', principalArn: string): Promise<void> {
+  await vscode.commands.executeCommand(FIX_COMMANDS[kind], ref, ...(kind === 'openAwsAuth' ? [] : [principalArn]));
+}
