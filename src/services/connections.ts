@@ -1,4 +1,5 @@
 /** Gateways per profile and region, built on first use from the settings and shared by every feature. */
+import * as vscode from 'vscode';
 import type { AwsTarget } from '../core/aws/clients';
 import type { EksGateway } from '../core/aws/eksGateway';
 import type { IamGateway } from '../core/aws/iamGateway';
@@ -12,6 +13,26 @@ import { endpointOverrides, settings } from '../shared/settings';
 
 export class Connections implements GatewaySource {
   private readonly gateways = new Map<string, Promise<unknown>>();
+  private listeningForExpiry = false;
+  private readonly warnedExpiries = new Set<string>();
+
+  constructor(private readonly log?: vscode.LogOutputChannel) {}
+
+  /** Says once per profile and expiry that credentials expire within five minutes (they are still used). */
+  private async listenForExpiry(): Promise<void> {
+    if (this.listeningForExpiry) return;
+    this.listeningForExpiry = true;
+    const { onCredentialsNearExpiry } = await import('../core/aws/clients');
+    onCredentialsNearExpiry((profile, expiration) => {
+      const key = `${profile ?? ''}|${expiration.getTime()}`;
+      if (this.warnedExpiries.has(key)) return;
+      this.warnedExpiries.add(key);
+      const minutes = Math.max(0, Math.round((expiration.getTime() - Date.now()) / 60_000));
+      const who = profile ? `profile ${profile}` : 'the default credentials';
+      this.log?.warn(`The AWS credentials of ${who} expire at ${expiration.toISOString()}, in ${minutes} minutes`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('The AWS credentials of {0} expire in {1} minutes ({2}). EKS Auth Explorer uses them until then: refresh them (aws sso login, aws-vault exec) to keep working.', who, minutes, expiration.toLocaleTimeString()));
+    });
+  }
 
   target(profile: string | undefined, region: string): AwsTarget {
     return { profile, region, endpoints: endpointOverrides() };
@@ -22,6 +43,7 @@ export class Connections implements GatewaySource {
     const key = JSON.stringify([service, profile ?? null, region]);
     let g = this.gateways.get(key) as Promise<T> | undefined;
     if (!g) {
+      void this.listenForExpiry();
       g = build();
       this.gateways.set(key, g);
       g.catch(() => this.gateways.get(key) === g && this.gateways.delete(key));

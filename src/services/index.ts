@@ -18,7 +18,7 @@ export interface Services {
 }
 
 export function createServices(log: vscode.LogOutputChannel): Services {
-  const connections = new Connections();
+  const connections = new Connections(log);
   return { log, connections, clusters: new ClusterAccessService(connections), documentContexts: new DocumentClusterContexts() };
 }
 

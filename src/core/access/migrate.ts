@@ -23,13 +23,40 @@ export interface PlannedEntry {
 
 export interface PlanItem {
   mapping: Mapping;
-  action: 'create' | 'skip';
+  /** `complete`: the principal's access entry exists but lacks some of the planned policies (an interrupted run). */
+  action: 'create' | 'complete' | 'skip';
   /** Why it is skipped; for `exists`, the principal is already covered. */
   reason?: string;
-  /** `exists`: an access entry already covers it; `loses-access`: skipping it would lock the principal out in API mode. */
-  skipKind?: 'exists' | 'loses-access' | 'duplicate' | 'never-matched';
+  /**
+   * `exists`: an access entry already grants what the mapping grants; `loses-access`: skipping it would lock the
+   * principal out in API mode; `differs`: an access entry exists but grants something else; `other-account`: a
+   * principal of another account, whose real ARN IAM cannot tell from here.
+   */
+  skipKind?: 'exists' | 'loses-access' | 'duplicate' | 'never-matched' | 'differs' | 'other-account';
   entry?: PlannedEntry;
+  /** For `complete`: the planned policies the existing entry lacks. */
+  missingPolicies?: PlannedEntry['policies'];
 }
+
+/** An access entry the cluster has now. */
+export interface ExistingEntry {
+  principalArn: string;
+  type?: string;
+  username?: string;
+  kubernetesGroups?: string[];
+}
+
+export interface PlanContext {
+  existing: ExistingEntry[];
+  iam: IamGateway;
+  /** The account IAM answers for (the caller's): only its principals can be looked up. */
+  callerAccount: string;
+  /** The policies associated with an existing entry. */
+  policiesOf(principalArn: string): Promise<{ policyArn?: string; accessScope?: AccessScope }[]>;
+}
+
+/** Skip kinds that leave a principal without the access aws-auth gives it, once aws-auth is ignored. */
+const BLOCKING: NonNullable<PlanItem['skipKind']>[] = ['loses-access', 'differs', 'other-account'];
 
 const NODE_GROUPS = ['system:bootstrappers', 'system:nodes'];
 
@@ -66,7 +93,7 @@ function translate(m: Mapping): { entry?: Omit<PlannedEntry, 'principalArn'>; re
  * mapping shadows grant nothing and are skipped. `existing` are the cluster's access entry principal ARNs; `iam`
  * gives role ARNs their path back (aws-auth must not have one, access entries need the real ARN).
  */
-export async function planMigration(awsAuth: Record<string, string>, existing: string[], iam: IamGateway): Promise<{ items: PlanItem[]; errors: string[] }> {
+export async function planMigration(awsAuth: Record<string, string>, ctx: PlanContext): Promise<{ items: PlanItem[]; errors: string[] }> {
   const { model, errors } = readMappings(awsAuth);
   const items: PlanItem[] = [];
   const mappingOf = (item: (typeof model.roles)[number]): Mapping => ({ section: item.section, arn: item.arn, username: item.username, groups: item.groups, item });
@@ -126,11 +153,24 @@ export async function planMigration(awsAuth: Record<string, string>, existing: s
       items.push({ mapping: m, action: 'skip', skipKind: 'loses-access', reason });
       continue;
     }
-    if (existing.some((a) => accessEntryMatches(a, item.arn))) {
-      items.push({ mapping: m, action: 'skip', skipKind: 'exists', reason: 'the principal already has an access entry' });
+    const existing = ctx.existing.find((a) => accessEntryMatches(a.principalArn, item.arn));
+    if (existing) {
+      items.push(await compareWithExisting(m, { principalArn: existing.principalArn, ...entry }, existing, ctx));
       continue;
     }
-    const principalArn = await iam.resolvePrincipal(item.arn);
+    const account = parseArn(item.arn)?.account;
+    if (account !== ctx.callerAccount) {
+      // IAM answers GetRole by name from the caller's own account: asking would find a different role.
+      const name = parseArn(item.arn)?.name ?? '';
+      items.push({
+        mapping: m,
+        action: 'skip',
+        skipKind: 'other-account',
+        reason: `other account: path not verifiable. ${item.arn} belongs to account ${account}, and IAM here answers for account ${ctx.callerAccount} only. In account ${account}, check the role's real ARN (aws iam get-${parseArn(item.arn)?.kind === 'user' ? 'user --user-name' : 'role --role-name'} ${name}): if it has no path, create its access entry with exactly this ARN; if it has one, use the ARN with the path`,
+      });
+      continue;
+    }
+    const principalArn = await ctx.iam.resolvePrincipal(item.arn);
     if (!principalArn) {
       items.push({ mapping: m, action: 'skip', skipKind: 'loses-access', reason: `${item.arn} no longer exists in IAM; nothing to migrate (and nothing to guess)` });
       continue;
@@ -144,18 +184,61 @@ export async function planMigration(awsAuth: Record<string, string>, existing: s
   return { items, errors };
 }
 
+const sameSet = (a: string[] = [], b: string[] = []) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+
+/** Whether an associated policy carries out a planned one: the same policy, with at least the planned scope. */
+function covers(have: { policyArn?: string; accessScope?: AccessScope }, want: PlannedEntry['policies'][number]): boolean {
+  if (have.policyArn !== want.policyArn) return false;
+  if (want.accessScope.type === 'cluster') return have.accessScope?.type === 'cluster';
+  return have.accessScope?.type === 'cluster' || (want.accessScope.namespaces ?? []).every((n) => have.accessScope?.namespaces?.includes(n));
+}
+
+/** What an entry has that differs from what the plan gives (type, username, groups); empty when they agree. */
+export function entryDifferences(have: ExistingEntry, want: PlannedEntry): string[] {
+  const out: string[] = [];
+  if ((have.type ?? 'STANDARD') !== want.type) out.push(`type ${have.type ?? 'STANDARD'} instead of ${want.type}`);
+  if (want.type === 'STANDARD') {
+    if (want.username !== undefined && have.username !== want.username) out.push(`username ${have.username ?? '(none)'} instead of ${want.username}`);
+    if (!sameSet(have.kubernetesGroups, want.kubernetesGroups)) out.push(`groups ${(have.kubernetesGroups ?? []).join(', ') || '(none)'} instead of ${want.kubernetesGroups.join(', ') || '(none)'}`);
+  }
+  return out;
+}
+
+/** An existing entry for a mapped principal: covered, to be completed (missing policies), or different. */
+async function compareWithExisting(m: Mapping, want: PlannedEntry, have: ExistingEntry, ctx: PlanContext): Promise<PlanItem> {
+  const differences = entryDifferences(have, want);
+  if (differences.length) {
+    return { mapping: m, action: 'skip', skipKind: 'differs', entry: want, reason: `the access entry for ${have.principalArn} already exists with ${differences.join('; ')}: it wins over aws-auth today, so decide which is right before switching to API` };
+  }
+  const policies = want.policies.length ? await ctx.policiesOf(have.principalArn) : [];
+  const missingPolicies = want.policies.filter((p) => !policies.some((h) => covers(h, p)));
+  if (missingPolicies.length) {
+    return { mapping: m, action: 'complete', entry: { ...want, principalArn: have.principalArn }, missingPolicies, reason: `the access entry exists without ${missingPolicies.map((p) => p.policyArn.split('/').pop()).join(', ')} (an interrupted migration?): associate it` };
+  }
+  return { mapping: m, action: 'skip', skipKind: 'exists', entry: { ...want, principalArn: have.principalArn }, reason: 'the principal already has an access entry that grants the same' };
+}
+
 /** The plan as a table, for the editor and the CLI. */
 export function planMarkdown(items: PlanItem[], cluster: string): string {
   const t = markdownText;
   const rows = items.map((i) => {
     const from = t(`${i.mapping.section} ${i.mapping.arn}`);
     if (i.action === 'skip') return `| skip | ${from} | | ${t(i.reason ?? '')} |`;
+    if (i.action === 'complete') return `| complete | ${from} | ${t(i.entry!.principalArn)} | ${t(i.reason ?? '')} |`;
     const e = i.entry!;
     const what = [`type ${e.type}`, e.username ? `username ${e.username}` : '', e.kubernetesGroups.length ? `groups ${e.kubernetesGroups.join(', ')}` : '', ...e.policies.map((p) => `${p.policyArn.split('/').pop()} (${p.accessScope.type})`)].filter(Boolean).join(', ');
     return `| create | ${from} | ${t(e.principalArn)} | ${t(what)} |`;
   });
   const creates = items.filter((i) => i.action === 'create').length;
-  return [`# Migrate aws-auth to access entries on ${t(cluster)}`, '', `${creates} access entries to create, ${items.length - creates} mappings skipped. Nothing has changed yet.`, '', '| action | aws-auth mapping | access entry | details or reason |', '|---|---|---|---|', ...rows, ''].join('\n');
+  const completes = items.filter((i) => i.action === 'complete').length;
+  return [`# Migrate aws-auth to access entries on ${t(cluster)}`, '', `${creates} access entries to create, ${completes} to complete, ${items.length - creates - completes} mappings skipped. Nothing has changed yet.`, '', '| action | aws-auth mapping | access entry | details or reason |', '|---|---|---|---|', ...rows, ''].join('\n');
+}
+
+/** Names each blocker with its reason, for the modal that keeps API mode off (at most `limit` lines). */
+export function describeBlockers(blockers: PlanItem[], limit = 15): string {
+  const lines = blockers.slice(0, limit).map((b) => `${b.mapping.section} ${b.mapping.arn}: ${b.action === 'skip' ? b.reason : 'its access entry is not complete yet'}`);
+  if (blockers.length > limit) lines.push(`and ${blockers.length - limit} more (see the plan)`);
+  return lines.join('\n');
 }
 
 /** The planned access entries as YAML, for a diff against the current ones. */
@@ -165,42 +248,75 @@ export function entriesYaml(entries: PlannedEntry[]): string {
 
 export interface ApplyResult {
   item: PlanItem;
-  outcome: 'created' | 'existed' | 'failed';
+  outcome: 'created' | 'completed' | 'existed' | 'failed';
   message?: string;
 }
 
+const isWork = (i: PlanItem) => i.action === 'create' || i.action === 'complete';
+
 /**
- * Creates the planned entries one by one and associates their policies. An entry that already exists (from an
- * earlier, interrupted run) counts as done, so running again resumes; the first failure stops the run.
+ * Creates the planned entries one by one and associates their policies; completes entries an interrupted run left
+ * without their policies. An entry that appeared meanwhile is used only if it grants exactly what the plan says,
+ * so a re-run never attaches a policy to an entry that grants something else. The first failure stops the run.
  */
 export async function applyMigration(eks: EksGateway, cluster: string, items: PlanItem[], progress?: (done: number, total: number, current: string) => void, isCancelled?: () => boolean): Promise<ApplyResult[]> {
-  const creates = items.filter((i) => i.action === 'create');
+  const work = items.filter(isWork);
   const results: ApplyResult[] = [];
-  for (const [n, item] of creates.entries()) {
+  for (const [n, item] of work.entries()) {
     if (isCancelled?.()) break;
     const e = item.entry!;
-    progress?.(n, creates.length, e.principalArn);
-    let outcome: ApplyResult['outcome'] = 'created';
+    progress?.(n, work.length, e.principalArn);
+    let outcome: ApplyResult['outcome'] = item.action === 'complete' ? 'completed' : 'created';
     try {
-      try {
-        await eks.createAccessEntry(cluster, { principalArn: e.principalArn, type: e.type, username: e.type === 'STANDARD' ? e.username : undefined, kubernetesGroups: e.kubernetesGroups.length ? e.kubernetesGroups : undefined });
-      } catch (err) {
-        if ((err as { name?: string }).name !== 'ResourceInUseException') throw err;
-        outcome = 'existed';
+      let policies = item.action === 'complete' ? item.missingPolicies ?? [] : e.policies;
+      if (item.action === 'create') {
+        try {
+          await eks.createAccessEntry(cluster, { principalArn: e.principalArn, type: e.type, username: e.type === 'STANDARD' ? e.username : undefined, kubernetesGroups: e.kubernetesGroups.length ? e.kubernetesGroups : undefined });
+        } catch (err) {
+          if ((err as { name?: string }).name !== 'ResourceInUseException') throw err;
+          const have = await eks.describeAccessEntry(cluster, e.principalArn);
+          const differences = entryDifferences({ principalArn: e.principalArn, type: have.type, username: have.username, kubernetesGroups: have.kubernetesGroups }, e);
+          if (differences.length) throw new Error(`an access entry for ${e.principalArn} appeared meanwhile with ${differences.join('; ')}: nothing was associated with it`);
+          outcome = 'existed';
+          const associated = await eks.listAssociatedAccessPolicies(cluster, e.principalArn);
+          policies = e.policies.filter((p) => !associated.some((h) => covers(h, p)));
+        }
       }
-      for (const p of e.policies) await eks.associateAccessPolicy(cluster, e.principalArn, p.policyArn, p.accessScope);
+      for (const p of policies) await eks.associateAccessPolicy(cluster, e.principalArn, p.policyArn, p.accessScope);
       results.push({ item, outcome });
     } catch (err) {
       results.push({ item, outcome: 'failed', message: (err as Error).message });
       break;
     }
   }
-  progress?.(results.length, creates.length, '');
+  progress?.(results.length, work.length, '');
   return results;
 }
 
-/** Whether switching to API mode would lock someone out: a mapping skipped for a reason other than "covered". */
-export function blockersForApiMode(items: PlanItem[], results: ApplyResult[]): PlanItem[] {
+/**
+ * What still keeps API mode off: mappings the plan cannot carry over, and planned work that is not done. Pass
+ * `missing` from verifyMigration to count what the cluster itself says is not there.
+ */
+export function blockersForApiMode(items: PlanItem[], results: ApplyResult[], missing: PlanItem[] = []): PlanItem[] {
   const done = new Set(results.filter((r) => r.outcome !== 'failed').map((r) => r.item));
-  return items.filter((i) => (i.action === 'skip' && i.skipKind === 'loses-access') || (i.action === 'create' && !done.has(i)));
+  return items.filter((i) => (i.action === 'skip' && BLOCKING.includes(i.skipKind!)) || (isWork(i) && !done.has(i)) || missing.includes(i));
+}
+
+/** Reads back every planned entry: those whose type, username, groups or policies are not what the plan says. */
+export async function verifyMigration(eks: EksGateway, cluster: string, items: PlanItem[]): Promise<PlanItem[]> {
+  const missing: PlanItem[] = [];
+  for (const item of items) {
+    const planned = isWork(item) || item.skipKind === 'exists' ? item.entry : undefined;
+    if (!planned) continue;
+    try {
+      const have = await eks.describeAccessEntry(cluster, planned.principalArn);
+      const policies = planned.policies.length ? await eks.listAssociatedAccessPolicies(cluster, planned.principalArn) : [];
+      const ok = !entryDifferences({ principalArn: planned.principalArn, type: have.type, username: have.username, kubernetesGroups: have.kubernetesGroups }, planned).length && planned.policies.every((p) => policies.some((h) => covers(h, p)));
+      if (!ok) missing.push(item);
+    } catch (e) {
+      if ((e as { name?: string }).name !== 'ResourceNotFoundException') throw e;
+      missing.push(item);
+    }
+  }
+  return missing;
 }

@@ -14,25 +14,58 @@ export interface AwsTarget {
 
 const providers = new Map<string, AwsCredentialIdentityProvider>();
 
-/** One memoized provider per profile, so SSO and assume-role credentials are fetched once, then refreshed by the SDK. */
+/** The SDK refreshes credentials that expire within five minutes; so do we. */
+export const REFRESH_WINDOW_MS = 5 * 60_000;
+/** Credentials fetched this recently are used even if they expire soon: fetching again would give the same. */
+export const MIN_REFETCH_MS = 30_000;
+
+type NearExpiryListener = (profile: string | undefined, expiration: Date) => void;
+const nearExpiryListeners = new Set<NearExpiryListener>();
+
+/** Called when fresh credentials still expire within five minutes: they are used, and the user should know. */
+export function onCredentialsNearExpiry(listener: NearExpiryListener): () => void {
+  nearExpiryListeners.add(listener);
+  return () => nearExpiryListeners.delete(listener);
+}
+
+/**
+ * Memoizes a credential provider. Credentials are fetched again when they expire within five minutes, at most once
+ * per 30 seconds while they are still valid, and one fetch is shared by concurrent callers. Credentials that are
+ * still near expiry after a fetch (aws-vault's environment, a credential_process, an SSO session about to end) are
+ * used as they are and reported, never fetched again in a loop.
+ */
+export function refreshingProvider(base: AwsCredentialIdentityProvider, onNearExpiry: (expiration: Date) => void = () => undefined, now: () => number = Date.now): AwsCredentialIdentityProvider {
+  let current: { creds: AwsCredentialIdentity; fetchedAt: number } | undefined;
+  let inflight: Promise<AwsCredentialIdentity> | undefined;
+  return async () => {
+    const t = now();
+    if (current) {
+      const expires = current.creds.expiration?.getTime();
+      const fresh = expires === undefined || expires - t >= REFRESH_WINDOW_MS;
+      const stillValidAndRecent = expires !== undefined && expires > t && t - current.fetchedAt < MIN_REFETCH_MS;
+      if (fresh || stillValidAndRecent) return current.creds;
+    }
+    if (!inflight) {
+      inflight = base()
+        .then((creds) => {
+          current = { creds, fetchedAt: now() };
+          const expires = creds.expiration?.getTime();
+          if (expires !== undefined && expires - now() < REFRESH_WINDOW_MS) onNearExpiry(creds.expiration!);
+          return creds;
+        })
+        .finally(() => (inflight = undefined));
+    }
+    return inflight;
+  };
+}
+
+/** One memoized provider per profile, so SSO and assume-role credentials are fetched once, then refreshed. */
 export function credentialsFor(profile: string | undefined): AwsCredentialIdentityProvider {
   const key = profile ?? '';
   let provider = providers.get(key);
   if (!provider) {
     const base = profile ? fromIni({ profile }) : fromNodeProviderChain();
-    let cached: Promise<AwsCredentialIdentity> | undefined;
-    provider = async () => {
-      if (!cached) cached = base();
-      const creds = await cached.catch((e) => {
-        cached = undefined;
-        throw e;
-      });
-      if (creds.expiration && creds.expiration.getTime() - Date.now() < 5 * 60_000) {
-        cached = undefined;
-        return provider!();
-      }
-      return creds;
-    };
+    provider = refreshingProvider(base, (expiration) => nearExpiryListeners.forEach((l) => l(profile, expiration)));
     providers.set(key, provider);
   }
   return provider;

@@ -1,6 +1,6 @@
 /** "Migrate aws-auth to Access Entries": plan from the authenticator model, show it, create entries, resume safely. */
 import * as vscode from 'vscode';
-import { applyMigration, ApplyResult, blockersForApiMode, entriesYaml, planMarkdown, PlanItem, planMigration } from '../../core/access/migrate';
+import { applyMigration, ApplyResult, blockersForApiMode, describeBlockers, entriesYaml, planMarkdown, PlanItem, planMigration, verifyMigration } from '../../core/access/migrate';
 import { followUpdate } from '../../services/clusterUpdates';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
@@ -25,11 +25,15 @@ export function migrateCommand({ clusters, log }: Services, views: MemoryDocumen
     const access = await clusters.access(ref);
     if (!access.awsAuth) throw new Error(access.awsAuthError ?? `Cluster ${ref.cluster} has no kube-system/aws-auth ConfigMap: there is nothing to migrate.`);
     const iam = await clusters.gateways.iamFor(ref.profile, ref.region);
-    const { items, errors } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Planning the migration of {0}', ref.cluster) }, () => planMigration(access.awsAuth!, access.entries.map((e) => e.principalArn), iam));
+    const { items, errors } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Planning the migration of {0}', ref.cluster) }, async () => {
+      // IAM answers for the caller's account only: principals of other accounts cannot be looked up by name.
+      const callerAccount = (await (await clusters.gateways.stsFor(ref.profile, ref.region)).getCallerIdentity()).account;
+      return planMigration(access.awsAuth!, { existing: access.entries, iam, callerAccount, policiesOf: (arn) => eks.listAssociatedAccessPolicies(ref.cluster, arn) });
+    });
     const plan = views.set(`/${ref.cluster}/migration-plan.md`, planMarkdown(items, ref.cluster) + (errors.length ? `\nSections the authenticator drops today: ${errors.join('; ')}\n` : ''));
     await vscode.commands.executeCommand('markdown.showPreview', plan);
     const before = views.set(`/${ref.cluster}/access-entries-now.yaml`, entriesYaml(access.entries.map((e) => ({ principalArn: e.principalArn, type: e.type ?? 'STANDARD', username: e.username, kubernetesGroups: e.kubernetesGroups ?? [], policies: [] }))));
-    const creates = items.filter((i) => i.action === 'create');
+    const creates = items.filter((i) => i.action === 'create' || i.action === 'complete');
     const after = views.set(`/${ref.cluster}/access-entries-planned.yaml`, entriesYaml(creates.map((i) => i.entry!)));
     await vscode.commands.executeCommand('vscode.diff', before, after, vscode.l10n.t('{0}: current access entries ↔ entries to create', ref.cluster), { preview: false, viewColumn: vscode.ViewColumn.Beside });
     if (!creates.length) {
@@ -64,9 +68,14 @@ export function migrateCommand({ clusters, log }: Services, views: MemoryDocumen
       void vscode.window.showErrorMessage(vscode.l10n.t('Migration of {0} stopped after {1} of {2} entries{3}. Run it again to continue.', ref.cluster, done, creates.length, failed ? `: ${failed.message}` : ''));
       return { items, results };
     }
-    const blockers = blockersForApiMode(items, results);
+    // What the cluster says now, not what the run believes: an entry changed meanwhile must keep API mode off.
+    const missing = await verifyMigration(eks, ref.cluster, items);
+    const blockers = blockersForApiMode(items, results, missing);
     if (blockers.length) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Created {0} access entries on {1}. Stay in API_AND_CONFIG_MAP: {2} mappings could not be migrated (see the plan).', done, ref.cluster, blockers.length));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Migrated {0} access entries on {1}. Stay in API_AND_CONFIG_MAP: {2} mappings are not carried over, and they would lose access in API mode.', done, ref.cluster, blockers.length),
+        { modal: true, detail: describeBlockers(blockers) },
+      );
       return { items, results };
     }
     const toApi = vscode.l10n.t('Switch to API');

@@ -118,7 +118,7 @@ describe('authenticator model: differential fuzz against its consumers', functio
         if (status.mapped !== joins) disagree(`node role ${name}: status ${status.mapped}, model ${joins}`);
       }
 
-      const { items } = await planMigration(data, [], iam);
+      const { items } = await planMigration(data, { existing: [], iam, callerAccount: A, policiesOf: async () => [] });
       for (const item of items.filter((x) => x.action === 'create')) {
         const p = item.entry!.principalArn;
         const caller = p.includes(':user/') ? p : p.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/i-0123456789abcdef0';
