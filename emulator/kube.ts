@@ -9,7 +9,7 @@ import type { AddressInfo } from 'net';
 import selfsigned from 'selfsigned';
 import { verifyEksToken } from '../src/core/aws/token';
 import { readBody } from './http';
-import type { Cluster, EmulatorState } from './state';
+import type { Cluster, ConfigMapObject, EmulatorState } from './state';
 
 const CONFIGMAP_PATH = '/api/v1/namespaces/kube-system/configmaps/aws-auth';
 const CONFIGMAPS_PATH = '/api/v1/namespaces/kube-system/configmaps';
@@ -80,7 +80,7 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
       }
       if (req.method === 'PUT' || req.method === 'PATCH') {
         if (!current) return notFound(res);
-        let incoming: { metadata?: { resourceVersion?: string }; data?: unknown };
+        let incoming: { metadata?: { resourceVersion?: string; labels?: { [key: string]: string }; annotations?: { [key: string]: string }; ownerReferences?: ConfigMapObject['ownerReferences'] }; data?: unknown; binaryData?: { [key: string]: string } };
         try {
           incoming = JSON.parse(body);
         } catch {
@@ -94,8 +94,14 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
         if (typeof data !== 'object' || Array.isArray(data) || Object.values(data as object).some((v) => typeof v !== 'string' && !(req.method === 'PATCH' && v === null))) {
           return status(res, 400, 'BadRequest', 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal into Go struct field ConfigMap.data of type string');
         }
-        if (req.method === 'PUT') current.data = data as { [key: string]: string };
-        else {
+        if (req.method === 'PUT') {
+          // An update replaces the whole object: what the body leaves out is gone, as on a real API server.
+          current.data = data as { [key: string]: string };
+          current.binaryData = incoming.binaryData;
+          current.labels = incoming.metadata?.labels;
+          current.annotations = incoming.metadata?.annotations;
+          current.ownerReferences = incoming.metadata?.ownerReferences;
+        } else {
           for (const [k, v] of Object.entries(data as { [key: string]: string | null })) {
             if (v === null) delete current.data[k];
             else current.data[k] = v;
@@ -139,8 +145,18 @@ function configMap(cluster: Cluster) {
   return {
     kind: 'ConfigMap',
     apiVersion: 'v1',
-    metadata: { name: 'aws-auth', namespace: 'kube-system', uid: cm.uid, resourceVersion: String(cm.resourceVersion), creationTimestamp: cm.creationTimestamp },
+    metadata: {
+      name: 'aws-auth',
+      namespace: 'kube-system',
+      uid: cm.uid,
+      resourceVersion: String(cm.resourceVersion),
+      creationTimestamp: cm.creationTimestamp,
+      ...(cm.labels ? { labels: cm.labels } : {}),
+      ...(cm.annotations ? { annotations: cm.annotations } : {}),
+      ...(cm.ownerReferences ? { ownerReferences: cm.ownerReferences } : {}),
+    },
     data: cm.data,
+    ...(cm.binaryData ? { binaryData: cm.binaryData } : {}),
   };
 }
 

@@ -62,8 +62,13 @@ export interface ClusterUpdate {
   errors: { errorCode: string; errorMessage: string }[];
 }
 
+/** The whole object, as an API server keeps it: a PUT replaces everything but the server-owned fields. */
 export interface ConfigMapObject {
   data: Record<string, string>;
+  binaryData?: Record<string, string>;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }[];
   resourceVersion: number;
   uid: string;
   creationTimestamp: string;
@@ -156,6 +161,8 @@ export interface ScenarioCluster {
   rbac?: RbacBinding[];
   /** aws-auth data; omitted means the ConfigMap does not exist. */
   awsAuth?: Record<string, string>;
+  /** aws-auth labels and annotations (what eksctl, Helm and kubectl apply leave there). */
+  awsAuthMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   /** Authenticator log lines, `minutesAgo` before emulator start. */
   authenticatorLogs?: { minutesAgo: number; stream?: string; message: string }[];
 }
@@ -244,7 +251,7 @@ export function buildState(scenario: Scenario, now = Date.now()): EmulatorState 
       });
     }
     if (c.awsAuth) {
-      cluster.awsAuth = { data: { ...c.awsAuth }, resourceVersion: 1000, uid: uuidLike(c.name), creationTimestamp: new Date(now - 86400_000 * 90).toISOString() };
+      cluster.awsAuth = { data: { ...c.awsAuth }, ...structuredClone(c.awsAuthMetadata ?? {}), resourceVersion: 1000, uid: uuidLike(c.name), creationTimestamp: new Date(now - 86400_000 * 90).toISOString() };
     }
     if (c.authenticatorLogs && c.logging?.includes('authenticator') !== false) {
       const group = ensureLogGroup(state, `/aws/eks/${c.name}/cluster`, c.region, now - 86400_000);

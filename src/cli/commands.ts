@@ -5,6 +5,7 @@ import { lintAwsAuth, Problem } from '../core/auth/lint';
 import { sarifLevel, sarifRules } from '../core/auth/rules/reference';
 import type { AuthenticationMode } from '../core/clusters/model';
 import { parseAuthenticatorLine } from '../core/insights/parser';
+import { lineIndex, type LineIndex } from '../core/textPositions';
 
 export interface CliIo {
   readFile(path: string): string;
@@ -31,14 +32,9 @@ interface Located {
   message: string;
 }
 
-function locate(file: string, text: string, p: Problem): Located {
-  const pos = (offset: number) => {
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    return { line, column: offset - before.lastIndexOf('\n') };
-  };
-  const start = pos(p.offset);
-  const end = pos(p.offset + p.length);
+function locate(file: string, index: LineIndex, p: Problem): Located {
+  const start = index.position(p.offset);
+  const end = index.position(p.offset + p.length);
   return { file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, severity: p.severity, code: p.code, message: p.message };
 }
 
@@ -99,11 +95,12 @@ function lint(args: string[], io: CliIo): number {
       io.stderr(`eks-auth lint: cannot read ${file === '-' ? 'standard input' : file}: ${(e as Error).message}\n`);
       return 2;
     }
-    results.push(...lintAwsAuth(text).map((p) => locate(file, text, p)));
+    const index = lineIndex(text);
+    for (const p of lintAwsAuth(text)) results.push(locate(file, index, p));
   }
   if (format === 'json') io.stdout(JSON.stringify(results, null, 2) + '\n');
   else if (format === 'sarif') io.stdout(JSON.stringify(sarif(results), null, 2) + '\n');
-  else for (const r of results) io.stdout(`${r.file}:${r.line}:${r.column} ${r.severity} ${r.code} ${r.message}\n`);
+  else io.stdout(results.map((r) => `${r.file}:${r.line}:${r.column} ${r.severity} ${r.code} ${r.message}\n`).join(''));
   return results.some((r) => r.severity === 'error') ? 1 : 0;
 }
 
@@ -120,9 +117,10 @@ function parseLogs(args: string[], io: CliIo): number {
     io.stderr(`eks-auth logs parse: cannot read ${file === '-' ? 'standard input' : file}: ${(e as Error).message}\n`);
     return 2;
   }
-  for (const line of text.split('\n')) {
-    if (line.trim()) io.stdout(JSON.stringify(parseAuthenticatorLine(line)) + '\n');
-  }
+  // One JSON object per input line, blank ones included, whatever the line holds; a final newline ends the last.
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (const line of lines) io.stdout(JSON.stringify(parseAuthenticatorLine(line.endsWith('\r') ? line.slice(0, -1) : line)) + '\n');
   return 0;
 }
 

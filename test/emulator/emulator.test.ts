@@ -300,11 +300,32 @@ describe('emulator (real SDK clients)', function () {
       const gw = await kube('prod-payments');
       const cm = await gw.getAwsAuth();
       assert.ok(cm?.data.mapRoles.includes('NodeInstanceRole-prod'));
-      const saved = await gw.replaceAwsAuth({ ...cm!.data, mapAccounts: '- "444455556666"\n' }, cm!.resourceVersion);
+      const saved = await gw.replaceAwsAuth(cm!, { ...cm!.data, mapAccounts: '- "444455556666"\n' });
       assert.notStrictEqual(saved.resourceVersion, cm!.resourceVersion);
-      await assert.rejects(gw.replaceAwsAuth({ mapRoles: '' }, cm!.resourceVersion), ConflictError);
+      await assert.rejects(gw.replaceAwsAuth(cm!, { mapRoles: '' }), ConflictError);
       const after = await gw.getAwsAuth();
       assert.ok(after?.data.mapRoles.includes('NodeInstanceRole-prod'), 'the conflicting write changed nothing');
+    });
+
+    it('keeps labels, annotations, ownerReferences and binaryData through a save, changing only data', async () => {
+      const stored = emu.state.clusters.find((c) => c.name === 'prod-payments')!.awsAuth!;
+      stored.labels = { 'app.kubernetes.io/managed-by': 'Helm' };
+      stored.annotations = { 'meta.helm.sh/release-name': 'platform', 'kubectl.kubernetes.io/last-applied-configuration': '{"apiVersion":"v1"}' };
+      stored.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-1' }];
+      stored.binaryData = { blob: 'AAEC' };
+      const gw = await kube('prod-payments');
+      const cm = await gw.getAwsAuth();
+      await gw.replaceAwsAuth(cm!, { ...cm!.data, mapUsers: '' });
+      assert.deepStrictEqual(stored.labels, { 'app.kubernetes.io/managed-by': 'Helm' });
+      assert.deepStrictEqual(Object.keys(stored.annotations ?? {}), ['meta.helm.sh/release-name', 'kubectl.kubernetes.io/last-applied-configuration']);
+      assert.deepStrictEqual(stored.ownerReferences?.map((o) => o.uid), ['u-1']);
+      assert.deepStrictEqual(stored.binaryData, { blob: 'AAEC' });
+      assert.strictEqual(stored.data.mapUsers, '');
+      // The emulator holds the API server's contract: a PUT of only name, namespace and resourceVersion (the old
+      // save) drops them all.
+      const again = (await gw.getAwsAuth())!;
+      await gw.replaceAwsAuth({ ...again, raw: { metadata: { name: 'aws-auth', namespace: 'kube-system', resourceVersion: again.resourceVersion } } }, again.data);
+      assert.deepStrictEqual([stored.labels, stored.annotations, stored.ownerReferences, stored.binaryData], [undefined, undefined, undefined, undefined]);
     });
 
     it('answers 401 to a token signed with the wrong secret', async () => {

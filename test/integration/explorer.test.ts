@@ -7,6 +7,7 @@ import { toTreeItem, type ClusterTreeProvider } from '../../src/features/cluster
 import { answerPrompts, api, waitFor, withEmulator } from './helpers';
 
 const A = '111122223333';
+const window = vscode.window;
 
 async function tree(): Promise<ClusterTreeProvider> {
   const t = (await api()).clusterTree();
@@ -306,8 +307,43 @@ describe('cluster explorer against the emulator', function () {
       } finally {
         prompts.restore();
       }
-      assert.match(prompts.asked.join('\n'), /drop a whole section/);
+      assert.match(prompts.asked.join('\n'), /takes access away/);
       assert.ok(!emu.calls.some((c) => c.service === 'kube' && c.operation.includes('PUT')), 'nothing was written');
+    });
+
+    it('asks before saving an empty buffer, naming the node roles it would remove, and writes nothing if dismissed', async () => {
+      const doc = await vscode.workspace.openTextDocument(uri('prod-payments'));
+      const editor = await vscode.window.showTextDocument(doc);
+      await editor.edit((e) => e.delete(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length))));
+      const original = window.showWarningMessage;
+      let detail = '';
+      (window as { showWarningMessage: unknown }).showWarningMessage = async (_m: string, options: { detail?: string }) => {
+        detail = options?.detail ?? '';
+        return undefined;
+      };
+      try {
+        assert.strictEqual(await doc.save(), false);
+      } finally {
+        (window as { showWarningMessage: unknown }).showWarningMessage = original;
+      }
+      assert.match(detail, /mapRoles is removed/);
+      assert.match(detail, /node role arn:aws:iam::111122223333:role\/NodeInstanceRole-prod loses its mapping/);
+      assert.ok(!emu.calls.some((c) => c.service === 'kube' && c.operation.includes('PUT')), 'nothing was written');
+      assert.match(emu.state.clusters.find((c) => c.name === 'prod-payments')!.awsAuth!.data.mapRoles, /NodeInstanceRole-prod/);
+    });
+
+    it('saves only data: labels, annotations and ownerReferences of the ConfigMap stay', async () => {
+      const stored = emu.state.clusters.find((c) => c.name === 'prod-payments')!.awsAuth!;
+      stored.labels = { 'app.kubernetes.io/managed-by': 'eksctl' };
+      stored.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': '{"kind":"ConfigMap"}' };
+      stored.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-1' }];
+      const doc = await vscode.workspace.openTextDocument(uri('prod-payments'));
+      const editor = await vscode.window.showTextDocument(doc);
+      await editor.edit((e) => e.replace(new vscode.Range(0, 0, 0, 0), '# reviewed\n'));
+      assert.ok(await doc.save());
+      assert.deepStrictEqual(stored.labels, { 'app.kubernetes.io/managed-by': 'eksctl' });
+      assert.deepStrictEqual(stored.annotations, { 'kubectl.kubernetes.io/last-applied-configuration': '{"kind":"ConfigMap"}' });
+      assert.deepStrictEqual(stored.ownerReferences?.map((o) => o.name), ['owner']);
     });
   });
 });

@@ -1,6 +1,7 @@
 /** Hovers and completions for aws-auth files, worked out on text and offsets. */
 import { parseArn } from './arn';
 import { callerFor, TEMPLATE_VARIABLES } from './authenticator';
+import { markdownText } from '../markdown';
 
 export const GROUP_DOCS: Record<string, string> = {
   'system:masters': 'Bound to the `cluster-admin` ClusterRole by default: unrestricted access to everything, and RBAC cannot take it away. Avoid it (CIS EKS 4.1.7); bind a narrower role to a custom group.',
@@ -39,15 +40,17 @@ export function hoverAt(text: string, offset: number): { markdown: string; start
     const p = parseArn(arn[0]);
     if (!p) return undefined;
     const compared = callerFor(arn[0]).principal?.canonical ?? arn[0];
+    // The ARN comes from the file: escaped, so a crafted one renders as its characters and links nowhere.
+    const t = markdownText;
     const lines = [
-      `**IAM ${p.kind === 'assumed-role' ? 'STS assumed-role session' : p.kind}** \`${p.name}\``,
+      `**IAM ${p.kind === 'assumed-role' ? 'STS assumed-role session' : p.kind}** ${t(p.name)}`,
       '',
-      `- partition: \`${p.partition}\``,
-      `- account: \`${p.account}\``,
-      ...(p.path ? [`- path: \`/${p.path}/\``] : []),
-      ...(p.session ? [`- session: \`${p.session}\``] : []),
+      `- partition: ${t(p.partition)}`,
+      `- account: ${t(p.account)}`,
+      ...(p.path ? [`- path: ${t(`/${p.path}/`)}`] : []),
+      ...(p.session ? [`- session: ${t(p.session)}`] : []),
       '',
-      `The authenticator compares callers with \`${compared}\` (case-insensitive, exact).`,
+      `The authenticator compares callers with ${t(compared)} (case-insensitive, exact).`,
       ...(p.kind === 'role' && p.path ? ['', 'STS reports role ARNs **without** a path, so this mapping never matches as written.'] : []),
       ...(p.kind === 'assumed-role' ? ['', 'An STS session ARN never matches a mapping: map the role ARN instead.'] : []),
     ];
@@ -113,8 +116,9 @@ export function completionsAt(text: string, offset: number): Completion[] {
 }
 
 function lastSectionBefore(text: string, offset: number): string | undefined {
+  // [ \t]*, not \s*: \s crosses newlines, and after 100,000 blank lines every line start would rescan the rest.
   const head = text.slice(0, offset);
-  const m = [...head.matchAll(/^\s*(mapRoles|mapUsers|mapAccounts)\s*:/gm)].pop();
+  const m = [...head.matchAll(/^[ \t]*(mapRoles|mapUsers|mapAccounts)[ \t]*:/gm)].pop();
   return m?.[1];
 }
 

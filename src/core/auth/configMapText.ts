@@ -1,6 +1,6 @@
 /** The aws-auth ConfigMap as an editable YAML document, and its data read back for saving. */
 import { Document, isMap, isScalar, parseDocument, Scalar, YAMLMap } from 'yaml';
-import { loadAwsAuth, SECTION_KEYS } from './authenticator';
+import { DecodedItem, loadAwsAuth, mappingMatches, SECTION_KEYS } from './authenticator';
 import { findAwsAuthDocuments } from './awsAuth';
 import { lintAwsAuth } from './lint';
 
@@ -65,6 +65,33 @@ export function sectionDroppingProblems(text: string): string[] {
     const section = model.sections[key];
     if (section.error) out.push(`${key}: ${section.error.message}: the authenticator drops the whole section`);
     else if (section.notAList) out.push(`${key} is not a list: nothing in it maps`);
+  }
+  return out;
+}
+
+const NODE_GROUPS = ['system:bootstrappers', 'system:nodes'];
+const isNodeMapping = (i: DecodedItem) => i.username.startsWith('system:node:') && NODE_GROUPS.every((g) => i.groups.includes(g));
+const isAdminMapping = (i: DecodedItem) => i.groups.includes('system:masters');
+
+/**
+ * What a save would take away that the cluster grants now, read through the authenticator model on both sides:
+ * sections that disappear, node roles that stop joining, identities that lose system:masters. Empty when the save
+ * takes nothing away. Saving anything on this list needs a confirmation that names it.
+ */
+export function accessLostBySave(before: Record<string, string>, after: Record<string, string>): string[] {
+  const was = loadAwsAuth(before);
+  const will = loadAwsAuth(after);
+  const out: string[] = [];
+  for (const key of SECTION_KEYS) {
+    const had = was.sections[key];
+    const count = key === 'mapAccounts' ? had.accounts.length : had.items.length;
+    const gone = will.sections[key].state === 'absent' || will.sections[key].state === 'skipped';
+    if (count && gone) out.push(`${key} is removed: its ${count} ${key === 'mapAccounts' ? 'accounts' : 'mappings'} stop working`);
+  }
+  const still = (item: DecodedItem, keeps: (i: DecodedItem) => boolean) => [...will.roles, ...will.users].some((i) => mappingMatches(i, item.arn) && keeps(i));
+  for (const item of [...was.roles, ...was.users]) {
+    if (isNodeMapping(item) && !still(item, isNodeMapping)) out.push(`the node role ${item.arn} loses its mapping: nodes that use it can no longer join (they go NotReady)`);
+    if (isAdminMapping(item) && !still(item, isAdminMapping)) out.push(`${item.arn} loses system:masters (cluster-admin)`);
   }
   return out;
 }

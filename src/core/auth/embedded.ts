@@ -18,6 +18,8 @@ export interface EmbeddedText {
   style: 'block' | 'plain' | 'single' | 'double' | 'folded';
   /** Indentation of block scalar content lines. */
   indent: number;
+  /** The host's line break, which replacement text must use. */
+  eol: '\n' | '\r\n';
 }
 
 /** Maps an embedded range to a host range; inexact maps answer the whole scalar. */
@@ -35,7 +37,7 @@ export function toHostRange(e: EmbeddedText, start: number, end: number): { offs
 export function encodeForHost(e: EmbeddedText, text: string): string | undefined {
   switch (e.style) {
     case 'block':
-      return text.replace(/\n/g, '\n' + ' '.repeat(e.indent));
+      return text.replace(/\n/g, e.eol + ' '.repeat(e.indent));
     case 'double':
       return text.replace(/[\\"]/g, (c) => '\\' + c).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
     case 'single':
@@ -50,7 +52,7 @@ export function encodeForHost(e: EmbeddedText, text: string): string | undefined
 export function embeddedFromScalar(host: string, node: Scalar): EmbeddedText {
   const [start, valueEnd] = node.range ?? [0, 0];
   const value = typeof node.value === 'string' ? node.value : String(node.value ?? '');
-  const base = { text: value, hostStart: start, hostEnd: valueEnd, indent: 0 };
+  const base = { text: value, hostStart: start, hostEnd: valueEnd, indent: 0, eol: hostEol(host) };
   switch (node.type) {
     case Scalar.BLOCK_LITERAL:
       return blockLiteral(host, start, valueEnd, value) ?? { ...base, style: 'block' };
@@ -70,6 +72,12 @@ export function embeddedFromScalar(host: string, node: Scalar): EmbeddedText {
   }
 }
 
+/** The line break a document uses: CRLF when its first line break is one. */
+export function hostEol(host: string): '\n' | '\r\n' {
+  const nl = host.indexOf('\n');
+  return nl > 0 && host[nl - 1] === '\r' ? '\r\n' : '\n';
+}
+
 function blockLiteral(host: string, start: number, end: number, value: string): EmbeddedText | undefined {
   const headerEnd = host.indexOf('\n', start);
   if (headerEnd < 0 || headerEnd >= end) return undefined;
@@ -83,7 +91,9 @@ function blockLiteral(host: string, start: number, end: number, value: string): 
   while (pos < end) {
     const nl = host.indexOf('\n', pos);
     const lineEnd = nl < 0 || nl > end ? end : nl;
-    lines.push({ at: pos, text: host.slice(pos, lineEnd) });
+    // YAML reads CRLF as one line break: the \r belongs to the break, not to the content.
+    const contentEnd = lineEnd > pos && host[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
+    lines.push({ at: pos, text: host.slice(pos, contentEnd) });
     pos = lineEnd + 1;
   }
   let indent: number;
@@ -110,7 +120,7 @@ function blockLiteral(host: string, start: number, end: number, value: string): 
   const trimmed = value.length <= text.length ? value : text;
   const out = offsets.slice(0, trimmed.length + 1);
   if (trimmed.length >= n) out[trimmed.length] = end;
-  return { text: trimmed, hostStart: start, hostEnd: end, offsets: out, style: 'block', indent };
+  return { text: trimmed, hostStart: start, hostEnd: end, offsets: out, style: 'block', indent, eol: hostEol(host) };
 }
 
 function doubleQuoted(host: string, start: number, end: number, value: string): Int32Array | undefined {

@@ -7,6 +7,7 @@ import { isScalar, Node as YamlNode, Pair, Scalar, YAMLMap } from 'yaml';
 import { isSkippable, loadSection, SECTION_KEYS, SectionKey } from './authenticator';
 import { findAwsAuthDocuments } from './awsAuth';
 import { embeddedFromScalar } from './embedded';
+import { lineIndex } from '../textPositions';
 import { LoadedSection, ProblemSink } from './rules/context';
 import { ANALYZER_FAILURE, RULES } from './rules/registry';
 import type { Check, Rule, RuleHooks } from './rules/rule';
@@ -114,24 +115,9 @@ function applyOverrides(problems: Problem[], rules: Record<string, Severity | 'o
 function suppress(text: string, problems: Problem[]): Problem[] {
   if (!text.includes('eks-auth-disable-next-line')) return problems;
   const lines = text.split('\n');
-  const starts: number[] = [];
-  let pos = 0;
-  for (const line of lines) {
-    starts.push(pos);
-    pos += line.length + 1;
-  }
-  const lineOf = (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const index = lineIndex(text);
   return problems.filter((p) => {
-    const m = /#\s*eks-auth-disable-next-line\b(.*)$/.exec(lines[lineOf(p.offset) - 1] ?? '');
+    const m = /#\s*eks-auth-disable-next-line\b(.*)$/.exec(lines[index.lineOf(p.offset) - 1] ?? '');
     if (!m) return true;
     const ids = m[1].split(/[\s,]+/).filter(Boolean);
     return ids.length > 0 && !ids.includes(p.code);

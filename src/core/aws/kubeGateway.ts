@@ -33,7 +33,12 @@ export class ConflictError extends Error {
 export interface KubeGateway {
   /** Undefined when the cluster has no aws-auth ConfigMap. */
   getAwsAuth(): Promise<AwsAuthObject | undefined>;
-  replaceAwsAuth(data: Record<string, string>, resourceVersion: string): Promise<AwsAuthObject>;
+  /**
+   * Writes new `data` over the object as it was read: labels, annotations (kubectl's last-applied-configuration,
+   * Helm's ownership), ownerReferences and binaryData stay; the read resourceVersion makes a concurrent change a
+   * ConflictError instead of a lost update.
+   */
+  replaceAwsAuth(read: AwsAuthObject, data: Record<string, string>): Promise<AwsAuthObject>;
   /** Every ClusterRoleBinding and RoleBinding, to find what a user or its groups are granted. */
   listRbacBindings(): Promise<Binding[]>;
 }
@@ -87,9 +92,11 @@ export class ClientNodeKubeGateway implements KubeGateway {
     }
   }
 
-  async replaceAwsAuth(data: Record<string, string>, resourceVersion: string): Promise<AwsAuthObject> {
+  async replaceAwsAuth(read: AwsAuthObject, data: Record<string, string>): Promise<AwsAuthObject> {
     const api = await this.api();
-    const body: V1ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: NAME, namespace: NAMESPACE, resourceVersion }, data };
+    // managedFields left out keeps the server's own record of field owners unchanged.
+    const { managedFields: _managedFields, ...metadata } = read.raw.metadata ?? {};
+    const body: V1ConfigMap = { ...read.raw, apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...metadata, name: NAME, namespace: NAMESPACE, resourceVersion: read.resourceVersion }, data };
     try {
       return toObject(await api.replaceNamespacedConfigMap({ name: NAME, namespace: NAMESPACE, body }));
     } catch (e) {

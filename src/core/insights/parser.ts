@@ -23,9 +23,6 @@ export interface AuthenticatorEvent {
 
 const MAX_LINE = 64 * 1024;
 
-/** key=value with the value bare or Go-quoted (%q); group 2 is the inside of a quoted value. */
-const PAIR = /(\w+)=(?:"((?:[^"\\]|\\.)*)"|(\S+))/g;
-
 /** Go's %q quoting, undone; the common value has no escapes and is used as is. */
 function unquote(inner: string): string {
   if (!inner.includes('\\')) return inner;
@@ -36,9 +33,58 @@ function unquote(inner: string): string {
   }
 }
 
-function scanPairs(text: string, into: Record<string, unknown>): void {
-  PAIR.lastIndex = 0;
-  for (let m = PAIR.exec(text); m; m = PAIR.exec(text)) into[m[1]] = m[2] !== undefined ? unquote(m[2]) : m[3];
+const isWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+
+/**
+ * logrus text: `key=value` pairs, the value bare or Go-quoted (%q). One pass over the line: a regex with `\w+=`
+ * retries from every position of a long word and takes quadratic time on a 64 KiB line of letters.
+ */
+function scanPairs(text: string, into: Map<string, string>): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isWord(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < n && isWord(text.charCodeAt(j))) j++;
+    if (text.charCodeAt(j) !== 61 /* = */) {
+      i = j;
+      continue;
+    }
+    const key = text.slice(i, j);
+    let k = j + 1;
+    let value: string | undefined;
+    if (text.charCodeAt(k) === 34 /* " */) {
+      let q = k + 1;
+      while (q < n && text.charCodeAt(q) !== 34) q += text.charCodeAt(q) === 92 /* \ */ ? 2 : 1;
+      if (q < n) {
+        value = unquote(text.slice(k + 1, q));
+        k = q + 1;
+      }
+    }
+    if (value === undefined) {
+      let e = k;
+      while (e < n && !isSpace(text.charCodeAt(e))) e++;
+      if (e === k) {
+        i = k;
+        continue;
+      }
+      value = text.slice(k, e);
+      k = e;
+    }
+    into.set(key, value);
+    i = k;
+  }
+}
+
+/** A field as text: strings as they are, numbers and booleans written out; objects and arrays are not text. */
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
 }
 
 function parseGroups(value: unknown): string[] {
@@ -66,22 +112,32 @@ export function classify(message: string | undefined, error: string | undefined)
   return 'other';
 }
 
+/** Reads one log line. Never throws: whatever the line holds, it comes back as one event (at worst `other`). */
 export function parseAuthenticatorLine(line: string): AuthenticatorEvent {
-  const raw = line;
-  const text = line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line;
-  const fields: Record<string, unknown> = {};
-  const trimmed = text.trim();
+  const raw = typeof line === 'string' ? line : String(line ?? '');
   try {
-    if (trimmed.startsWith('{')) {
-      const parsed = JSON.parse(trimmed) as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) Object.assign(fields, parsed);
-    } else {
-      scanPairs(trimmed, fields);
-    }
+    return readLine(raw);
   } catch {
     return { groups: [], outcome: 'other', raw };
   }
-  const str = (k: string) => (typeof fields[k] === 'string' ? (fields[k] as string) : fields[k] === undefined ? undefined : String(fields[k]));
+}
+
+function readLine(raw: string): AuthenticatorEvent {
+  const trimmed = (raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw).trim();
+  // A Map, not an object: a JSON key "__proto__" or "toString" must stay a field.
+  const fields = new Map<string, unknown>();
+  if (trimmed.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      return { groups: [], outcome: 'other', raw };
+    }
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) for (const [k, v] of Object.entries(parsed)) fields.set(k, v);
+  } else {
+    scanPairs(trimmed, fields as Map<string, string>);
+  }
+  const str = (k: string) => text(fields.get(k));
   const message = str('msg');
   const error = str('error');
   return {
@@ -90,7 +146,7 @@ export function parseAuthenticatorLine(line: string): AuthenticatorEvent {
     message,
     arn: str('arn'),
     username: str('username'),
-    groups: parseGroups(fields.groups),
+    groups: parseGroups(fields.get('groups')),
     uid: str('uid'),
     client: str('client'),
     error,

@@ -3,7 +3,8 @@
  * with the resourceVersion that was read, so a concurrent change is never overwritten.
  */
 import * as vscode from 'vscode';
-import { readConfigMapData, renderConfigMap, sectionDroppingProblems } from '../../core/auth/configMapText';
+import { accessLostBySave, readConfigMapData, renderConfigMap, sectionDroppingProblems } from '../../core/auth/configMapText';
+import type { AwsAuthObject } from '../../core/aws/kubeGateway';
 import type { ClusterRef } from '../../core/clusters/clusterAccess';
 import type { ClusterSummary } from '../../core/clusters/model';
 import { pickCluster } from '../../services/clusterPicker';
@@ -23,7 +24,8 @@ export function refFromUri(uri: vscode.Uri): ClusterRef {
 }
 
 interface Entry {
-  resourceVersion: string;
+  /** The object as it was read: a save writes new data over it and keeps everything else. */
+  object: AwsAuthObject;
   size: number;
   summary: ClusterSummary;
 }
@@ -63,8 +65,8 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
     const text = renderConfigMap(cm.data, cm.resourceVersion);
     const bytes = new TextEncoder().encode(text);
     const previous = this.entries.get(uri.toString());
-    if (previous && previous.resourceVersion !== cm.resourceVersion) this.mtimes.set(uri.toString(), Date.now());
-    this.entries.set(uri.toString(), { resourceVersion: cm.resourceVersion, size: bytes.length, summary });
+    if (previous && previous.object.resourceVersion !== cm.resourceVersion) this.mtimes.set(uri.toString(), Date.now());
+    this.entries.set(uri.toString(), { object: cm, size: bytes.length, summary });
     if (uri.query !== 'current') await this.rememberClusterContext(uri, ref, summary);
     return bytes;
   }
@@ -89,27 +91,27 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
     if (!entry) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Open aws-auth from the cluster before saving it.'));
     const text = new TextDecoder().decode(content);
     const data = readConfigMapData(text);
-    const dropping = sectionDroppingProblems(text);
-    if (dropping.length) {
+    const losses = [...sectionDroppingProblems(text), ...accessLostBySave(entry.object.data, data)];
+    if (losses.length) {
       const save = vscode.l10n.t('Save Anyway');
       const answer = await vscode.window.showWarningMessage(
-        vscode.l10n.t('Saving this aws-auth makes the authenticator drop a whole section on {0}.', ref.cluster),
-        { modal: true, detail: dropping.join('\n') },
+        vscode.l10n.t('Saving this aws-auth takes access away on {0}.', ref.cluster),
+        { modal: true, detail: losses.slice(0, 20).join('\n') + (losses.length > 20 ? `\n... and ${losses.length - 20} more` : '') },
         save,
       );
       if (answer !== save) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Save cancelled: nothing was written to {0}.', ref.cluster));
     }
     const kube = await this.services.connections.kubeFor(ref, entry.summary);
     try {
-      const saved = await kube.replaceAwsAuth(data, entry.resourceVersion);
-      this.entries.set(uri.toString(), { ...entry, resourceVersion: saved.resourceVersion, size: content.length });
+      const saved = await kube.replaceAwsAuth(entry.object, data);
+      this.entries.set(uri.toString(), { ...entry, object: saved, size: content.length });
       this.mtimes.set(uri.toString(), Date.now());
       await this.services.clusters.invalidate(ref);
-      this.services.log.info(`Saved kube-system/aws-auth on ${ref.cluster}: resourceVersion ${entry.resourceVersion} -> ${saved.resourceVersion}`);
+      this.services.log.info(`Saved kube-system/aws-auth on ${ref.cluster}: resourceVersion ${entry.object.resourceVersion} -> ${saved.resourceVersion}`);
       this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     } catch (e) {
       if ((e as Error).name === 'ConflictError') {
-        this.services.log.warn(`aws-auth on ${ref.cluster} changed since it was read (resourceVersion ${entry.resourceVersion}): nothing was written`);
+        this.services.log.warn(`aws-auth on ${ref.cluster} changed since it was read (resourceVersion ${entry.object.resourceVersion}): nothing was written`);
         void vscode.commands.executeCommand('vscode.diff', awsAuthUri(ref, true), uri, vscode.l10n.t('aws-auth on {0}: cluster now ↔ your edit', ref.cluster));
         throw vscode.FileSystemError.Unavailable(vscode.l10n.t('aws-auth on {0} changed since you opened it: nothing was written. Compare with the cluster copy, then reopen and apply your edit again.', ref.cluster));
       }

@@ -74,7 +74,7 @@ describe('eks-auth CLI', () => {
     const t = io({ 'log.txt': 'level=info msg="access granted" arn="arn:aws:iam::1:role/A" groups="[a b]"\n\nlevel=warning msg="access denied" error="identity is not mapped"\n' });
     assert.strictEqual(await runCli(['logs', 'parse', 'log.txt'], t.io), 0);
     const lines = t.out.join('').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepStrictEqual(lines.map((l) => l.outcome), ['granted', 'denied-unmapped']);
+    assert.deepStrictEqual(lines.map((l) => l.outcome), ['granted', 'other', 'denied-unmapped'], 'the blank line too: object N is line N');
     assert.deepStrictEqual(lines[0].groups, ['a', 'b']);
   });
 

@@ -1,6 +1,7 @@
 /** Rules about the ConfigMap and its sections as a whole: names, keys, string values, YAML that loads. */
 import { isMap, isScalar, isSeq, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import { SECTION_KEYS, SectionModel } from '../authenticator';
+import { hostEol } from '../embedded';
 import { embeddedFix, lineStartOf, Range } from './context';
 import type { Fix } from './types';
 import { rule, type Rule } from './rule';
@@ -20,23 +21,32 @@ export function sectionErrorOffset(text: string, error: NonNullable<SectionModel
   return Math.min(error.position, Math.max(0, text.length - 1));
 }
 
-/** A01 fix: a bare YAML list under the key becomes a block string holding the same lines. */
+/**
+ * A01 fix: a YAML list under the key becomes a block string holding the same list, in the host's line breaks. A
+ * block list keeps its lines, re-indented under the key; a flow list (`[{...}]`, on the key's line or not) keeps
+ * its text from the bracket on, which flow syntax lets start each line at any indentation.
+ */
 function blockStringFix(text: string, pair: Pair<YamlNode, YamlNode>): Fix | undefined {
   const key = pair.key;
   const value = pair.value;
   if (!key?.range || !value?.range || !isSeq(value)) return undefined;
+  const eol = hostEol(text);
   const colon = text.indexOf(':', key.range[1]);
-  const keyIndent = key.range[0] - lineStartOf(text, key.range[0]);
-  const valueLineStart = lineStartOf(text, value.range[0]);
+  const indent = ' '.repeat(key.range[0] - lineStartOf(text, key.range[0]) + 2);
   let end = value.range[1];
   while (end > value.range[0] && /\s/.test(text[end - 1])) end--;
-  const lines = text.slice(valueLineStart, end).split('\n');
-  // A loop, not Math.min(...): a list of 200,000 lines would overflow the call stack.
-  let minIndent = Infinity;
-  for (const l of lines) if (l.trim()) minIndent = Math.min(minIndent, /^ */.exec(l)![0].length);
-  if (minIndent === Infinity) return undefined;
-  const body = lines.map((l) => (l.trim() ? ' '.repeat(keyIndent + 2) + l.slice(minIndent) : '')).join('\n');
-  return { title: 'Turn the list into a block string (|)', edits: [{ offset: colon + 1, length: end - colon - 1, newText: ` |\n${body}` }] };
+  const flow = value.flow === true || text[value.range[0]] === '[';
+  const lines = text.slice(flow ? value.range[0] : lineStartOf(text, value.range[0]), end).split(/\r?\n/);
+  let body: string;
+  if (flow) body = lines.map((l) => (l.trim() ? indent + l.trim() : '')).join(eol);
+  else {
+    // A loop, not Math.min(...): a list of 200,000 lines would overflow the call stack.
+    let minIndent = Infinity;
+    for (const l of lines) if (l.trim()) minIndent = Math.min(minIndent, /^ */.exec(l)![0].length);
+    if (minIndent === Infinity) return undefined;
+    body = lines.map((l) => (l.trim() ? indent + l.slice(minIndent) : '')).join(eol);
+  }
+  return { title: 'Turn the list into a block string (|)', edits: [{ offset: colon + 1, length: end - colon - 1, newText: ` |${eol}${body}` }] };
 }
 
 export const STRUCTURE_RULES: Rule[] = [

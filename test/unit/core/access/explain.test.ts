@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { AccessContext, explainAccess, explanationMarkdown } from '../../../../src/core/access/explain';
+import { parseAuthenticatorLine } from '../../../../src/core/insights/parser';
 
 const A = '111122223333';
 const roles = (yaml: string): Record<string, string> => ({ mapRoles: yaml });
@@ -113,4 +114,17 @@ describe('explainAccess', () => {
     assert.match(md, /^# Access for arn:aws:iam::111122223333:role\/X on prod/);
     assert.match(md, /\| \*\*no match\*\* \| aws\\-auth mapRoles \|/);
   });
+
+  it('offers a fix only for an ARN an IAM principal can have: never for one read from a hostile log line', () => {
+    const hostile = parseAuthenticatorLine(`level=warning msg="access denied" arn="arn:aws:iam::${A}:role/<details open ontoggle=alert(1)>" error="ARN is not mapped"`);
+    assert.strictEqual(hostile.outcome, 'denied-unmapped');
+    for (const mode of ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'] as const) {
+      const e = explainAccess(hostile.arn!, ctx({ mode, awsAuth: {} }));
+      assert.strictEqual(e.authenticated, false);
+      assert.strictEqual(e.fix, undefined, `no "Create an access entry" for ${hostile.arn} in ${mode}`);
+    }
+    const valid = explainAccess(`arn:aws:iam::${A}:role/Real-Name_1`, ctx({ mode: 'API', awsAuth: {} }));
+    assert.strictEqual(valid.fix?.kind, 'createAccessEntry');
+  });
 });
+

@@ -32,4 +32,26 @@ describe('hovers and completions', () => {
     const users = 'data:\n  mapUsers: |\n    - ';
     assert.ok(completionsAt(users, users.length).some((c) => c.label === 'userarn'));
   });
+
+  it('completes after 100,000 blank lines in linear time', () => {
+    const make = (n: number) => 'data:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/A\n' + '\n'.repeat(n);
+    const time = (text: string) => {
+      const t = process.hrtime.bigint();
+      completionsAt(text, text.length);
+      return Number(process.hrtime.bigint() - t) / 1e6;
+    };
+    const small = Math.min(time(make(25_000)), time(make(25_000)));
+    const large = Math.min(time(make(100_000)), time(make(100_000)));
+    // Four times the lines: about four times the time when linear, sixteen when quadratic (npm run bench:shapes).
+    assert.ok(large < Math.max(8 * small, 20), `25,000 lines ${small.toFixed(1)} ms, 100,000 lines ${large.toFixed(1)} ms`);
+  });
+
+  it('escapes an ARN from the file in its hover: markup in it renders as its characters', () => {
+    const text = 'data:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/x`**bold**<b>[y](z)\n';
+    const hover = hoverAt(text, text.indexOf('role/x') + 2);
+    assert.ok(hover);
+    assert.ok(!hover.markdown.includes('<b>') && !hover.markdown.includes('**bold**') && !hover.markdown.includes('[y](z)'), hover.markdown);
+    assert.ok(!/(^|[^\\])`/.test(hover.markdown), 'every backtick from the file is escaped');
+  });
 });
+

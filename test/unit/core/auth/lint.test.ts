@@ -251,7 +251,42 @@ describe('lintAwsAuth quick fixes', () => {
   });
 });
 
+describe('lintAwsAuth on CRLF files', () => {
+  const crlf = (t: string) => t.replace(/\n/g, '\r\n');
+  for (const c of CASES) {
+    it(`${c.rule}: the same problems at the same text, with the same fixes, when lines end in CRLF`, () => {
+      const lf = lintAwsAuth(c.fires, { cluster: c.cluster });
+      const text = crlf(c.fires);
+      const got = lintAwsAuth(text, { cluster: c.cluster });
+      const view = (t: string, ps: Problem[]) => ps.map((p) => [p.code, t.slice(p.offset, p.offset + p.length).replace(/\r/g, ''), (p.fixes ?? []).map((f) => f.title)]);
+      assert.deepStrictEqual(view(text, got), view(c.fires, lf));
+      for (const p of got) {
+        for (const fix of p.fixes ?? []) {
+          const fixed = applyEdits(text, fix.edits);
+          assert.ok(!/(^|[^\r])\n/.test(fixed), `${fix.title} writes CRLF line breaks only`);
+          const count = (t: string) => lintAwsAuth(t, { cluster: c.cluster }).filter((q) => q.code === p.code).length;
+          assert.ok(count(fixed) < count(text), `${fix.title} removes a ${p.code}`);
+        }
+      }
+    });
+  }
+});
+
 describe('lintAwsAuth on hostile input', () => {
+  it('turns a flow list into a block string the authenticator reads as the same list (A01 fix)', () => {
+    const text = 'data:\n  mapRoles: [{rolearn: arn:aws:iam::111122223333:role/A, username: a},\n    {rolearn: arn:aws:iam::111122223333:role/B, username: b}]\n';
+    const [a01] = lintAwsAuth(text).filter((p) => p.code === 'A01');
+    const fixed = applyEdits(text, a01.fixes![0].edits);
+    assert.deepStrictEqual(lintAwsAuth(fixed), []);
+    assert.match(fixed, /^data:\n  mapRoles: \|\n    \[\{rolearn: arn:aws:iam::111122223333:role\/A, username: a\},\n    \{rolearn/);
+  });
+
+  it('offers the A01 fix for a bare list of 200,000 lines without overflowing the stack', () => {
+    const text = `data:\n  mapRoles:\n${'    - rolearn: arn:aws:iam::111122223333:role/A\n'.repeat(200_000)}`;
+    const a01 = lintAwsAuth(text).find((p) => p.code === 'A01');
+    assert.ok(a01?.fixes?.length, 'the fix is there');
+  });
+
   it('reports a session ARN without a session name as A14 with the authenticator\'s reason, not as an analysis failure', () => {
     const problems = lintAwsAuth(role('- rolearn: arn:aws:sts::111122223333:assumed-role/Dev\n  username: d\n'));
     assert.ok(!problems.some((p) => p.code === 'E00'), problems.map((p) => p.message).join(' | '));

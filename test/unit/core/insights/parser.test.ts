@@ -56,3 +56,53 @@ describe('authenticator log parser', () => {
     assert.strictEqual(parseAuthenticatorLine('<img src=x onerror=alert(1)>').outcome, 'other');
   });
 });
+
+/** Median time of a few runs, in ms. */
+function timeOf(fn: () => void): number {
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    runs.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return runs.sort((a, b) => a - b)[1];
+}
+
+describe('authenticator log parser on hostile lines', () => {
+  it('reads JSON whose fields are objects, deep arrays or prototype names without throwing', () => {
+    const deep = '['.repeat(20000) + ']'.repeat(20000);
+    const lines = [
+      '{"msg":{"toString":0}}',
+      '{"msg":{"toString":0},"error":{"valueOf":1}}',
+      `{"msg":"access denied","error":"ARN is not mapped","groups":${deep}}`,
+      `{"msg":${deep}}`,
+      deep,
+      '{"__proto__":{"msg":"access granted"},"constructor":1,"toString":"x"}',
+      '{"msg":"access granted","arn":["arn:aws:iam::1:role/x"],"username":{"a":1},"groups":[1,{"g":2},"ok"]}',
+    ];
+    for (const line of lines) {
+      const e = parseAuthenticatorLine(line);
+      assert.strictEqual(e.raw, line);
+      assert.ok(OUTCOMES.includes(e.outcome));
+    }
+    assert.strictEqual(parseAuthenticatorLine(lines[0]).message, undefined, 'an object is not a message');
+    assert.strictEqual(parseAuthenticatorLine(lines[2]).outcome, 'denied-unmapped', 'the deep field does not hide the rest');
+    assert.strictEqual(parseAuthenticatorLine(lines[5]).outcome, 'other', '__proto__ is a field, not a prototype');
+    const mixed = parseAuthenticatorLine(lines[6]);
+    assert.deepStrictEqual([mixed.outcome, mixed.arn, mixed.username, mixed.groups], ['granted', undefined, undefined, ['ok']]);
+  });
+
+  it('reads a 64 KiB line of word characters in linear time', () => {
+    const line = (n: number) => 'a'.repeat(n);
+    assert.strictEqual(parseAuthenticatorLine(line(65536)).outcome, 'other');
+    const small = timeOf(() => parseAuthenticatorLine(line(16384)));
+    const large = timeOf(() => parseAuthenticatorLine(line(65536)));
+    // Four times the input: about four times the time when linear, sixteen when quadratic (npm run bench:insights prints the figures).
+    assert.ok(large < Math.max(8 * small, 5), `16 KiB ${small.toFixed(2)} ms, 64 KiB ${large.toFixed(2)} ms`);
+  });
+
+  it('keeps key=value pairs exactly as before: quoted with escapes, bare, unclosed quotes, keys inside words', () => {
+    const e = parseAuthenticatorLine('msg="access denied" error="say \\"hi\\"" arn=arn:aws:iam::1:role/x weird-key=v client="unclosed');
+    assert.deepStrictEqual([e.message, e.error, e.arn, e.client], ['access denied', 'say "hi"', 'arn:aws:iam::1:role/x', '"unclosed']);
+  });
+});
