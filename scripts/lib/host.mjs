@@ -58,7 +58,15 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
       child.kill('SIGTERM');
       await new Promise((r) => { child.once('exit', r); setTimeout(r, 5000); });
     }
-    if (!keepTmp) fs.rmSync(tmp, { recursive: true, force: true });
+    // code-server's own children can still be writing there for a moment after it exits: retry, and never fail a
+    // test run over a temporary folder.
+    if (!keepTmp) {
+      try {
+        fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (e) {
+        log(`could not remove ${tmp}: ${e.message}`);
+      }
+    }
   };
   return { host, url: `http://${host}/?folder=${encodeURIComponent(workspace)}`, tmp, stop };
 }

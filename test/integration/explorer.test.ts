@@ -339,6 +339,9 @@ describe('cluster explorer against the emulator', function () {
       stored.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-1' }];
       const doc = await vscode.workspace.openTextDocument(uri('prod-payments'));
       const editor = await vscode.window.showTextDocument(doc);
+      // The labels above changed the stored object without a new resourceVersion (no API server allows that):
+      // read it again so the editor holds the object as it is now.
+      await vscode.commands.executeCommand('workbench.action.files.revert');
       await editor.edit((e) => e.replace(new vscode.Range(0, 0, 0, 0), '# reviewed\n'));
       assert.ok(await doc.save());
       assert.deepStrictEqual(stored.labels, { 'app.kubernetes.io/managed-by': 'eksctl' });

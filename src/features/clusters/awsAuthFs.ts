@@ -41,7 +41,11 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
     return new vscode.Disposable(() => undefined);
   }
 
-  /** VS Code compares mtimes to detect changes under an open editor: keep one per URI until the content changes. */
+  /**
+   * VS Code compares mtimes to detect changes under an open editor: keep one per URI, changed only by our own
+   * writes. A read never changes it, because VS Code takes the mtime from the stat before the read: a change made
+   * on the cluster is caught at save time by the resourceVersion instead (a ConflictError and a diff).
+   */
   private readonly mtimes = new Map<string, number>();
 
   private mtime(uri: vscode.Uri): number {
@@ -64,8 +68,6 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
     if (!cm) throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('Cluster {0} has no kube-system/aws-auth ConfigMap.', ref.cluster));
     const text = renderConfigMap(cm.data, cm.resourceVersion);
     const bytes = new TextEncoder().encode(text);
-    const previous = this.entries.get(uri.toString());
-    if (previous && previous.object.resourceVersion !== cm.resourceVersion) this.mtimes.set(uri.toString(), Date.now());
     this.entries.set(uri.toString(), { object: cm, size: bytes.length, summary });
     if (uri.query !== 'current') await this.rememberClusterContext(uri, ref, summary);
     return bytes;
