@@ -61,6 +61,21 @@ describe('eks-auth CLI', () => {
     assert.ok(rules.every((r) => ['error', 'warning', 'note'].includes(r.defaultConfiguration.level) && r.shortDescription.text));
   });
 
+  it('prints 20,000 problems in linear time, one line each', async () => {
+    const file = (n: number) => configMap({ mapRoles: Array.from({ length: n }, (_, i) => `- rolearn: arn:aws:iam::111122223333:role/team/R${i}\n  username: r${i}\n`).join('') });
+    const run = async (n: number) => {
+      const t = io({ 'f.yaml': file(n) });
+      const started = process.hrtime.bigint();
+      await runCli(['lint', 'f.yaml'], t.io);
+      return { ms: Number(process.hrtime.bigint() - started) / 1e6, lines: t.out.join('').split('\n').filter(Boolean).length };
+    };
+    const small = await run(5_000);
+    const large = await run(20_000);
+    assert.strictEqual(large.lines, 20_000 + 0, 'one line per A11 problem');
+    // Four times the problems: about four times the time when linear (the old position lookup was quadratic).
+    assert.ok(large.ms < Math.max(8 * small.ms, 100), `5,000 problems ${small.ms.toFixed(0)} ms, 20,000 ${large.ms.toFixed(0)} ms`);
+  });
+
   it('exits 2 with a message naming an unreadable file, and on usage errors', async () => {
     const t = io({});
     assert.strictEqual(await runCli(['lint', 'missing.yaml'], t.io), 2);

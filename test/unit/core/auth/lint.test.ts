@@ -281,6 +281,27 @@ describe('lintAwsAuth on hostile input', () => {
     assert.match(fixed, /^data:\n  mapRoles: \|\n    \[\{rolearn: arn:aws:iam::111122223333:role\/A, username: a\},\n    \{rolearn/);
   });
 
+  it('lints an unclosed {{ run in a username and an entry with 20,000 keys in linear time', () => {
+    const time = (text: string) => {
+      let best = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const t = process.hrtime.bigint();
+        lintAwsAuth(text);
+        best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
+      }
+      return best;
+    };
+    const braces = (n: number) => role(`- rolearn: arn:aws:iam::111122223333:role/A\n  username: a${'{{'.repeat(n)}\n`);
+    const keys = (n: number) => role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n' + Array.from({ length: n }, (_, i) => `  key${i}: v\n`).join(''));
+    for (const [name, make, n] of [['{{ run', braces, 12_500], ['keys', keys, 5_000]] as const) {
+      const small = time(make(n));
+      const large = time(make(4 * n));
+      // Four times the input: about four times the time when linear, sixteen when quadratic (npm run bench:shapes).
+      assert.ok(large < Math.max(8 * small, 30), `${name}: ${n} ${small.toFixed(1)} ms, ${4 * n} ${large.toFixed(1)} ms`);
+    }
+    assert.strictEqual(lintAwsAuth(keys(20_000)).filter((p) => p.code === 'A08').length, 20_000, 'every unknown key is reported');
+  });
+
   it('offers the A01 fix for a bare list of 200,000 lines without overflowing the stack', () => {
     const text = `data:\n  mapRoles:\n${'    - rolearn: arn:aws:iam::111122223333:role/A\n'.repeat(200_000)}`;
     const a01 = lintAwsAuth(text).find((p) => p.code === 'A01');
