@@ -95,7 +95,8 @@ export class ClientNodeKubeGateway implements KubeGateway {
   async replaceAwsAuth(read: AwsAuthObject, data: Record<string, string>): Promise<AwsAuthObject> {
     const api = await this.api();
     // managedFields left out keeps the server's own record of field owners unchanged.
-    const { managedFields: _managedFields, ...metadata } = read.raw.metadata ?? {};
+    const metadata = { ...read.raw.metadata };
+    delete metadata.managedFields;
     const body: V1ConfigMap = { ...read.raw, apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...metadata, name: NAME, namespace: NAMESPACE, resourceVersion: read.resourceVersion }, data };
     try {
       return toObject(await api.replaceNamespacedConfigMap({ name: NAME, namespace: NAMESPACE, body }));

@@ -278,7 +278,7 @@ describe('lintAwsAuth on hostile input', () => {
     const [a01] = lintAwsAuth(text).filter((p) => p.code === 'A01');
     const fixed = applyEdits(text, a01.fixes![0].edits);
     assert.deepStrictEqual(lintAwsAuth(fixed), []);
-    assert.match(fixed, /^data:\n  mapRoles: \|\n    \[\{rolearn: arn:aws:iam::111122223333:role\/A, username: a\},\n    \{rolearn/);
+    assert.ok(fixed.startsWith("data:\n  mapRoles: |\n    [{rolearn: arn:aws:iam::111122223333:role/A, username: a},\n    {rolearn"), fixed);
   });
 
   it('lints an unclosed {{ run in a username and an entry with 20,000 keys in linear time', () => {

@@ -9,10 +9,14 @@ const inMinutes = (m: number) => new Date(Date.now() + m * 60_000);
 /** Restores the environment variables a test changed. */
 function withEnv(vars: Record<string, string | undefined>): () => void {
   const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(vars)) (v === undefined ? delete process.env[k] : (process.env[k] = v));
-  return () => {
-    for (const [k, v] of Object.entries(saved)) (v === undefined ? delete process.env[k] : (process.env[k] = v));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   };
+  apply(vars);
+  return () => apply(saved);
 }
 
 describe('credentials near expiry', function () {
