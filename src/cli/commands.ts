@@ -5,6 +5,8 @@ import { lintAwsAuth, Problem } from '../core/auth/lint';
 import { sarifLevel, sarifRules } from '../core/auth/rules/reference';
 import type { AuthenticationMode } from '../core/clusters/model';
 import { parseAuthenticatorLine } from '../core/insights/parser';
+import { DIFF_USAGE, diffCommand, planCheckCommand } from './diffCommands';
+import { readAccessEntries, readInput } from './inputs';
 import { lineIndex, type LineIndex } from '../core/textPositions';
 
 export interface CliIo {
@@ -19,7 +21,7 @@ const USAGE = `usage:
   eks-auth explain --arn ARN --aws-auth FILE [--mode CONFIG_MAP|API_AND_CONFIG_MAP|API]
                    [--access-entries FILE.json] [--format text|json]
                                                           who the ARN authenticates as (exit 1: Unauthorized)
-`;
+${DIFF_USAGE}`;
 
 interface Located {
   file: string;
@@ -61,6 +63,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   if (command === 'lint') return lint(rest, io);
   if (command === 'logs' && rest[0] === 'parse') return parseLogs(rest.slice(1), io);
   if (command === 'explain') return explain(rest, io);
+  if (command === 'diff') return diffCommand(rest, io);
+  if (command === 'plan-check') return planCheckCommand(rest, io);
   if (command === '--help' || command === '-h' || command === 'help') {
     io.stdout(USAGE);
     return 0;
@@ -144,20 +148,9 @@ function explain(args: string[], io: CliIo): number {
   }
   let awsAuth: Record<string, string> | undefined;
   let entries: AccessEntryInfo[] = [];
-  const read = (file: string) => {
-    try {
-      return io.readFile(file);
-    } catch (e) {
-      throw new Error(`cannot read ${file}: ${(e as Error).message}`);
-    }
-  };
   try {
-    if (opts['aws-auth']) awsAuth = readAwsAuthFile(read(opts['aws-auth']));
-    if (opts['access-entries']) {
-      const parsed = JSON.parse(read(opts['access-entries'])) as AccessEntryInfo[] | { accessEntries: AccessEntryInfo[] } | { accessEntry: AccessEntryInfo };
-      entries = Array.isArray(parsed) ? parsed : 'accessEntries' in parsed ? parsed.accessEntries : [parsed.accessEntry];
-      if (!entries.every((e) => e && typeof e.principalArn === 'string')) throw new Error(`${opts['access-entries']}: expected a list of access entries with principalArn`);
-    }
+    if (opts['aws-auth']) awsAuth = readAwsAuthFile(readInput(io, opts['aws-auth']));
+    if (opts['access-entries']) entries = readAccessEntries(io, opts['access-entries']);
   } catch (e) {
     io.stderr(`eks-auth explain: ${(e as Error).message}\n`);
     return 2;

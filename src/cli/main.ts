@@ -2,6 +2,9 @@
  * `eks-auth`: the aws-auth linter and the authenticator log parser on the command line, for CI and scripts.
  *   eks-auth lint [--format text|json|sarif] [FILE ...|-]
  *   eks-auth logs parse [FILE|-]
+ *   eks-auth explain --arn ARN --aws-auth FILE ...
+ *   eks-auth diff --before FILE --after FILE ...
+ *   eks-auth plan-check PLAN.json ...
  */
 import * as fs from 'fs';
 import { runCli } from './commands';

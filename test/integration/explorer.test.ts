@@ -216,20 +216,94 @@ describe('cluster explorer against the emulator', function () {
     assert.ok(prompts.asked.some((a) => /input "arn:aws:sts/.test(a)) || prompts.asked.some((a) => a.startsWith('showErrorMessage') && /STS session ARNs/.test(a)));
   });
 
-  it('deletes an access entry after a modal that warns about the last cluster admin', async () => {
+  it('refuses to delete the last cluster-admin entry until the cluster name is typed, naming the lockout', async () => {
     const t = await tree();
     const api_ = await cluster(t, 'eu-west-1', 'platform-api');
     const entries = await child(t, api_, 'Access entries');
     const admin = await child(t, entries, 'PlatformAdmin');
-    const cancel = answerPrompts([undefined]);
+    const stored = () => emu.state.clusters.find((c) => c.name === 'platform-api')!.accessEntries.has(`arn:aws:iam::${A}:role/PlatformAdmin`);
+    for (const answers of [[undefined], ['Type the Cluster Name to Continue...', undefined]]) {
+      const cancel = answerPrompts(answers);
+      await vscode.commands.executeCommand('eksAuth.accessEntries.delete', admin);
+      cancel.restore();
+      assert.ok(stored(), `dismissing deletes nothing (${cancel.asked.join(' | ')})`);
+      assert.match(cancel.asked[0], /Delete the access entry for arn:aws:iam::111122223333:role\/PlatformAdmin would lock people or nodes out of platform-api/);
+    }
+    const wrong = answerPrompts(['Type the Cluster Name to Continue...', 'platform']);
     await vscode.commands.executeCommand('eksAuth.accessEntries.delete', admin);
-    cancel.restore();
-    assert.ok(emu.state.clusters.find((c) => c.name === 'platform-api')!.accessEntries.has(`arn:aws:iam::${A}:role/PlatformAdmin`), 'dismissing the modal deletes nothing');
-    const prompts = answerPrompts(['Delete']);
+    wrong.restore();
+    assert.ok(stored(), 'a wrong name deletes nothing');
+    const prompts = answerPrompts(['Type the Cluster Name to Continue...', 'platform-api']);
     await vscode.commands.executeCommand('eksAuth.accessEntries.delete', admin);
     prompts.restore();
-    assert.match(prompts.asked[0], /Delete the access entry for arn:aws:iam::111122223333:role\/PlatformAdmin/);
-    assert.ok(!emu.state.clusters.find((c) => c.name === 'platform-api')!.accessEntries.has(`arn:aws:iam::${A}:role/PlatformAdmin`));
+    assert.match(prompts.asked[1], /input: This change leaves platform-api without: no cluster-admin path is left \(before: arn:aws:iam::111122223333:role\/PlatformAdmin\)/);
+    assert.ok(!stored(), 'deleted once the name was typed');
+  });
+
+  it('refuses to disassociate the last cluster admin policy until the name is typed', async () => {
+    const t = await tree();
+    const admin = await child(t, await child(t, await cluster(t, 'eu-west-1', 'platform-api'), 'Access entries'), 'PlatformAdmin');
+    const [policy] = await t.getChildren(admin);
+    const policies = () => emu.state.clusters.find((c) => c.name === 'platform-api')!.accessEntries.get(`arn:aws:iam::${A}:role/PlatformAdmin`)!.policies.length;
+    const cancel = answerPrompts(['Type the Cluster Name to Continue...', undefined]);
+    await vscode.commands.executeCommand('eksAuth.accessEntries.disassociatePolicy', policy);
+    cancel.restore();
+    assert.match(cancel.asked[0], /would lock people or nodes out of platform-api/);
+    assert.strictEqual(policies(), 1, 'nothing disassociated without the name');
+    const typed = answerPrompts(['Type the Cluster Name to Continue...', 'platform-api']);
+    await vscode.commands.executeCommand('eksAuth.accessEntries.disassociatePolicy', policy);
+    typed.restore();
+    assert.strictEqual(policies(), 0);
+  });
+
+  it('names the escalation when a policy makes a principal cluster-admin', async () => {
+    const t = await tree();
+    const auditor = await child(t, await child(t, await cluster(t, 'eu-west-1', 'platform-api'), 'Access entries'), 'Auditor');
+    const prompts = answerPrompts(['AmazonEKSClusterAdminPolicy', 'cluster', 'Associate']);
+    try {
+      await vscode.commands.executeCommand('eksAuth.accessEntries.associatePolicy', auditor);
+    } finally {
+      prompts.restore();
+    }
+    assert.ok(prompts.asked.some((a) => /Associate AmazonEKSClusterAdminPolicy with arn:aws:iam::111122223333:role\/Auditor: arn:aws:iam::111122223333:role\/Auditor gains cluster-admin/.test(a)), prompts.asked.join(' | '));
+    const entry = emu.state.clusters.find((c) => c.name === 'platform-api')!.accessEntries.get(`arn:aws:iam::${A}:role/Auditor`)!;
+    assert.ok(entry.policies.some((p) => p.policyArn.endsWith('/AmazonEKSClusterAdminPolicy')));
+  });
+
+  it('refuses a switch to API mode that leaves a node role to aws-auth alone, until the name is typed', async () => {
+    // The node role's access entry gone: only aws-auth lets its nodes join, and API mode ignores aws-auth.
+    emu.state.clusters.find((c) => c.name === 'prod-payments')!.accessEntries.delete(`arn:aws:iam::${A}:role/NodeInstanceRole-prod`);
+    const t = await tree();
+    const prod = await cluster(t, 'us-east-1', 'prod-payments');
+    const prompts = answerPrompts(['API', 'Type the Cluster Name to Continue...', undefined]);
+    try {
+      await vscode.commands.executeCommand('eksAuth.clusters.changeAuthenticationMode', prod);
+    } finally {
+      prompts.restore();
+    }
+    assert.match(prompts.asked.join('\n'), /Change the authentication mode of prod-payments from API_AND_CONFIG_MAP to API would lock people or nodes out of prod-payments/);
+    assert.match(prompts.asked.join('\n'), /input: This change leaves prod-payments without: .*NodeInstanceRole-prod/);
+    assert.strictEqual(emu.state.clusters.find((c) => c.name === 'prod-payments')!.authenticationMode, 'API_AND_CONFIG_MAP', 'unchanged');
+    assert.ok(!emu.calls.some((c) => c.operation === 'UpdateClusterConfig'));
+  });
+
+  it('shows the diff of an ordinary deletion in its confirmation', async () => {
+    const t = await tree();
+    const prod = await cluster(t, 'us-east-1', 'prod-payments');
+    const dev = await child(t, await child(t, prod, 'Access entries'), 'Developer');
+    let detail = '';
+    const original = vscode.window.showWarningMessage;
+    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = async (_m: string, options: { detail?: string }) => {
+      detail = options?.detail ?? '';
+      return 'Delete';
+    };
+    try {
+      await vscode.commands.executeCommand('eksAuth.accessEntries.delete', dev);
+    } finally {
+      (vscode.window as { showWarningMessage: unknown }).showWarningMessage = original;
+    }
+    assert.match(detail, /arn:aws:iam::111122223333:role\/Developer: .* -> /, detail);
+    assert.match(detail, /cluster-admin paths: \d+ -> \d+/);
   });
 
   it('changes the authentication mode forward only, after a modal, and follows the update', async () => {
@@ -307,8 +381,33 @@ describe('cluster explorer against the emulator', function () {
       } finally {
         prompts.restore();
       }
-      assert.match(prompts.asked.join('\n'), /takes access away/);
+      assert.match(prompts.asked.join('\n'), /Saving this aws-auth would lock people or nodes out of staging-web/);
       assert.ok(!emu.calls.some((c) => c.service === 'kube' && c.operation.includes('PUT')), 'nothing was written');
+    });
+
+    it('saves a change that drops the node role only once the cluster name is typed', async () => {
+      const doc = await vscode.workspace.openTextDocument(uri('staging-web', 'eu-west-1'));
+      const editor = await vscode.window.showTextDocument(doc);
+      const text = doc.getText();
+      const start = text.indexOf('    - rolearn: arn:aws:iam::111122223333:role/staging-web-node');
+      const end = text.indexOf('    - rolearn', start + 10);
+      assert.ok(start > 0 && end > start, 'the node mapping is in the file');
+      await editor.edit((e) => e.delete(new vscode.Range(doc.positionAt(start), doc.positionAt(end))));
+      const refused = answerPrompts(['Type the Cluster Name to Continue...', undefined]);
+      try {
+        assert.strictEqual(await doc.save(), false);
+      } finally {
+        refused.restore();
+      }
+      assert.match(refused.asked[1], /staging-web-node/);
+      assert.match(emu.state.clusters.find((c) => c.name === 'staging-web')!.awsAuth!.data.mapRoles, /staging-web-node/, 'nothing written');
+      const typed = answerPrompts(['Type the Cluster Name to Continue...', 'staging-web']);
+      try {
+        assert.ok(await doc.save());
+      } finally {
+        typed.restore();
+      }
+      assert.doesNotMatch(emu.state.clusters.find((c) => c.name === 'staging-web')!.awsAuth!.data.mapRoles, /staging-web-node/);
     });
 
     it('asks before saving an empty buffer, naming the node roles it would remove, and writes nothing if dismissed', async () => {

@@ -3,6 +3,7 @@
  * aws-auth (as the authenticator model reads it), keyed by cluster. Features ask this service instead of each
  * other; a change made by one feature invalidates the cluster here and every listener (the tree) redraws.
  */
+import type { AccessState } from '../access/accessDiff';
 import type { AccessContext } from '../access/explain';
 import { accessEntryMatches, AccessEntryInfo, AwsAuthModel, callerFor } from '../auth/authenticator';
 import { explainAwsError, formatExplained } from '../aws/errors';
@@ -11,7 +12,8 @@ import type { IamGateway } from '../aws/iamGateway';
 import type { KubeGateway } from '../aws/kubeGateway';
 import type { LogsGateway } from '../aws/logsGateway';
 import type { StsGateway } from '../aws/stsGateway';
-import { loadAllAccessEntries, loadClusterSummaries } from './loader';
+import { mapLimit } from '../concurrency';
+import { CONCURRENCY, loadAllAccessEntries, loadClusterSummaries } from './loader';
 import { ClusterSummary, Mapping, readMappings, summarizeCluster } from './model';
 
 /** Identifies one cluster: enough to rebuild every gateway for it. */
@@ -174,6 +176,38 @@ export class ClusterAccessService {
       notes.push(`RBAC bindings could not be read: ${formatExplained(explainAwsError(e, ref.profile))}`);
     }
     return { context: { mode: summary.mode, accessEntries: entries, awsAuth: access.awsAuth, bindings }, notes };
+  }
+
+  /**
+   * The cluster's access as it is now, for a before-and-after diff: read fresh, with every page of access entries
+   * and every entry's policies (a last-admin check that saw only the first page would be wrong), the RBAC bindings
+   * and the caller where they can be read, and the node group and Fargate roles.
+   */
+  async currentState(ref: ClusterRef): Promise<AccessState> {
+    const summary = await this.summary(ref, true);
+    const eks = await this.gateways.eksFor(ref.profile, ref.region);
+    const kube = await this.gateways.kubeFor(ref, summary).catch(() => undefined);
+    const [entries, awsAuth, bindings, nodegroups, fargate, caller] = await Promise.all([
+      summary.mode === 'CONFIG_MAP' ? Promise.resolve([]) : loadAllAccessEntries(eks, ref.cluster),
+      summary.mode === 'API' || !kube ? Promise.resolve(undefined) : kube.getAwsAuth(),
+      kube ? kube.listRbacBindings().catch(() => undefined) : Promise.resolve(undefined),
+      eks.listNodegroups(ref.cluster),
+      eks.listFargateProfiles(ref.cluster),
+      this.gateways.stsFor(ref.profile, ref.region).then((s) => s.getCallerIdentity()).catch(() => undefined),
+    ]);
+    const accessEntries = await mapLimit(entries, CONCURRENCY, async (e) => ({ ...e, policies: await eks.listAssociatedAccessPolicies(ref.cluster, e.principalArn) }));
+    return {
+      mode: summary.mode,
+      awsAuth: awsAuth?.data,
+      accessEntries,
+      bindings,
+      nodeRoles: [
+        ...nodegroups.map((n) => ({ label: `node group ${n.nodegroupName}`, arn: n.nodeRole ?? '', kind: 'ec2' as const })),
+        ...fargate.map((f) => ({ label: `Fargate profile ${f.fargateProfileName}`, arn: f.podExecutionRoleArn ?? '', kind: 'fargate' as const })),
+      ].filter((r) => r.arn),
+      callerArn: caller?.arn,
+      creatorAdmin: summary.mode === 'CONFIG_MAP' ? true : undefined,
+    };
   }
 
   /**

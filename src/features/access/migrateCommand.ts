@@ -1,6 +1,8 @@
 /** "Migrate aws-auth to Access Entries": plan from the authenticator model, show it, create entries, resume safely. */
 import * as vscode from 'vscode';
 import { applyMigration, ApplyResult, blockersForApiMode, describeBlockers, entriesYaml, planMarkdown, PlanItem, planMigration, verifyMigration } from '../../core/access/migrate';
+import { diffAccess } from '../../core/access/accessDiff';
+import { confirmAccessChange, withEntry } from '../../services/changeSafety';
 import { followUpdate } from '../../services/clusterUpdates';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
@@ -51,8 +53,14 @@ export function migrateCommand({ clusters, log }: Services, views: MemoryDocumen
       }
     }
     const apply = vscode.l10n.t('Create {0} Access Entries', creates.length);
-    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Create {0} access entries on {1}?', creates.length, ref.cluster), { modal: true, detail: vscode.l10n.t('aws-auth is not changed. Running this again after a failure continues where it stopped.') }, apply);
-    if (answer !== apply) return { items, results: [] };
+    // The whole apply as one change: each new entry wins over its aws-auth mapping at once.
+    const current = await clusters.currentState(ref);
+    const planned = creates.reduce((state, i) => withEntry(state, i.entry!.principalArn, { ...i.entry!, policies: i.entry!.policies }), current);
+    const confirmed = await confirmAccessChange(
+      { cluster: ref.cluster, action: vscode.l10n.t('Create {0} access entries', creates.length), confirmLabel: apply, diff: diffAccess(current, planned), extra: [vscode.l10n.t('aws-auth is not changed. Running this again after a failure continues where it stopped.')], alwaysConfirm: true },
+      log,
+    );
+    if (!confirmed) return { items, results: [] };
     let results: ApplyResult[];
     try {
       results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Migrating {0}', ref.cluster), cancellable: true }, (progress, token) =>
@@ -79,8 +87,12 @@ export function migrateCommand({ clusters, log }: Services, views: MemoryDocumen
       return { items, results };
     }
     const toApi = vscode.l10n.t('Switch to API');
-    const next = await vscode.window.showWarningMessage(vscode.l10n.t('Created {0} access entries on {1}. Every mapping is now covered: switch to authentication mode API?', done, ref.cluster), { modal: true, detail: vscode.l10n.t('aws-auth will be ignored. This cannot be undone.') }, toApi);
-    if (next === toApi) {
+    const now = await clusters.currentState(ref);
+    const next = await confirmAccessChange(
+      { cluster: ref.cluster, action: vscode.l10n.t('Created {0} access entries on {1}. Every mapping is now covered: switch to authentication mode API', done, ref.cluster), confirmLabel: toApi, diff: diffAccess(now, { ...now, mode: 'API' }), extra: [vscode.l10n.t('aws-auth will be ignored. This cannot be undone.')], alwaysConfirm: true },
+      log,
+    );
+    if (next) {
       try {
         await followUpdate(eks, ref, await eks.updateAuthenticationMode(ref.cluster, 'API'), vscode.l10n.t('Changing {0} to API', ref.cluster));
       } finally {

@@ -1,7 +1,8 @@
 /** Access entry actions from the tree or the palette: create, delete, associate and disassociate a policy. */
 import * as vscode from 'vscode';
-import { accessEntryMatches, callerFor } from '../../core/auth/authenticator';
+import { diffAccess } from '../../core/access/accessDiff';
 import { AccessEntryNode, PolicyNode } from '../../core/explorer/nodes';
+import { confirmAccessChange, withEntry } from '../../services/changeSafety';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
 import { registerGuarded } from '../../shared/commands';
@@ -18,7 +19,7 @@ export function registerAccessEntryCommands({ log, clusters }: Services): vscode
         return;
       }
       try {
-        await createAccessEntryWizard(clusters, c.ref, principalArn);
+        await createAccessEntryWizard(clusters, c.ref, principalArn, log);
       } finally {
         await clusters.invalidate(c.ref);
       }
@@ -27,15 +28,10 @@ export function registerAccessEntryCommands({ log, clusters }: Services): vscode
       if (!(node instanceof AccessEntryNode)) return;
       const ref = node.owner.clusterNode.ref;
       const arn = node.entry.principalArn!;
-      const warnings: string[] = [];
-      const me = await (await clusters.gateways.stsFor(ref.profile, ref.region)).getCallerIdentity().catch(() => undefined);
-      const mine = me ? callerFor(me.arn).principal?.canonical : undefined;
-      if (mine && accessEntryMatches(arn, mine)) warnings.push(vscode.l10n.t('This is your own identity: you may lose access to the cluster.'));
-      const admins = node.owner.entries.filter((n) => n.policies.some((p) => p.policyArn?.endsWith('/AmazonEKSClusterAdminPolicy')));
-      if (admins.length === 1 && admins[0].entry.principalArn === arn && !node.owner.hasMore) warnings.push(vscode.l10n.t('It is the last access entry with AmazonEKSClusterAdminPolicy.'));
-      const confirm = vscode.l10n.t('Delete');
-      const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Delete the access entry for {0} from {1}?', arn, ref.cluster), { modal: true, detail: warnings.join(' ') || undefined }, confirm);
-      if (answer !== confirm) return;
+      // Every page of entries and every policy: "the last admin" must not depend on what the tree paged in.
+      const before = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading who can reach {0}', ref.cluster) }, () => clusters.currentState(ref));
+      const confirmed = await confirmAccessChange({ cluster: ref.cluster, action: vscode.l10n.t('Delete the access entry for {0}', arn), confirmLabel: vscode.l10n.t('Delete'), diff: diffAccess(before, withEntry(before, arn)), alwaysConfirm: true }, log);
+      if (!confirmed) return;
       try {
         await (await clusters.gateways.eksFor(ref.profile, ref.region)).deleteAccessEntry(ref.cluster, arn);
       } finally {
@@ -45,16 +41,20 @@ export function registerAccessEntryCommands({ log, clusters }: Services): vscode
     registerGuarded(log, 'eksAuth.accessEntries.associatePolicy', async (node?: AccessEntryNode) => {
       if (!(node instanceof AccessEntryNode)) return;
       const ref = node.owner.clusterNode.ref;
-      if (await associatePolicyWizard(clusters, ref, node.entry.principalArn!)) await clusters.invalidate(ref);
+      if (await associatePolicyWizard(clusters, ref, node.entry.principalArn!, false, log)) await clusters.invalidate(ref);
     }),
     registerGuarded(log, 'eksAuth.accessEntries.disassociatePolicy', async (node?: PolicyNode) => {
       if (!(node instanceof PolicyNode)) return;
       const ref = node.entryNode.owner.clusterNode.ref;
-      const confirm = vscode.l10n.t('Disassociate');
-      const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Disassociate {0} from {1}?', node.policy.policyArn ?? '', node.entryNode.entry.principalArn ?? ''), { modal: true }, confirm);
-      if (answer !== confirm) return;
+      const principalArn = node.entryNode.entry.principalArn!;
+      const policyArn = node.policy.policyArn!;
+      const before = await clusters.currentState(ref);
+      const entry = before.accessEntries.find((e) => e.principalArn === principalArn);
+      const after = entry ? withEntry(before, principalArn, { ...entry, policies: (entry.policies ?? []).filter((p) => p.policyArn !== policyArn) }) : before;
+      const confirmed = await confirmAccessChange({ cluster: ref.cluster, action: vscode.l10n.t('Disassociate {0} from {1}', policyArn, principalArn), confirmLabel: vscode.l10n.t('Disassociate'), diff: diffAccess(before, after), alwaysConfirm: true }, log);
+      if (!confirmed) return;
       try {
-        await (await clusters.gateways.eksFor(ref.profile, ref.region)).disassociateAccessPolicy(ref.cluster, node.entryNode.entry.principalArn!, node.policy.policyArn!);
+        await (await clusters.gateways.eksFor(ref.profile, ref.region)).disassociateAccessPolicy(ref.cluster, principalArn, policyArn);
       } finally {
         await clusters.invalidate(ref);
       }

@@ -1,9 +1,11 @@
 /** "Associate Access Policy": the policy, then its scope (the cluster, or some namespaces). */
 import * as vscode from 'vscode';
+import { diffAccess } from '../../core/access/accessDiff';
 import type { ClusterAccessService, ClusterRef } from '../../core/clusters/clusterAccess';
+import { confirmAccessChange, withEntry } from '../../services/changeSafety';
 
 /** Returns whether a policy was associated; `optional` offers "No policy now" first. */
-export async function associatePolicyWizard(clusters: ClusterAccessService, ref: ClusterRef, principalArn: string, optional = false): Promise<boolean> {
+export async function associatePolicyWizard(clusters: ClusterAccessService, ref: ClusterRef, principalArn: string, optional = false, log?: vscode.LogOutputChannel): Promise<boolean> {
   const eks = await clusters.gateways.eksFor(ref.profile, ref.region);
   const policies = await eks.listAccessPolicies();
   const items = policies.map((p) => ({ label: p.name ?? '', description: p.arn, arn: p.arn! }));
@@ -17,7 +19,12 @@ export async function associatePolicyWizard(clusters: ClusterAccessService, ref:
     if (!text) return false;
     namespaces = text.split(/[\s,]+/).filter(Boolean);
   }
-  await eks.associateAccessPolicy(ref.cluster, principalArn, policy.arn, scope.label === 'cluster' ? { type: 'cluster' } : { type: 'namespace', namespaces });
+  const accessScope = scope.label === 'cluster' ? { type: 'cluster' as const } : { type: 'namespace' as const, namespaces };
+  const before = await clusters.currentState(ref);
+  const entry = before.accessEntries.find((e) => e.principalArn === principalArn) ?? { principalArn };
+  const after = withEntry(before, principalArn, { ...entry, policies: [...(entry.policies ?? []).filter((p) => p.policyArn !== policy.arn), { policyArn: policy.arn, accessScope }] });
+  if (!(await confirmAccessChange({ cluster: ref.cluster, action: vscode.l10n.t('Associate {0} with {1}', policy.label, principalArn), confirmLabel: vscode.l10n.t('Associate'), diff: diffAccess(before, after) }, log))) return false;
+  await eks.associateAccessPolicy(ref.cluster, principalArn, policy.arn, accessScope);
   void vscode.window.showInformationMessage(vscode.l10n.t('Associated {0} with {1}.', policy.label, principalArn));
   return true;
 }

@@ -3,10 +3,12 @@
  * with the resourceVersion that was read, so a concurrent change is never overwritten.
  */
 import * as vscode from 'vscode';
+import { diffAccess } from '../../core/access/accessDiff';
 import { accessLostBySave, readConfigMapData, renderConfigMap, sectionDroppingProblems } from '../../core/auth/configMapText';
 import type { AwsAuthObject } from '../../core/aws/kubeGateway';
 import type { ClusterRef } from '../../core/clusters/clusterAccess';
 import type { ClusterSummary } from '../../core/clusters/model';
+import { confirmAccessChange } from '../../services/changeSafety';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
 import { registerGuarded } from '../../shared/commands';
@@ -94,15 +96,10 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
     const text = new TextDecoder().decode(content);
     const data = readConfigMapData(text);
     const losses = [...sectionDroppingProblems(text), ...accessLostBySave(entry.object.data, data)];
-    if (losses.length) {
-      const save = vscode.l10n.t('Save Anyway');
-      const answer = await vscode.window.showWarningMessage(
-        vscode.l10n.t('Saving this aws-auth takes access away on {0}.', ref.cluster),
-        { modal: true, detail: losses.slice(0, 20).join('\n') + (losses.length > 20 ? `\n... and ${losses.length - 20} more` : '') },
-        save,
-      );
-      if (answer !== save) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Save cancelled: nothing was written to {0}.', ref.cluster));
-    }
+    // Against the object this editor read: a change made on the cluster since then fails below with a conflict.
+    const before = { ...(await this.services.clusters.currentState(ref)), awsAuth: entry.object.data };
+    const confirmed = await confirmAccessChange({ cluster: ref.cluster, action: vscode.l10n.t('Saving this aws-auth'), confirmLabel: vscode.l10n.t('Save Anyway'), diff: diffAccess(before, { ...before, awsAuth: data }), extra: losses }, this.services.log);
+    if (!confirmed) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Save cancelled: nothing was written to {0}.', ref.cluster));
     const kube = await this.services.connections.kubeFor(ref, entry.summary);
     try {
       const saved = await kube.replaceAwsAuth(entry.object, data);

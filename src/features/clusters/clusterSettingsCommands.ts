@@ -1,6 +1,8 @@
 /** Changes to the cluster itself: its authentication mode and its authenticator log type. */
 import * as vscode from 'vscode';
+import { diffAccess } from '../../core/access/accessDiff';
 import { allowedModeChanges, AuthenticationMode } from '../../core/clusters/model';
+import { confirmAccessChange } from '../../services/changeSafety';
 import { enableAuthenticatorLogging, followUpdate } from '../../services/clusterUpdates';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
@@ -22,16 +24,22 @@ export function registerClusterSettingsCommands({ log, clusters }: Services): vs
         { placeHolder: vscode.l10n.t('Change {0} from {1} to...', c.ref.cluster, summary.mode) },
       );
       if (!picked) return;
-      const confirm = vscode.l10n.t('Change to {0}', picked.label);
-      const answer = await vscode.window.showWarningMessage(
-        vscode.l10n.t('Change the authentication mode of {0} from {1} to {2}?', c.ref.cluster, summary.mode, picked.label),
-        { modal: true, detail: vscode.l10n.t('This cannot be undone: EKS never changes the authentication mode back.{0}', picked.label === 'API' ? ' ' + vscode.l10n.t('The aws-auth ConfigMap will be ignored: make sure access entries cover every node role and person first.') : '') },
-        confirm,
+      const mode = picked.label as AuthenticationMode;
+      const before = await clusters.currentState(c.ref);
+      const confirmed = await confirmAccessChange(
+        {
+          cluster: c.ref.cluster,
+          action: vscode.l10n.t('Change the authentication mode of {0} from {1} to {2}', c.ref.cluster, summary.mode, mode),
+          confirmLabel: vscode.l10n.t('Change to {0}', mode),
+          diff: diffAccess(before, { ...before, mode }),
+          extra: [vscode.l10n.t('This cannot be undone: EKS never changes the authentication mode back.{0}', mode === 'API' ? ' ' + vscode.l10n.t('The aws-auth ConfigMap will be ignored: make sure access entries cover every node role and person first.') : '')],
+        },
+        log,
       );
-      if (answer !== confirm) return;
+      if (!confirmed) return;
       const eks = await clusters.gateways.eksFor(c.ref.profile, c.ref.region);
       try {
-        const update = await eks.updateAuthenticationMode(c.ref.cluster, picked.label as AuthenticationMode);
+        const update = await eks.updateAuthenticationMode(c.ref.cluster, mode);
         await followUpdate(eks, c.ref, update, vscode.l10n.t('Changing {0} to {1}', c.ref.cluster, picked.label));
       } finally {
         await clusters.invalidate(c.ref);

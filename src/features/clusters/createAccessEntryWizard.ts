@@ -1,11 +1,13 @@
 /** "Create Access Entry": type, principal, username and groups, then (for STANDARD) an optional policy. */
 import * as vscode from 'vscode';
+import { diffAccess } from '../../core/access/accessDiff';
 import type { ClusterAccessService, ClusterRef } from '../../core/clusters/clusterAccess';
+import { confirmAccessChange, withEntry } from '../../services/changeSafety';
 import { ACCESS_ENTRY_TYPES, parseGroups, validatePrincipalArn, validateUsername } from '../../core/clusters/validation';
 import { associatePolicyWizard } from './associatePolicyWizard';
 
 /** Returns whether an entry was created. */
-export async function createAccessEntryWizard(clusters: ClusterAccessService, ref: ClusterRef, prefill?: string): Promise<boolean> {
+export async function createAccessEntryWizard(clusters: ClusterAccessService, ref: ClusterRef, prefill?: string, log?: vscode.LogOutputChannel): Promise<boolean> {
   const type = await vscode.window.showQuickPick(ACCESS_ENTRY_TYPES, { placeHolder: vscode.l10n.t('Access entry type') });
   if (!type) return false;
   const principalArn = await vscode.window.showInputBox({
@@ -26,8 +28,12 @@ export async function createAccessEntryWizard(clusters: ClusterAccessService, re
     kubernetesGroups = parseGroups(groups).groups;
   }
   const eks = await clusters.gateways.eksFor(ref.profile, ref.region);
-  await eks.createAccessEntry(ref.cluster, { principalArn: principalArn.trim(), type, username: username || undefined, kubernetesGroups: kubernetesGroups?.length ? kubernetesGroups : undefined });
+  const input = { principalArn: principalArn.trim(), type, username: username || undefined, kubernetesGroups: kubernetesGroups?.length ? kubernetesGroups : undefined };
+  // A new entry wins over the principal's aws-auth mapping in API_AND_CONFIG_MAP: it can take access away too.
+  const before = await clusters.currentState(ref);
+  if (!(await confirmAccessChange({ cluster: ref.cluster, action: vscode.l10n.t('Create the access entry for {0}', input.principalArn), confirmLabel: vscode.l10n.t('Create'), diff: diffAccess(before, withEntry(before, input.principalArn, { ...input, policies: [] })) }, log))) return false;
+  await eks.createAccessEntry(ref.cluster, input);
   void vscode.window.showInformationMessage(vscode.l10n.t('Created the access entry for {0} on {1}.', principalArn, ref.cluster));
-  if (type === 'STANDARD') await associatePolicyWizard(clusters, ref, principalArn.trim(), true);
+  if (type === 'STANDARD') await associatePolicyWizard(clusters, ref, principalArn.trim(), true, log);
   return true;
 }

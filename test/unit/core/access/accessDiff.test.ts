@@ -1,0 +1,111 @@
+import * as assert from 'assert';
+import { AccessState, diffAccess, diffText } from '../../../../src/core/access/accessDiff';
+
+const A = '111122223333';
+const NODE = `arn:aws:iam::${A}:role/NodeRole`;
+const FARGATE = `arn:aws:iam::${A}:role/FargatePod`;
+const ADMIN = `arn:aws:iam::${A}:role/Admin`;
+const DEV = `arn:aws:iam::${A}:role/Dev`;
+const ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+const VIEW_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+
+const nodeMapping = `- rolearn: ${NODE}\n  username: system:node:{{EC2PrivateDNSName}}\n  groups:\n    - system:bootstrappers\n    - system:nodes\n`;
+const fargateMapping = `- rolearn: ${FARGATE}\n  username: system:node:{{SessionName}}\n  groups:\n    - system:bootstrappers\n    - system:nodes\n    - system:node-proxier\n`;
+const adminMapping = `- rolearn: ${ADMIN}\n  username: admin\n  groups:\n    - system:masters\n`;
+const devMapping = (groups: string) => `- rolearn: ${DEV}\n  username: dev\n  groups:\n    - ${groups}\n`;
+
+const base: AccessState = {
+  mode: 'API_AND_CONFIG_MAP',
+  awsAuth: { mapRoles: nodeMapping + fargateMapping + adminMapping + devMapping('developers') },
+  accessEntries: [],
+  nodeRoles: [
+    { label: 'node group general', arn: NODE, kind: 'ec2' },
+    { label: 'Fargate profile default', arn: FARGATE, kind: 'fargate' },
+  ],
+};
+const withRoles = (mapRoles: string): AccessState => ({ ...base, awsAuth: { mapRoles } });
+
+interface Case {
+  name: string;
+  before: AccessState;
+  after: AccessState;
+  severity: 'lockout' | 'escalation' | 'change' | 'none';
+  /** Text each of the lockouts or escalations must name. */
+  names?: RegExp[];
+}
+
+const CASES: Case[] = [
+  { name: 'no change', before: base, after: { ...base }, severity: 'none' },
+  { name: 'an edit that only adds a group', before: base, after: withRoles(nodeMapping + fargateMapping + adminMapping + devMapping('developers\n    - viewers')), severity: 'change' },
+  { name: 'an aws-auth edit that drops the node role', before: base, after: withRoles(fargateMapping + adminMapping + devMapping('developers')), severity: 'lockout', names: [/node group general .* can no longer join|NodeRole loses access/] },
+  { name: 'a Fargate role that loses system:nodes', before: base, after: withRoles(nodeMapping + fargateMapping.replace('    - system:nodes\n', '') + adminMapping + devMapping('developers')), severity: 'lockout', names: [/FargatePod/] },
+  { name: 'an empty aws-auth', before: base, after: { ...base, awsAuth: {} }, severity: 'lockout', names: [/no cluster-admin path is left/, /NodeRole/] },
+  { name: 'the last admin mapping removed', before: base, after: withRoles(nodeMapping + fargateMapping + devMapping('developers')), severity: 'lockout', names: [/no cluster-admin path is left \(before: arn:aws:iam::111122223333:role\/Admin\)/] },
+  { name: 'a principal gains system:masters', before: base, after: withRoles(nodeMapping + fargateMapping + adminMapping + devMapping('system:masters')), severity: 'escalation', names: [/role\/Dev gains cluster-admin \(system:masters\)/] },
+  {
+    name: 'an access entry with the cluster admin policy for a new principal',
+    before: base,
+    after: { ...base, accessEntries: [{ principalArn: `arn:aws:iam::${A}:role/Ops`, type: 'STANDARD', username: 'ops', policies: [{ policyArn: ADMIN_POLICY, accessScope: { type: 'cluster' } }] }] },
+    severity: 'escalation',
+    names: [/role\/Ops gains cluster-admin \(AmazonEKSClusterAdminPolicy \(cluster\)\)/],
+  },
+  {
+    name: 'an access entry that shadows the only admin mapping (API_AND_CONFIG_MAP: the entry wins)',
+    before: base,
+    after: { ...base, accessEntries: [{ principalArn: ADMIN, type: 'STANDARD', username: 'admin', policies: [{ policyArn: VIEW_POLICY, accessScope: { type: 'cluster' } }] }] },
+    severity: 'lockout',
+    names: [/no cluster-admin path is left/],
+  },
+  { name: 'a switch to API mode while everyone depends on aws-auth', before: base, after: { ...base, mode: 'API' }, severity: 'lockout', names: [/no cluster-admin path is left/, /node group general|NodeRole/] },
+  {
+    name: 'deleting the last access entry with the admin policy',
+    before: { ...base, awsAuth: { mapRoles: nodeMapping + fargateMapping }, accessEntries: [{ principalArn: ADMIN, username: 'admin', policies: [{ policyArn: ADMIN_POLICY, accessScope: { type: 'cluster' } }] }] },
+    after: { ...base, awsAuth: { mapRoles: nodeMapping + fargateMapping }, accessEntries: [] },
+    severity: 'lockout',
+    names: [/no cluster-admin path is left \(before: arn:aws:iam::111122223333:role\/Admin\)/],
+  },
+  {
+    name: 'disassociating the admin policy from the last admin entry',
+    before: { ...base, awsAuth: { mapRoles: nodeMapping + fargateMapping }, accessEntries: [{ principalArn: ADMIN, username: 'admin', policies: [{ policyArn: ADMIN_POLICY, accessScope: { type: 'cluster' } }] }] },
+    after: { ...base, awsAuth: { mapRoles: nodeMapping + fargateMapping }, accessEntries: [{ principalArn: ADMIN, username: 'admin', policies: [] }] },
+    severity: 'lockout',
+    names: [/no cluster-admin path is left/],
+  },
+  {
+    name: 'an admin policy scoped to namespaces only is not cluster-admin',
+    before: base,
+    after: { ...base, accessEntries: [{ principalArn: `arn:aws:iam::${A}:role/Ops`, username: 'ops', policies: [{ policyArn: ADMIN_POLICY, accessScope: { type: 'namespace', namespaces: ['apps'] } }] }] },
+    severity: 'change',
+  },
+  { name: 'the caller loses its own access', before: { ...base, callerArn: `arn:aws:sts::${A}:assumed-role/Dev/me` }, after: { ...withRoles(nodeMapping + fargateMapping + adminMapping), callerArn: `arn:aws:sts::${A}:assumed-role/Dev/me` }, severity: 'lockout', names: [/role\/Dev \(you\) loses access/] },
+  {
+    name: 'a cluster-admin RBAC binding to a group counts as an admin path',
+    before: { ...base, bindings: [{ kind: 'ClusterRoleBinding', name: 'ops-admin', roleRef: { kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'Group', name: 'developers' }] }] },
+    after: { ...withRoles(nodeMapping + fargateMapping + devMapping('developers')), bindings: [{ kind: 'ClusterRoleBinding', name: 'ops-admin', roleRef: { kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'Group', name: 'developers' }] }] },
+    severity: 'change',
+  },
+  { name: 'the creator keeps implicit admin in CONFIG_MAP', before: { ...base, mode: 'CONFIG_MAP', creatorAdmin: true }, after: { ...withRoles(nodeMapping + fargateMapping + devMapping('developers')), mode: 'CONFIG_MAP', creatorAdmin: true }, severity: 'change' },
+];
+
+describe('access diff', () => {
+  for (const c of CASES) {
+    it(`${c.name}: ${c.severity}`, () => {
+      const d = diffAccess(c.before, c.after);
+      assert.strictEqual(d.severity, c.severity, diffText(d));
+      for (const name of c.names ?? []) assert.ok([...d.lockouts, ...d.escalations].some((l) => name.test(l)), `${name} in ${[...d.lockouts, ...d.escalations].join(' | ')}`);
+    });
+  }
+
+  it('counts the admin paths before and after, and reports node role coverage', () => {
+    const d = diffAccess(base, { ...base, mode: 'API' });
+    assert.deepStrictEqual(d.adminPathsBefore, [ADMIN]);
+    assert.deepStrictEqual(d.adminPathsAfter, []);
+    assert.deepStrictEqual(d.nodeRoles.map((r) => [r.label, r.before, r.after]), [['node group general', true, false], ['Fargate profile default', true, false]]);
+    assert.match(diffText(d), /cluster-admin paths: 1 -> 0/);
+  });
+
+  it('writes a readable line per principal, before -> after', () => {
+    const d = diffAccess(base, withRoles(nodeMapping + fargateMapping + adminMapping + devMapping('system:masters')));
+    assert.match(diffText(d), /escalation: arn:aws:iam::111122223333:role\/Dev: dev \[developers\] -> dev \[system:masters\] admin/);
+  });
+});
