@@ -44,6 +44,9 @@ export function readTerraformPlan(text: string, defaultMode: AuthenticationMode 
   } catch (e) {
     throw new Error(`not JSON: ${(e as Error).message} (write the plan with: terraform show -json PLANFILE > plan.json)`);
   }
+  // The format's own rule: ignore unknown properties, reject an unknown major version.
+  const version = str(plan?.format_version);
+  if (version && !version.startsWith('1.') && version !== '1') throw new Error(`format_version ${version} is not supported (1.x is): upgrade eks-auth, or write the plan with Terraform 1.x`);
   if (!plan || !Array.isArray(plan.resource_changes)) throw new Error('no resource_changes: expected the output of terraform show -json PLANFILE');
   const changes = plan.resource_changes as ResourceChange[];
   const clusters = new Map<string, PlannedCluster>();

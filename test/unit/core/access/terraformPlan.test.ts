@@ -39,5 +39,7 @@ describe('Terraform plans', () => {
   it('says what is wrong with a file that is not a plan', () => {
     assert.throws(() => readTerraformPlan('{'), /not JSON.*terraform show -json/);
     assert.throws(() => readTerraformPlan('{}'), /no resource_changes/);
+    assert.throws(() => readTerraformPlan('{"format_version":"2.0","resource_changes":[]}'), /format_version 2\.0 is not supported/);
+    assert.deepStrictEqual(readTerraformPlan('{"format_version":"1.2","resource_changes":[],"future_field":1}'), [], 'unknown properties are ignored');
   });
 });
