@@ -7,7 +7,7 @@ import * as https from 'https';
 import type * as http from 'http';
 import type { AddressInfo } from 'net';
 import selfsigned from 'selfsigned';
-import { verifyEksToken } from '../src/core/aws/token';
+import { verifyToken } from './tokenVerifier';
 import { readBody } from './http';
 import type { Cluster, ConfigMapObject, EmulatorState } from './state';
 
@@ -68,8 +68,11 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
     if (injected) return status(res, injected.code, injected.reason, injected.message);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const lookup = (id: string) => identities().find((i) => i.accessKeyId === id);
-    const problem = token ? await verifyEksToken(token, cluster.name, lookup) : 'no bearer token';
-    if (problem) return status(res, 401, 'Unauthorized', 'Unauthorized');
+    const verdict = token ? verifyToken(token, { clusterId: cluster.name, region: cluster.region, lookup }) : { ok: false as const, error: 'no bearer token' };
+    if (!verdict.ok) {
+      record(`${operation} denied`, { error: verdict.error });
+      return status(res, 401, 'Unauthorized', 'Unauthorized');
+    }
 
     if (url.pathname === '/version') return json(res, 200, { major: '1', minor: cluster.version.split('.')[1], gitVersion: `v${cluster.version}.0-eks` });
     if (url.pathname === CONFIGMAP_PATH) {

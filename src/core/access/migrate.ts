@@ -11,7 +11,12 @@ import { Mapping, readMappings } from '../clusters/model';
 import { markdownText } from '../markdown';
 import { RESERVED_USERNAME_PREFIXES } from '../clusters/validation';
 
-export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+/** The cluster admin access policy in a partition: `arn:aws-cn:eks::aws:...` in China, and so on. */
+export function clusterAdminPolicyArn(partition = 'aws'): string {
+  return `arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
+}
+
+export const CLUSTER_ADMIN_POLICY = clusterAdminPolicyArn('aws');
 
 export interface PlannedEntry {
   principalArn: string;
@@ -82,7 +87,8 @@ function translate(m: Mapping): { entry?: Omit<PlannedEntry, 'principalArn'>; re
       type: 'STANDARD',
       username: username || undefined,
       kubernetesGroups: m.groups.filter((g) => g !== 'system:masters'),
-      policies: admin ? [{ policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: 'cluster' } }] : [],
+      // The principal's partition is the cluster's: a principal of another partition can never call it.
+      policies: admin ? [{ policyArn: clusterAdminPolicyArn(parseArn(m.arn)?.partition), accessScope: { type: 'cluster' } }] : [],
     },
   };
 }

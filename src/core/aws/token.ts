@@ -5,6 +5,7 @@
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { awsEndpointFunctions } from '@aws-sdk/core/client';
 import { HttpRequest } from '@smithy/protocol-http';
 
 export const TOKEN_PREFIX = 'k8s-aws-v1.';
@@ -19,14 +20,24 @@ export interface TokenCredentials {
   sessionToken?: string;
 }
 
+/**
+ * The regional STS host of the region's partition, from the SDK's partition data (`sts.cn-north-1.amazonaws.com.cn`
+ * in China): the authenticator accepts only STS hosts of its own partition (pkg/token/token.go, verifyHost).
+ */
+export function stsHost(region: string): string {
+  const partition = awsEndpointFunctions.partition(region) as { dnsSuffix?: string } | undefined;
+  return `sts.${region}.${partition?.dnsSuffix ?? 'amazonaws.com'}`;
+}
+
 function stsRequest(region: string, clusterName: string): HttpRequest {
+  const host = stsHost(region);
   return new HttpRequest({
     method: 'GET',
     protocol: 'https:',
-    hostname: `sts.${region}.amazonaws.com`,
+    hostname: host,
     path: '/',
     query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
-    headers: { host: `sts.${region}.amazonaws.com`, [CLUSTER_ID_HEADER]: clusterName },
+    headers: { host, [CLUSTER_ID_HEADER]: clusterName },
   });
 }
 
@@ -86,24 +97,4 @@ export function decodeEksToken(token: string): DecodedToken {
     signature,
     sessionToken: q.get('X-Amz-Security-Token') ?? undefined,
   };
-}
-
-/**
- * Checks a token the way the authenticator and STS together would: the signature must be valid for these
- * credentials and this cluster, and it must be less than 15 minutes old. Returns the reason it is not, or undefined.
- */
-export async function verifyEksToken(token: string, clusterName: string, lookup: (accessKeyId: string) => TokenCredentials | undefined, now = new Date()): Promise<string | undefined> {
-  let decoded: DecodedToken;
-  try {
-    decoded = decodeEksToken(token);
-  } catch (e) {
-    return `input token was not properly formatted: ${(e as Error).message}`;
-  }
-  if (!decoded.signedHeaders.includes(CLUSTER_ID_HEADER)) return `input token was not properly formatted: client did not sign the ${CLUSTER_ID_HEADER} header in the pre-signed URL`;
-  if (now.getTime() - decoded.signedAt.getTime() > TOKEN_LIFETIME_MS) return 'input token was not properly formatted: X-Amz-Date parameter is expired (15 minute expiration)';
-  const credentials = lookup(decoded.accessKeyId);
-  if (!credentials) return 'sts getCallerIdentity failed: InvalidClientTokenId: The security token included in the request is invalid';
-  const expected = decodeEksToken(await getEksToken(clusterName, decoded.region, credentials, decoded.signedAt));
-  if (expected.signature !== decoded.signature) return 'sts getCallerIdentity failed: SignatureDoesNotMatch (or the token was made for another cluster)';
-  return undefined;
 }

@@ -151,8 +151,18 @@ export function scopeLabel(scope: { type?: string; namespaces?: string[] } | und
 }
 
 /** The AWS console page for a cluster's access configuration. */
-export function consoleUrl(region: string, cluster: string): string {
-  return `https://${region}.console.aws.amazon.com/eks/home?region=${region}#/clusters/${encodeURIComponent(cluster)}?selectedTab=cluster-access-management-tab`;
+/** The console's host in each partition that has a public console; the partition comes from the cluster ARN. */
+const CONSOLE_HOSTS: Record<string, (region: string) => string> = {
+  aws: (region) => `${region}.console.aws.amazon.com`,
+  'aws-cn': () => 'console.amazonaws.cn',
+  'aws-us-gov': () => 'console.amazonaws-us-gov.com',
+};
+
+/** The cluster's access page in the EKS console, or undefined in a partition without a public console (ISO). */
+export function consoleUrl(region: string, cluster: string, clusterArn?: string): string | undefined {
+  const partition = clusterArn?.split(':')[1] ?? 'aws';
+  const host = CONSOLE_HOSTS[partition];
+  return host ? `https://${host(region)}/eks/home?region=${region}#/clusters/${encodeURIComponent(cluster)}?selectedTab=cluster-access-management-tab` : undefined;
 }
 
 /** The allowed authentication mode changes: forward only, never back. */

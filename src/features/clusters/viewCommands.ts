@@ -19,7 +19,10 @@ export function registerViewCommands({ log, clusters }: Services, tree: ClusterT
     }),
     registerGuarded(log, 'eksAuth.clusters.openConsole', async (node?: unknown) => {
       const c = await pickCluster(clusters, node);
-      if (c) await vscode.env.openExternal(vscode.Uri.parse(consoleUrl(c.ref.region, c.ref.cluster)));
+      if (!c) return;
+      const url = consoleUrl(c.ref.region, c.ref.cluster, c.summary.arn);
+      if (url) await vscode.env.openExternal(vscode.Uri.parse(url));
+      else void vscode.window.showInformationMessage(vscode.l10n.t('{0} is in partition {1}, which has no public AWS console: open it from your partition\'s console.', c.ref.cluster, c.summary.arn?.split(':')[1] ?? 'unknown'));
     }),
     registerGuarded(log, 'eksAuth.accessEntries.loadMore', async (node: LoadMoreNode) => {
       if (!(node instanceof LoadMoreNode)) return;

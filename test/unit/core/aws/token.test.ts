@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { decodeEksToken, getEksToken, verifyEksToken } from '../../../../src/core/aws/token';
+import { decodeEksToken, getEksToken, stsHost } from '../../../../src/core/aws/token';
 
 const creds = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' };
 const at = new Date('2026-11-28T10:00:00Z');
@@ -28,12 +28,18 @@ describe('EKS bearer token', () => {
     assert.strictEqual(d.sessionToken, 'SESSION');
   });
 
-  it('verifies for its own cluster only, and expires after 15 minutes', async () => {
-    const token = await getEksToken('prod', 'us-east-1', creds, at);
-    const lookup = (id: string) => (id === creds.accessKeyId ? creds : undefined);
-    assert.strictEqual(await verifyEksToken(token, 'prod', lookup, new Date(at.getTime() + 60_000)), undefined);
-    assert.match((await verifyEksToken(token, 'other', lookup, at))!, /another cluster|SignatureDoesNotMatch/);
-    assert.match((await verifyEksToken(token, 'prod', lookup, new Date(at.getTime() + 16 * 60_000)))!, /expired/);
-    assert.match((await verifyEksToken('k8s-aws-v1.bm9wZQ', 'prod', lookup, at))!, /not properly formatted/);
+  it("signs for the STS host of the region's partition", async () => {
+    const hosts = Object.fromEntries(['us-east-1', 'cn-north-1', 'us-gov-west-1', 'us-iso-east-1', 'us-isob-east-1', 'eu-isoe-west-1', 'us-isof-south-1', 'eusc-de-east-1'].map((r) => [r, stsHost(r)]));
+    assert.deepStrictEqual(hosts, {
+      'us-east-1': 'sts.us-east-1.amazonaws.com',
+      'cn-north-1': 'sts.cn-north-1.amazonaws.com.cn',
+      'us-gov-west-1': 'sts.us-gov-west-1.amazonaws.com',
+      'us-iso-east-1': 'sts.us-iso-east-1.c2s.ic.gov',
+      'us-isob-east-1': 'sts.us-isob-east-1.sc2s.sgov.gov',
+      'eu-isoe-west-1': 'sts.eu-isoe-west-1.cloud.adc-e.uk',
+      'us-isof-south-1': 'sts.us-isof-south-1.csp.hci.ic.gov',
+      'eusc-de-east-1': 'sts.eusc-de-east-1.amazonaws.eu',
+    });
+    assert.strictEqual(decodeEksToken(await getEksToken('c', 'cn-north-1', creds, at)).url.host, 'sts.cn-north-1.amazonaws.com.cn');
   });
 });
