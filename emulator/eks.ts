@@ -1,5 +1,6 @@
 /** Amazon EKS over REST-JSON: the routes and validation rules the extension relies on. */
 import { randomUUID } from 'crypto';
+import { accessEntryProblems, groupsProblem, policyProblem, usernameProblem } from '../src/core/access/accessEntryRules';
 import { ServiceError, paginate, requireString } from './http';
 import { AccessEntry, AccessScope, Cluster, EmulatorState, defaultUsername, ensureLogGroup } from './state';
 
@@ -49,7 +50,6 @@ export function matchEksRoute(method: string, path: string): { operation: string
   return undefined;
 }
 
-const RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'];
 
 /** Access entries exist from these platform versions on; later Kubernetes versions always have them. */
 const ACCESS_ENTRY_MIN_PLATFORM: Record<string, number> = { '1.23': 17, '1.24': 15, '1.25': 12, '1.26': 11, '1.27': 10, '1.28': 6, '1.29': 1, '1.30': 2 };
@@ -203,42 +203,18 @@ function entryShape(c: Cluster, e: AccessEntry) {
   };
 }
 
-function validateUsernameAndGroups(username: unknown, groups: unknown): { username?: string; groups: string[] } {
-  if (username !== undefined && typeof username !== 'string') throw new ServiceError('InvalidParameterException', 'username must be a string');
-  if (typeof username === 'string' && RESERVED_USERNAME_PREFIXES.some((p) => username.startsWith(p))) {
-    throw new ServiceError('InvalidParameterException', `The username prefix is invalid. Custom usernames cannot start with ${RESERVED_USERNAME_PREFIXES.join(', ')}`);
-  }
-  if (groups !== undefined && (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string'))) {
-    throw new ServiceError('InvalidParameterException', 'kubernetesGroups must be a list of strings');
-  }
-  const list = (groups as string[] | undefined) ?? [];
-  const bad = list.find((g) => g.startsWith('system:'));
-  if (bad) throw new ServiceError('InvalidParameterException', `The kubernetes group name ${bad} is invalid, it cannot start with system:`);
-  return { username: username as string | undefined, groups: list };
-}
-
 function createAccessEntry(req: EksRequest, [name]: string[], ctx: EksContext) {
   const c = cluster(ctx, req, name);
   requireApiMode(c);
   const principalArn = requireString(req.body, 'principalArn');
   const type = typeof req.body.type === 'string' ? req.body.type : 'STANDARD';
-  if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+/.test(principalArn)) {
-    throw new ServiceError('InvalidParameterException', `The specified principalArn is invalid: ${principalArn}`);
-  }
-  if (/:sts::\d{12}:assumed-role\//.test(principalArn)) {
-    throw new ServiceError('InvalidParameterException', 'The specified principalArn is invalid: STS session ARNs are not supported; use the IAM role ARN');
-  }
-  if (/:role\/aws-service-role\//.test(principalArn)) {
-    throw new ServiceError('InvalidParameterException', 'The specified principalArn is invalid: service-linked roles are not supported');
-  }
-  if (type !== 'STANDARD') {
-    if (!/:role\//.test(principalArn)) throw new ServiceError('InvalidParameterException', `Access entries of type ${type} require an IAM role principal`);
-    if (Array.isArray(req.body.kubernetesGroups) && req.body.kubernetesGroups.length) {
-      throw new ServiceError('InvalidParameterException', `Kubernetes groups cannot be specified for access entries of type ${type}`);
-    }
-    if (req.body.username !== undefined) throw new ServiceError('InvalidParameterException', `A username cannot be specified for access entries of type ${type}`);
-  }
-  const { username, groups } = validateUsernameAndGroups(req.body.username, req.body.kubernetesGroups);
+  const username = req.body.username;
+  const groups = req.body.kubernetesGroups;
+  if (username !== undefined && typeof username !== 'string') throw new ServiceError('InvalidParameterException', 'username must be a string');
+  if (groups !== undefined && (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string'))) throw new ServiceError('InvalidParameterException', 'kubernetesGroups must be a list of strings');
+  // The rules EKS documents, shared with the extension's wizard and migration planner.
+  const problems = accessEntryProblems({ principalArn, type, username: username as string | undefined, kubernetesGroups: groups as string[] | undefined }, c.accountId);
+  if (problems.length) throw new ServiceError('InvalidParameterException', problems[0]);
   if (c.accessEntries.has(principalArn)) {
     throw new ServiceError('ResourceInUseException', 'The specified access entry resource is already in use on this cluster.', 409);
   }
@@ -246,8 +222,8 @@ function createAccessEntry(req: EksRequest, [name]: string[], ctx: EksContext) {
   const e: AccessEntry = {
     principalArn,
     type,
-    username: username || defaultUsername(principalArn, type),
-    kubernetesGroups: groups,
+    username: (username as string | undefined) || defaultUsername(principalArn, type),
+    kubernetesGroups: (groups as string[] | undefined) ?? [],
     createdAt: now,
     modifiedAt: now,
     tags: (req.body.tags as Record<string, string>) ?? {},
@@ -270,9 +246,14 @@ function updateAccessEntry(req: EksRequest, [name, arn]: string[], ctx: EksConte
   if (e.type !== 'STANDARD' && (req.body.kubernetesGroups !== undefined || req.body.username !== undefined)) {
     throw new ServiceError('InvalidParameterException', `Access entries of type ${e.type} cannot be updated with a username or Kubernetes groups`);
   }
-  const { username, groups } = validateUsernameAndGroups(req.body.username, req.body.kubernetesGroups);
-  if (username !== undefined) e.username = username;
-  if (req.body.kubernetesGroups !== undefined) e.kubernetesGroups = groups;
+  const username = req.body.username;
+  const groups = req.body.kubernetesGroups;
+  if (username !== undefined && typeof username !== 'string') throw new ServiceError('InvalidParameterException', 'username must be a string');
+  if (groups !== undefined && (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string'))) throw new ServiceError('InvalidParameterException', 'kubernetesGroups must be a list of strings');
+  const problem = (typeof username === 'string' && username !== '' ? usernameProblem(username, e.type) : undefined) ?? groupsProblem((groups as string[] | undefined) ?? [], e.type);
+  if (problem) throw new ServiceError('InvalidParameterException', problem);
+  if (typeof username === 'string') e.username = username;
+  if (groups !== undefined) e.kubernetesGroups = groups as string[];
   e.modifiedAt = Math.floor(Date.now() / 1000);
   return { accessEntry: entryShape(c, e) };
 }
@@ -315,9 +296,8 @@ function associatePolicy(req: EksRequest, [name, arn]: string[], ctx: EksContext
   if (!ctx.state.accessPolicies.some((p) => p.arn === policyArn)) {
     throw new ServiceError('ResourceNotFoundException', `The specified policyArn could not be found: ${policyArn}`, 404);
   }
-  if (e.type !== 'STANDARD') {
-    throw new ServiceError('InvalidParameterException', `Access policies cannot be associated with access entries of type ${e.type}`);
-  }
+  const refused = policyProblem(policyArn, e.type);
+  if (refused) throw new ServiceError('InvalidParameterException', refused);
   const accessScope = parseScope(req.body.accessScope);
   const now = Math.floor(Date.now() / 1000);
   const existing = e.policies.find((p) => p.policyArn === policyArn);
@@ -352,7 +332,11 @@ function updateClusterConfig(req: EksRequest, [name]: string[], ctx: EksContext)
   const c = cluster(ctx, req, name);
   const accessConfig = req.body.accessConfig as { authenticationMode?: unknown } | undefined;
   const logging = req.body.logging as { clusterLogging?: { types?: string[]; enabled?: boolean }[] } | undefined;
+  const kinds = ['accessConfig', 'logging', 'resourcesVpcConfig', 'upgradePolicy', 'zonalShiftConfig', 'computeConfig', 'kubernetesNetworkConfig', 'storageConfig', 'remoteNetworkConfig'].filter((k) => req.body[k] !== undefined);
+  if (kinds.length > 1) throw new ServiceError('InvalidParameterException', 'Only one type of update can be allowed.');
   if (!accessConfig && !logging) throw new ServiceError('InvalidParameterException', 'No changes needed for the logging config provided');
+  const running = [...c.updates.values()].find((u) => u.status === 'InProgress');
+  if (running) throw new ServiceError('ResourceInUseException', `Cannot update cluster ${c.name} while update ${running.id} is in progress`, 409);
   const now = Date.now();
   const id = randomUUID();
   let apply: () => void;
@@ -362,7 +346,8 @@ function updateClusterConfig(req: EksRequest, [name]: string[], ctx: EksContext)
     if (typeof target !== 'string' || !MODE_ORDER.includes(target)) {
       throw new ServiceError('InvalidParameterException', `Invalid authentication mode: ${String(target)}. Valid values are ${MODE_ORDER.join(', ')}`);
     }
-    if (MODE_ORDER.indexOf(target) <= MODE_ORDER.indexOf(c.authenticationMode)) {
+    // One step at a time, forward only: CONFIG_MAP -> API_AND_CONFIG_MAP -> API.
+    if (MODE_ORDER.indexOf(target) !== MODE_ORDER.indexOf(c.authenticationMode) + 1) {
       throw new ServiceError('InvalidParameterException', `Unsupported authentication mode update from ${c.authenticationMode} to ${target}`);
     }
     if (!supportsAccessEntries(c)) {
@@ -381,6 +366,7 @@ function updateClusterConfig(req: EksRequest, [name]: string[], ctx: EksContext)
         else next.delete(t);
       }
     }
+    if (next.size === c.logging.length && [...next].every((t) => c.logging.includes(t))) throw new ServiceError('InvalidParameterException', 'No changes needed for the logging config provided');
     update = {
       type: 'LoggingUpdate',
       status: 'InProgress',
@@ -394,9 +380,12 @@ function updateClusterConfig(req: EksRequest, [name]: string[], ctx: EksContext)
   }
   const record = { ...update, id, createdAt: Math.floor(now / 1000), completesAt: now + ctx.updateDelayMs };
   c.updates.set(id, record);
+  // The cluster shows UPDATING until the update finishes.
+  c.status = 'UPDATING';
   setTimeout(() => {
     apply();
     record.status = 'Successful';
+    c.status = 'ACTIVE';
   }, ctx.updateDelayMs).unref();
   return { update: shapeUpdate(record) };
 }

@@ -6,6 +6,7 @@ import {
   DescribeClusterCommand,
   CreateAccessEntryCommand,
   UpdateClusterConfigCommand,
+  AssociateAccessPolicyCommand,
   DescribeUpdateCommand,
   ListAccessEntriesCommand,
   UpdateAccessEntryCommand,
@@ -99,7 +100,19 @@ describe('emulator (real SDK clients)', function () {
 
     it('rejects what the service rejects', async () => {
       const create = (input: object, cluster = 'prod-payments') => eks().send(new CreateAccessEntryCommand({ clusterName: cluster, principalArn: '', ...input }));
-      await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/X', username: 'system:admin' }), (e: Error) => e.name === 'InvalidParameterException' && /username prefix/.test(e.message));
+      await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/X', username: 'system:admin' }), (e: Error) => e.name === 'InvalidParameterException' && /cannot start with system:/.test(e.message));
+      await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/X', username: 'ds{{SessionName}}' }), (e: Error) => e.name === 'InvalidParameterException' && /colon before it/.test(e.message));
+      await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/X', type: 'NODE' }), (e: Error) => /Unknown access entry type NODE/.test(e.message));
+      await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:user/u', type: 'FARGATE_LINUX' }), (e: Error) => /need an IAM role/.test(e.message));
+      await assert.rejects(create({ principalArn: 'arn:aws:iam::999999999999:role/N', type: 'EC2_LINUX' }), (e: Error) => /cluster's account 111122223333/.test(e.message));
+      await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/N', type: 'EC2_LINUX', username: 'n' }), (e: Error) => /username cannot be set/.test(e.message));
+      await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS' }), (e: Error) => /Service-linked/.test(e.message));
+      const other = await create({ principalArn: 'arn:aws:iam::999999999999:role/CrossAccount', username: 'x:{{SessionName}}' });
+      assert.strictEqual(other.accessEntry?.username, 'x:{{SessionName}}', 'STANDARD entries may name another account, and a colon before {{SessionName}} is fine');
+      await create({ principalArn: 'arn:aws:iam::111122223333:role/AutoNode', type: 'EC2' });
+      const associate = (policy: string) => eks().send(new AssociateAccessPolicyCommand({ clusterName: 'prod-payments', principalArn: 'arn:aws:iam::111122223333:role/AutoNode', policyArn: `arn:aws:eks::aws:cluster-access-policy/${policy}`, accessScope: { type: 'cluster' } }));
+      await associate('AmazonEKSAutoNodePolicy');
+      await assert.rejects(associate('AmazonEKSClusterAdminPolicy'), (e: Error) => /take only AmazonEKSAutoNodePolicy/.test(e.message));
       await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/X', kubernetesGroups: ['system:masters'] }), { name: 'InvalidParameterException' });
       await assert.rejects(create({ principalArn: 'arn:aws:sts::111122223333:assumed-role/X/s' }), { name: 'InvalidParameterException' });
       await assert.rejects(create({ principalArn: 'arn:aws:iam::111122223333:role/PlatformAdmin' }), { name: 'ResourceInUseException' });
@@ -119,7 +132,31 @@ describe('emulator (real SDK clients)', function () {
       assert.strictEqual(done.update?.status, 'Successful');
       const { cluster } = await eks().send(new DescribeClusterCommand({ name: 'prod-payments' }));
       assert.strictEqual(cluster?.accessConfig?.authenticationMode, 'API');
-      await assert.rejects(eks().send(new UpdateClusterConfigCommand({ name: 'legacy-batch', accessConfig: { authenticationMode: 'API' } })), /platform version eks\.5/);
+      await assert.rejects(eks().send(new UpdateClusterConfigCommand({ name: 'legacy-batch', accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' } })), /platform version eks\.5/);
+    });
+
+    it('refuses CONFIG_MAP to API in one step, two kinds of update in one call, and an update while another runs', async () => {
+      await assert.rejects(
+        eks('eu-west-1').send(new UpdateClusterConfigCommand({ name: 'staging-web', accessConfig: { authenticationMode: 'API' } })),
+        (e: Error) => e.name === 'InvalidParameterException' && e.message === 'Unsupported authentication mode update from CONFIG_MAP to API',
+      );
+      await assert.rejects(
+        eks().send(new UpdateClusterConfigCommand({ name: 'prod-payments', accessConfig: { authenticationMode: 'API' }, logging: { clusterLogging: [{ types: ['audit'], enabled: true }] } })),
+        (e: Error) => e.name === 'InvalidParameterException' && e.message === 'Only one type of update can be allowed.',
+      );
+      const { update } = await eks().send(new UpdateClusterConfigCommand({ name: 'prod-payments', logging: { clusterLogging: [{ types: ['controllerManager'], enabled: true }] } }));
+      const { cluster } = await eks().send(new DescribeClusterCommand({ name: 'prod-payments' }));
+      assert.strictEqual(cluster?.status, 'UPDATING', 'the cluster shows UPDATING until the update ends');
+      await assert.rejects(eks().send(new UpdateClusterConfigCommand({ name: 'prod-payments', accessConfig: { authenticationMode: 'API' } })), (e: Error) => e.name === 'ResourceInUseException' && e.message.includes(update!.id!));
+      await new Promise((r) => setTimeout(r, 150));
+      assert.strictEqual((await eks().send(new DescribeClusterCommand({ name: 'prod-payments' }))).cluster?.status, 'ACTIVE');
+    });
+
+    it('answers "No changes needed" when a log type is already as asked', async () => {
+      await assert.rejects(
+        eks().send(new UpdateClusterConfigCommand({ name: 'prod-payments', logging: { clusterLogging: [{ types: ['authenticator'], enabled: true }] } })),
+        (e: Error) => e.name === 'InvalidParameterException' && e.message === 'No changes needed for the logging config provided',
+      );
     });
 
     it('enables authenticator logging and creates the log group', async () => {

@@ -9,7 +9,7 @@ import type { AccessScope, EksGateway } from '../aws/eksGateway';
 import type { IamGateway } from '../aws/iamGateway';
 import { Mapping, readMappings } from '../clusters/model';
 import { markdownText } from '../markdown';
-import { RESERVED_USERNAME_PREFIXES } from '../clusters/validation';
+import { groupsProblem, usernameProblem } from './accessEntryRules';
 
 /** The cluster admin access policy in a partition: `arn:aws-cn:eks::aws:...` in China, and so on. */
 export function clusterAdminPolicyArn(partition = 'aws'): string {
@@ -77,10 +77,10 @@ function translate(m: Mapping): { entry?: Omit<PlannedEntry, 'principalArn'>; re
     const windows = m.groups.includes('eks:kube-proxy-windows');
     return { entry: { type: windows ? 'EC2_WINDOWS' : 'EC2_LINUX', kubernetesGroups: [], policies: [] } };
   }
-  const prefix = RESERVED_USERNAME_PREFIXES.find((p) => username.startsWith(p));
-  if (prefix) return { reason: `the username ${username} starts with ${prefix}, which access entries reject` };
+  const badUsername = username ? usernameProblem(username) : undefined;
+  if (badUsername) return { reason: `the username ${username} cannot be an access entry's: ${badUsername}` };
   const systemGroups = m.groups.filter((g) => g.startsWith('system:') && g !== 'system:masters');
-  if (systemGroups.length) return { reason: `the groups ${systemGroups.join(', ')} start with system:, which access entries reject; map their permissions to an access policy or a custom group first` };
+  if (groupsProblem(systemGroups)) return { reason: `the groups ${systemGroups.join(', ')} start with system:, which access entries reject; map their permissions to an access policy or a custom group first` };
   const admin = m.groups.includes('system:masters');
   return {
     entry: {

@@ -30,6 +30,12 @@ export function explainAwsError(e: unknown, profile?: string): ExplainedError {
   if (name === 'ThrottlingException' || name === 'Throttling' || name === 'TooManyRequestsException') {
     return { message: 'AWS is throttling these requests (rate exceeded).', next: 'Wait a moment and refresh.' };
   }
+  if (name === 'ResourceInUseException' && /while update|in progress/i.test(message)) {
+    return { message: `Another update of this cluster is still in progress: ${message}`, next: 'Wait until the cluster is ACTIVE again (its update history shows the running update), then try again.' };
+  }
+  if (/^Only one type of update can be allowed/.test(message)) {
+    return { message: `EKS takes one kind of cluster update at a time: ${message}`, next: 'Make the changes one after the other.' };
+  }
   const code = err?.code ?? err?.cause?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EAI_AGAIN' || /ECONNREFUSED|ENOTFOUND|getaddrinfo/.test(message)) {
     const endpoint = /(?:connect \w+ |getaddrinfo \w+ )(\S+)/.exec(message)?.[1];

@@ -165,9 +165,12 @@ export function consoleUrl(region: string, cluster: string, clusterArn?: string)
   return host ? `https://${host(region)}/eks/home?region=${region}#/clusters/${encodeURIComponent(cluster)}?selectedTab=cluster-access-management-tab` : undefined;
 }
 
-/** The allowed authentication mode changes: forward only, never back. */
+/**
+ * The authentication mode changes EKS accepts: one step forward, never back (CONFIG_MAP -> API_AND_CONFIG_MAP ->
+ * API; EKS refuses CONFIG_MAP -> API with "Unsupported authentication mode update from CONFIG_MAP to API").
+ */
 export function allowedModeChanges(current: string | undefined): AuthenticationMode[] {
   const order: AuthenticationMode[] = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
   const i = order.indexOf((current ?? 'CONFIG_MAP') as AuthenticationMode);
-  return i < 0 ? [] : order.slice(i + 1);
+  return i < 0 || i === order.length - 1 ? [] : [order[i + 1]];
 }

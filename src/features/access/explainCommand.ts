@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { AccessExplanation, explainAccess, explanationMarkdown } from '../../core/access/explain';
 import type { ClusterRef } from '../../core/clusters/clusterAccess';
-import { validatePrincipalArn } from '../../core/clusters/validation';
+import { principalProblem } from '../../core/access/accessEntryRules';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
 import { runAccessFix } from '../../shared/accessFixes';
@@ -18,7 +18,7 @@ async function askPrincipal({ clusters }: Services, ref: ClusterRef): Promise<st
     prompt: vscode.l10n.t('IAM role, IAM user, STS assumed-role or SSO role ARN'),
     placeHolder: 'arn:aws:sts::123456789012:assumed-role/ROLE/session',
     ignoreFocusOut: true,
-    validateInput: (v) => (/^arn:[^:]+:sts::\d{12}:assumed-role\/.+\/.+/.test(v.trim()) ? undefined : validatePrincipalArn(v)),
+    validateInput: (v) => (/^arn:[^:]+:sts::\d{12}:assumed-role\/.+\/.+/.test(v.trim()) ? undefined : principalProblem(v)),
   });
 }
 

@@ -19,9 +19,13 @@ export function registerClusterSettingsCommands({ log, clusters }: Services): vs
         void vscode.window.showInformationMessage(vscode.l10n.t('{0} already uses authentication mode API; there is no way back.', c.ref.cluster));
         return;
       }
+      if (summary.status !== 'ACTIVE') {
+        void vscode.window.showWarningMessage(vscode.l10n.t('{0} is {1}: EKS takes one update at a time. Wait until it is ACTIVE, then try again.', c.ref.cluster, summary.status));
+        return;
+      }
       const picked = await vscode.window.showQuickPick(
-        choices.map((m) => ({ label: m, description: m === 'API' ? 'access entries only; aws-auth is ignored' : 'access entries and aws-auth' })),
-        { placeHolder: vscode.l10n.t('Change {0} from {1} to...', c.ref.cluster, summary.mode) },
+        choices.map((m) => ({ label: m, description: m === 'API' ? 'access entries only; aws-auth is ignored' : 'access entries and aws-auth (API mode is a second step, later)' })),
+        { placeHolder: summary.mode === 'CONFIG_MAP' ? vscode.l10n.t('Change {0} from CONFIG_MAP to... (EKS goes one step at a time: API_AND_CONFIG_MAP first, then API)', c.ref.cluster) : vscode.l10n.t('Change {0} from {1} to...', c.ref.cluster, summary.mode) },
       );
       if (!picked) return;
       const mode = picked.label as AuthenticationMode;
@@ -47,7 +51,13 @@ export function registerClusterSettingsCommands({ log, clusters }: Services): vs
     }),
     registerGuarded(log, 'eksAuth.clusters.enableAuthenticatorLogging', async (node?: unknown) => {
       const c = await pickCluster(clusters, node);
-      if (c) await enableAuthenticatorLogging(clusters, c.ref);
+      if (!c) return;
+      // EKS answers "No changes needed" for a log type that is already on: say so instead of calling.
+      if ((await clusters.summary(c.ref, true)).authenticatorLogging) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Authenticator logging is already on for {0}.', c.ref.cluster));
+        return;
+      }
+      await enableAuthenticatorLogging(clusters, c.ref);
     }),
   ];
 }

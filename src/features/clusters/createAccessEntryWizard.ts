@@ -3,29 +3,31 @@ import * as vscode from 'vscode';
 import { diffAccess } from '../../core/access/accessDiff';
 import type { ClusterAccessService, ClusterRef } from '../../core/clusters/clusterAccess';
 import { confirmAccessChange, withEntry } from '../../services/changeSafety';
-import { ACCESS_ENTRY_TYPES, parseGroups, validatePrincipalArn, validateUsername } from '../../core/clusters/validation';
+import { groupsProblem, parseGroups, principalProblem, usernameProblem, WIZARD_ENTRY_TYPES } from '../../core/access/accessEntryRules';
 import { associatePolicyWizard } from './associatePolicyWizard';
 
 /** Returns whether an entry was created. */
 export async function createAccessEntryWizard(clusters: ClusterAccessService, ref: ClusterRef, prefill?: string, log?: vscode.LogOutputChannel): Promise<boolean> {
-  const type = await vscode.window.showQuickPick(ACCESS_ENTRY_TYPES, { placeHolder: vscode.l10n.t('Access entry type') });
+  // Node types need a role of the cluster's own account (the cluster ARN names it).
+  const clusterAccount = (await clusters.summary(ref)).arn?.split(':')[4];
+  const type = await vscode.window.showQuickPick(WIZARD_ENTRY_TYPES, { placeHolder: vscode.l10n.t('Access entry type') });
   if (!type) return false;
   const principalArn = await vscode.window.showInputBox({
     prompt: vscode.l10n.t('IAM principal ARN (role or user)'),
     placeHolder: 'arn:aws:iam::123456789012:role/NAME',
     value: prefill,
     ignoreFocusOut: true,
-    validateInput: (v) => validatePrincipalArn(v, type),
+    validateInput: (v) => principalProblem(v, type, clusterAccount),
   });
   if (!principalArn) return false;
   let username: string | undefined;
   let kubernetesGroups: string[] | undefined;
   if (type === 'STANDARD') {
-    username = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Kubernetes username (empty: the EKS default)'), ignoreFocusOut: true, validateInput: (v) => (v ? validateUsername(v) : undefined) });
+    username = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Kubernetes username (empty: the EKS default)'), ignoreFocusOut: true, validateInput: (v) => (v ? usernameProblem(v, type) : undefined) });
     if (username === undefined) return false;
-    const groups = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Kubernetes groups, comma-separated (optional)'), ignoreFocusOut: true, validateInput: (v) => parseGroups(v).error });
+    const groups = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Kubernetes groups, comma-separated (optional)'), ignoreFocusOut: true, validateInput: (v) => groupsProblem(parseGroups(v), type) });
     if (groups === undefined) return false;
-    kubernetesGroups = parseGroups(groups).groups;
+    kubernetesGroups = parseGroups(groups);
   }
   const eks = await clusters.gateways.eksFor(ref.profile, ref.region);
   const input = { principalArn: principalArn.trim(), type, username: username || undefined, kubernetesGroups: kubernetesGroups?.length ? kubernetesGroups : undefined };

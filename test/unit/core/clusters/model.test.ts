@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { allowedModeChanges, nodeRoleStatus, readMappings, shadowedBy, summarizeCluster, supportsAccessEntries } from '../../../../src/core/clusters/model';
-import { parseGroups, validatePrincipalArn, validateUsername } from '../../../../src/core/clusters/validation';
+import { groupsProblem, parseGroups, principalProblem, usernameProblem } from '../../../../src/core/access/accessEntryRules';
 
 const A = '111122223333';
 
@@ -21,7 +21,7 @@ describe('cluster model', () => {
   });
 
   it('allows authentication mode changes forward only', () => {
-    assert.deepStrictEqual(allowedModeChanges('CONFIG_MAP'), ['API_AND_CONFIG_MAP', 'API']);
+    assert.deepStrictEqual(allowedModeChanges('CONFIG_MAP'), ['API_AND_CONFIG_MAP'], 'EKS refuses CONFIG_MAP to API in one step');
     assert.deepStrictEqual(allowedModeChanges('API_AND_CONFIG_MAP'), ['API']);
     assert.deepStrictEqual(allowedModeChanges('API'), []);
   });
@@ -52,11 +52,11 @@ describe('cluster model', () => {
   });
 
   it('validates access entry input against the service rules', () => {
-    assert.match(validatePrincipalArn(`arn:aws:sts::${A}:assumed-role/R/s`)!, /role ARN arn:aws:iam::111122223333:role\/R/);
-    assert.match(validatePrincipalArn(`arn:aws:iam::${A}:user/bob`, 'EC2_LINUX')!, /need an IAM role/);
-    assert.strictEqual(validatePrincipalArn(`arn:aws:iam::${A}:role/path/R`), undefined, 'access entries may include role paths');
-    assert.match(validateUsername('eks:admin')!, /eks:/);
-    assert.match(parseGroups('dev, system:masters').error!, /system:masters/);
-    assert.deepStrictEqual(parseGroups('a, b c').groups, ['a', 'b', 'c']);
+    assert.match(principalProblem(`arn:aws:sts::${A}:assumed-role/R/s`)!, /role ARN arn:aws:iam::111122223333:role\/R/);
+    assert.match(principalProblem(`arn:aws:iam::${A}:user/bob`, 'EC2_LINUX')!, /need an IAM role/);
+    assert.strictEqual(principalProblem(`arn:aws:iam::${A}:role/path/R`), undefined, 'access entries may include role paths');
+    assert.match(usernameProblem('eks:admin')!, /eks:/);
+    assert.match(groupsProblem(parseGroups('dev, system:masters'))!, /system:masters/);
+    assert.deepStrictEqual(parseGroups('a, b c'), ['a', 'b', 'c']);
   });
 });
