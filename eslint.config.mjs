@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/e2e/**/*.mjs'],
+    files: ['test/e2e/**/*.mjs', 'test/vsix/**/*.mjs'],
     languageOptions: { globals: { describe: 'readonly', it: 'readonly', before: 'readonly', after: 'readonly', afterEach: 'readonly', document: 'readonly', Event: 'readonly' } },
   },
   {

@@ -46,6 +46,8 @@ if (wants('integration')) {
 }
 
 if (wants('e2e')) await runMocha('UI end-to-end', files(path.join(ROOT, 'test/e2e'), '.test.mjs'), 180000);
+// Last: it rebuilds dist/ for production to package the VSIX.
+if (wants('vsix')) await runMocha('installed VSIX', files(path.join(ROOT, 'test/vsix'), '.test.mjs'), 300000);
 
 console.log(`Tests: ${totals.passes} passed, ${totals.failures} failed${totals.pending ? `, ${totals.pending} skipped` : ''}`);
 process.exit(totals.failures > 0 ? 1 : 0);

@@ -1,6 +1,6 @@
 // Starts a real VS Code (code-server, whose extension host is a real Node process) and drives its workbench with
 // Debian's Chromium through playwright-core. Shared by the integration runner, the UI test and the offline demo.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,9 +26,15 @@ export function freePort() {
  * Starts code-server on 127.0.0.1 with a throw-away user-data dir holding `settings`, serving `workspace`.
  * Returns { url, host, tmp, stop }. `env` reaches the extension host, which inherits code-server's environment.
  */
-export async function startCodeServer({ workspace, settings = {}, env = {}, port, keepTmp = false, log = () => {} }) {
+export async function startCodeServer({ workspace, settings = {}, env = {}, port, keepTmp = false, log = () => {}, installVsix }) {
   if (!fs.existsSync(CODE_SERVER)) throw new Error(`code-server not found at ${CODE_SERVER}: run scripts/setup-test-host.sh first`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-host-'));
+  if (installVsix) {
+    // As a user installs it: into the extensions folder, then loaded like any installed extension.
+    const r = spawnSync(CODE_SERVER, ['--install-extension', installVsix, '--extensions-dir', path.join(tmp, 'extensions'), '--user-data-dir', path.join(tmp, 'user-data')], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: tmp, XDG_DATA_HOME: tmp } });
+    if (r.status !== 0) throw new Error(`code-server --install-extension failed: ${r.stdout}${r.stderr}`);
+    log(r.stdout.trim());
+  }
   fs.mkdirSync(path.join(tmp, 'user-data/User'), { recursive: true });
   fs.writeFileSync(path.join(tmp, 'user-data/User/settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
