@@ -10,6 +10,7 @@ import { matchEksRoute } from './eks';
 import { Call, Protocol, ServiceError, credentialScope, parseJsonBody, readBody, sendError, sendJson, sendXml, xmlEscape } from './http';
 import { startKubeServer, KubeServer } from './kube';
 import { LOGS_OPERATIONS, resetQueries } from './logs';
+import { verifySigV4 } from './sigv4';
 import { Cluster, EmulatorState, Scenario, buildState } from './state';
 
 export type FaultKind = 'latency' | 'throttle' | 'accessDenied' | 'expiredToken' | 'serverError' | 'limitExceeded' | 'queryStatus';
@@ -34,6 +35,8 @@ export interface EmulatorOptions {
   queryTiming?: { scheduledMs: number; runningMs: number };
   updateDelayMs?: number;
   maxConcurrentQueries?: number;
+  /** Moves the emulator's clock, to test clock skew (milliseconds; positive: the emulator is ahead). */
+  clockOffsetMs?: number;
 }
 
 export interface Emulator {
@@ -152,6 +155,8 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    // The emulator's own clock, which the SDK reads to correct a skewed client (systemClockOffset).
+    res.setHeader('Date', new Date(Date.now() + (options.clockOffsetMs ?? 0)).toUTCString());
     const url = new URL(req.url ?? '/', 'http://localhost');
     const body = await readBody(req);
     if (url.pathname.startsWith('/_emulator/')) return admin(req.method ?? 'GET', url.pathname, body, res);
@@ -164,6 +169,12 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
       throw protocol === 'query'
         ? new ServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403)
         : new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', protocol === 'json' ? 400 : 403);
+    }
+    // The signature, the session token and the clock, as AWS checks them before anything else.
+    const signed = verifySigV4(req, body, identity.secretAccessKey, identity.sessionToken, new Date(Date.now() + (options.clockOffsetMs ?? 0)));
+    if (signed) {
+      if (signed.kind === 'token') throw protocol === 'query' ? new ServiceError('InvalidClientTokenId', signed.message, 403) : new ServiceError('UnrecognizedClientException', signed.message, protocol === 'json' ? 400 : 403);
+      throw protocol === 'query' ? new ServiceError('SignatureDoesNotMatch', signed.message, 403) : new ServiceError('InvalidSignatureException', signed.message, protocol === 'json' ? 400 : 403);
     }
     const region = scope.region;
 

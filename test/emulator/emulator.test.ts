@@ -1,3 +1,6 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import * as assert from 'assert';
 import {
   EKSClient,
@@ -303,8 +306,13 @@ describe('emulator (real SDK clients)', function () {
   });
 
   describe('bad input', () => {
-    const raw = (path: string, init: RequestInit) =>
-      fetch(emu.endpoint + path, { ...init, headers: { authorization: `AWS4-HMAC-SHA256 Credential=${admin.accessKeyId}/20261128/us-east-1/eks/aws4_request, SignedHeaders=host, Signature=0`, ...(init.headers ?? {}) } });
+    /** A raw request signed with the SDK's SigV4 signer, for bodies and routes the SDK would never send. */
+    const raw = async (path: string, init: { method?: string; body?: string; headers?: Record<string, string> }, service = 'eks') => {
+      const url = new URL(emu.endpoint + path);
+      const signer = new SignatureV4({ service, region: 'us-east-1', credentials: creds, sha256: Sha256, uriEscapePath: true });
+      const signed = await signer.sign(new HttpRequest({ method: init.method ?? 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host, ...(init.headers ?? {}) }, body: init.body }));
+      return fetch(emu.endpoint + path, { ...init, headers: signed.headers });
+    };
 
     it('answers an unknown route, malformed JSON and a missing field with SDK-shaped errors', async () => {
       const unknown = await raw('/nothing-here', { method: 'GET' });
@@ -316,14 +324,40 @@ describe('emulator (real SDK clients)', function () {
       const missing = await raw('/clusters/prod-payments/access-entries', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
       assert.match(missing.headers.get('x-amzn-errortype') ?? '', /^InvalidParameterException/);
       assert.match(((await missing.json()) as { message: string }).message, /principalArn/);
-      const logsBad = await fetch(emu.endpoint + '/', {
-        method: 'POST',
-        body: '[1,2',
-        headers: { 'x-amz-target': 'Logs_20140328.StartQuery', 'content-type': 'application/x-amz-json-1.1', authorization: `AWS4-HMAC-SHA256 Credential=${admin.accessKeyId}/20261128/us-east-1/logs/aws4_request` },
-      });
+      const logsBad = await raw('/', { method: 'POST', body: '[1,2', headers: { 'x-amz-target': 'Logs_20140328.StartQuery', 'content-type': 'application/x-amz-json-1.1' } }, 'logs');
       assert.strictEqual(((await logsBad.json()) as { __type: string }).__type, 'SerializationException');
       const unsigned = await fetch(emu.endpoint + '/clusters');
       assert.strictEqual(unsigned.status, 403);
+    });
+
+    it('verifies SigV4: a wrong secret or a forged signature is refused, as AWS refuses it', async () => {
+      const wrong = new EKSClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: { ...creds, secretAccessKey: 'not-the-secret' }, maxAttempts: 1 });
+      await assert.rejects(wrong.send(new ListClustersCommand({})), (e: Error) => e.name === 'InvalidSignatureException' && /signature we calculated does not match/.test(e.message));
+      const stsWrong = new STSClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: { ...creds, secretAccessKey: 'x' }, maxAttempts: 1 });
+      await assert.rejects(stsWrong.send(new GetCallerIdentityCommand({})), { name: 'SignatureDoesNotMatch' });
+      const forged = await fetch(emu.endpoint + '/clusters', { headers: { authorization: `AWS4-HMAC-SHA256 Credential=${admin.accessKeyId}/20261128/us-east-1/eks/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`, 'x-amz-date': new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '') } });
+      assert.strictEqual(forged.status, 403);
+      assert.match(forged.headers.get('x-amzn-errortype') ?? '', /^InvalidSignatureException/);
+    });
+  });
+
+  describe('clock skew', () => {
+    let skewed: Emulator;
+    before(async () => {
+      skewed = await startEmulator(scenario, { clockOffsetMs: 10 * 60_000 });
+    });
+    after(() => skewed.close());
+
+    it('refuses a request signed 10 minutes before its clock, with the dates, as AWS does', async () => {
+      const client = new EKSClient({ region: 'us-east-1', endpoint: skewed.endpoint, credentials: creds, maxAttempts: 1 });
+      await assert.rejects(client.send(new ListClustersCommand({})), (e: Error) => e.name === 'InvalidSignatureException' && /^Signature expired: \d{8}T\d{6}Z is now earlier than/.test(e.message));
+    });
+
+    it('lets the SDK correct its clock from the Date header and succeed on retry (the extension uses 3 attempts)', async () => {
+      const client = new EKSClient({ region: 'us-east-1', endpoint: skewed.endpoint, credentials: creds, maxAttempts: 3 });
+      const out = await client.send(new ListClustersCommand({}));
+      assert.ok(out.clusters?.length);
+      assert.ok(Math.abs((client.config.systemClockOffset ?? 0) - 10 * 60_000) < 5000, `offset ${client.config.systemClockOffset}`);
     });
   });
 
