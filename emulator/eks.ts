@@ -41,6 +41,9 @@ const ROUTES: { method: string; pattern: RegExp; operation: string; handler: Han
   { method: 'GET', pattern: /^\/clusters\/([^/]+)\/updates\/([^/]+)$/, operation: 'DescribeUpdate', handler: describeUpdate },
 ];
 
+/** The EKS operations the emulator serves. */
+export const EKS_OPERATIONS: readonly string[] = ROUTES.map((r) => r.operation);
+
 /** Finds the operation for a request, or undefined when the path is no EKS route. */
 export function matchEksRoute(method: string, path: string): { operation: string; params: string[]; handler: Handler } | undefined {
   for (const route of ROUTES) {

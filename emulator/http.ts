@@ -72,7 +72,8 @@ export function xmlEscape(value: string): string {
   return value.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
 }
 
-export function sendError(res: http.ServerResponse, protocol: Protocol, error: ServiceError): void {
+/** An error in the protocol's shape; query-protocol errors carry their service's XML namespace (STS by default). */
+export function sendError(res: http.ServerResponse, protocol: Protocol, error: ServiceError, xmlNamespace = 'https://sts.amazonaws.com/doc/2011-06-15/'): void {
   if (protocol === 'restJson') {
     const text = JSON.stringify({ message: error.message });
     res.writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-errortype': `${error.code}:`, 'x-amzn-requestid': randomUUID() });
@@ -84,7 +85,7 @@ export function sendError(res: http.ServerResponse, protocol: Protocol, error: S
     sendXml(
       res,
       error.status,
-      `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>${type}</Type><Code>${xmlEscape(error.code)}</Code><Message>${xmlEscape(error.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+      `<ErrorResponse xmlns="${xmlNamespace}"><Error><Type>${type}</Type><Code>${xmlEscape(error.code)}</Code><Message>${xmlEscape(error.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
     );
   }
 }

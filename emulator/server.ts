@@ -3,7 +3,7 @@
  * on one port, and starts a Kubernetes API endpoint per cluster on demand. Faults and latency can be injected
  * per route, and every call is recorded so tests can assert what the extension sent.
  */
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { matchEksRoute } from './eks';
@@ -37,6 +37,16 @@ export interface EmulatorOptions {
   maxConcurrentQueries?: number;
   /** Moves the emulator's clock, to test clock skew (milliseconds; positive: the emulator is ahead). */
   clockOffsetMs?: number;
+  /** Keeps every AWS response as sent (status, error type, body), for the tests that hold them to the service models. */
+  recordResponses?: boolean;
+}
+
+export interface RecordedResponse {
+  service: string;
+  operation: string;
+  status: number;
+  errorType?: string;
+  body: string;
 }
 
 export interface Emulator {
@@ -44,6 +54,8 @@ export interface Emulator {
   state: EmulatorState;
   calls: Call[];
   faults: Fault[];
+  /** With recordResponses: every AWS response as sent. */
+  responses: RecordedResponse[];
   /** Environment that points the AWS SDK (and so the extension) at the emulator. */
   env: Record<string, string>;
   reset(scenario?: Scenario): void;
@@ -52,20 +64,29 @@ export interface Emulator {
 
 const SERVICE_OF_SIGNING_NAME: Record<string, string> = { eks: 'eks', logs: 'logs', sts: 'sts', iam: 'iam' };
 
-/** IAM GetRole and GetUser over the query protocol. IAM names are unique case-insensitively. */
-function iamResponse(state: EmulatorState, operation: string, params: Record<string, unknown>): string {
+/** An IAM unique id: the kind's prefix and 17 more characters, 21 in all, as IAM writes them (AROA..., AIDA...). */
+function iamId(prefix: 'AROA' | 'AIDA', arn: string): string {
+  const digest = createHash('sha256').update(arn).digest('base64').replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+  return prefix + digest.slice(0, 17);
+}
+
+/**
+ * IAM GetRole and GetUser over the query protocol, answered within the caller's account: IAM looks names up in the
+ * account of the credentials. IAM names are unique case-insensitively.
+ */
+function iamResponse(state: EmulatorState, operation: string, params: Record<string, unknown>, callerAccount: string): string {
   const kind = operation === 'GetRole' ? 'role' : operation === 'GetUser' ? 'user' : undefined;
   if (!kind) throw new ServiceError('InvalidAction', `Could not find operation ${operation} for version 2010-05-08`);
   const nameParam = kind === 'role' ? 'RoleName' : 'UserName';
   const name = String(params[nameParam] ?? '');
   if (!name) throw new ServiceError('ValidationError', `1 validation error detected: Value null at '${nameParam.charAt(0).toLowerCase() + nameParam.slice(1)}' failed to satisfy constraint: Member must not be null`);
-  const arn = (kind === 'role' ? state.iam.roles : state.iam.users).find((a) => a.split('/').pop()!.toLowerCase() === name.toLowerCase());
+  const arn = (kind === 'role' ? state.iam.roles : state.iam.users).find((a) => a.split(':')[4] === callerAccount && a.split('/').pop()!.toLowerCase() === name.toLowerCase());
   if (!arn) throw new ServiceError('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
   const parts = arn.split(':').pop()!.split('/');
   const actual = parts[parts.length - 1];
   const path = parts.length > 2 ? `/${parts.slice(1, -1).join('/')}/` : '/';
   const tag = kind === 'role' ? 'Role' : 'User';
-  const id = `${kind === 'role' ? 'AROA' : 'AIDA'}${Buffer.from(actual).toString('hex').slice(0, 16).toUpperCase()}`;
+  const id = iamId(kind === 'role' ? 'AROA' : 'AIDA', arn);
   return `<${operation}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><${operation}Result><${tag}><Path>${xmlEscape(path)}</Path><${tag}Name>${xmlEscape(actual)}</${tag}Name><${tag}Id>${id}</${tag}Id><Arn>${xmlEscape(arn)}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate>${kind === 'role' ? '<AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument>' : ''}</${tag}></${operation}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${operation}Response>`;
 }
 
@@ -75,6 +96,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     state: buildState(scenario),
     calls: [] as Call[],
     faults: [] as Fault[],
+    responses: [] as RecordedResponse[],
   } as Emulator;
   /** Keyed by region and name, so a cluster keeps its endpoint and CA across resets. */
   const kubeServers = new Map<string, Promise<KubeServer>>();
@@ -150,9 +172,18 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     handle(req, res).catch((e: unknown) => {
       const protocol = protocolOf(req);
       const error = e instanceof ServiceError ? e : new ServiceError('InternalFailure', `emulator error: ${(e as Error).message}`, 500);
-      if (!res.headersSent) sendError(res, protocol, error);
+      if (!res.headersSent) sendError(res, protocol, error, credentialScope(req)?.service === 'iam' ? 'https://iam.amazonaws.com/doc/2010-05-08/' : undefined);
     });
   });
+
+  function record(res: http.ServerResponse, service: string, operation: string) {
+    const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => http.ServerResponse;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      const errorType = res.getHeader('x-amzn-errortype');
+      emulator.responses.push({ service, operation, status: res.statusCode, errorType: errorType ? String(errorType).split(':')[0] : undefined, body: chunk === undefined || typeof chunk === 'function' ? '' : String(chunk) });
+      return end(chunk, ...rest);
+    }) as typeof res.end;
+  }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     // The emulator's own clock, which the SDK reads to correct a skewed client (systemClockOffset).
@@ -198,7 +229,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
       const form = new URLSearchParams(body);
       operation = form.get('Action') ?? '';
       params = Object.fromEntries(form);
-      run = async () => sendXml(res, 200, iamResponse(emulator.state, operation, params));
+      run = async () => sendXml(res, 200, iamResponse(emulator.state, operation, params, identity.arn.split(':')[4]));
     } else if (protocol === 'query') {
       service = 'sts';
       const form = new URLSearchParams(body);
@@ -232,6 +263,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     if (SERVICE_OF_SIGNING_NAME[scope.service] && SERVICE_OF_SIGNING_NAME[scope.service] !== service) {
       throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`, 403);
     }
+    if (options.recordResponses) record(res, service, operation);
     const target = `${service}:${operation}`;
     emulator.calls.push({ service, operation, region, params, at: Date.now() });
     await applyLatency(target);

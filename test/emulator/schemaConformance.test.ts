@@ -1,0 +1,172 @@
+/**
+ * The emulator's responses held to the service models shipped inside the installed @aws-sdk/client-* packages: each
+ * operation's output schema (the `Operation$` and `Shape$` static schemas the SDK itself deserializes with) gives the
+ * members and their types, so a field the service does not have, or of another type, fails here even though the
+ * SDK would silently drop it. Error responses must name an error the model declares, with its HTTP status.
+ */
+import * as assert from 'assert';
+import * as eksModel from '@aws-sdk/client-eks';
+import * as logsModel from '@aws-sdk/client-cloudwatch-logs';
+import {
+  AssociateAccessPolicyCommand,
+  CreateAccessEntryCommand,
+  DeleteAccessEntryCommand,
+  DescribeAccessEntryCommand,
+  DescribeClusterCommand,
+  DescribeFargateProfileCommand,
+  DescribeNodegroupCommand,
+  DescribeUpdateCommand,
+  DisassociateAccessPolicyCommand,
+  EKSClient,
+  ListAccessEntriesCommand,
+  ListAccessPoliciesCommand,
+  ListAssociatedAccessPoliciesCommand,
+  ListClustersCommand,
+  ListFargateProfilesCommand,
+  ListNodegroupsCommand,
+  UpdateAccessEntryCommand,
+  UpdateClusterConfigCommand,
+} from '@aws-sdk/client-eks';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DescribeLogGroupsCommand, GetQueryResultsCommand, PutLogEventsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { EKS_OPERATIONS } from '../../emulator/eks';
+import { LOGS_OPERATIONS } from '../../emulator/logs';
+import { Emulator, startEmulator } from '../../emulator/server';
+import { loadScenarioFile } from '../../emulator/state';
+
+type Schema = unknown;
+const deref = (s: Schema): Schema => (typeof s === 'function' ? deref((s as () => Schema)()) : s);
+
+/** Checks a JSON value against a static schema; returns the paths that do not conform. */
+function conform(value: unknown, schema: Schema, path: string, out: string[]): void {
+  schema = deref(schema);
+  if (Array.isArray(schema) && schema.length === 2 && typeof schema[1] === 'object' && !Array.isArray(schema[1])) schema = deref(schema[0]);
+  if (value === null || value === undefined) return;
+  if (typeof schema === 'number') {
+    if (schema & 64) {
+      if (!Array.isArray(value)) return void out.push(`${path}: expected a list`);
+      value.forEach((v, i) => conform(v, schema & 63, `${path}[${i}]`, out));
+      return;
+    }
+    if (schema & 128) {
+      if (typeof value !== 'object' || Array.isArray(value)) return void out.push(`${path}: expected a map`);
+      for (const [k, v] of Object.entries(value as object)) conform(v, schema & 127, `${path}.${k}`, out);
+      return;
+    }
+    const expected: Record<number, string[]> = { 0: ['string'], 1: ['number'], 2: ['boolean'], 4: ['number', 'string'], 5: ['string'], 6: ['string'], 7: ['number'], 15: ['object', 'string', 'number', 'boolean'], 21: ['string'] };
+    const allowed = expected[schema];
+    if (allowed && !allowed.includes(typeof value)) out.push(`${path}: ${typeof value}, the model says ${allowed.join(' or ')}`);
+    return;
+  }
+  if (!Array.isArray(schema)) return;
+  const kind = schema[0];
+  if (kind === 3 || kind === -3) {
+    const names = schema[4] as string[];
+    const members = schema[5] as Schema[];
+    if (typeof value !== 'object' || Array.isArray(value)) return void out.push(`${path}: expected a structure ${schema[2]}`);
+    for (const [k, v] of Object.entries(value as object)) {
+      const i = names.indexOf(k);
+      if (i < 0) out.push(`${path}.${k}: not a member of ${schema[2]}`);
+      else conform(v, members[i], `${path}.${k}`, out);
+    }
+  } else if (kind === 1) {
+    if (!Array.isArray(value)) return void out.push(`${path}: expected a list ${schema[2]}`);
+    value.forEach((v, i) => conform(v, schema[4], `${path}[${i}]`, out));
+  } else if (kind === 2) {
+    if (typeof value !== 'object' || Array.isArray(value)) return void out.push(`${path}: expected a map ${schema[2]}`);
+    for (const [k, v] of Object.entries(value as object)) conform(v, schema[5], `${path}.${k}`, out);
+  }
+}
+
+const scenario = loadScenarioFile('demo');
+const admin = scenario.identities[0];
+const credentials = { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey };
+const A = '111122223333';
+
+describe('the emulator against the service models in @aws-sdk/client-*', function () {
+  this.timeout(60000);
+  let emu: Emulator;
+  before(async () => {
+    emu = await startEmulator(scenario, { recordResponses: true, updateDelayMs: 50, queryTiming: { scheduledMs: 20, runningMs: 60 } });
+    const eks = (region = 'us-east-1') => new EKSClient({ region, endpoint: emu.endpoint, credentials, maxAttempts: 1 });
+    const logs = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials, maxAttempts: 1 });
+    const quiet = <T>(p: Promise<T>) => p.catch(() => undefined);
+    // Every operation the emulator serves, with answers and with errors.
+    await eks().send(new ListClustersCommand({ maxResults: 1 }));
+    await eks().send(new DescribeClusterCommand({ name: 'prod-payments' }));
+    await quiet(eks().send(new DescribeClusterCommand({ name: 'nope' })));
+    const { nodegroups } = await eks().send(new ListNodegroupsCommand({ clusterName: 'prod-payments' }));
+    await eks().send(new DescribeNodegroupCommand({ clusterName: 'prod-payments', nodegroupName: nodegroups![0] }));
+    const { fargateProfileNames } = await eks('eu-west-1').send(new ListFargateProfilesCommand({ clusterName: 'staging-web' }));
+    await eks('eu-west-1').send(new DescribeFargateProfileCommand({ clusterName: 'staging-web', fargateProfileName: fargateProfileNames![0] }));
+    await eks().send(new ListAccessEntriesCommand({ clusterName: 'prod-payments', maxResults: 2 }));
+    await eks().send(new DescribeAccessEntryCommand({ clusterName: 'prod-payments', principalArn: `arn:aws:iam::${A}:role/Developer` }));
+    const principalArn = `arn:aws:iam::${A}:role/Conformance`;
+    await eks().send(new CreateAccessEntryCommand({ clusterName: 'prod-payments', principalArn, kubernetesGroups: ['g'] }));
+    await quiet(eks().send(new CreateAccessEntryCommand({ clusterName: 'prod-payments', principalArn })));
+    await quiet(eks().send(new CreateAccessEntryCommand({ clusterName: 'prod-payments', principalArn: `arn:aws:sts::${A}:assumed-role/X/s` })));
+    await eks().send(new UpdateAccessEntryCommand({ clusterName: 'prod-payments', principalArn, username: 'c:{{SessionName}}' }));
+    await eks().send(new AssociateAccessPolicyCommand({ clusterName: 'prod-payments', principalArn, policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: { type: 'namespace', namespaces: ['a'] } }));
+    await eks().send(new ListAssociatedAccessPoliciesCommand({ clusterName: 'prod-payments', principalArn }));
+    await eks().send(new DisassociateAccessPolicyCommand({ clusterName: 'prod-payments', principalArn, policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy' }));
+    await eks().send(new DeleteAccessEntryCommand({ clusterName: 'prod-payments', principalArn }));
+    await eks().send(new ListAccessPoliciesCommand({}));
+    const { update } = await eks().send(new UpdateClusterConfigCommand({ name: 'prod-payments', logging: { clusterLogging: [{ types: ['scheduler'], enabled: true }] } }));
+    await eks().send(new DescribeUpdateCommand({ name: 'prod-payments', updateId: update!.id! }));
+    await quiet(eks().send(new UpdateClusterConfigCommand({ name: 'prod-payments', accessConfig: { authenticationMode: 'CONFIG_MAP' } })));
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/conformance' }));
+    await quiet(logs.send(new CreateLogGroupCommand({ logGroupName: '/conformance' })));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: '/conformance', logStreamName: 's' }));
+    await logs.send(new PutLogEventsCommand({ logGroupName: '/conformance', logStreamName: 's', logEvents: [{ timestamp: Date.now(), message: 'hello' }] }));
+    await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/eks' }));
+    const now = Math.floor(Date.now() / 1000);
+    const { queryId } = await logs.send(new StartQueryCommand({ logGroupName: '/aws/eks/prod-payments/cluster', queryString: 'fields @timestamp, @message | limit 5', startTime: now - 3600, endTime: now }));
+    await logs.send(new GetQueryResultsCommand({ queryId }));
+    await quiet(logs.send(new StopQueryCommand({ queryId })));
+    await new Promise((r) => setTimeout(r, 150));
+    await logs.send(new GetQueryResultsCommand({ queryId }));
+    await quiet(logs.send(new StartQueryCommand({ logGroupName: '/nope', queryString: 'fields @message', startTime: now - 60, endTime: now })));
+  });
+  after(() => emu.close());
+
+  const models: Record<string, Record<string, unknown>> = { eks: eksModel as unknown as Record<string, unknown>, logs: logsModel as unknown as Record<string, unknown> };
+
+  it('catches a member the model does not have and a value of the wrong type (the check can fail)', () => {
+    const problems: string[] = [];
+    conform({ clusters: ['a', 1], extra: true }, (eksModel as unknown as Record<string, unknown[]>)['ListClusters$'][5], 'ListClusters', problems);
+    conform({ cluster: { name: 'x', createdAt: 'yesterday?', accessConfig: { authenticationMode: 7 } } }, (eksModel as unknown as Record<string, unknown[]>)['DescribeCluster$'][5], 'DescribeCluster', problems);
+    assert.deepStrictEqual(problems, ['ListClusters.clusters[1]: number, the model says string', 'ListClusters.extra: not a member of ListClustersResponse', 'DescribeCluster.cluster.accessConfig.authenticationMode: number, the model says string']);
+  });
+
+  it('answers every operation with only the members and types its output schema has', () => {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const r of emu.responses.filter((x) => x.status < 300 && models[x.service])) {
+      seen.add(`${r.service}:${r.operation}`);
+      const op = models[r.service][`${r.operation}$`] as unknown[] | undefined;
+      if (!op) {
+        problems.push(`${r.service}:${r.operation}: no such operation in the model`);
+        continue;
+      }
+      conform(r.body ? JSON.parse(r.body) : {}, op[5], `${r.operation}`, problems);
+    }
+    assert.deepStrictEqual(problems, []);
+    const served = [...EKS_OPERATIONS.map((o) => `eks:${o}`), ...Object.keys(LOGS_OPERATIONS).map((o) => `logs:${o}`)];
+    assert.deepStrictEqual(served.filter((o) => !seen.has(o)), [], 'every operation the emulator serves is checked');
+  });
+
+  it("answers errors with an error the model declares, and the model's HTTP status", () => {
+    const problems: string[] = [];
+    for (const r of emu.responses.filter((x) => x.status >= 300 && models[x.service])) {
+      const name = r.errorType ?? (JSON.parse(r.body) as { __type?: string }).__type ?? '';
+      const schema = models[r.service][`${name}$`] as unknown[] | undefined;
+      if (!schema || schema[0] !== -3) {
+        problems.push(`${r.service}:${r.operation}: ${name} is not an error of the ${r.service} model`);
+        continue;
+      }
+      const status = (schema[3] as Record<string, unknown>).httpError;
+      if (status !== undefined && status !== r.status) problems.push(`${r.service}:${r.operation}: ${name} with HTTP ${r.status}, the model says ${status}`);
+    }
+    assert.deepStrictEqual(problems, []);
+    assert.ok(emu.responses.some((r) => r.status >= 400), 'errors were exercised');
+  });
+});
