@@ -1,5 +1,6 @@
 /** Amazon EKS over REST-JSON: the routes and validation rules the extension relies on. */
-import { randomUUID } from 'crypto';
+import { awsEndpointFunctions } from '@aws-sdk/core/client';
+import { createHash, randomUUID } from 'crypto';
 import { accessEntryProblems, groupsProblem, policyProblem, usernameProblem } from '../src/core/access/accessEntryRules';
 import { ServiceError, paginate, requireString } from './http';
 import { AccessEntry, AccessScope, Cluster, EmulatorState, defaultUsername, ensureLogGroup } from './state';
@@ -40,6 +41,14 @@ const ROUTES: { method: string; pattern: RegExp; operation: string; handler: Han
   { method: 'POST', pattern: /^\/clusters\/([^/]+)\/update-config$/, operation: 'UpdateClusterConfig', handler: updateClusterConfig },
   { method: 'GET', pattern: /^\/clusters\/([^/]+)\/updates\/([^/]+)$/, operation: 'DescribeUpdate', handler: describeUpdate },
 ];
+
+/** A UUID-shaped id that is a function of what it names, so ARNs are the same on every call. */
+function stableId(of: string): string {
+  const h = createHash('sha256').update(of).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+const partitionOf = (region: string) => (awsEndpointFunctions.partition(region) as { name: string }).name;
 
 /** The EKS operations the emulator serves. */
 export const EKS_OPERATIONS: readonly string[] = ROUTES.map((r) => r.operation);
@@ -146,7 +155,7 @@ function describeNodegroup(req: EksRequest, [name, ng]: string[], ctx: EksContex
   return {
     nodegroup: {
       nodegroupName: n.name,
-      nodegroupArn: `arn:aws:eks:${c.region}:${c.accountId}:nodegroup/${c.name}/${n.name}/${randomUUID()}`,
+      nodegroupArn: `arn:${partitionOf(c.region)}:eks:${c.region}:${c.accountId}:nodegroup/${c.name}/${n.name}/${stableId(`${c.name}/${n.name}`)}`,
       clusterName: c.name,
       version: c.version,
       status: n.status,
@@ -173,7 +182,7 @@ function describeFargateProfile(req: EksRequest, [name, fp]: string[], ctx: EksC
   return {
     fargateProfile: {
       fargateProfileName: f.name,
-      fargateProfileArn: `arn:aws:eks:${c.region}:${c.accountId}:fargateprofile/${c.name}/${f.name}/${randomUUID()}`,
+      fargateProfileArn: `arn:${partitionOf(c.region)}:eks:${c.region}:${c.accountId}:fargateprofile/${c.name}/${f.name}/${stableId(`${c.name}/fargate/${f.name}`)}`,
       clusterName: c.name,
       podExecutionRoleArn: f.podExecutionRoleArn,
       selectors: f.namespaces.map((namespace) => ({ namespace })),
@@ -197,7 +206,8 @@ function entryShape(c: Cluster, e: AccessEntry) {
     clusterName: c.name,
     principalArn: e.principalArn,
     kubernetesGroups: e.kubernetesGroups,
-    accessEntryArn: `arn:aws:eks:${c.region}:${c.accountId}:access-entry/${c.name}/${e.type.toLowerCase()}/${c.accountId}/${e.principalArn.split('/').pop()}/${randomUUID().slice(0, 8)}`,
+    // The real form: access-entry/CLUSTER/role|user/ACCOUNT/NAME/ID, the same on every call.
+    accessEntryArn: `arn:${partitionOf(c.region)}:eks:${c.region}:${c.accountId}:access-entry/${c.name}/${e.principalArn.includes(':user/') ? 'user' : 'role'}/${e.principalArn.split(':')[4]}/${e.principalArn.split('/').pop()}/${stableId(`${c.name}/${e.principalArn}/${e.createdAt}`)}`,
     createdAt: e.createdAt,
     modifiedAt: e.modifiedAt,
     tags: e.tags,

@@ -12,6 +12,8 @@ export class ServiceError extends Error {
     readonly code: string,
     message: string,
     readonly status = 400,
+    /** Members of the error besides its message (MalformedQueryException's queryCompileError). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -79,7 +81,7 @@ export function sendError(res: http.ServerResponse, protocol: Protocol, error: S
     res.writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-errortype': `${error.code}:`, 'x-amzn-requestid': randomUUID() });
     res.end(text);
   } else if (protocol === 'json') {
-    sendJson(res, error.status, { __type: error.code, message: error.message }, 'application/x-amz-json-1.1');
+    sendJson(res, error.status, { __type: error.code, message: error.message, ...error.extra }, 'application/x-amz-json-1.1');
   } else {
     const type = error.status >= 500 ? 'Receiver' : 'Sender';
     sendXml(

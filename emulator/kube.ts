@@ -83,14 +83,24 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
       }
       if (req.method === 'PUT' || req.method === 'PATCH') {
         if (!current) return notFound(res);
+        const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim();
+        const patchTypes = ['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json', 'application/apply-patch+yaml'];
+        if (req.method === 'PATCH' && !patchTypes.includes(contentType)) {
+          return status(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${patchTypes.join(', ')}`);
+        }
         let incoming: { metadata?: { resourceVersion?: string; labels?: { [key: string]: string }; annotations?: { [key: string]: string }; ownerReferences?: ConfigMapObject['ownerReferences'] }; data?: unknown; binaryData?: { [key: string]: string } };
         try {
           incoming = JSON.parse(body);
         } catch {
           return status(res, 400, 'BadRequest', 'the body of the request was in an unknown format');
         }
+        const sentName = (incoming.metadata as { name?: string } | undefined)?.name;
+        if (req.method === 'PUT' && sentName !== undefined && sentName !== 'aws-auth') {
+          return status(res, 400, 'BadRequest', `the name of the object (${sentName}) does not match the name on the URL (aws-auth)`);
+        }
+        // ConfigMaps allow unconditional updates: a PUT without a resourceVersion overwrites whatever is there.
         const sentVersion = incoming.metadata?.resourceVersion;
-        if ((req.method === 'PUT' && sentVersion === undefined) || (sentVersion !== undefined && sentVersion !== String(current.resourceVersion))) {
+        if (sentVersion !== undefined && sentVersion !== '' && sentVersion !== String(current.resourceVersion)) {
           return status(res, 409, 'Conflict', 'Operation cannot be fulfilled on configmaps "aws-auth": the object has been modified; please apply your changes to the latest version and try again', { name: 'aws-auth', kind: 'configmaps' });
         }
         const data = incoming.data ?? {};

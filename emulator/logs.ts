@@ -1,5 +1,5 @@
 /** CloudWatch Logs over JSON 1.1: log groups and events, and Logs Insights queries that run over time. */
-import { randomUUID } from 'crypto';
+import { createHmac, randomBytes, randomUUID } from 'crypto';
 import { ServiceError, paginate, requireString } from './http';
 import { parseQuery, runQuery, QueryOutput } from './insightsEngine';
 import { EmulatorState, appendEvent, ensureLogGroup } from './state';
@@ -42,6 +42,29 @@ function groupKey(region: string, name: string) {
 
 type Handler = (params: Record<string, unknown>, ctx: LogsContext, forcedStatus?: QueryRecord['forcedStatus']) => unknown;
 
+/** Page tokens name their query and offset and carry an HMAC, so a forged or foreign token is refused. */
+const TOKEN_KEY = randomBytes(32);
+
+function pageToken(queryId: string, offset: number): string {
+  const body = `${queryId}:${offset}`;
+  return Buffer.from(`${body}:${createHmac('sha256', TOKEN_KEY).update(body).digest('hex')}`).toString('base64url');
+}
+
+function readPageToken(token: unknown, queryId: string): number {
+  const [id, offset, mac] = Buffer.from(String(token), 'base64url').toString('utf8').split(':');
+  const expected = createHmac('sha256', TOKEN_KEY).update(`${id}:${offset}`).digest('hex');
+  if (id !== queryId || mac !== expected || !/^\d+$/.test(offset ?? '')) throw new ServiceError('InvalidParameterException', 'The specified nextToken is invalid.');
+  return Number(offset);
+}
+
+/** MalformedQueryException carries where the query went wrong, as the service reports it. */
+function withCompileError(e: unknown, queryString: string): unknown {
+  if (!(e instanceof ServiceError) || e.code !== 'MalformedQueryException') return e;
+  const near = /near: (.*)$/.exec(e.message)?.[1] ?? '';
+  const start = Math.max(0, near ? queryString.indexOf(near.slice(0, 20)) : 0);
+  return new ServiceError(e.code, e.message, e.status, { queryCompileError: { location: { startCharOffset: start, endCharOffset: start + Math.max(0, near.length - 1) }, message: e.message } });
+}
+
 export const LOGS_OPERATIONS: Record<string, Handler> = {
   CreateLogGroup(params, ctx) {
     const name = requireString(params, 'logGroupName');
@@ -83,12 +106,17 @@ export const LOGS_OPERATIONS: Record<string, Handler> = {
     return { logGroups: page, nextToken };
   },
   StartQuery(params, ctx, forcedStatus) {
+    const given = ['logGroupName', 'logGroupNames', 'logGroupIdentifiers'].filter((k) => params[k] !== undefined);
+    if (given.length !== 1) throw new ServiceError('InvalidParameterException', 'A StartQuery operation must include exactly one of the following parameters: logGroupName, logGroupNames or logGroupIdentifiers');
     const names = [
       ...(typeof params.logGroupName === 'string' ? [params.logGroupName] : []),
       ...(Array.isArray(params.logGroupNames) ? (params.logGroupNames as string[]) : []),
       ...(Array.isArray(params.logGroupIdentifiers) ? (params.logGroupIdentifiers as string[]) : []),
     ];
-    if (names.length === 0) throw new ServiceError('InvalidParameterException', 'Either logGroupName, logGroupNames or logGroupIdentifiers must be specified');
+    if (!names.length) throw new ServiceError('InvalidParameterException', `${given[0]} must name at least one log group`);
+    if (params.limit !== undefined && (typeof params.limit !== 'number' || !Number.isInteger(params.limit) || params.limit < 1 || params.limit > 10000)) {
+      throw new ServiceError('InvalidParameterException', `1 validation error detected: Value '${String(params.limit)}' at 'limit' failed to satisfy constraint: Member must have value ${Number(params.limit) < 1 ? 'greater than or equal to 1' : 'less than or equal to 10000'}`);
+    }
     const queryString = requireString(params, 'queryString');
     const { startTime, endTime } = params;
     if (typeof startTime !== 'number' || typeof endTime !== 'number') {
@@ -99,7 +127,12 @@ export const LOGS_OPERATIONS: Record<string, Handler> = {
     if (running >= ctx.maxConcurrentQueries) {
       throw new ServiceError('LimitExceededException', `Account maximum query concurrency limit of [${ctx.maxConcurrentQueries}] reached.`);
     }
-    const query = parseQuery(queryString);
+    let query;
+    try {
+      query = parseQuery(queryString);
+    } catch (e) {
+      throw withCompileError(e, queryString);
+    }
     const events = [];
     for (const name of names) {
       const groupName = name.replace(/^arn:[^:]+:logs:[^:]+:\d+:log-group:/, '').replace(/:\*$/, '');
@@ -121,12 +154,20 @@ export const LOGS_OPERATIONS: Record<string, Handler> = {
     const q = getQuery(requireString(params, 'queryId'));
     const status = queryStatus(q, ctx.timing);
     const { rows, recordsMatched, recordsScanned, bytesScanned } = q.output;
+    if (params.maxItems !== undefined && (typeof params.maxItems !== 'number' || params.maxItems < 1 || params.maxItems > 10000)) {
+      throw new ServiceError('InvalidParameterException', `1 validation error detected: Value '${String(params.maxItems)}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000`);
+    }
     // While running, the service returns a growing prefix of the rows with growing statistics.
     const fraction = status === 'Scheduled' ? 0 : status === 'Running' ? Math.min(1, (Date.now() - q.startedAt - ctx.timing.scheduledMs) / ctx.timing.runningMs) / 2 : status === 'Complete' ? 1 : 0;
     const visible = rows.slice(0, Math.floor(rows.length * fraction));
+    const from = params.nextToken === undefined ? 0 : readPageToken(params.nextToken, q.id);
+    const size = typeof params.maxItems === 'number' ? params.maxItems : visible.length;
+    const page = visible.slice(from, from + size);
+    const more = status === 'Complete' && from + size < visible.length;
     return {
       status,
-      results: visible.map((row) => Object.entries(row).map(([field, value]) => ({ field, value }))),
+      ...(more ? { nextToken: pageToken(q.id, from + size) } : {}),
+      results: page.map((row) => Object.entries(row).map(([field, value]) => ({ field, value }))),
       statistics: {
         recordsMatched: Math.round(recordsMatched * fraction),
         recordsScanned: Math.round(recordsScanned * fraction),

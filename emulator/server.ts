@@ -62,6 +62,19 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+const FAULT_KINDS: FaultKind[] = ['latency', 'throttle', 'accessDenied', 'expiredToken', 'serverError', 'limitExceeded', 'queryStatus'];
+
+/** Why a posted fault cannot be used, or undefined. */
+function faultProblem(f: unknown): string | undefined {
+  if (!f || typeof f !== 'object' || Array.isArray(f)) return 'a fault is an object: {"target": "eks:ListClusters", "kind": "throttle"}';
+  const x = f as Record<string, unknown>;
+  if (typeof x.target !== 'string' || !x.target) return 'target must be a string such as eks:ListClusters, logs:*, kube:GET /api/... or *';
+  if (typeof x.kind !== 'string' || !FAULT_KINDS.includes(x.kind as FaultKind)) return `kind must be one of ${FAULT_KINDS.join(', ')}`;
+  for (const k of ['latencyMs', 'times', 'after']) if (x[k] !== undefined && (typeof x[k] !== 'number' || (x[k] as number) < 0)) return `${k} must be a number >= 0`;
+  if (x.kind === 'queryStatus' && !['Failed', 'Timeout', 'Unknown'].includes(String(x.status))) return 'a queryStatus fault needs status Failed, Timeout or Unknown';
+  return undefined;
+}
+
 const SERVICE_OF_SIGNING_NAME: Record<string, string> = { eks: 'eks', logs: 'logs', sts: 'sts', iam: 'iam' };
 
 /** An IAM unique id: the kind's prefix and 17 more characters, 21 in all, as IAM writes them (AROA..., AIDA...). */
@@ -189,6 +202,11 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     // The emulator's own clock, which the SDK reads to correct a skewed client (systemClockOffset).
     res.setHeader('Date', new Date(Date.now() + (options.clockOffsetMs ?? 0)).toUTCString());
     const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      decodeURIComponent(url.pathname);
+    } catch {
+      throw new ServiceError('InvalidParameterException', `The request path is not a valid URI: malformed percent-encoding in ${url.pathname.slice(0, 100)}`, 400);
+    }
     const body = await readBody(req);
     if (url.pathname.startsWith('/_emulator/')) return admin(req.method ?? 'GET', url.pathname, body, res);
 
@@ -279,8 +297,16 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
       return sendJson(res, 200, {});
     }
     if (path === '/_emulator/faults' && method === 'POST') {
-      const fault = JSON.parse(body) as Fault;
-      emulator.faults.push(fault);
+      // A bad fault is refused whole: one that slipped in would make every later request fail.
+      let fault: unknown;
+      try {
+        fault = JSON.parse(body);
+      } catch {
+        return sendJson(res, 400, { message: 'the fault is not JSON: expected {"target": "eks:ListClusters", "kind": "throttle"}' });
+      }
+      const problem = faultProblem(fault);
+      if (problem) return sendJson(res, 400, { message: problem });
+      emulator.faults.push(fault as Fault);
       return sendJson(res, 200, emulator.faults);
     }
     if (path === '/_emulator/faults' && method === 'DELETE') {

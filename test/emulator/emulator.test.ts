@@ -1,3 +1,4 @@
+import * as https from 'https';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -10,6 +11,7 @@ import {
   CreateAccessEntryCommand,
   UpdateClusterConfigCommand,
   AssociateAccessPolicyCommand,
+  DescribeAccessEntryCommand,
   DescribeUpdateCommand,
   ListAccessEntriesCommand,
   UpdateAccessEntryCommand,
@@ -175,6 +177,39 @@ describe('emulator (real SDK clients)', function () {
     const start = (query = runbook, group = '/aws/eks/prod-payments/cluster') =>
       logs().send(new StartQueryCommand({ logGroupName: group, queryString: query, startTime: Math.floor(Date.now() / 1000) - 3600, endTime: Math.floor(Date.now() / 1000) }));
 
+    it('validates StartQuery as the service does: one kind of log group parameter, limit 1..10000, a compile error with its location', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const send = (input: object) => logs().send(new StartQueryCommand({ queryString: 'fields @message', startTime: now - 60, endTime: now, ...input } as never));
+      await assert.rejects(send({ logGroupName: '/aws/eks/prod-payments/cluster', logGroupNames: ['/aws/eks/prod-payments/cluster'] }), (e: Error) => e.name === 'InvalidParameterException' && /exactly one of/.test(e.message));
+      await assert.rejects(send({}), (e: Error) => /exactly one of/.test(e.message));
+      await assert.rejects(send({ logGroupName: '/aws/eks/prod-payments/cluster', limit: 0 }), (e: Error) => /at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1/.test(e.message));
+      await assert.rejects(send({ logGroupName: '/aws/eks/prod-payments/cluster', limit: 10001 }), (e: Error) => /less than or equal to 10000/.test(e.message));
+      const malformed = await send({ logGroupName: '/aws/eks/prod-payments/cluster', queryString: 'fields @message | frobnicate x' }).catch((e) => e);
+      assert.strictEqual(malformed.name, 'MalformedQueryException');
+      assert.strictEqual(malformed.queryCompileError?.location?.startCharOffset, 'fields @message | '.length, 'the location points at the bad command');
+      assert.ok(malformed.queryCompileError?.message);
+    });
+
+    it('pages Complete results with nextToken and maxItems, and refuses a forged token', async () => {
+      const { queryId } = await start('fields @timestamp, @message | sort @timestamp desc');
+      let first;
+      for (let i = 0; i < 40 && first?.status !== 'Complete'; i++) {
+        first = await logs().send(new GetQueryResultsCommand({ queryId, maxItems: 4 }));
+        if (first.status !== 'Complete') await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.strictEqual(first!.results!.length, 4);
+      const all = [...first!.results!];
+      for (let token = first!.nextToken; token; ) {
+        const page = await logs().send(new GetQueryResultsCommand({ queryId, maxItems: 4, nextToken: token }));
+        all.push(...page.results!);
+        token = page.nextToken;
+      }
+      const whole = await logs().send(new GetQueryResultsCommand({ queryId }));
+      assert.deepStrictEqual(all, whole.results, 'the pages add up to the whole result, in order');
+      assert.ok(all.length > 4);
+      await assert.rejects(logs().send(new GetQueryResultsCommand({ queryId, nextToken: Buffer.from(`${queryId}:2:forged`).toString('base64url') })), (e: Error) => /nextToken is invalid/.test(e.message));
+    });
+
     it('goes Scheduled, Running with partial rows, then Complete with every row in order', async () => {
       const { queryId } = await start();
       const statuses: string[] = [];
@@ -330,6 +365,19 @@ describe('emulator (real SDK clients)', function () {
       assert.strictEqual(unsigned.status, 403);
     });
 
+    it('refuses a bad fault with 400 and keeps answering; a malformed % path is a 400; an unknown X-Amz-Target is UnknownOperationException', async () => {
+      for (const body of ['null', 'garbage', '[]', '{"target":"eks:ListClusters","kind":"explode"}', '{"kind":"throttle"}']) {
+        const r = await fetch(`${emu.endpoint}/_emulator/faults`, { method: 'POST', body });
+        assert.strictEqual(r.status, 400, body);
+      }
+      assert.deepStrictEqual(emu.faults, [], 'nothing was added');
+      assert.ok((await eks().send(new ListClustersCommand({}))).clusters?.length, 'and the emulator still answers');
+      const bad = await fetch(`${emu.endpoint}/clusters/%zz`);
+      assert.strictEqual(bad.status, 400);
+      const unknown = await raw('/', { method: 'POST', body: '{}', headers: { 'x-amz-target': 'Logs_20140328.Frobnicate', 'content-type': 'application/x-amz-json-1.1' } }, 'logs');
+      assert.strictEqual(((await unknown.json()) as { __type: string }).__type, 'UnknownOperationException');
+    });
+
     it('verifies SigV4: a wrong secret or a forged signature is refused, as AWS refuses it', async () => {
       const wrong = new EKSClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: { ...creds, secretAccessKey: 'not-the-secret' }, maxAttempts: 1 });
       await assert.rejects(wrong.send(new ListClustersCommand({})), (e: Error) => e.name === 'InvalidSignatureException' && /signature we calculated does not match/.test(e.message));
@@ -397,6 +445,38 @@ describe('emulator (real SDK clients)', function () {
       const again = (await gw.getAwsAuth())!;
       await gw.replaceAwsAuth({ ...again, raw: { metadata: { name: 'aws-auth', namespace: 'kube-system', resourceVersion: again.resourceVersion } } }, again.data);
       assert.deepStrictEqual([stored.labels, stored.annotations, stored.ownerReferences, stored.binaryData], [undefined, undefined, undefined, undefined]);
+    });
+
+    it('allows an unconditional PUT, refuses a name other than the URL, and PATCH as application/json (415)', async () => {
+      const { cluster } = await eks().send(new DescribeClusterCommand({ name: 'prod-payments' }));
+      const token = await getEksToken('prod-payments', 'us-east-1', creds);
+      const put = (body: object, contentType = 'application/json', method = 'PUT') =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const u = new URL(`${cluster!.endpoint}/api/v1/namespaces/kube-system/configmaps/aws-auth`);
+          const r = https.request({ host: u.hostname, port: u.port, path: u.pathname, method, ca: Buffer.from(cluster!.certificateAuthority!.data!, 'base64'), headers: { authorization: `Bearer ${token}`, 'content-type': contentType } }, (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          });
+          r.on('error', reject);
+          r.end(JSON.stringify(body));
+        });
+      const unconditional = await put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace: 'kube-system' }, data: { mapRoles: '' } });
+      assert.strictEqual(unconditional.status, 200, unconditional.body);
+      const renamed = await put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other', namespace: 'kube-system' }, data: {} });
+      assert.strictEqual(renamed.status, 400);
+      assert.match(renamed.body, /does not match the name on the URL/);
+      const patch = await put({ data: { a: 'b' } }, 'application/json', 'PATCH');
+      assert.strictEqual(patch.status, 415);
+      const merge = await put({ data: { a: 'b' } }, 'application/merge-patch+json', 'PATCH');
+      assert.strictEqual(merge.status, 200);
+    });
+
+    it('gives access entries and node groups their real, stable ARNs', async () => {
+      const arn = async () => (await eks().send(new DescribeAccessEntryCommand({ clusterName: 'prod-payments', principalArn: 'arn:aws:iam::111122223333:role/Developer' }))).accessEntry!.accessEntryArn!;
+      const first = await arn();
+      assert.match(first, /^arn:aws:eks:us-east-1:111122223333:access-entry\/prod-payments\/role\/111122223333\/Developer\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      assert.strictEqual(await arn(), first, 'the same on every call');
     });
 
     it('answers 401 to a token signed with the wrong secret', async () => {

@@ -13,7 +13,8 @@ export interface StartQueryInput {
 
 export interface LogsGateway {
   startQuery(input: StartQueryInput): Promise<string>;
-  getQueryResults(queryId: string): Promise<GetQueryResultsResponse>;
+  /** One page of results; a complete query's results may come in pages (`nextToken`). */
+  getQueryResults(queryId: string, nextToken?: string): Promise<GetQueryResultsResponse>;
   stopQuery(queryId: string): Promise<boolean>;
 }
 
@@ -36,8 +37,8 @@ export class SdkLogsGateway implements LogsGateway {
     return out.queryId!;
   }
 
-  getQueryResults(queryId: string): Promise<GetQueryResultsResponse> {
-    return this.client.send(new GetQueryResultsCommand({ queryId }));
+  getQueryResults(queryId: string, nextToken?: string): Promise<GetQueryResultsResponse> {
+    return this.client.send(new GetQueryResultsCommand({ queryId, nextToken }));
   }
 
   async stopQuery(queryId: string): Promise<boolean> {

@@ -33,6 +33,9 @@ export function toRows(results: { field?: string; value?: string }[][] | undefin
   return (results ?? []).map((r) => Object.fromEntries(r.filter((f) => f.field).map((f) => [f.field!, f.value ?? ''])));
 }
 
+/** GetQueryResults pages up to 100,000 rows of one query. */
+export const MAX_RESULT_ROWS = 100_000;
+
 export async function runQuery(logs: LogsGateway, input: StartQueryInput, options: RunOptions = {}): Promise<QueryResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const queryId = await logs.startQuery(input);
@@ -49,6 +52,16 @@ export async function runQuery(logs: LogsGateway, input: StartQueryInput, option
       rows: toRows(out.results),
       stats: { recordsMatched: out.statistics?.recordsMatched ?? 0, recordsScanned: out.statistics?.recordsScanned ?? 0, bytesScanned: out.statistics?.bytesScanned ?? 0 },
     };
+    if (result.status === 'Complete') {
+      // The service pages large results (GetQueryResults nextToken): read every page, up to its 100,000-row cap.
+      for (let token = out.nextToken; token && result.rows.length < MAX_RESULT_ROWS; ) {
+        if (options.isCancelled?.()) break;
+        const next = await logs.getQueryResults(queryId, token);
+        result.rows.push(...toRows(next.results));
+        token = next.nextToken;
+      }
+      return result;
+    }
     if (result.status !== 'Scheduled' && result.status !== 'Running') return result;
     options.onProgress?.(result);
     await sleep(delay);

@@ -26,6 +26,23 @@ function fakeLogs(statuses: string[]) {
 }
 
 describe('Logs Insights query runner', () => {
+  it('reads every page of a complete result (GetQueryResults nextToken)', async () => {
+    const pages: Record<string, { rows: string[]; next?: string }> = { '': { rows: ['a', 'b'], next: 't1' }, t1: { rows: ['c'], next: 't2' }, t2: { rows: ['d'] } };
+    const tokens: (string | undefined)[] = [];
+    const gw: LogsGateway = {
+      startQuery: async () => 'q',
+      async getQueryResults(_id, token) {
+        tokens.push(token);
+        const p = pages[token ?? ''];
+        return { $metadata: {}, status: 'Complete', nextToken: p.next, results: p.rows.map((m) => [{ field: '@message', value: m }]), statistics: {} };
+      },
+      stopQuery: async () => true,
+    };
+    const result = await runQuery(gw, { logGroupName: 'g', queryString: 'q', startTime: 0, endTime: 1 });
+    assert.deepStrictEqual(result.rows.map((r) => r['@message']), ['a', 'b', 'c', 'd']);
+    assert.deepStrictEqual(tokens, [undefined, 't1', 't2']);
+  });
+
   const input = { logGroupName: '/aws/eks/c/cluster', queryString: 'fields @message', startTime: 0, endTime: 1000 };
 
   it('polls with a growing interval capped at 1 s and returns the complete rows', async () => {
