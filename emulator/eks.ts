@@ -107,7 +107,7 @@ async function describeCluster(req: EksRequest, [name]: string[], ctx: EksContex
   return {
     cluster: {
       name: c.name,
-      arn: `arn:aws:eks:${c.region}:${c.accountId}:cluster/${c.name}`,
+      arn: `arn:${partitionOf(c.region)}:eks:${c.region}:${c.accountId}:cluster/${c.name}`,
       createdAt: c.createdAt,
       version: c.version,
       endpoint: kube.endpoint,
@@ -306,7 +306,7 @@ function associatePolicy(req: EksRequest, [name, arn]: string[], ctx: EksContext
   requireApiMode(c);
   const e = entry(c, arn);
   const policyArn = requireString(req.body, 'policyArn');
-  if (!ctx.state.accessPolicies.some((p) => p.arn === policyArn)) {
+  if (!ctx.state.accessPolicies.some((p) => inPartition(p.arn, c.region) === policyArn)) {
     throw new ServiceError('ResourceNotFoundException', `The specified policyArn could not be found: ${policyArn}`, 404);
   }
   const refused = policyProblem(policyArn, e.type);
@@ -334,8 +334,14 @@ function disassociatePolicy(req: EksRequest, [name, arn, policyArn]: string[], c
   return {};
 }
 
+/** Access policy ARNs are in the partition of the region that answers (`arn:aws-cn:eks::aws:...` in China). */
+function inPartition(arn: string, region: string): string {
+  return arn.replace(/^arn:[^:]+:/, `arn:${partitionOf(region)}:`);
+}
+
 function listAccessPolicies(req: EksRequest, _m: string[], ctx: EksContext) {
-  const { page, nextToken } = paginate(ctx.state.accessPolicies, req.query.get('maxResults') ?? undefined, req.query.get('nextToken'), 100, 100);
+  const policies = ctx.state.accessPolicies.map((p) => ({ ...p, arn: inPartition(p.arn, req.region) }));
+  const { page, nextToken } = paginate(policies, req.query.get('maxResults') ?? undefined, req.query.get('nextToken'), 100, 100);
   return { accessPolicies: page, nextToken };
 }
 

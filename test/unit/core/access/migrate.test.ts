@@ -171,6 +171,12 @@ describe('migration to access entries', () => {
     assert.deepStrictEqual([creates[0].entry!.kubernetesGroups, creates[0].entry!.policies], [['viewers'], []], 'no cluster-admin policy from the shadowed user mapping');
   });
 
+  it('plans the cluster admin policy in the partition of the principal (arn:aws-cn in China)', async () => {
+    const cnIam: IamGateway = { resolvePrincipal: async (arn) => arn };
+    const { items } = await planMigration({ mapRoles: `- rolearn: arn:aws-cn:iam::${A}:role/Admin\n  username: admin\n  groups: [system:masters]\n` }, { ...context(), iam: cnIam });
+    assert.deepStrictEqual(items[0].entry?.policies.map((p) => p.policyArn), ['arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy']);
+  });
+
   it('keeps API mode off the table while a mapping would lose access', async () => {
     const { items } = await planMigration(AWS_AUTH, context());
     const results = await applyMigration(fakeEks().eks, 'c', items);
