@@ -303,6 +303,17 @@ describe('emulator (real SDK clients)', function () {
       assert.strictEqual(user.User?.Arn, 'arn:aws:iam::111122223333:user/ops/bob');
       await assert.rejects(iam.send(new GetRoleCommand({ RoleName: 'Nobody' })), { name: 'NoSuchEntityException' });
     });
+
+    it("answers within the caller's account only, with ids of IAM's length and prefix", async () => {
+      emu.state.iam.roles.push('arn:aws:iam::999999999999:role/ElsewhereOnly');
+      const iam = new IAMClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: creds, maxAttempts: 1 });
+      await assert.rejects(iam.send(new GetRoleCommand({ RoleName: 'ElsewhereOnly' })), { name: 'NoSuchEntityException' }, "another account's role is not found by name");
+      const role = await iam.send(new GetRoleCommand({ RoleName: 'DataScientist' }));
+      assert.match(role.Role!.RoleId!, /^AROA[A-Z0-9]{17}$/);
+      const user = await iam.send(new GetUserCommand({ UserName: 'bob' }));
+      assert.match(user.User!.UserId!, /^AIDA[A-Z0-9]{17}$/);
+      assert.strictEqual((await iam.send(new GetRoleCommand({ RoleName: 'DataScientist' }))).Role!.RoleId, role.Role!.RoleId, 'stable');
+    });
   });
 
   describe('faults', () => {

@@ -21,4 +21,10 @@ describe('explainAwsError', () => {
     assert.match(explainAwsError(err('ExpiredTokenException', 'The security token included in the request is expired')).message, /expired/);
     assert.match(explainAwsError(err('ThrottlingException', 'Rate exceeded')).message, /throttling/);
   });
+  it('says what to do about an update EKS refuses: one at a time, one kind per call', () => {
+    const busy = explainAwsError(err('ResourceInUseException', 'Cannot update cluster prod while update 1234 is in progress'));
+    assert.match(busy.message, /still in progress/);
+    assert.match(busy.next!, /ACTIVE/);
+    assert.match(explainAwsError(err('InvalidParameterException', 'Only one type of update can be allowed.')).next!, /one after the other/);
+  });
 });
