@@ -27,6 +27,10 @@ import {
   UpdateAccessEntryCommand,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
+import * as iamModel from '@aws-sdk/client-iam';
+import * as stsModel from '@aws-sdk/client-sts';
+import { GetRoleCommand, GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DescribeLogGroupsCommand, GetQueryResultsCommand, PutLogEventsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EKS_OPERATIONS } from '../../emulator/eks';
 import { LOGS_OPERATIONS } from '../../emulator/logs';
@@ -74,6 +78,47 @@ function conform(value: unknown, schema: Schema, path: string, out: string[]): v
   } else if (kind === 2) {
     if (typeof value !== 'object' || Array.isArray(value)) return void out.push(`${path}: expected a map ${schema[2]}`);
     for (const [k, v] of Object.entries(value as object)) conform(v, schema[5], `${path}.${k}`, out);
+  }
+}
+
+interface XmlNode {
+  name: string;
+  children: XmlNode[];
+  text: string;
+}
+
+/** Enough XML for the query protocol's responses: elements, text, no attributes kept. */
+function parseXml(xml: string): XmlNode {
+  const root: XmlNode = { name: '#root', children: [], text: '' };
+  const stack = [root];
+  for (const m of xml.matchAll(/<(\/?)([A-Za-z_][\w.-]*)[^>]*?(\/?)>|([^<]+)/g)) {
+    const top = stack[stack.length - 1];
+    if (m[4] !== undefined) top.text += m[4];
+    else if (m[1]) stack.pop();
+    else {
+      const node = { name: m[2], children: [], text: '' };
+      top.children.push(node);
+      if (!m[3]) stack.push(node);
+    }
+  }
+  return root.children[0];
+}
+
+/** Checks query-protocol XML against a structure schema: every element must be a member (lists hold `member`). */
+function conformXml(node: XmlNode, schema: Schema, path: string, out: string[]): void {
+  schema = deref(schema);
+  if (Array.isArray(schema) && schema.length === 2 && typeof schema[1] === 'object' && !Array.isArray(schema[1])) schema = deref(schema[0]);
+  if (!Array.isArray(schema)) return;
+  if (schema[0] === 1) {
+    for (const c of node.children) conformXml(c, schema[4], `${path}.${c.name}`, out);
+    return;
+  }
+  if (schema[0] !== 3) return;
+  const names = schema[4] as string[];
+  for (const c of node.children) {
+    const i = names.indexOf(c.name);
+    if (i < 0) out.push(`${path}.${c.name}: not a member of ${schema[2]}`);
+    else conformXml(c, (schema[5] as Schema[])[i], `${path}.${c.name}`, out);
   }
 }
 
@@ -125,6 +170,11 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
     await new Promise((r) => setTimeout(r, 150));
     await logs.send(new GetQueryResultsCommand({ queryId }));
     await quiet(logs.send(new StartQueryCommand({ logGroupName: '/nope', queryString: 'fields @message', startTime: now - 60, endTime: now })));
+    await new STSClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials, maxAttempts: 1 }).send(new GetCallerIdentityCommand({}));
+    const iam = new IAMClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials, maxAttempts: 1 });
+    await iam.send(new GetRoleCommand({ RoleName: 'DataScientist' }));
+    await iam.send(new GetUserCommand({ UserName: 'bob' }));
+    await quiet(iam.send(new GetRoleCommand({ RoleName: 'Nobody' })));
   });
   after(() => emu.close());
 
@@ -152,6 +202,28 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
     assert.deepStrictEqual(problems, []);
     const served = [...EKS_OPERATIONS.map((o) => `eks:${o}`), ...Object.keys(LOGS_OPERATIONS).map((o) => `logs:${o}`)];
     assert.deepStrictEqual(served.filter((o) => !seen.has(o)), [], 'every operation the emulator serves is checked');
+  });
+
+  it('answers STS and IAM (query protocol, XML) with only the members their output schemas have', () => {
+    const xmlModels: Record<string, Record<string, unknown>> = { sts: stsModel as unknown as Record<string, unknown>, iam: iamModel as unknown as Record<string, unknown> };
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const r of emu.responses.filter((x) => xmlModels[x.service])) {
+      const doc = parseXml(r.body);
+      if (r.status >= 300) {
+        const code = doc.children.find((c) => c.name === 'Error')?.children.find((c) => c.name === 'Code')?.text ?? '';
+        const schema = xmlModels[r.service][`${code}Exception$`] ?? xmlModels[r.service][`${code}$`];
+        if (!schema) problems.push(`${r.service}:${r.operation}: error ${code} is not in the model`);
+        continue;
+      }
+      seen.add(`${r.service}:${r.operation}`);
+      const op = xmlModels[r.service][`${r.operation}$`] as unknown[];
+      const result = doc.children.find((c) => c.name === `${r.operation}Result`);
+      if (!result) problems.push(`${r.service}:${r.operation}: no ${r.operation}Result element`);
+      else conformXml(result, op[5], r.operation, problems);
+    }
+    assert.deepStrictEqual(problems, []);
+    assert.deepStrictEqual([...seen].sort(), ['iam:GetRole', 'iam:GetUser', 'sts:GetCallerIdentity']);
   });
 
   it("answers errors with an error the model declares, and the model's HTTP status", () => {
