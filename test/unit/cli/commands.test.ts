@@ -2,24 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as assert from 'assert';
 import { runCli } from '../../../src/cli/commands';
-import { configMap } from '../helpers';
+import { cliIo, configMap } from '../helpers';
 
-function io(files: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      readFile: (f: string) => {
-        if (!(f in files)) throw new Error('ENOENT: no such file');
-        return files[f];
-      },
-      stdout: (s: string) => void out.push(s),
-      stderr: (s: string) => void err.push(s),
-    },
-  };
-}
+const io = (files: Record<string, string>) => cliIo(files);
 
 const BAD = configMap({ mapRoles: '- rolearn: arn:aws:iam::111122223333:role/a/B\n  username: b\n' });
 const WARN = configMap({ mapRoles: '- rolearn: arn:aws:iam::111122223333:role/B\n  username: b\n  groups:\n    - system:masters\n' });

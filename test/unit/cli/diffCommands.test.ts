@@ -2,30 +2,13 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { runCli } from '../../../src/cli/commands';
-import { configMap, NODE_ROLE } from '../helpers';
+import { cliIo, configMap, NODE_ROLE } from '../helpers';
 
 const PLANS = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'plans');
 const A = '111122223333';
 const ADMIN = `- rolearn: arn:aws:iam::${A}:role/Admin\n  username: admin\n  groups:\n    - system:masters\n`;
 
-function io(files: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      readFile: (f: string) => {
-        if (f in files) return files[f];
-        const p = path.join(PLANS, f);
-        if (fs.existsSync(p)) return fs.readFileSync(p, 'utf8');
-        throw new Error('ENOENT: no such file');
-      },
-      stdout: (t: string) => void out.push(t),
-      stderr: (t: string) => void err.push(t),
-    },
-  };
-}
+const io = (files: Record<string, string>) => cliIo(files, PLANS);
 
 describe('eks-auth diff', () => {
   const files = { 'before.yaml': configMap({ mapRoles: NODE_ROLE + ADMIN }), 'after.yaml': configMap({ mapRoles: ADMIN }), 'same.yaml': configMap({ mapRoles: NODE_ROLE + ADMIN }) };
