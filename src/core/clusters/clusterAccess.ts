@@ -187,12 +187,14 @@ export class ClusterAccessService {
     const summary = await this.summary(ref, true);
     const eks = await this.gateways.eksFor(ref.profile, ref.region);
     const kube = await this.gateways.kubeFor(ref, summary).catch(() => undefined);
+    // The access entries must be read (the last-admin check depends on them); what cannot be read otherwise (aws-auth
+    // behind RBAC, node groups behind IAM) is left out of both sides of the diff rather than blocking the change.
     const [entries, awsAuth, bindings, nodegroups, fargate, caller] = await Promise.all([
       summary.mode === 'CONFIG_MAP' ? Promise.resolve([]) : loadAllAccessEntries(eks, ref.cluster),
-      summary.mode === 'API' || !kube ? Promise.resolve(undefined) : kube.getAwsAuth(),
+      summary.mode === 'API' || !kube ? Promise.resolve(undefined) : kube.getAwsAuth().catch(() => undefined),
       kube ? kube.listRbacBindings().catch(() => undefined) : Promise.resolve(undefined),
-      eks.listNodegroups(ref.cluster),
-      eks.listFargateProfiles(ref.cluster),
+      eks.listNodegroups(ref.cluster).catch(() => []),
+      eks.listFargateProfiles(ref.cluster).catch(() => []),
       this.gateways.stsFor(ref.profile, ref.region).then((s) => s.getCallerIdentity()).catch(() => undefined),
     ]);
     const accessEntries = await mapLimit(entries, CONCURRENCY, async (e) => ({ ...e, policies: await eks.listAssociatedAccessPolicies(ref.cluster, e.principalArn) }));
