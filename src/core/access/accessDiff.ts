@@ -17,6 +17,8 @@ export interface AccessState {
   mode: AuthenticationMode;
   /** aws-auth `data`; undefined when the ConfigMap does not exist (or is ignored, in API mode). */
   awsAuth?: Record<string, string>;
+  /** Why aws-auth could not be read, when it could not: whoever depends on it is then unknown. */
+  awsAuthError?: string;
   /** Access entries with their associated policies and scopes. */
   accessEntries: AccessEntryInfo[];
   /** RBAC bindings, where known: a binding to the cluster-admin ClusterRole is an admin path. */
@@ -197,6 +199,8 @@ export function diffAccess(before: AccessState, after: AccessState): AccessDiff 
     if (coverage.before && !coverage.after && !lockouts.some((l) => l.startsWith(principalKey(r.arn) ?? r.arn))) lockouts.push(`${r.label} (${r.arn}) can no longer join: its nodes go NotReady`);
   }
   if (adminPathsBefore.length && !adminPathsAfter.length) lockouts.unshift(`no cluster-admin path is left (before: ${adminPathsBefore.join(', ')})`);
+  // Fail closed: leaving aws-auth behind when it could not be read may lock out anyone it maps.
+  if (before.awsAuthError && before.mode !== 'API' && after.mode === 'API') lockouts.push(`aws-auth could not be read (${before.awsAuthError}): whoever it maps loses access in API mode, and who that is is unknown`);
   const severity: Severity = lockouts.length ? 'lockout' : escalations.length ? 'escalation' : principals.length ? 'change' : 'none';
   return { severity, principals, nodeRoles, adminPathsBefore, adminPathsAfter, lockouts, escalations };
 }

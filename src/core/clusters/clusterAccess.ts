@@ -191,7 +191,7 @@ export class ClusterAccessService {
     // behind RBAC, node groups behind IAM) is left out of both sides of the diff rather than blocking the change.
     const [entries, awsAuth, bindings, nodegroups, fargate, caller] = await Promise.all([
       summary.mode === 'CONFIG_MAP' ? Promise.resolve([]) : loadAllAccessEntries(eks, ref.cluster),
-      summary.mode === 'API' || !kube ? Promise.resolve(undefined) : kube.getAwsAuth().catch(() => undefined),
+      summary.mode === 'API' || !kube ? Promise.resolve(undefined) : kube.getAwsAuth().catch((e: Error) => e),
       kube ? kube.listRbacBindings().catch(() => undefined) : Promise.resolve(undefined),
       eks.listNodegroups(ref.cluster).catch(() => []),
       eks.listFargateProfiles(ref.cluster).catch(() => []),
@@ -200,7 +200,8 @@ export class ClusterAccessService {
     const accessEntries = await mapLimit(entries, CONCURRENCY, async (e) => ({ ...e, policies: await eks.listAssociatedAccessPolicies(ref.cluster, e.principalArn) }));
     return {
       mode: summary.mode,
-      awsAuth: awsAuth?.data,
+      awsAuth: awsAuth instanceof Error ? undefined : awsAuth?.data,
+      awsAuthError: awsAuth instanceof Error ? awsAuth.message : summary.mode !== 'API' && !kube ? 'the cluster has no endpoint' : undefined,
       accessEntries,
       bindings,
       nodeRoles: [

@@ -84,6 +84,7 @@ const CASES: Case[] = [
     after: { ...withRoles(nodeMapping + fargateMapping + devMapping('developers')), bindings: [{ kind: 'ClusterRoleBinding', name: 'ops-admin', roleRef: { kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'Group', name: 'developers' }] }] },
     severity: 'change',
   },
+  { name: 'a switch to API mode when aws-auth could not be read (fails closed)', before: { ...base, awsAuth: undefined, awsAuthError: '403 Forbidden' }, after: { ...base, awsAuth: undefined, mode: 'API' }, severity: 'lockout', names: [/aws-auth could not be read \(403 Forbidden\)/] },
   { name: 'the creator keeps implicit admin in CONFIG_MAP', before: { ...base, mode: 'CONFIG_MAP', creatorAdmin: true }, after: { ...withRoles(nodeMapping + fargateMapping + devMapping('developers')), mode: 'CONFIG_MAP', creatorAdmin: true }, severity: 'change' },
 ];
 
