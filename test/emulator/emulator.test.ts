@@ -251,7 +251,40 @@ describe('emulator (real SDK clients)', function () {
 
     it('names a missing log group and a malformed query', async () => {
       await assert.rejects(start(runbook, '/aws/eks/legacy-batch/cluster'), (e: Error) => e.name === 'ResourceNotFoundException' && e.message.includes('/aws/eks/legacy-batch/cluster'));
-      await assert.rejects(start('stats count(*) by bin(5m)'), { name: 'MalformedQueryException' });
+      await assert.rejects(start('frobnicate everything'), { name: 'MalformedQueryException' });
+      await assert.rejects(start('stats median(@message)'), { name: 'MalformedQueryException' });
+      await assert.rejects(start('parse @message "* *" as onlyOne'), { name: 'MalformedQueryException' }, 'a glob needs one name per *');
+    });
+
+    /** Runs a query to completion and returns its rows as objects. */
+    async function rowsOf(query: string) {
+      const { queryId } = await start(query);
+      for (let i = 0; i < 60; i++) {
+        const out = await logs().send(new GetQueryResultsCommand({ queryId }));
+        if (out.status === 'Complete') return (out.results ?? []).map((r) => Object.fromEntries(r.map((f) => [f.field!, f.value!])));
+        await new Promise((r) => setTimeout(r, 40));
+      }
+      throw new Error('the query did not complete');
+    }
+
+    it('runs stats with count, count_distinct, min and max by fields and bin(), on fields made by parse', async () => {
+      const byMsg = await rowsOf('filter @logStream like /authenticator/ | parse @message /msg="(?<msg>[^"]*)"/ | stats count(*) as n by msg | sort n desc');
+      const counts = Object.fromEntries(byMsg.map((r) => [r.msg, Number(r.n)]));
+      assert.ok(counts['access granted'] > 0 && counts['access denied'] > 0, JSON.stringify(byMsg));
+      assert.deepStrictEqual(Object.keys(byMsg[0]).sort(), ['msg', 'n'], 'a stats row holds its keys and aggregates only');
+      const denied = await rowsOf('parse @message \'msg="*" arn="*"\' as msg, arn | filter msg = "access denied" | stats count(*) as n, min(@timestamp) as first, max(@timestamp) as last by arn | sort n desc | limit 3');
+      assert.ok(denied.length > 0 && denied.every((r) => r.arn && r.first <= r.last), JSON.stringify(denied));
+      const timeline = await rowsOf('stats count(*) as n, count_distinct(@logStream) as streams by bin(5m)');
+      assert.ok(timeline.length > 1);
+      assert.ok(timeline.every((r) => /^\d{4}-\d\d-\d\d \d\d:\d[05]:00\.000$/.test(r['bin(5m)'])), JSON.stringify(timeline.slice(0, 2)));
+      assert.deepStrictEqual(timeline.map((r) => r['bin(5m)']), [...timeline.map((r) => r['bin(5m)'])].sort(), 'bins in time order');
+    });
+
+    it('runs display and dedup', async () => {
+      const rows = await rowsOf('parse @message /arn="(?<arn>[^"]*)"/ | filter arn like /role/ | dedup arn | display arn, @timestamp');
+      assert.ok(rows.length > 0);
+      assert.strictEqual(new Set(rows.map((r) => r.arn)).size, rows.length, 'one row per arn');
+      assert.deepStrictEqual(Object.keys(rows[0]).filter((k) => k !== '@ptr').sort(), ['@timestamp', 'arn']);
     });
 
     it('answers LimitExceededException past the concurrent query limit', async () => {
