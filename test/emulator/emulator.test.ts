@@ -24,6 +24,8 @@ import { loadScenarioFile } from '../../emulator/state';
 import { SdkEksGateway } from '../../src/core/aws/eksGateway';
 import { ClientNodeKubeGateway, ConflictError } from '../../src/core/aws/kubeGateway';
 import { getEksToken } from '../../src/core/aws/token';
+import { parseAuthenticatorLine } from '../../src/core/insights/parser';
+import { summaryQueries, timelineSeries } from '../../src/core/insights/summary';
 
 const scenario = loadScenarioFile('demo');
 const admin = scenario.identities[0];
@@ -278,6 +280,23 @@ describe('emulator (real SDK clients)', function () {
       assert.ok(timeline.length > 1);
       assert.ok(timeline.every((r) => /^\d{4}-\d\d-\d\d \d\d:\d[05]:00\.000$/.test(r['bin(5m)'])), JSON.stringify(timeline.slice(0, 2)));
       assert.deepStrictEqual(timeline.map((r) => r['bin(5m)']), [...timeline.map((r) => r['bin(5m)'])].sort(), 'bins in time order');
+    });
+
+    it("runs the troubleshooting summary queries, and their totals agree with the row parser's reading of the same events", async () => {
+      const q = summaryQueries(60);
+      const timeline = await rowsOf(q.timeline);
+      const now = Date.now();
+      const series = timelineSeries(timeline, q.bin, now - 3600_000, now);
+      const raw = (await rowsOf('fields @timestamp, @message | filter @logStream like /authenticator/ | limit 10000')).map((r) => parseAuthenticatorLine(r['@message']));
+      const sum = (a: number[]) => a.reduce((t, n) => t + n, 0);
+      assert.strictEqual(sum(series.granted), raw.filter((e) => e.message === 'access granted').length);
+      assert.strictEqual(sum(series.denied), raw.filter((e) => e.message === 'access denied').length);
+      assert.ok(sum(series.denied) > 0);
+      const top = await rowsOf(q.topDenied);
+      const deniedArns = raw.filter((e) => e.message === 'access denied' && e.arn).map((e) => e.arn!);
+      assert.strictEqual(top[0].arn, [...new Set(deniedArns)].sort((a, b) => deniedArns.filter((x) => x === b).length - deniedArns.filter((x) => x === a).length)[0]);
+      assert.ok(timeline.length <= 1000, 'rows moved for the summary');
+      assert.ok((await rowsOf(q.topClients)).length > 0);
     });
 
     it('runs display and dedup', async () => {
