@@ -1,5 +1,6 @@
 // Bundles the extension host code, the CLI and the webview into dist/.
 import * as esbuild from 'esbuild';
+import fs from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -10,6 +11,10 @@ const builds = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['src/webview/insights/main.ts'], outfile: 'dist/webview/insights.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
+
+// uPlot's stylesheet beside the webview bundle: the CSP allows styles from the extension only.
+fs.mkdirSync('dist/webview', { recursive: true });
+fs.copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css');
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

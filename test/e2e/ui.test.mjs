@@ -156,6 +156,28 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     assert.deepStrictEqual(descending, [...ascending].sort().reverse(), 'Space on the focused header reverses the order');
   });
 
+  it('draws the range on a timeline and shows only the interval dragged across it', async () => {
+    const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await webview.locator('#timeline canvas').waitFor({ timeout: 30000 });
+    assert.match(await webview.locator('#summary-title').innerText(), /\d+ granted, \d+ denied, per 1m/);
+    assert.ok((await webview.locator('#summary-denied li').count()) > 0, 'the principals denied most are listed');
+    const over = webview.locator('#timeline .u-over');
+    const box = await over.boundingBox();
+    // Drag across the last fifth of the hour: only the newest events stay.
+    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await webview.locator('#clear-window:not([hidden])').waitFor({ timeout: 5000 });
+    const narrowed = await webview.locator('#count').innerText();
+    const shown = Number(/^(\d+) of 15/.exec(narrowed)?.[1]);
+    assert.ok(shown < 15, `the interval shows fewer rows: ${narrowed}`);
+    await page.screenshot({ path: path.join(RESULTS, 'troubleshoot-timeline.png') });
+    await webview.locator('#clear-window').click();
+    await webview.locator('#count', { hasText: '15 of 15 rows' }).waitFor({ timeout: 5000 });
+  });
+
   it('restores the troubleshooting panel after a window reload', async () => {
     await runCommand('Developer: Reload Window');
     await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });

@@ -54,6 +54,12 @@ describe('troubleshooting command against the emulator', function () {
 
   it('stops the query on the service when the panel closes while it runs', async () => {
     const slow = await emulator();
+    // The panels of earlier tests stop their summary queries when closed; let that settle, so every call seen here is this run's.
+    for (let seen = -1; seen !== slow.calls.length; ) {
+      seen = slow.calls.length;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    slow.calls.length = 0;
     slow.faults.push({ target: 'logs:GetQueryResults', kind: 'latency', latencyMs: 400 });
     const running = vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
     await waitFor(() => slow.calls.some((c) => c.operation === 'GetQueryResults'), 'polling to start');
@@ -148,6 +154,41 @@ describe('troubleshooting panel state', function () {
       assert.ok(panel.currentRows.every((r) => r.raw.includes('access denied')));
     } finally {
       panel.panel.webview.postMessage = original;
+    }
+  });
+
+  it('summarises the whole range on the service: the timeline totals and top denied agree with the rows', async () => {
+    const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
+    await waitFor(() => panel.summary, 'the summary');
+    const summary = panel.summary!;
+    const rows = panel.currentRows;
+    const sum = (xs: number[]) => xs.reduce((t, n) => t + n, 0);
+    assert.strictEqual(sum(summary.granted), rows.filter((r) => / msg="access granted"|"msg":"access granted"/.test(r.raw)).length);
+    assert.strictEqual(sum(summary.denied), rows.filter((r) => / msg="access denied"|"msg":"access denied"/.test(r.raw)).length);
+    assert.ok(sum(summary.denied) > 0 && sum(summary.granted) > 0);
+    assert.strictEqual(summary.binLabel, '1m');
+    assert.ok(summary.starts.length >= 60 && summary.starts.length <= 61, `${summary.starts.length} one-minute intervals in an hour`);
+    const deniedBy = new Map<string, number>();
+    for (const r of rows) if (/access denied/.test(r.raw) && r.arn.startsWith('arn:')) deniedBy.set(r.arn, (deniedBy.get(r.arn) ?? 0) + 1);
+    const [arn, n] = [...deniedBy].sort((a, b) => b[1] - a[1])[0];
+    assert.strictEqual(summary.topDenied[0].n, n);
+    assert.strictEqual(deniedBy.get(summary.topDenied[0].arn), n, `${arn} or another principal denied as often`);
+    const starts = emu.calls.filter((c) => c.operation === 'StartQuery').map((c) => String(c.params.queryString));
+    assert.ok(starts.some((q) => /stats count\(\*\) as n by bin\(1m\), msg/.test(q)), 'the timeline is aggregated by Logs Insights');
+  });
+
+  it('counts the whole range in the summary when the rows stop at eksAuth.insights.limit', async () => {
+    const config = vscode.workspace.getConfiguration('eksAuth');
+    await config.update('insights.limit', 5, vscode.ConfigurationTarget.Global);
+    try {
+      const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
+      assert.strictEqual(panel.currentRows.length, 5);
+      assert.strictEqual(results(panel).header.limit, 5, 'the webview is told the limit, to say the list is cut short');
+      await waitFor(() => panel.summary, 'the summary');
+      const total = panel.summary!.granted.concat(panel.summary!.denied).reduce((t, n) => t + n, 0);
+      assert.ok(total > 5, `the summary counts ${total} events, more than the 5 rows`);
+    } finally {
+      await config.update('insights.limit', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 

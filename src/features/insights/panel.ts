@@ -8,6 +8,7 @@ import { explainAwsError, formatExplained } from '../../core/aws/errors';
 import type { ClusterRef } from '../../core/clusters/clusterAccess';
 import { OUTCOME_ADVICE } from '../../core/insights/parser';
 import { QueryResult, runQuery, statusProblem } from '../../core/insights/query';
+import { summaryQueries, timelineSeries } from '../../core/insights/summary';
 import { rowsToCsv } from '../../core/insights/table';
 import type { Services } from '../../services';
 import { runAccessFix } from '../../shared/accessFixes';
@@ -70,11 +71,13 @@ export class TroubleshootPanel {
   /** How many of `wire` the webview already has. */
   private sent = 0;
   private last?: HostMessage;
+  private lastSummary?: Extract<HostMessage, { type: 'summary' }>;
   private running?: { cancel: () => void };
   /** The current query run; a message of any other run is never posted. */
   private runId = 0;
   private query: string;
   private mode?: string;
+  private limit?: number;
   private disposed = false;
   private webviewReady = false;
   private readyAt = 0;
@@ -110,16 +113,19 @@ export class TroubleshootPanel {
     const root = this.panels.context.extensionUri;
     const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'insights.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'media', 'insights.css'));
+    const chartStyle = webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview', 'uPlot.min.css'));
     const column = (key: string, label: string) => `<div role="columnheader" data-sort="${key}" aria-sort="none"><button class="sort" type="button">${label}</button></div>`;
     return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src ${webview.cspSource}; img-src ${webview.cspSource};">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}"><title>EKS authentication</title></head>
+<link rel="stylesheet" href="${chartStyle}"><link rel="stylesheet" href="${style}"><title>EKS authentication</title></head>
 <body>
 <header><h1 id="title">Loading...</h1><div id="meta"></div></header>
 <div class="toolbar"><button id="rerun">Re-run</button><button id="range">Change range</button><button id="edit-query">Edit query</button><button id="export-csv">Export CSV</button><button id="export-json">Export JSON</button><input id="filter" type="search" placeholder="Filter rows" aria-label="Filter rows"><span id="count" aria-live="polite"></span></div>
 <div id="chips" class="toolbar" aria-label="Outcome filters"></div>
+<div id="truncated" role="status" hidden></div>
+<section id="summary" aria-label="Summary of the range" hidden><div class="summary-head"><span id="summary-title"></span><button id="clear-window" hidden>Show the whole range</button></div><div id="timeline" aria-label="Granted and denied requests over time; drag across it to show the rows of an interval"></div><div class="summary-lists"><div><h2>Denied most</h2><ol id="summary-denied"></ol></div><div><h2>Clients</h2><ol id="summary-clients"></ol></div></div></section>
 <div id="top-denied"></div>
 <div id="error" role="alert" hidden></div>
 <div id="grid" role="grid" aria-label="Authenticator log events" aria-rowcount="1" aria-colcount="7">
@@ -132,9 +138,10 @@ export class TroubleshootPanel {
 
   /** Posts to the webview once it is ready; a run's message is dropped if another run started meanwhile. */
   private async post(message: HostMessage) {
-    const stale = () => (message.type === 'results' || message.type === 'error') && message.runId !== this.runId;
+    const stale = () => (message.type === 'results' || message.type === 'error' || message.type === 'summary') && message.runId !== this.runId;
     if (stale()) return;
-    if (message.type !== 'explanation') this.last = message;
+    if (message.type === 'summary') this.lastSummary = message;
+    else if (message.type !== 'explanation') this.last = message;
     await this.ready;
     if (stale() || this.disposed) return;
     // A query can finish before a new panel's webview has loaded; say how long the rows waited for it.
@@ -144,6 +151,7 @@ export class TroubleshootPanel {
 
   private header(result?: QueryResult, status?: string): Header {
     return {
+      limit: this.limit,
       cluster: this.state.cluster,
       region: this.state.region,
       logGroup: `/aws/eks/${this.state.cluster}/cluster`,
@@ -211,6 +219,7 @@ export class TroubleshootPanel {
     if (!current()) return undefined;
     const end = Date.now();
     const limit = settings().get<number>('insights.limit') ?? 1000;
+    this.limit = limit;
     this.wire = [];
     this.byPtr.clear();
     this.sent = 0;
@@ -242,6 +251,8 @@ export class TroubleshootPanel {
             if (result.status !== 'Cancelled') void vscode.window.showWarningMessage(problem);
           }
           this.services.log.info(`Authenticator query on ${this.state.cluster}: ${result.status}, ${result.rows.length} rows, ${result.stats.recordsScanned} records scanned`);
+          // The summary aggregates on the service, so it covers the whole range even when the rows stop at the limit.
+          if (result.status === 'Complete') void this.runSummary(runId, end - this.state.rangeMinutes * 60_000, end);
           return result;
         } catch (e) {
           if (!current()) return undefined;
@@ -251,6 +262,32 @@ export class TroubleshootPanel {
         }
       },
     );
+  }
+
+  /** The range's timeline, top denied principals and top clients, each one aggregate query on the service. */
+  private async runSummary(runId: number, startMs: number, endMs: number): Promise<void> {
+    const current = () => runId === this.runId && !this.disposed;
+    try {
+      const logs = await this.services.connections.logsFor(this.state.profile, this.state.region);
+      const q = summaryQueries(this.state.rangeMinutes);
+      const run = (queryString: string) => runQuery(logs, { logGroupName: `/aws/eks/${this.state.cluster}/cluster`, queryString, startTime: startMs, endTime: endMs }, { isCancelled: () => !current() });
+      const [timeline, denied, clients] = await Promise.all([run(q.timeline), run(q.topDenied), run(q.topClients)]);
+      if (!current() || [timeline, denied, clients].some((r) => r.status !== 'Complete')) return;
+      const series = timelineSeries(timeline.rows, q.bin, startMs, endMs);
+      await this.post({
+        type: 'summary',
+        runId,
+        summary: {
+          ...series,
+          binLabel: q.bin.label,
+          topDenied: denied.rows.map((r) => ({ arn: r.arn ?? '', n: Number(r.n) || 0, first: r.first ?? '', last: r.last ?? '' })),
+          topClients: clients.rows.map((r) => ({ client: r.client ?? '', n: Number(r.n) || 0 })),
+          bytesScanned: timeline.stats.bytesScanned + denied.stats.bytesScanned + clients.stats.bytesScanned,
+        },
+      });
+    } catch (e) {
+      this.services.log.warn(`Summary of ${this.state.cluster} failed: ${(e as Error).message}`);
+    }
   }
 
   private async onMessage(m: WebviewMessage) {
@@ -264,6 +301,7 @@ export class TroubleshootPanel {
           // The webview was reloaded and lost its rows: send them all again.
           this.sent = 0;
           await this.post(this.resultsMessage(this.runId, this.last.header, this.last.final, this.last.completedAt));
+          if (this.lastSummary?.runId === this.runId) await this.post(this.lastSummary);
         } else if (this.last) await this.panel.webview.postMessage(this.last);
         break;
       case 'rerun':
@@ -324,6 +362,11 @@ export class TroubleshootPanel {
   /** What the panel last sent, and the rows it shows: for tests and exports. */
   get lastMessage() {
     return this.last;
+  }
+
+  /** The summary of the current run, once it has come. */
+  get summary() {
+    return this.lastSummary?.runId === this.runId ? this.lastSummary.summary : undefined;
   }
 
   get currentRows(): RowView[] {

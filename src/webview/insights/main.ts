@@ -5,8 +5,10 @@
  * expanded row, its explanation, filter and sort) lives in the webview state, so re-rendering, scrolling and a
  * window reload keep it.
  */
+import uPlot from 'uplot';
 import type { AccessExplanation } from '../../core/access/explain';
-import { toRowView, type Header, type HostMessage, type PanelState, type RowView, type WebviewMessage } from './protocol';
+import { parseInsightsTime } from '../../core/insights/summary';
+import { toRowView, type Header, type HostMessage, type PanelState, type RowView, type SummaryView, type WebviewMessage } from './protocol';
 
 declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void; setState(s: unknown): void; getState(): unknown };
 
@@ -42,6 +44,9 @@ const ui: ViewState = {
 let panelState: Partial<PanelState> = { profile: saved.profile, region: saved.region, cluster: saved.cluster, rangeMinutes: saved.rangeMinutes };
 
 let rows: RowView[] = [];
+/** The interval chosen on the timeline (epoch ms), or none: the whole range. */
+let timeWindow: [number, number] | undefined;
+let chart: uPlot | undefined;
 let view: number[] = [];
 let advice: Record<string, string> = {};
 /** The newest query run seen: messages of older runs are stale. */
@@ -108,11 +113,17 @@ function renderSummary() {
   for (const [arn, n] of list) top.append(el('span', 'denied-principal', `${arn} (${n})`));
 }
 
+const rowTime = (r: RowView) => parseInsightsTime(r.time);
+
 function computeView() {
   const needle = ui.filterText.toLowerCase();
   view = [];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
+    if (timeWindow) {
+      const t = rowTime(r);
+      if (!(t >= timeWindow[0] && t < timeWindow[1])) continue;
+    }
     if (!hiddenOutcomes.has(r.outcome) && (!needle || r.raw.toLowerCase().includes(needle) || r.arn.toLowerCase().includes(needle))) view.push(i);
   }
   const key = ui.sortKey;
@@ -234,9 +245,69 @@ function update() {
   renderRows();
 }
 
+const css = (name: string, fallback: string) => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+const sizeOf = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${bytes} bytes`);
+
+function setWindow(w: [number, number] | undefined) {
+  timeWindow = w;
+  $('clear-window').hidden = !w;
+  update();
+}
+
+/** Whole numbers of events on the count axis. */
+const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
+
+/** The timeline, drawn with uPlot in the theme's colours; dragging across it shows only that interval's rows. */
+function renderRangeSummary(s: SummaryView) {
+  const section = $('summary');
+  section.hidden = false;
+  // The service's list of the principals denied most replaces the one counted from the rows, which may be cut short.
+  $('top-denied').hidden = true;
+  const granted = s.granted.reduce((t, n) => t + n, 0);
+  const denied = s.denied.reduce((t, n) => t + n, 0);
+  $('summary-title').textContent = `Whole range, on the service: ${granted} granted, ${denied} denied, per ${s.binLabel} · ${sizeOf(s.bytesScanned)} scanned by the summary`;
+  const list = (id: string, items: string[]) => $(id).replaceChildren(...items.map((t) => el('li', '', t)));
+  list('summary-denied', s.topDenied.map((d) => `${d.arn} · ${d.n} · first ${d.first} · last ${d.last}`));
+  list('summary-clients', s.topClients.map((c) => `${c.client || '(no client)'} · ${c.n}`));
+  chart?.destroy();
+  const host = $('timeline');
+  host.replaceChildren();
+  chart = new uPlot(
+    {
+      width: Math.max(300, host.clientWidth || 600),
+      height: 150,
+      // The selection stays drawn over the whole range (no zoom), so the user sees which interval the rows are from.
+      cursor: { drag: { x: true, y: false, setScale: false } },
+      legend: { show: true },
+      axes: [{ stroke: css('--vscode-foreground', '#ccc'), grid: { stroke: css('--vscode-editorGroup-border', '#444') } }, { stroke: css('--vscode-foreground', '#ccc'), grid: { stroke: css('--vscode-editorGroup-border', '#444') }, incrs: COUNT_STEPS }],
+      series: [
+        {},
+        { label: 'granted', stroke: css('--vscode-charts-green', '#89d185'), width: 2 },
+        { label: 'denied', stroke: css('--vscode-charts-red', '#f14c4c'), width: 2 },
+      ],
+      hooks: {
+        setSelect: [
+          (u) => {
+            if (u.select.width < 2) return;
+            const from = u.posToVal(u.select.left, 'x') * 1000;
+            const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
+            setWindow([from, to]);
+          },
+        ],
+      },
+    },
+    [s.starts.map((t) => t / 1000), s.granted, s.denied],
+    host,
+  );
+}
+
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const m = event.data;
-  if ((m.type === 'results' || m.type === 'error') && m.runId < runId) return;
+  if ((m.type === 'results' || m.type === 'error' || m.type === 'summary') && m.runId < runId) return;
+  if (m.type === 'summary') {
+    renderRangeSummary(m.summary);
+    return;
+  }
   if (m.type === 'results') {
     runId = m.runId;
     const receivedAt = Date.now();
@@ -249,6 +320,15 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     renderHeader(m.header);
     $('error').textContent = '';
     $('error').hidden = true;
+    // A result that reached the query's limit may be cut short: never let it look complete.
+    const truncated = m.final && m.header.limit !== undefined && rows.length >= m.header.limit;
+    $('truncated').hidden = !truncated;
+    $('truncated').textContent = truncated ? `Showing the newest ${rows.length} events: the query stopped at its limit of ${m.header.limit}, so this list is not complete. Narrow the range ("Change range"), or raise eksAuth.insights.limit (up to 10,000); the summary above counts the whole range.` : '';
+    if (m.mode === 'replace' && !m.final) {
+      $('summary').hidden = true;
+      $('top-denied').hidden = false;
+      setWindow(undefined);
+    }
     update();
     const completedAt = m.completedAt;
     if (m.final && completedAt) {
@@ -295,6 +375,10 @@ function init() {
   for (const c of COLUMNS) document.querySelector<HTMLButtonElement>(`[role="columnheader"][data-sort="${c}"] button`)?.addEventListener('click', () => sortBy(c));
   renderSortState();
   $('scroller').addEventListener('scroll', () => requestAnimationFrame(renderRows));
+  $('clear-window').addEventListener('click', () => {
+    chart?.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+    setWindow(undefined);
+  });
   $('rerun').addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
   $('range').addEventListener('click', () => vscode.postMessage({ type: 'changeRange' }));
   $('edit-query').addEventListener('click', () => vscode.postMessage({ type: 'editQuery' }));

@@ -39,6 +39,19 @@ export function toRowView([timestamp, raw, ptr]: RowWire): RowView {
   };
 }
 
+/** The server-side summary of the range: a timeline, the principals denied most, the clients that call most. */
+export interface SummaryView {
+  /** Start of each interval (epoch ms), and the granted and denied counts in it. */
+  starts: number[];
+  granted: number[];
+  denied: number[];
+  binLabel: string;
+  topDenied: { arn: string; n: number; first: string; last: string }[];
+  topClients: { client: string; n: number }[];
+  /** What the summary queries scanned, the figure Logs Insights bills. */
+  bytesScanned: number;
+}
+
 export interface Header {
   cluster: string;
   region: string;
@@ -49,6 +62,8 @@ export interface Header {
   recordsScanned: number;
   bytesScanned: number;
   mode?: string;
+  /** The row query's limit: a final result with this many rows may be cut short. */
+  limit?: number;
 }
 
 export interface PanelState {
@@ -69,6 +84,7 @@ export type HostMessage =
    */
   | { type: 'results'; runId: number; mode: 'replace' | 'append'; header: Header; rows: RowWire[]; final: boolean; advice: Record<string, string>; state: PanelState; completedAt?: number; webviewWaitMs?: number }
   | { type: 'error'; runId: number; message: string; header?: Header }
+  | { type: 'summary'; runId: number; summary: SummaryView }
   /** The answer to the `explain` request with the same requestId, for the row with that @ptr. */
   | { type: 'explanation'; requestId: number; ptr: string; explanation?: AccessExplanation; error?: string };
 
