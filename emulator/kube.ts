@@ -7,9 +7,39 @@ import * as https from 'https';
 import type * as http from 'http';
 import type { AddressInfo } from 'net';
 import selfsigned from 'selfsigned';
+import { explainAccess } from '../src/core/access/explain';
+import type { AuthenticationMode } from '../src/core/auth/authenticator';
 import { verifyToken } from './tokenVerifier';
 import { readBody } from './http';
+import { authorize, grantsFor, type Request, type Subject } from './rbac';
 import type { Cluster, ConfigMapObject, EmulatorState } from './state';
+
+/**
+ * Who the API server sees for an IAM principal: the authenticator model decides, in the cluster's mode, from its
+ * access entries and aws-auth. The scenario's first identity created every cluster: as on EKS, the creator keeps a
+ * system:masters that no configuration shows (an emulator simplification: in every mode, not only CONFIG_MAP).
+ */
+export function subjectFor(cluster: Cluster, arn: string, creatorArn: string | undefined): { subject?: Subject; policies: { policyArn: string; accessScope: { type: string; namespaces?: string[] } }[]; error?: string } {
+  const entries = [...cluster.accessEntries.values()];
+  const e = explainAccess(arn, { mode: cluster.authenticationMode as AuthenticationMode, accessEntries: entries, awsAuth: cluster.awsAuth?.data });
+  if (e.authenticated) {
+    const entry = e.via === 'access entry' ? entries.find((x) => x.principalArn === e.trace.entry?.principalArn) : undefined;
+    return { subject: { username: e.username ?? '', groups: e.groups }, policies: entry?.policies ?? [] };
+  }
+  if (creatorArn && arn === creatorArn) return { subject: { username: 'kubernetes-admin', groups: ['system:masters'] }, policies: [] };
+  return { policies: [], error: e.trace.log };
+}
+
+/** The verb and resource a request asks for, as the API server's RBAC sees it. */
+function requestOf(method: string, pathname: string): (Request & { group?: string }) | undefined {
+  if (pathname === CONFIGMAP_PATH) return { verb: method === 'GET' ? 'get' : method === 'PUT' ? 'update' : 'patch', resource: 'configmaps', namespace: 'kube-system' };
+  if (pathname === CONFIGMAPS_PATH) return { verb: method === 'POST' ? 'create' : 'list', resource: 'configmaps', namespace: 'kube-system' };
+  if (pathname === '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings') return { verb: 'list', resource: 'clusterrolebindings', group: 'rbac.authorization.k8s.io' };
+  if (pathname === '/apis/rbac.authorization.k8s.io/v1/rolebindings') return { verb: 'list', resource: 'rolebindings', group: 'rbac.authorization.k8s.io' };
+  const review = /^\/apis\/(?:authentication|authorization)\.k8s\.io\/v1(?:beta1|alpha1)?\/(selfsubjectreviews|selfsubjectaccessreviews|selfsubjectrulesreviews)$/.exec(pathname);
+  if (review) return { verb: 'create', resource: review[1], group: review[1] === 'selfsubjectreviews' ? 'authentication.k8s.io' : 'authorization.k8s.io' };
+  return undefined;
+}
 
 const CONFIGMAP_PATH = '/api/v1/namespaces/kube-system/configmaps/aws-auth';
 const CONFIGMAPS_PATH = '/api/v1/namespaces/kube-system/configmaps';
@@ -72,6 +102,38 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
     if (!verdict.ok) {
       record(`${operation} denied`, { error: verdict.error });
       return status(res, 401, 'Unauthorized', 'Unauthorized');
+    }
+    const caller = lookup(verdict.accessKeyId)!;
+    const who = subjectFor(cluster, caller.arn, identities()[0]?.arn);
+    if (!who.subject) {
+      record(`${operation} denied`, { error: who.error ?? 'identity is not mapped' });
+      return status(res, 401, 'Unauthorized', 'Unauthorized');
+    }
+    const subject = who.subject;
+    const grants = grantsFor(subject, cluster.rbac, who.policies);
+    const asked = requestOf(req.method ?? 'GET', url.pathname);
+    if (asked) {
+      const decision = authorize(grants, asked);
+      if (!decision.allowed) {
+        const where = asked.namespace ? ` in the namespace "${asked.namespace}"` : ' at the cluster scope';
+        return status(res, 403, 'Forbidden', `${asked.resource} is forbidden: User "${subject.username}" cannot ${asked.verb} resource "${asked.resource}" in API group "${asked.group ?? ''}"${where}`, { name: '', kind: asked.resource });
+      }
+    }
+    if (req.method === 'POST' && /\/selfsubjectreviews$/.test(url.pathname)) {
+      return json(res, 201, { kind: 'SelfSubjectReview', apiVersion: url.pathname.split('/').slice(2, 4).join('/'), metadata: { creationTimestamp: null }, status: { userInfo: { username: subject.username, groups: [...subject.groups, 'system:authenticated'], extra: { arn: [caller.arn], canonicalArn: [caller.arn], sessionName: [caller.arn.split('/')[2] ?? ''], accessKeyId: [caller.accessKeyId] } } } });
+    }
+    if (req.method === 'POST' && /\/selfsubjectaccessreviews$/.test(url.pathname)) {
+      let spec: { resourceAttributes?: { verb?: string; resource?: string; namespace?: string; subresource?: string } };
+      try {
+        spec = (JSON.parse(body) as { spec?: typeof spec }).spec ?? {};
+      } catch {
+        return status(res, 400, 'BadRequest', 'the body of the request was in an unknown format');
+      }
+      const a = spec.resourceAttributes;
+      if (!a?.verb || !a.resource) return status(res, 422, 'Invalid', 'SelfSubjectAccessReview.authorization.k8s.io is invalid: spec.resourceAttributes: Required value');
+      const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+      const decision = authorize(grants, { verb: a.verb, resource, namespace: a.namespace || undefined });
+      return json(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status: { allowed: decision.allowed, ...(decision.allowed ? { reason: `EKS Access Policy or RBAC: ${decision.reason}` } : {}) } });
     }
 
     if (url.pathname === '/version') return json(res, 200, { major: '1', minor: cluster.version.split('.')[1], gitVersion: `v${cluster.version}.0-eks` });

@@ -8,10 +8,11 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { matchEksRoute } from './eks';
 import { Call, Protocol, ServiceError, credentialScope, parseJsonBody, readBody, sendError, sendJson, sendXml, xmlEscape } from './http';
+import { demoKubeconfig } from './demoKubeconfig';
 import { startKubeServer, KubeServer } from './kube';
 import { LOGS_OPERATIONS, resetQueries } from './logs';
 import { verifySigV4 } from './sigv4';
-import { Cluster, EmulatorState, Scenario, buildState } from './state';
+import { Cluster, EmulatorState, Identity, Scenario, buildState } from './state';
 
 export type FaultKind = 'latency' | 'throttle' | 'accessDenied' | 'expiredToken' | 'serverError' | 'limitExceeded' | 'queryStatus';
 
@@ -60,6 +61,8 @@ export interface Emulator {
   env: Record<string, string>;
   reset(scenario?: Scenario): void;
   close(): Promise<void>;
+  /** The demo kubeconfig for this emulator's Kubernetes endpoints (starting them), `aws` named as given. */
+  kubeconfig(awsCommand?: string): Promise<string>;
 }
 
 const FAULT_KINDS: FaultKind[] = ['latency', 'throttle', 'accessDenied', 'expiredToken', 'serverError', 'limitExceeded', 'queryStatus'];
@@ -81,6 +84,33 @@ const SERVICE_OF_SIGNING_NAME: Record<string, string> = { eks: 'eks', logs: 'log
 function iamId(prefix: 'AROA' | 'AIDA', arn: string): string {
   const digest = createHash('sha256').update(arn).digest('base64').replace(/[^A-Za-z0-9]/g, '').toUpperCase();
   return prefix + digest.slice(0, 17);
+}
+
+/**
+ * STS AssumeRole: the role must exist in the caller's account and trust the caller (the scenario's `iam.trust`);
+ * the session's credentials become an identity the emulator knows, so they sign requests and EKS tokens.
+ * Refusals are worded as STS words them.
+ */
+function assumeRole(state: EmulatorState, caller: Identity, params: Record<string, unknown>): string {
+  const roleArn = String(params.RoleArn ?? '');
+  const sessionName = String(params.RoleSessionName ?? '');
+  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) throw new ServiceError('ValidationError', `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`, 400);
+  const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+  const trusted = state.iam.trust[roleArn] ?? [];
+  if (!role || !state.iam.roles.includes(roleArn) || !trusted.includes(caller.arn)) {
+    throw new ServiceError('AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+  }
+  const suffix = randomUUID().replace(/-/g, '').toUpperCase();
+  const session: Identity = {
+    accessKeyId: `ASIA${suffix.slice(0, 16)}`,
+    secretAccessKey: randomUUID(),
+    sessionToken: Buffer.from(randomUUID()).toString('base64'),
+    arn: `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/${sessionName}`,
+    userId: `AROA${suffix.slice(16, 33)}:${sessionName}`,
+  };
+  state.identities.push(session);
+  const expiration = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  return `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>${session.accessKeyId}</AccessKeyId><SecretAccessKey>${xmlEscape(session.secretAccessKey)}</SecretAccessKey><SessionToken>${xmlEscape(session.sessionToken!)}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>${xmlEscape(session.userId)}</AssumedRoleId><Arn>${xmlEscape(session.arn)}</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AssumeRoleResponse>`;
 }
 
 /**
@@ -253,8 +283,9 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
       const form = new URLSearchParams(body);
       operation = form.get('Action') ?? '';
       params = Object.fromEntries(form);
-      if (operation !== 'GetCallerIdentity') throw new ServiceError('InvalidAction', `Could not find operation ${operation} for version ${form.get('Version')}`);
+      if (operation !== 'GetCallerIdentity' && operation !== 'AssumeRole') throw new ServiceError('InvalidAction', `Could not find operation ${operation} for version ${form.get('Version')}`);
       run = async () => {
+        if (operation === 'AssumeRole') return sendXml(res, 200, assumeRole(emulator.state, identity, params));
         const account = identity.arn.split(':')[4];
         sendXml(
           res,
@@ -292,6 +323,13 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
 
   function admin(method: string, path: string, body: string, res: http.ServerResponse) {
     if (path === '/_emulator/calls' && method === 'GET') return sendJson(res, 200, emulator.calls);
+    if (path === '/_emulator/kubeconfig' && method === 'GET') {
+      void emulator.kubeconfig().then((text) => {
+        res.writeHead(200, { 'content-type': 'application/yaml' });
+        res.end(text);
+      });
+      return;
+    }
     if (path === '/_emulator/calls' && method === 'DELETE') {
       emulator.calls.length = 0;
       return sendJson(res, 200, {});
@@ -336,6 +374,15 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     emulator.calls.length = 0;
     emulator.faults.length = 0;
     resetQueries();
+  };
+  emulator.kubeconfig = async (awsCommand?: string) => {
+    const clusters = await Promise.all(
+      emulator.state.clusters.map(async (c) => {
+        const kube = await kubeFor(c);
+        return { name: c.name, region: c.region, arn: `arn:aws:eks:${c.region}:${c.accountId}:cluster/${c.name}`, endpoint: kube.endpoint, caData: kube.caData };
+      }),
+    );
+    return demoKubeconfig(clusters, awsCommand);
   };
   emulator.close = async () => {
     await Promise.all([...kubeServers.values()].map(async (p) => (await p).close()));

@@ -118,7 +118,7 @@ export interface AccessPolicy {
 export interface EmulatorState {
   accountId: string;
   /** IAM role and user ARNs, with their paths, for GetRole and GetUser. */
-  iam: { roles: string[]; users: string[] };
+  iam: { roles: string[]; users: string[]; trust: Record<string, string[]> };
   identities: Identity[];
   clusters: Cluster[];
   accessPolicies: AccessPolicy[];
@@ -128,7 +128,8 @@ export interface EmulatorState {
 /** Shape of a scenario file; see emulator/scenarios/demo.json. */
 export interface Scenario {
   accountId: string;
-  iam?: { roles?: string[]; users?: string[] };
+  /** `trust`: role ARN -> the principal ARNs its trust policy lets call sts:AssumeRole. */
+  iam?: { roles?: string[]; users?: string[]; trust?: Record<string, string[]> };
   identities: Identity[];
   accessPolicies?: AccessPolicy[];
   clusters: ScenarioCluster[];
@@ -206,7 +207,7 @@ export function buildState(scenario: Scenario, now = Date.now()): EmulatorState 
   const nowSeconds = Math.floor(now / 1000);
   const state: EmulatorState = {
     accountId: scenario.accountId,
-    iam: { roles: [...(scenario.iam?.roles ?? [])], users: [...(scenario.iam?.users ?? [])] },
+    iam: { roles: [...(scenario.iam?.roles ?? [])], users: [...(scenario.iam?.users ?? [])], trust: { ...(scenario.iam?.trust ?? {}) } },
     identities: scenario.identities,
     accessPolicies: scenario.accessPolicies ?? DEFAULT_ACCESS_POLICIES,
     clusters: [],

@@ -4,6 +4,7 @@ import { activate as activateAccess } from './features/access/activation';
 import { activate as activateAuthLint } from './features/authLint/activation';
 import { activate as activateClusters } from './features/clusters/activation';
 import { activate as activateInsights } from './features/insights/activation';
+import { activate as activateKubeconfig } from './features/kubeconfig/activation';
 import { createServices, Services } from './services';
 import { createLogger } from './shared/logger';
 import { loadedModules } from './shared/lazy';
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): EksAuthExplorerApi {
     ['cluster explorer', () => (tree = activateClusters(context, services))],
     ['troubleshooting', () => activateInsights(context, services)],
     ['access explainer and migration', () => activateAccess(context, services)],
+    ['kubeconfig doctor', () => activateKubeconfig(context, services)],
   ];
   for (const [name, activateFeature] of features) {
     try {

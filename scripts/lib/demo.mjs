@@ -35,8 +35,12 @@ export async function startDemo({ port, log = () => {}, scenario = 'demo', setti
   const scenarioData = JSON.parse(fs.readFileSync(scenarioFile, 'utf8'));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-demo-'));
   const [admin, dev = admin] = scenarioData.identities;
-  fs.writeFileSync(path.join(tmp, 'config'), '[profile demo-admin]\nregion = us-east-1\n\n[profile demo-dev]\nregion = eu-west-1\n');
+  // demo-sso is an IAM Identity Center profile with no session: the kubeconfig doctor's "run aws sso login" case.
+  fs.writeFileSync(path.join(tmp, 'config'), '[profile demo-admin]\nregion = us-east-1\n\n[profile demo-dev]\nregion = eu-west-1\n\n[profile demo-sso]\nsso_session = eks-auth-demo-sso\nsso_account_id = 111122223333\nsso_role_name = Developers\nregion = us-east-1\n\n[sso-session eks-auth-demo-sso]\nsso_start_url = https://demo.awsapps.com/start\nsso_region = us-east-1\n');
   fs.writeFileSync(path.join(tmp, 'credentials'), `[demo-admin]\naws_access_key_id = ${admin.accessKeyId}\naws_secret_access_key = ${admin.secretAccessKey}\n\n[demo-dev]\naws_access_key_id = ${dev.accessKeyId}\naws_secret_access_key = ${dev.secretAccessKey}\n`);
+  // One working kubectl context and one per common failure, for "EKS: Diagnose kubectl Access".
+  const kubeconfig = path.join(tmp, 'kubeconfig');
+  fs.writeFileSync(kubeconfig, await (await globalThis.fetch(`${emulator.endpoint}/_emulator/kubeconfig`)).text());
   const workspace = path.join(tmp, 'workspace');
   fs.cpSync(path.join(ROOT, 'demo/workspace'), workspace, { recursive: true });
   let server;
@@ -54,7 +58,7 @@ export async function startDemo({ port, log = () => {}, scenario = 'demo', setti
         ...settings,
       },
       // The extension host inherits these: the SDK reads the demo profiles, never the user's own.
-      env: { AWS_CONFIG_FILE: path.join(tmp, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true', AWS_ENDPOINT_URL: emulator.endpoint },
+      env: { AWS_CONFIG_FILE: path.join(tmp, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true', AWS_ENDPOINT_URL: emulator.endpoint, KUBECONFIG: kubeconfig },
     });
   } catch (e) {
     await emulator.stop();

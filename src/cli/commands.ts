@@ -6,6 +6,7 @@ import { sarifLevel, sarifRules } from '../core/auth/rules/reference';
 import type { AuthenticationMode } from '../core/clusters/model';
 import { parseAuthenticatorLine } from '../core/insights/parser';
 import { DIFF_USAGE, diffCommand, planCheckCommand } from './diffCommands';
+import { DOCTOR_USAGE, doctorCommand, type DoctorIo } from './doctorCommand';
 import { readAccessEntries, readInput } from './inputs';
 import { lineIndex, type LineIndex } from '../core/textPositions';
 
@@ -13,6 +14,8 @@ export interface CliIo {
   readFile(path: string): string;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** What `eks-auth doctor` needs besides files: the environment and the real gateways. */
+  doctor?: Omit<DoctorIo, keyof CliIo>;
 }
 
 const USAGE = `usage:
@@ -21,7 +24,7 @@ const USAGE = `usage:
   eks-auth explain --arn ARN --aws-auth FILE [--mode CONFIG_MAP|API_AND_CONFIG_MAP|API]
                    [--access-entries FILE.json] [--format text|json]
                                                           who the ARN authenticates as (exit 1: Unauthorized)
-${DIFF_USAGE}`;
+${DIFF_USAGE}${DOCTOR_USAGE}`;
 
 interface Located {
   file: string;
@@ -65,6 +68,13 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   if (command === 'explain') return explain(rest, io);
   if (command === 'diff') return diffCommand(rest, io);
   if (command === 'plan-check') return planCheckCommand(rest, io);
+  if (command === 'doctor') {
+    if (!io.doctor) {
+      io.stderr('eks-auth doctor: not available here\n');
+      return 2;
+    }
+    return doctorCommand(rest, { ...io, ...io.doctor });
+  }
   if (command === '--help' || command === '-h' || command === 'help') {
     io.stdout(USAGE);
     return 0;

@@ -5,14 +5,27 @@
  *   eks-auth explain --arn ARN --aws-auth FILE ...
  *   eks-auth diff --before FILE --after FILE ...
  *   eks-auth plan-check PLAN.json ...
+ *   eks-auth doctor [--context NAME] [--format text|json]
  */
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { runCli } from './commands';
 
 runCli(process.argv.slice(2), {
   readFile: (f) => (f === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(f, 'utf8')),
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
+  doctor: {
+    env: process.env,
+    home: os.homedir(),
+    pathDelimiter: path.delimiter,
+    readOptional: (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined),
+    deps: async () => {
+      const [{ nodeDoctorDeps }, { cliExplainDenied }] = await Promise.all([import('../core/kubeconfig/doctorGateways'), import('./doctorCommand')]);
+      return nodeDoctorDeps({ env: process.env, explainDenied: cliExplainDenied });
+    },
+  },
 }).then((code) => {
   process.exitCode = code;
 });

@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import { ClusterAccessService } from '../core/clusters/clusterAccess';
 import { Connections } from './connections';
 import { DocumentClusterContexts } from './documentContexts';
+import { KubeconfigDoctor } from './kubeconfigDoctor';
 
 export interface Services {
   log: vscode.LogOutputChannel;
@@ -15,11 +16,14 @@ export interface Services {
   clusters: ClusterAccessService;
   /** Cluster facts for aws-auth documents opened from a cluster. */
   documentContexts: DocumentClusterContexts;
+  /** The user's kubeconfig contexts and the doctor's reports on them. */
+  doctor: KubeconfigDoctor;
 }
 
 export function createServices(log: vscode.LogOutputChannel): Services {
   const connections = new Connections(log);
-  return { log, connections, clusters: new ClusterAccessService(connections), documentContexts: new DocumentClusterContexts() };
+  const clusters = new ClusterAccessService(connections);
+  return { log, connections, clusters, documentContexts: new DocumentClusterContexts(), doctor: new KubeconfigDoctor(clusters, log) };
 }
 
-export type { ClusterAccessService, Connections };
+export type { ClusterAccessService, Connections, KubeconfigDoctor };

@@ -9,6 +9,9 @@ const MODULES = {
   kube: () => import('../core/aws/kubeGateway'),
   profiles: () => import('../core/aws/profiles'),
   iam: () => import('../core/aws/iamGateway'),
+  kubeconfig: () => import('../core/kubeconfig/kubeconfig'),
+  doctor: () => import('../core/kubeconfig/doctor'),
+  doctorGateways: () => import('../core/kubeconfig/doctorGateways'),
 };
 
 const loaded = new Set<string>();
@@ -28,3 +31,6 @@ export const loadLogs = () => load('logs');
 export const loadKube = () => load('kube');
 export const loadProfiles = () => load('profiles');
 export const loadIam = () => load('iam');
+export const loadKubeconfig = () => load('kubeconfig');
+export const loadDoctor = () => load('doctor');
+export const loadDoctorGateways = () => load('doctorGateways');

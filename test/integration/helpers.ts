@@ -20,13 +20,16 @@ let shared: Emulator | undefined;
  * Starts the demo scenario emulator (once), points the SDK at it through settings and the shared config files,
  * with two profiles (admin and developer) and the scenario's two regions.
  */
+/** An IAM Identity Center profile whose session was never started on this machine (no cached token). */
+export const DEMO_SSO_PROFILE = '[profile demo-sso]\nsso_session = eks-auth-demo-sso\nsso_account_id = 111122223333\nsso_role_name = Developers\nregion = us-east-1\n\n[sso-session eks-auth-demo-sso]\nsso_start_url = https://demo.awsapps.com/start\nsso_region = us-east-1\n';
+
 export async function emulator(options: EmulatorOptions = {}): Promise<Emulator> {
   if (!shared) {
     const scenario = loadScenarioFile('demo');
     shared = await startEmulator(scenario, { updateDelayMs: 200, queryTiming: { scheduledMs: 100, runningMs: 400 }, ...options });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-aws-'));
     const [admin, dev] = scenario.identities;
-    fs.writeFileSync(path.join(dir, 'config'), '[profile demo-admin]\nregion = us-east-1\n\n[profile demo-dev]\nregion = eu-west-1\n');
+    fs.writeFileSync(path.join(dir, 'config'), `[profile demo-admin]\nregion = us-east-1\n\n[profile demo-dev]\nregion = eu-west-1\n\n${DEMO_SSO_PROFILE}`);
     fs.writeFileSync(path.join(dir, 'credentials'), `[demo-admin]\naws_access_key_id = ${admin.accessKeyId}\naws_secret_access_key = ${admin.secretAccessKey}\n\n[demo-dev]\naws_access_key_id = ${dev.accessKeyId}\naws_secret_access_key = ${dev.secretAccessKey}\n`);
     process.env.AWS_CONFIG_FILE = path.join(dir, 'config');
     process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'credentials');

@@ -1,0 +1,32 @@
+/** Gateways for the CLI: the real SDK clients with the SDK's own configuration (profiles, AWS_ENDPOINT_URL_*). */
+import type { ClusterRef, GatewaySource, Identity } from '../core/clusters/clusterAccess';
+import type { ClusterSummary } from '../core/clusters/model';
+import { SdkEksGateway } from '../core/aws/eksGateway';
+import { SdkIamGateway } from '../core/aws/iamGateway';
+import { ClientNodeKubeGateway } from '../core/aws/kubeGateway';
+import { SdkLogsGateway } from '../core/aws/logsGateway';
+import { SdkStsGateway } from '../core/aws/stsGateway';
+
+export class CliGateways implements GatewaySource {
+  async identities(): Promise<Identity[]> {
+    return [];
+  }
+  async eksFor(profile: string | undefined, region: string) {
+    return new SdkEksGateway({ profile, region });
+  }
+  async stsFor(profile: string | undefined, region: string) {
+    return new SdkStsGateway({ profile, region });
+  }
+  async logsFor(profile: string | undefined, region: string) {
+    return new SdkLogsGateway({ profile, region });
+  }
+  async iamFor(profile: string | undefined, region: string) {
+    return new SdkIamGateway({ profile, region });
+  }
+  async kubeFor(ref: ClusterRef, summary: ClusterSummary) {
+    if (!summary.endpoint || !summary.caData) throw new Error(`Cluster ${ref.cluster} has no endpoint yet (status ${summary.status}).`);
+    const sts = await this.stsFor(ref.profile, ref.region);
+    return new ClientNodeKubeGateway({ clusterName: ref.cluster, region: ref.region, endpoint: summary.endpoint, caData: summary.caData, credentials: () => sts.getCredentials() });
+  }
+  reset(): void {}
+}

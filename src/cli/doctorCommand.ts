@@ -1,0 +1,79 @@
+/**
+ * `eks-auth doctor [--context NAME] [--format text|json] [--verb V --resource R [--namespace N]]`: the kubeconfig
+ * doctor for terminals and CI. Exit 0 when every EKS context works, 1 when one fails, 2 on a usage error, 3 when
+ * only warnings remain.
+ */
+import { explainAccess } from '../core/access/explain';
+import type { AccessQuestion, ContextReport, DoctorDeps } from '../core/kubeconfig/doctor';
+import { diagnoseContext } from '../core/kubeconfig/doctor';
+import { doctorExitCode, doctorText } from '../core/kubeconfig/doctorReport';
+import { kubeconfigPaths, readKubeconfig, type KubeconfigFile } from '../core/kubeconfig/kubeconfig';
+import type { CliIo } from './commands';
+
+export const DOCTOR_USAGE = `  eks-auth doctor [--context NAME] [--format text|json] [--verb list --resource pods --namespace NS]
+                                                          why kubectl fails, context by context (exit 1: a context fails)
+`;
+
+export interface DoctorIo extends CliIo {
+  env: Record<string, string | undefined>;
+  home: string;
+  pathDelimiter: string;
+  /** Undefined when the file does not exist. */
+  readOptional(path: string): string | undefined;
+  deps(): Promise<DoctorDeps>;
+}
+
+export async function doctorCommand(args: string[], io: DoctorIo): Promise<number> {
+  let context: string | undefined;
+  let format = 'text';
+  const question: AccessQuestion = { verb: 'list', resource: 'pods' };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = args[i + 1];
+    if (value === undefined || !['--context', '--format', '--verb', '--resource', '--namespace'].includes(a)) {
+      io.stderr(`eks-auth doctor: unknown or incomplete argument: ${a}\n${DOCTOR_USAGE}`);
+      return 2;
+    }
+    i++;
+    if (a === '--context') context = value;
+    else if (a === '--format') format = value;
+    else if (a === '--verb') question.verb = value;
+    else if (a === '--resource') question.resource = value;
+    else question.namespace = value;
+  }
+  if (format !== 'text' && format !== 'json') {
+    io.stderr(`eks-auth doctor: --format is text or json\n${DOCTOR_USAGE}`);
+    return 2;
+  }
+  const files: KubeconfigFile[] = [];
+  for (const p of kubeconfigPaths(io.env, io.home, io.pathDelimiter)) {
+    const text = io.readOptional(p);
+    if (text !== undefined) files.push({ path: p, text });
+  }
+  const config = readKubeconfig(files);
+  for (const e of config.errors) io.stderr(`eks-auth doctor: ${e.path}: ${e.message}\n`);
+  if (!files.length) {
+    io.stderr(`eks-auth doctor: no kubeconfig found (${kubeconfigPaths(io.env, io.home, io.pathDelimiter).join(', ')}). Write one with: aws eks update-kubeconfig --name CLUSTER --region REGION\n`);
+    return 2;
+  }
+  const chosen = context ? config.contexts.filter((c) => c.name === context) : config.contexts;
+  if (context && !chosen.length) {
+    io.stderr(`eks-auth doctor: no context named ${context}; the kubeconfig has ${config.contexts.map((c) => c.name).join(', ') || 'none'}\n`);
+    return 2;
+  }
+  const deps = await io.deps();
+  // Contexts are independent: check them together, as their AWS and Kubernetes calls mostly wait.
+  const reports: ContextReport[] = await Promise.all(chosen.map((c) => diagnoseContext(c, deps, question)));
+  io.stdout(format === 'json' ? `${JSON.stringify({ contexts: reports }, null, 2)}\n` : doctorText(reports));
+  return doctorExitCode(reports);
+}
+
+/** The model's explanation for the CLI, read with the context's own profile through the real gateways. */
+export async function cliExplainDenied(cluster: { profile?: string; region: string; cluster: string }, principalArn: string) {
+  const [{ ClusterAccessService }, { CliGateways }] = await Promise.all([import('../core/clusters/clusterAccess'), import('./cliGateways')]);
+  const service = new ClusterAccessService(new CliGateways());
+  const { context, notes } = await service.explainContext(cluster, principalArn);
+  const explanation = explainAccess(principalArn, context);
+  explanation.nearMisses.push(...notes);
+  return explanation;
+}

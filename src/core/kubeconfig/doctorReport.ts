@@ -1,0 +1,46 @@
+/** The doctor's reports as text for a terminal and as Markdown for a preview, with every outside value escaped. */
+import { markdownText } from '../markdown';
+import type { ContextReport, StepStatus } from './doctor';
+
+const MARK: Record<StepStatus, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP' };
+const ICON: Record<ContextReport['verdict'], string> = { ok: 'OK', fail: 'FAIL', warn: 'WARN', 'not-eks': 'NOT EKS' };
+
+/** Control characters from a kubeconfig or a service must not move the terminal's cursor or colour its output. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const plain = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+
+export function doctorText(reports: ContextReport[]): string {
+  const out: string[] = [];
+  for (const r of reports) {
+    out.push(`${ICON[r.verdict]}  ${plain(r.context)}${r.current ? ' (current)' : ''}: ${plain(r.summary)}`);
+    for (const s of r.steps) {
+      out.push(`  ${MARK[s.status]}  ${s.title}`);
+      for (const e of s.evidence) out.push(`        ${plain(e)}`);
+      for (const f of s.fixes) out.push(`        fix: ${plain(f.label)}${f.kind === 'updateKubeconfig' ? `: ${plain(f.command)}` : f.kind === 'ssoLogin' ? `: aws sso login --profile ${plain(f.profile)}` : ''}`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export function doctorMarkdown(reports: ContextReport[]): string {
+  const out: string[] = ['# kubectl access, context by context', ''];
+  for (const r of reports) {
+    out.push(`## ${ICON[r.verdict]} ${markdownText(r.context)}${r.current ? ' (current context)' : ''}`, '', markdownText(r.summary), '');
+    if (r.identityArn) out.push(`Identity: ${markdownText(r.identityArn)}${r.username !== undefined ? `, seen by the cluster as ${markdownText(r.username)} in ${r.groups?.length ? r.groups.map(markdownText).join(', ') : 'no groups'}` : ''}`, '');
+    for (const s of r.steps) {
+      out.push(`### ${MARK[s.status]} ${markdownText(s.title)}`, '');
+      for (const e of s.evidence) out.push(`- ${markdownText(e)}`);
+      for (const f of s.fixes) out.push(`- **Fix:** ${markdownText(f.label)}`);
+      out.push('');
+    }
+  }
+  return out.join('\n');
+}
+
+/** The CLI's exit code: 0 when every EKS context works, 1 when one fails, 3 when only warnings remain (2 is a usage error). */
+export function doctorExitCode(reports: ContextReport[]): number {
+  if (reports.some((r) => r.verdict === 'fail')) return 1;
+  if (reports.some((r) => r.verdict === 'warn')) return 3;
+  return 0;
+}

@@ -1,0 +1,30 @@
+/** The kubeconfig doctor: the kubectl contexts view, the status bar item and the Diagnose command. */
+import * as vscode from 'vscode';
+import type { Services } from '../../services';
+import { ContextsView } from './contextsView';
+import { diagnoseCommand } from './diagnoseCommand';
+import { REPORT_SCHEME, ReportDocuments } from './reportDocuments';
+import { registerStatusBar } from './statusBar';
+
+export function activate(context: vscode.ExtensionContext, services: Services): void {
+  const view = new ContextsView(services);
+  const previews = new ReportDocuments();
+  const commands = diagnoseCommand(services, previews);
+  context.subscriptions.push(
+    view,
+    services.doctor,
+    vscode.window.createTreeView('eksAuth.kubeconfig', { treeDataProvider: view }),
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, previews),
+    vscode.commands.registerCommand('eksAuth.kubeconfig.diagnose', commands.run),
+    vscode.commands.registerCommand('eksAuth.kubeconfig.fix', commands.fixContext),
+    vscode.commands.registerCommand('eksAuth.kubeconfig.refresh', () => {
+      services.doctor.forget();
+      view.refresh();
+    }),
+    vscode.commands.registerCommand('eksAuth.kubeconfig.openFile', async () => {
+      const [first] = await services.doctor.paths();
+      await vscode.window.showTextDocument(vscode.Uri.file(first));
+    }),
+    ...registerStatusBar(services),
+  );
+}

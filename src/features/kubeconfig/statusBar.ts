@@ -1,0 +1,33 @@
+/** The status bar item for the current kubectl context: its verdict once checked, and the SSO session's expiry. */
+import * as vscode from 'vscode';
+import type { Services } from '../../services';
+
+const ICON = { ok: '$(pass)', fail: '$(error)', warn: '$(warning)', 'not-eks': '$(circle-outline)' } as const;
+
+export function registerStatusBar(services: Services): vscode.Disposable[] {
+  const item = vscode.window.createStatusBarItem('eksAuth.kubeconfig.current', vscode.StatusBarAlignment.Left, 10);
+  item.name = vscode.l10n.t('kubectl context (EKS Auth Explorer)');
+  item.command = { command: 'eksAuth.kubeconfig.diagnose', title: vscode.l10n.t('Diagnose kubectl Access'), arguments: [] };
+  let current: string | undefined;
+  const render = async () => {
+    try {
+      const { config } = await services.doctor.read();
+      current = config.currentContext;
+    } catch {
+      current = undefined;
+    }
+    if (!current) {
+      item.hide();
+      return;
+    }
+    item.command = { command: 'eksAuth.kubeconfig.diagnose', title: vscode.l10n.t('Diagnose kubectl Access'), arguments: [current] };
+    const report = services.doctor.report(current);
+    const sso = report?.steps.find((s) => s.id === 'exec')?.evidence.find((e) => e.startsWith('IAM Identity Center session'));
+    item.text = `${report ? ICON[report.verdict] : '$(kubernetes)'} ${current}${sso ? ` · SSO ${sso.replace('IAM Identity Center session ', '')}` : ''}`;
+    item.tooltip = report ? `${current}: ${report.summary}` : vscode.l10n.t('kubectl context {0}: click to check it', current);
+    item.show();
+  };
+  // Only once the user has looked at kubectl access: reading the kubeconfig loads the Kubernetes client.
+  const subscription = services.doctor.onDidChange(() => void render());
+  return [item, subscription];
+}

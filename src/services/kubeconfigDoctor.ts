@@ -1,0 +1,94 @@
+/**
+ * The user's kubeconfig and the doctor's latest report for each of its contexts, shared by the kubectl contexts
+ * view, the status bar item and the Diagnose command. The files are read again on every check, as kubectl would.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { explainAccess } from '../core/access/explain';
+import type { ClusterAccessService } from '../core/clusters/clusterAccess';
+import type { AccessQuestion, ContextReport } from '../core/kubeconfig/doctor';
+import type { Kubeconfig, KubeconfigFile } from '../core/kubeconfig/kubeconfig';
+import { loadDoctor, loadDoctorGateways, loadKubeconfig } from '../shared/lazy';
+import { endpointOverrides, settings } from '../shared/settings';
+
+export class KubeconfigDoctor {
+  private readonly reports = new Map<string, ContextReport>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly clusters: ClusterAccessService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** The files kubectl reads in this editor's environment. */
+  async paths(): Promise<string[]> {
+    const { kubeconfigPaths } = await loadKubeconfig();
+    return kubeconfigPaths(process.env, os.homedir(), path.delimiter);
+  }
+
+  async read(): Promise<{ config: Kubeconfig; files: KubeconfigFile[] }> {
+    const { readKubeconfig } = await loadKubeconfig();
+    const files: KubeconfigFile[] = [];
+    for (const p of await this.paths()) {
+      try {
+        files.push({ path: p, text: await fs.promises.readFile(p, 'utf8') });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read the kubeconfig ${p}: ${(e as Error).message}`);
+      }
+    }
+    return { config: readKubeconfig(files), files };
+  }
+
+  /** The access check every context ends with, from `eksAuth.kubeconfig.accessCheck` ("list pods"). */
+  question(): AccessQuestion {
+    const [verb = 'list', resource = 'pods'] = (settings().get<string>('kubeconfig.accessCheck') ?? 'list pods').trim().split(/\s+/);
+    return { verb, resource };
+  }
+
+  report(context: string): ContextReport | undefined {
+    return this.reports.get(context);
+  }
+
+  /** Diagnoses the named contexts (every context when none are named) together; each report is kept as it lands. */
+  async diagnose(names: string[] | undefined, isCancelled: () => boolean, onReport: (r: ContextReport) => void = () => undefined): Promise<ContextReport[]> {
+    const [{ config }, { diagnoseContext }, { nodeDoctorDeps }] = await Promise.all([this.read(), loadDoctor(), loadDoctorGateways()]);
+    const chosen = names ? config.contexts.filter((c) => names.includes(c.name)) : config.contexts;
+    const deps = nodeDoctorDeps({
+      env: process.env,
+      endpoints: endpointOverrides(),
+      explainDenied: async (ref, principal) => {
+        const { context, notes } = await this.clusters.explainContext(ref, principal);
+        const explanation = explainAccess(principal, context);
+        explanation.nearMisses.push(...notes);
+        return explanation;
+      },
+    });
+    const question = this.question();
+    const reports = await Promise.all(
+      chosen.map(async (c) => {
+        const r = await diagnoseContext(c, deps, question, isCancelled);
+        if (!isCancelled()) {
+          this.reports.set(c.name, r);
+          this.log.info(`kubectl context ${c.name}: ${r.verdict}: ${r.summary}`);
+          onReport(r);
+          this.changed.fire();
+        }
+        return r;
+      }),
+    );
+    return reports;
+  }
+
+  /** Forgets the reports, after the kubeconfig or the credentials changed. */
+  forget(): void {
+    this.reports.clear();
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

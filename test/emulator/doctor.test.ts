@@ -1,0 +1,163 @@
+// The kubeconfig doctor end to end against the emulator: the demo kubeconfig's contexts, each failing at the step
+// its cause belongs to, with the cluster's own answers (SelfSubjectReview, SelfSubjectAccessReview) over HTTPS.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startEmulator, Emulator } from '../../emulator/server';
+import { loadScenarioFile } from '../../emulator/state';
+import { cliExplainDenied } from '../../src/cli/doctorCommand';
+import { clearCredentialCache } from '../../src/core/aws/clients';
+import { ContextReport, diagnoseContext } from '../../src/core/kubeconfig/doctor';
+import { nodeDoctorDeps } from '../../src/core/kubeconfig/doctorGateways';
+import { readKubeconfig } from '../../src/core/kubeconfig/kubeconfig';
+import { rewriteExec } from '../../src/core/kubeconfig/rewriteExec';
+import { getEksToken } from '../../src/core/aws/token';
+import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+
+const scenario = loadScenarioFile('demo');
+const [admin, dev] = scenario.identities;
+
+describe('kubeconfig doctor against the emulator', function () {
+  this.timeout(60000);
+  let emu: Emulator;
+  let dir: string;
+  let aws: string;
+  const saved: Record<string, string | undefined> = {};
+  const env = () => ({ ...process.env });
+
+  before(async () => {
+    emu = await startEmulator(scenario);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-doctor-'));
+    fs.mkdirSync(path.join(dir, 'bin'));
+    // Never run: the doctor only checks that kubectl would find it.
+    aws = path.join(dir, 'bin', 'aws');
+    fs.writeFileSync(aws, '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'config'), '[profile demo-admin]\nregion = us-east-1\n\n[profile demo-dev]\nregion = us-east-1\n\n[profile demo-sso]\nsso_session = eks-auth-demo-never-logged-in\nsso_account_id = 111122223333\nsso_role_name = Developers\nregion = us-east-1\n\n[sso-session eks-auth-demo-never-logged-in]\nsso_start_url = https://demo.awsapps.com/start\nsso_region = us-east-1\n');
+    fs.writeFileSync(path.join(dir, 'credentials'), `[demo-admin]\naws_access_key_id = ${admin.accessKeyId}\naws_secret_access_key = ${admin.secretAccessKey}\n\n[demo-dev]\naws_access_key_id = ${dev.accessKeyId}\naws_secret_access_key = ${dev.secretAccessKey}\n`);
+    for (const k of ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_REGION']) saved[k] = process.env[k];
+    process.env.AWS_CONFIG_FILE = path.join(dir, 'config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'credentials');
+    process.env.AWS_ENDPOINT_URL = emu.endpoint;
+    for (const k of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_REGION']) delete process.env[k];
+    clearCredentialCache();
+  });
+  after(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await emu.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function diagnoseAll(text?: string): Promise<Map<string, ContextReport>> {
+    const config = readKubeconfig([{ path: path.join(dir, 'kubeconfig'), text: text ?? (await emu.kubeconfig(aws)) }]);
+    const deps = nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied });
+    const reports = await Promise.all(config.contexts.map((c) => diagnoseContext(c, deps)));
+    return new Map(reports.map((r) => [r.context, r]));
+  }
+  const failing = (r: ContextReport) => r.steps.find((s) => s.status === 'fail');
+
+  it('passes the working context with the identity and groups the API server reports', async () => {
+    const r = (await diagnoseAll()).get('prod-payments-admin')!;
+    assert.strictEqual(r.verdict, 'ok', JSON.stringify(r.steps, null, 1));
+    assert.strictEqual(r.identityArn, admin.arn);
+    assert.ok(r.groups?.includes('system:authenticated'), 'the groups are the cluster\'s answer, not the model\'s');
+    assert.deepStrictEqual(r.steps.map((s) => s.status), ['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+  });
+
+  it('puts each failure at its step, with its fix', async () => {
+    const reports = await diagnoseAll();
+    const expectations: [string, string, RegExp, string?][] = [
+      ['prod-payments-data-scientist', 'mapping', /401 Unauthorized/, 'openAwsAuth'],
+      ['prod-payments-v1alpha1', 'exec', /v1alpha1 was removed in Kubernetes 1\.24/, 'rewriteExec'],
+      ['staging-web-wrong-region', 'token', /No cluster staging-web in account 111122223333, region us-east-1/, 'updateKubeconfig'],
+      ['prod-payments-recreated', 'request', /the kubeconfig is stale/, 'updateKubeconfig'],
+      ['prod-payments-no-aws-cli', 'exec', /not on the editor's PATH/, undefined],
+      ['prod-payments-sso-expired', 'exec', /No IAM Identity Center session is cached/, 'ssoLogin'],
+    ];
+    for (const [name, step, evidence, fix] of expectations) {
+      const r = reports.get(name)!;
+      assert.strictEqual(r.verdict, 'fail', name);
+      const failed = failing(r)!;
+      assert.strictEqual(failed.id, step, `${name}: ${JSON.stringify(r.steps, null, 1)}`);
+      assert.ok(failed.evidence.some((e) => evidence.test(e)), `${name}: ${failed.evidence.join(' | ')}`);
+      if (fix) assert.ok(failed.fixes.some((f) => f.kind === fix), `${name}: fixes ${failed.fixes.map((f) => f.kind).join(', ')}`);
+      const later = r.steps.slice(r.steps.indexOf(failed) + 1);
+      assert.ok(later.every((s) => s.status === 'skip' || s.status === 'pass'), `${name}: nothing after the failing step fails`);
+    }
+    const scientist = reports.get('prod-payments-data-scientist')!;
+    assert.match(scientist.identityArn!, /^arn:aws:sts::111122223333:assumed-role\/DataScientist\//, 'the --role was assumed through STS');
+    assert.ok(failing(scientist)!.evidence.some((e) => /session ARN/.test(e)), 'the model names the near miss: aws-auth maps one session ARN');
+  });
+
+  it('ends with the cluster\'s 403 when the identity authenticates but no grant covers the request', async () => {
+    const config = readKubeconfig([{ path: 'k', text: await emu.kubeconfig(aws) }]);
+    const deps = nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied });
+    const auditor = config.contexts.find((c) => c.name === 'platform-api-auditor')!;
+    const reading = await diagnoseContext(auditor, deps);
+    assert.strictEqual(reading.verdict, 'ok', 'AmazonEKSAdminViewPolicy at cluster scope lists pods anywhere');
+    const deleting = await diagnoseContext(auditor, deps, { verb: 'delete', resource: 'pods' });
+    assert.strictEqual(deleting.verdict, 'fail');
+    const rbac = failing(deleting)!;
+    assert.strictEqual(rbac.id, 'rbac');
+    assert.ok(rbac.evidence.some((e) => /The cluster says no to delete pods in namespace payments/.test(e)), rbac.evidence.join(' | '));
+    assert.ok(rbac.evidence.some((e) => /AmazonEKSAdminViewPolicy \(cluster-wide\)/.test(e)), `the policies the model knows are shown: ${rbac.evidence.join(' | ')}`);
+    assert.match(deleting.username ?? '', /Auditor/);
+  });
+
+  it('turns the v1alpha1 context green with its exec-block fix, keeping every other byte', async () => {
+    const text = await emu.kubeconfig(aws);
+    const before = (await diagnoseAll(text)).get('prod-payments-v1alpha1')!;
+    const fix = failing(before)!.fixes.find((f) => f.kind === 'rewriteExec')!;
+    assert.ok(fix && fix.kind === 'rewriteExec');
+    const rewritten = rewriteExec(text, fix.user, fix.exec);
+    assert.ok(rewritten.ok);
+    const after = (await diagnoseAll(rewritten.text)).get('prod-payments-v1alpha1')!;
+    assert.strictEqual(after.verdict, 'ok', JSON.stringify(after.steps, null, 1));
+    const removed = text.split('\n').filter((l) => !rewritten.text.split('\n').includes(l));
+    assert.deepStrictEqual(removed.map((l) => l.trim()), ['apiVersion: client.authentication.k8s.io/v1alpha1'], 'only the apiVersion line changed');
+  });
+
+  describe('the Kubernetes API authenticates and authorises as EKS does', () => {
+    const client = async (identity: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, cluster = 'prod-payments') => {
+      const c = emu.state.clusters.find((x) => x.name === cluster)!;
+      const kc = new KubeConfig();
+      const config = readKubeconfig([{ path: 'k', text: await emu.kubeconfig(aws) }]).contexts.find((x) => x.name === 'prod-payments-admin')!;
+      kc.loadFromOptions({ clusters: [{ name: 'c', server: config.cluster!.server, caData: config.cluster!.caData }], users: [{ name: 'u', token: await getEksToken(c.name, c.region, identity) }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+      return kc;
+    };
+
+    it('answers SelfSubjectReview with the mapped username and groups (an access entry with a policy, aws-auth for groups)', async () => {
+      const kc = await client(dev);
+      const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+      assert.deepStrictEqual(review.status?.userInfo?.groups, ['developers', 'system:authenticated']);
+      assert.match(review.status?.userInfo?.username ?? '', /Developer/);
+    });
+
+    it('answers 401 for a principal nothing maps, and 403 with the Status message for a request no grant covers', async () => {
+      emu.state.identities.push({ accessKeyId: 'AKIAUNMAPPED00000001', secretAccessKey: 'x', arn: 'arn:aws:iam::111122223333:user/nobody', userId: 'AIDAUNMAPPED00000001' });
+      const unmapped = await client({ accessKeyId: 'AKIAUNMAPPED00000001', secretAccessKey: 'x' });
+      await assert.rejects(unmapped.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } }), (e: { code?: number }) => e.code === 401);
+      const developer = await client(dev);
+      // The developers group is bound to edit cluster-wide, which reads ConfigMaps everywhere but no RBAC objects.
+      await developer.makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: 'aws-auth', namespace: 'kube-system' });
+      await assert.rejects(developer.makeApiClient(RbacAuthorizationV1Api).listClusterRoleBinding(), (e: { code?: number; body?: unknown }) => e.code === 403 && /cannot list resource "clusterrolebindings" in API group "rbac.authorization.k8s.io" at the cluster scope/.test((JSON.parse(String(e.body)) as { message: string }).message));
+    });
+
+    it('scopes an access policy to its namespaces in SelfSubjectAccessReview', async () => {
+      const viewer = { accessKeyId: 'ASIAVIEWER0000000001', secretAccessKey: 'v', sessionToken: 'tok', arn: 'arn:aws:sts::111122223333:assumed-role/Viewer/s', userId: 'AROAVIEWER0000000001:s' };
+      emu.state.identities.push(viewer);
+      const cluster = emu.state.clusters.find((c) => c.name === 'prod-payments')!;
+      cluster.accessEntries.set('arn:aws:iam::111122223333:role/Viewer', { principalArn: 'arn:aws:iam::111122223333:role/Viewer', type: 'STANDARD', username: 'viewer', kubernetesGroups: [], createdAt: 0, modifiedAt: 0, tags: {}, policies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: { type: 'namespace', namespaces: ['payments'] }, associatedAt: 0, modifiedAt: 0 }] });
+      const authz = (await client(viewer)).makeApiClient(AuthorizationV1Api);
+      const can = async (verb: string, resource: string, namespace?: string) => (await authz.createSelfSubjectAccessReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb, resource, namespace } } } })).status?.allowed;
+      assert.strictEqual(await can('list', 'pods', 'payments'), true, 'AmazonEKSViewPolicy in payments');
+      assert.strictEqual(await can('delete', 'pods', 'payments'), false, 'view does not delete');
+      assert.strictEqual(await can('list', 'pods', 'default'), false, 'not outside its namespaces');
+      assert.strictEqual(await can('list', 'nodes'), false, 'never cluster-scoped resources');
+      assert.strictEqual(await can('list', 'secrets', 'payments'), false, 'view does not read secrets');
+    });
+  });
+});

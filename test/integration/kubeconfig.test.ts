@@ -1,0 +1,140 @@
+// "EKS: Diagnose kubectl Access" in a real VS Code host against the emulator: one context per failure kind, each
+// failing at its step with its fix, and the exec-block fix applied through the diff and re-checked to green.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { Emulator } from '../../emulator/server';
+import type { ContextReport } from '../../src/core/kubeconfig/doctor';
+import { answerPrompts, withEmulator } from './helpers';
+
+describe('kubeconfig doctor in VS Code', function () {
+  this.timeout(90000);
+  let emu: Emulator;
+  let dir: string;
+  let kubeconfig: string;
+  let saved: string | undefined;
+  withEmulator((e) => (emu = e));
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-kubeconfig-'));
+    fs.mkdirSync(path.join(dir, 'bin'));
+    const aws = path.join(dir, 'bin', 'aws');
+    fs.writeFileSync(aws, '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    kubeconfig = path.join(dir, 'config');
+    saved = process.env.KUBECONFIG;
+    // A second file that also defines the working context: kubectl's first file wins, so this one must be ignored.
+    const shadow = path.join(dir, 'shadow');
+    fs.writeFileSync(shadow, 'apiVersion: v1\nkind: Config\ncurrent-context: shadowed\ncontexts:\n- name: prod-payments-admin\n  context: {cluster: nowhere, user: nobody}\nclusters: []\nusers: []\n');
+    fs.writeFileSync(kubeconfig, await emu.kubeconfig(aws));
+    process.env.KUBECONFIG = [kubeconfig, shadow].join(path.delimiter);
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.KUBECONFIG;
+    else process.env.KUBECONFIG = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    fs.writeFileSync(kubeconfig, await emu.kubeconfig(path.join(dir, 'bin', 'aws')));
+  });
+
+  const diagnose = async (context: string, answers: (string | undefined)[] = []): Promise<{ report: ContextReport; asked: string[] }> => {
+    const prompts = answerPrompts(answers);
+    try {
+      const reports = await vscode.commands.executeCommand<ContextReport[]>('eksAuth.kubeconfig.diagnose', context);
+      return { report: reports[0], asked: prompts.asked };
+    } finally {
+      prompts.restore();
+    }
+  };
+  const failing = (r: ContextReport) => r.steps.find((s) => s.status === 'fail');
+
+  it('reads the merged kubeconfig as kubectl does: the first file wins, the current context first', async () => {
+    const prompts = answerPrompts([undefined]);
+    try {
+      await vscode.commands.executeCommand('eksAuth.kubeconfig.diagnose');
+      assert.match(prompts.asked[0], /^pick: Which kubectl context/);
+    } finally {
+      prompts.restore();
+    }
+    const { report } = await diagnose('prod-payments-admin');
+    assert.strictEqual(report.verdict, 'ok', JSON.stringify(report.steps, null, 1));
+    assert.strictEqual(report.current, true, 'current-context comes from the first file that sets it');
+    assert.ok(report.steps.every((s) => s.status === 'pass'));
+    assert.ok(emu.calls.some((c) => c.operation === 'prod-payments POST /apis/authentication.k8s.io/v1/selfsubjectreviews'), 'the cluster was asked who the caller is');
+    assert.ok(emu.calls.some((c) => c.operation === 'prod-payments POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews'), 'and what it may do');
+  });
+
+  for (const [context, step, evidence, fixKind] of [
+    ['prod-payments-v1alpha1', 'exec', /v1alpha1 was removed in Kubernetes 1\.24/, 'rewriteExec'],
+    ['prod-payments-no-aws-cli', 'exec', /is not on the editor's PATH/, undefined],
+    ['prod-payments-sso-expired', 'exec', /No IAM Identity Center session is cached/, 'ssoLogin'],
+    ['staging-web-wrong-region', 'token', /No cluster staging-web in account 111122223333, region us-east-1/, 'updateKubeconfig'],
+    ['prod-payments-recreated', 'request', /the kubeconfig is stale/, 'updateKubeconfig'],
+    ['prod-payments-data-scientist', 'mapping', /401 Unauthorized/, 'openAwsAuth'],
+  ] as const) {
+    it(`finds what breaks ${context} at step "${step}" and offers its fix`, async () => {
+      const { report, asked } = await diagnose(context, [undefined]);
+      assert.strictEqual(report.verdict, 'fail');
+      const failed = failing(report)!;
+      assert.strictEqual(failed.id, step, JSON.stringify(report.steps, null, 1));
+      assert.ok(failed.evidence.some((e) => evidence.test(e)), failed.evidence.join(' | '));
+      if (fixKind) assert.ok(failed.fixes.some((f) => f.kind === fixKind), failed.fixes.map((f) => f.kind).join(', '));
+      assert.ok(asked.some((a) => a.startsWith('showWarningMessage: kubectl context ' + context)), asked.join(' | '));
+      const preview = (await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'eks-auth-doctor', path: `/${context}.md` }))).getText();
+      assert.match(preview, new RegExp(`FAIL ${context.replace(/-/g, '\\\\-')}`), 'the report names the context');
+      assert.ok(!/k8s-aws-v1\.|secret|AKIA|ASIA/.test(preview), 'no token or key in the report');
+    });
+  }
+
+  it('ends with the cluster\'s 403 for what eksAuth.kubeconfig.accessCheck asks, naming the grants it has', async () => {
+    const config = vscode.workspace.getConfiguration('eksAuth');
+    await config.update('kubeconfig.accessCheck', 'delete pods', vscode.ConfigurationTarget.Global);
+    try {
+      const { report } = await diagnose('platform-api-auditor', [undefined]);
+      const failed = failing(report)!;
+      assert.strictEqual(failed.id, 'rbac', JSON.stringify(report.steps, null, 1));
+      assert.ok(failed.evidence.some((e) => /The cluster says no to delete pods in namespace payments/.test(e)), failed.evidence.join(' | '));
+      assert.ok(failed.evidence.some((e) => /AmazonEKSAdminViewPolicy/.test(e)));
+      assert.ok(emu.calls.some((c) => c.operation === 'POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews' || c.operation === 'platform-api POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews'));
+    } finally {
+      await config.update('kubeconfig.accessCheck', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.strictEqual((await diagnose('platform-api-auditor')).report.verdict, 'ok', 'listing pods is within AmazonEKSAdminViewPolicy');
+  });
+
+  it('applies the exec-block fix through a diff, keeps a backup, and the re-check is green', async () => {
+    const before = fs.readFileSync(kubeconfig, 'utf8');
+    const { report } = await diagnose('prod-payments-v1alpha1', [undefined]);
+    assert.strictEqual(report.verdict, 'fail');
+    const prompts = answerPrompts(['Rewrite']);
+    let rechecked: ContextReport[] | undefined;
+    try {
+      rechecked = await vscode.commands.executeCommand<ContextReport[]>('eksAuth.kubeconfig.fix', 'prod-payments-v1alpha1');
+    } finally {
+      prompts.restore();
+    }
+    assert.ok(prompts.asked.some((a) => /^showWarningMessage: Rewrite the exec block of user prod-payments-v1alpha1-user/.test(a)), prompts.asked.join(' | '));
+    assert.ok(vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff)), 'the diff was shown before writing');
+    assert.strictEqual(rechecked?.[0].verdict, 'ok', JSON.stringify(rechecked?.[0].steps, null, 1));
+    const after = fs.readFileSync(kubeconfig, 'utf8');
+    const backups = fs.readdirSync(dir).filter((f) => f.startsWith('config.eks-auth-backup-'));
+    assert.strictEqual(backups.length, 1);
+    assert.strictEqual(fs.readFileSync(path.join(dir, backups[0]), 'utf8'), before, 'the backup is the file as it was');
+    const removed = before.split('\n').filter((l) => !after.split('\n').includes(l)).map((l) => l.trim());
+    assert.deepStrictEqual(removed, ['apiVersion: client.authentication.k8s.io/v1alpha1'], 'nothing else changed');
+  });
+
+  it('writes nothing when the rewrite is declined', async () => {
+    const before = fs.readFileSync(kubeconfig, 'utf8');
+    await diagnose('prod-payments-v1alpha1', [undefined]);
+    const prompts = answerPrompts([undefined]);
+    try {
+      await vscode.commands.executeCommand('eksAuth.kubeconfig.fix', 'prod-payments-v1alpha1');
+    } finally {
+      prompts.restore();
+    }
+    assert.strictEqual(fs.readFileSync(kubeconfig, 'utf8'), before);
+  });
+});
