@@ -114,6 +114,28 @@ function assumeRole(state: EmulatorState, caller: Identity, params: Record<strin
 }
 
 /**
+ * SSO GetRoleCredentials (the portal API the SDK's SSO provider calls): a token the scenario's portal issued, for a
+ * permission set it assigned; the credentials become an identity for that role's session. Errors as the SSO model
+ * declares them (UnauthorizedException 401, ForbiddenException 403, restJson with x-amzn-errortype).
+ */
+function ssoRoleCredentials(state: EmulatorState, token: string, accountId: string, roleName: string) {
+  if (!state.sso.tokens.includes(token)) throw new ServiceError('UnauthorizedException', 'Session token not found or invalid', 401);
+  const assignment = state.sso.roles[`${accountId}/${roleName}`];
+  if (!assignment) throw new ServiceError('ForbiddenException', 'No access', 403);
+  const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(assignment.roleArn)!;
+  const suffix = randomUUID().replace(/-/g, '').toUpperCase();
+  const session: Identity = {
+    accessKeyId: `ASIA${suffix.slice(0, 16)}`,
+    secretAccessKey: randomUUID(),
+    sessionToken: Buffer.from(randomUUID()).toString('base64'),
+    arn: `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/${assignment.sessionName}`,
+    userId: `AROA${suffix.slice(16, 33)}:${assignment.sessionName}`,
+  };
+  state.identities.push(session);
+  return { roleCredentials: { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken, expiration: Date.now() + 3600_000 } };
+}
+
+/**
  * IAM GetRole and GetUser over the query protocol, answered within the caller's account: IAM looks names up in the
  * account of the credentials. IAM names are unique case-insensitively.
  */
@@ -240,6 +262,12 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     const body = await readBody(req);
     if (url.pathname.startsWith('/_emulator/')) return admin(req.method ?? 'GET', url.pathname, body, res);
 
+    // The IAM Identity Center portal authenticates with the SSO access token, not SigV4.
+    if (url.pathname === '/federation/credentials' && req.method === 'GET') {
+      emulator.calls.push({ service: 'sso', operation: 'GetRoleCredentials', region: 'us-east-1', params: Object.fromEntries(url.searchParams), at: Date.now() });
+      if (options.recordResponses) record(res, 'sso', 'GetRoleCredentials');
+      return sendJson(res, 200, ssoRoleCredentials(emulator.state, String(req.headers['x-amz-sso_bearer_token'] ?? ''), url.searchParams.get('account_id') ?? '', url.searchParams.get('role_name') ?? ''));
+    }
     const protocol = protocolOf(req);
     const scope = credentialScope(req);
     if (!scope) throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);

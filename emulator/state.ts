@@ -119,6 +119,7 @@ export interface EmulatorState {
   accountId: string;
   /** IAM role and user ARNs, with their paths, for GetRole and GetUser. */
   iam: { roles: string[]; users: string[]; trust: Record<string, string[]> };
+  sso: { tokens: string[]; roles: Record<string, { roleArn: string; sessionName: string }> };
   identities: Identity[];
   clusters: Cluster[];
   accessPolicies: AccessPolicy[];
@@ -130,6 +131,11 @@ export interface Scenario {
   accountId: string;
   /** `trust`: role ARN -> the principal ARNs its trust policy lets call sts:AssumeRole. */
   iam?: { roles?: string[]; users?: string[]; trust?: Record<string, string[]> };
+  /**
+   * The IAM Identity Center portal: the access tokens a valid SSO cache holds, and for each `ACCOUNT/PERMISSION_SET`
+   * the role its credentials are for and the session name (the SSO user).
+   */
+  sso?: { tokens: string[]; roles: Record<string, { roleArn: string; sessionName: string }> };
   identities: Identity[];
   accessPolicies?: AccessPolicy[];
   clusters: ScenarioCluster[];
@@ -208,6 +214,7 @@ export function buildState(scenario: Scenario, now = Date.now()): EmulatorState 
   const state: EmulatorState = {
     accountId: scenario.accountId,
     iam: { roles: [...(scenario.iam?.roles ?? [])], users: [...(scenario.iam?.users ?? [])], trust: { ...(scenario.iam?.trust ?? {}) } },
+    sso: { tokens: [...(scenario.sso?.tokens ?? [])], roles: { ...(scenario.sso?.roles ?? {}) } },
     identities: scenario.identities,
     accessPolicies: scenario.accessPolicies ?? DEFAULT_ACCESS_POLICIES,
     clusters: [],

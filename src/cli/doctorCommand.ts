@@ -1,17 +1,18 @@
 /**
- * `eks-auth doctor [--context NAME] [--format text|json] [--verb V --resource R [--namespace N]]`: the kubeconfig
- * doctor for terminals and CI. Exit 0 when every EKS context works, 1 when one fails, 2 on a usage error, 3 when
+ * `eks-auth doctor [--context NAME] [--format text|json] [--verb V --resource R [--namespace N]]
+ * [--explain-profile P ...]`: the kubeconfig doctor for terminals and CI. A refused identity usually cannot read the
+ * cluster's access configuration; --explain-profile names profiles that can, for the model's explanation. Exit 0 when every EKS context works, 1 when one fails, 2 on a usage error, 3 when
  * only warnings remain.
  */
-import { explainAccess } from '../core/access/explain';
 import type { AccessQuestion, ContextReport, DoctorDeps } from '../core/kubeconfig/doctor';
 import { diagnoseContext } from '../core/kubeconfig/doctor';
+import { explainWithFirstReadableProfile } from '../core/kubeconfig/explainRefusal';
 import { doctorExitCode, doctorText } from '../core/kubeconfig/doctorReport';
 import { kubeconfigPaths, readKubeconfig, type KubeconfigFile } from '../core/kubeconfig/kubeconfig';
 import type { CliIo } from './commands';
 
 export const DOCTOR_USAGE = `  eks-auth doctor [--context NAME] [--format text|json] [--verb list --resource pods --namespace NS]
-                                                          why kubectl fails, context by context (exit 1: a context fails)
+                  [--explain-profile PROFILE ...]         why kubectl fails, context by context (exit 1: a context fails)
 `;
 
 export interface DoctorIo extends CliIo {
@@ -20,17 +21,19 @@ export interface DoctorIo extends CliIo {
   pathDelimiter: string;
   /** Undefined when the file does not exist. */
   readOptional(path: string): string | undefined;
-  deps(): Promise<DoctorDeps>;
+  /** `explainProfiles`: profiles that can read the clusters' access configuration, to explain a refusal. */
+  deps(explainProfiles: string[]): Promise<DoctorDeps>;
 }
 
 export async function doctorCommand(args: string[], io: DoctorIo): Promise<number> {
   let context: string | undefined;
   let format = 'text';
   const question: AccessQuestion = { verb: 'list', resource: 'pods' };
+  const explainProfiles: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = args[i + 1];
-    if (value === undefined || !['--context', '--format', '--verb', '--resource', '--namespace'].includes(a)) {
+    if (value === undefined || !['--context', '--format', '--verb', '--resource', '--namespace', '--explain-profile'].includes(a)) {
       io.stderr(`eks-auth doctor: unknown or incomplete argument: ${a}\n${DOCTOR_USAGE}`);
       return 2;
     }
@@ -39,6 +42,7 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
     else if (a === '--format') format = value;
     else if (a === '--verb') question.verb = value;
     else if (a === '--resource') question.resource = value;
+    else if (a === '--explain-profile') explainProfiles.push(value);
     else question.namespace = value;
   }
   if (format !== 'text' && format !== 'json') {
@@ -61,19 +65,20 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
     io.stderr(`eks-auth doctor: no context named ${context}; the kubeconfig has ${config.contexts.map((c) => c.name).join(', ') || 'none'}\n`);
     return 2;
   }
-  const deps = await io.deps();
+  const deps = await io.deps(explainProfiles);
   // Contexts are independent: check them together, as their AWS and Kubernetes calls mostly wait.
   const reports: ContextReport[] = await Promise.all(chosen.map((c) => diagnoseContext(c, deps, question)));
   io.stdout(format === 'json' ? `${JSON.stringify({ contexts: reports }, null, 2)}\n` : doctorText(reports));
   return doctorExitCode(reports);
 }
 
-/** The model's explanation for the CLI, read with the context's own profile through the real gateways. */
-export async function cliExplainDenied(cluster: { profile?: string; region: string; cluster: string }, principalArn: string) {
-  const [{ ClusterAccessService }, { CliGateways }] = await Promise.all([import('../core/clusters/clusterAccess'), import('./cliGateways')]);
-  const service = new ClusterAccessService(new CliGateways());
-  const { context, notes } = await service.explainContext(cluster, principalArn);
-  const explanation = explainAccess(principalArn, context);
-  explanation.nearMisses.push(...notes);
-  return explanation;
+/**
+ * The model's explanation for the CLI. The identity the cluster refused usually cannot read the cluster's access
+ * configuration, so the profiles of the environment are tried after the context's own.
+ */
+export function cliExplainer(readers: (string | undefined)[] = [process.env.AWS_PROFILE, undefined]): DoctorDeps['explainDenied'] {
+  return async (cluster, principalArn) => {
+    const [{ ClusterAccessService }, { CliGateways }] = await Promise.all([import('../core/clusters/clusterAccess'), import('./cliGateways')]);
+    return explainWithFirstReadableProfile(new ClusterAccessService(new CliGateways()), cluster, principalArn, readers);
+  };
 }

@@ -21,9 +21,9 @@ runCli(process.argv.slice(2), {
     home: os.homedir(),
     pathDelimiter: path.delimiter,
     readOptional: (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined),
-    deps: async () => {
-      const [{ nodeDoctorDeps }, { cliExplainDenied }] = await Promise.all([import('../core/kubeconfig/doctorGateways'), import('./doctorCommand')]);
-      return nodeDoctorDeps({ env: process.env, explainDenied: cliExplainDenied });
+    deps: async (explainProfiles) => {
+      const [{ nodeDoctorDeps }, { cliExplainer }] = await Promise.all([import('../core/kubeconfig/doctorGateways'), import('./doctorCommand')]);
+      return nodeDoctorDeps({ env: process.env, explainDenied: cliExplainer([...explainProfiles, process.env.AWS_PROFILE, undefined]) });
     },
   },
 }).then((code) => {

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { explainAccess } from '../core/access/explain';
+import { explainWithFirstReadableProfile } from '../core/kubeconfig/explainRefusal';
 import type { ClusterAccessService } from '../core/clusters/clusterAccess';
 import type { AccessQuestion, ContextReport } from '../core/kubeconfig/doctor';
 import type { Kubeconfig, KubeconfigFile } from '../core/kubeconfig/kubeconfig';
@@ -59,12 +59,8 @@ export class KubeconfigDoctor {
     const deps = nodeDoctorDeps({
       env: process.env,
       endpoints: endpointOverrides(),
-      explainDenied: async (ref, principal) => {
-        const { context, notes } = await this.clusters.explainContext(ref, principal);
-        const explanation = explainAccess(principal, context);
-        explanation.nearMisses.push(...notes);
-        return explanation;
-      },
+      // The explorer's profiles can usually read what the refused identity cannot.
+      explainDenied: async (ref, principal) => explainWithFirstReadableProfile(this.clusters, ref, principal, (await this.clusters.gateways.identities()).map((i) => i.profile)),
     });
     const question = this.question();
     const reports = await Promise.all(

@@ -1,22 +1,28 @@
 // The kubeconfig doctor end to end against the emulator: the demo kubeconfig's contexts, each failing at the step
 // its cause belongs to, with the cluster's own answers (SelfSubjectReview, SelfSubjectAccessReview) over HTTPS.
 import * as assert from 'assert';
+import { execFile } from 'child_process';
+import { createHash } from 'crypto';
+import { promisify } from 'util';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startEmulator, Emulator } from '../../emulator/server';
 import { loadScenarioFile } from '../../emulator/state';
-import { cliExplainDenied } from '../../src/cli/doctorCommand';
+import { cliExplainer } from '../../src/cli/doctorCommand';
 import { clearCredentialCache } from '../../src/core/aws/clients';
 import { ContextReport, diagnoseContext } from '../../src/core/kubeconfig/doctor';
 import { nodeDoctorDeps } from '../../src/core/kubeconfig/doctorGateways';
 import { readKubeconfig } from '../../src/core/kubeconfig/kubeconfig';
+import { updateKubeconfigExec } from '../../src/core/kubeconfig/execPlugin';
 import { rewriteExec } from '../../src/core/kubeconfig/rewriteExec';
 import { getEksToken } from '../../src/core/aws/token';
 import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 
 const scenario = loadScenarioFile('demo');
 const [admin, dev] = scenario.identities;
+/** The model reads the cluster's access configuration as the admin profile, as `--explain-profile demo-admin` would. */
+const cliExplainDenied = () => cliExplainer(['demo-admin']);
 
 describe('kubeconfig doctor against the emulator', function () {
   this.timeout(60000);
@@ -53,7 +59,7 @@ describe('kubeconfig doctor against the emulator', function () {
 
   async function diagnoseAll(text?: string): Promise<Map<string, ContextReport>> {
     const config = readKubeconfig([{ path: path.join(dir, 'kubeconfig'), text: text ?? (await emu.kubeconfig(aws)) }]);
-    const deps = nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied });
+    const deps = nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied() });
     const reports = await Promise.all(config.contexts.map((c) => diagnoseContext(c, deps)));
     return new Map(reports.map((r) => [r.context, r]));
   }
@@ -94,7 +100,7 @@ describe('kubeconfig doctor against the emulator', function () {
 
   it('ends with the cluster\'s 403 when the identity authenticates but no grant covers the request', async () => {
     const config = readKubeconfig([{ path: 'k', text: await emu.kubeconfig(aws) }]);
-    const deps = nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied });
+    const deps = nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied() });
     const auditor = config.contexts.find((c) => c.name === 'platform-api-auditor')!;
     const reading = await diagnoseContext(auditor, deps);
     assert.strictEqual(reading.verdict, 'ok', 'AmazonEKSAdminViewPolicy at cluster scope lists pods anywhere');
@@ -118,6 +124,102 @@ describe('kubeconfig doctor against the emulator', function () {
     assert.strictEqual(after.verdict, 'ok', JSON.stringify(after.steps, null, 1));
     const removed = text.split('\n').filter((l) => !rewritten.text.split('\n').includes(l));
     assert.deepStrictEqual(removed.map((l) => l.trim()), ['apiVersion: client.authentication.k8s.io/v1alpha1'], 'only the apiVersion line changed');
+  });
+
+  describe('IAM Identity Center sessions, read from the SSO cache as the SDK reads it', () => {
+    let home: string | undefined;
+    const cache = (session: string, body: object) => {
+      const folder = path.join(dir, 'home', '.aws', 'sso', 'cache');
+      fs.mkdirSync(folder, { recursive: true });
+      // The SDK's cache file name: the SHA-1 of the sso-session name (@smithy/shared-ini-file-loader getSSOTokenFilepath).
+      fs.writeFileSync(path.join(folder, `${createHash('sha1').update(session).digest('hex')}.json`), JSON.stringify(body));
+    };
+    before(() => {
+      home = process.env.HOME;
+      process.env.HOME = path.join(dir, 'home');
+      fs.appendFileSync(path.join(dir, 'config'), '\n[profile demo-sso-live]\nsso_session = live\nsso_account_id = 111122223333\nsso_role_name = Developers\nregion = us-east-1\n\n[sso-session live]\nsso_start_url = https://demo.awsapps.com/start\nsso_region = us-east-1\n');
+    });
+    after(() => {
+      process.env.HOME = home;
+    });
+    const ssoContext = async () => {
+      const text = (await emu.kubeconfig(aws)).replace('value: demo-sso\n', 'value: demo-sso-live\n');
+      return readKubeconfig([{ path: 'k', text }]).contexts.find((c) => c.name === 'prod-payments-sso-expired')!;
+    };
+
+    it('signs in through the portal with a live session ("expires in 12 min"), then meets the SSO role path near miss', async () => {
+      cache('live', { accessToken: 'demo-sso-access-token', expiresAt: new Date(Date.now() + 12 * 60_000 + 20_000).toISOString(), region: 'us-east-1', startUrl: 'https://demo.awsapps.com/start' });
+      const r = await diagnoseContext(await ssoContext(), nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied() }));
+      assert.ok(r.steps[1].evidence.includes('IAM Identity Center session expires in 12 min'), r.steps[1].evidence.join(' | '));
+      assert.strictEqual(r.steps[1].status, 'pass');
+      assert.ok(emu.calls.some((c) => c.service === 'sso' && c.params.role_name === 'Developers' && c.params.account_id === '111122223333'));
+      assert.strictEqual(r.identityArn, 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Developers_0123456789abcdef/demo-user');
+      // aws-auth maps the SSO role with its path; the authenticator compares the role ARN without it, so EKS says 401.
+      const mapping = r.steps.find((s) => s.id === 'mapping')!;
+      assert.strictEqual(mapping.status, 'fail');
+      assert.ok(mapping.evidence.some((e) => /path/.test(e)), `the model explains it with another profile that can read aws-auth: ${mapping.evidence.join(' | ')}`);
+    });
+
+    it('fails an expired session with "expired 3 h ago" and aws sso login, before any call', async () => {
+      cache('live', { accessToken: 'demo-sso-access-token', expiresAt: new Date(Date.now() - 3 * 3600_000).toISOString(), region: 'us-east-1', startUrl: 'https://demo.awsapps.com/start' });
+      emu.calls.length = 0;
+      const r = await diagnoseContext(await ssoContext(), nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied() }));
+      const exec = r.steps.find((s) => s.id === 'exec')!;
+      assert.strictEqual(exec.status, 'fail');
+      assert.ok(exec.evidence.includes('IAM Identity Center session expired 3 h ago'));
+      assert.deepStrictEqual(exec.fixes.map((f) => f.kind), ['ssoLogin']);
+      assert.ok(!emu.calls.some((c) => c.service === 'sso'));
+    });
+
+    it('reports the portal refusing a token it does not know, as the SDK words it', async () => {
+      cache('live', { accessToken: 'revoked-token', expiresAt: new Date(Date.now() + 3600_000).toISOString(), region: 'us-east-1', startUrl: 'https://demo.awsapps.com/start' });
+      const r = await diagnoseContext(await ssoContext(), nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied() }));
+      const exec = r.steps.find((s) => s.id === 'exec')!;
+      assert.strictEqual(exec.status, 'fail');
+      assert.ok(exec.evidence.some((e) => /could not be loaded: .*Session token not found or invalid/.test(e)), exec.evidence.join(' | '));
+      assert.deepStrictEqual(exec.fixes.map((f) => f.kind), ['ssoLogin']);
+    });
+  });
+
+  describe('held to awscli (Debian package)', () => {
+    const AWS = '/usr/bin/aws';
+    before(function () {
+      if (!fs.existsSync(AWS)) {
+        if (process.env.CI) throw new Error('awscli must be installed (scripts/setup-test-host.sh)');
+        this.skip();
+      }
+    });
+    const awsEnv = () => ({ ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_PAGER: '' });
+    // Asynchronously: the emulator answers awscli from this same process.
+    const run = async (args: string[], env = awsEnv()) => (await promisify(execFile)(AWS, args, { env, encoding: 'utf8' })).stdout;
+
+    it('writes with aws eks update-kubeconfig the exec block the doctor\'s fixes write, and the doctor passes it', async () => {
+      const file = path.join(dir, 'from-awscli');
+      await run(['eks', 'update-kubeconfig', '--name', 'prod-payments', '--region', 'us-east-1', '--profile', 'demo-admin', '--kubeconfig', file, '--endpoint-url', emu.endpoint]);
+      const [ctx] = readKubeconfig([{ path: file, text: fs.readFileSync(file, 'utf8') }]).contexts;
+      assert.deepStrictEqual(ctx.user?.exec, updateKubeconfigExec({ name: 'prod-payments', region: 'us-east-1' }, 'demo-admin'));
+      const cluster = emu.state.clusters.find((c) => c.name === 'prod-payments')!;
+      assert.strictEqual(ctx.cluster?.server, cluster.kube?.endpoint);
+      const report = await diagnoseContext(ctx, nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied() }));
+      assert.strictEqual(report.verdict, 'ok', JSON.stringify(report.steps, null, 1));
+    });
+
+    it('gets from the real exec plugin a token the cluster maps to the identity the doctor reports', async () => {
+      const file = path.join(dir, 'from-awscli-dev');
+      await run(['eks', 'update-kubeconfig', '--name', 'prod-payments', '--region', 'us-east-1', '--profile', 'demo-dev', '--kubeconfig', file, '--endpoint-url', emu.endpoint]);
+      const [ctx] = readKubeconfig([{ path: file, text: fs.readFileSync(file, 'utf8') }]).contexts;
+      const exec = ctx.user!.exec!;
+      // As kubectl runs it: the editor's environment plus the exec block's env.
+      const credential = JSON.parse(await run(exec.args, { ...awsEnv(), ...Object.fromEntries(exec.env.map((e) => [e.name, e.value])) })) as { apiVersion: string; status: { token: string } };
+      assert.strictEqual(credential.apiVersion, exec.apiVersion, 'get-token answers in the apiVersion the kubeconfig asks for');
+      const kc = new KubeConfig();
+      kc.loadFromOptions({ clusters: [{ name: 'c', server: ctx.cluster!.server, caData: ctx.cluster!.caData }], users: [{ name: 'u', token: credential.status.token }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+      const review = await kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+      const report = await diagnoseContext(ctx, nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied() }));
+      assert.strictEqual(report.username, review.status?.userInfo?.username);
+      assert.deepStrictEqual(report.groups, review.status?.userInfo?.groups);
+      assert.strictEqual(report.identityArn, dev.arn);
+    });
   });
 
   describe('the Kubernetes API authenticates and authorises as EKS does', () => {

@@ -30,7 +30,9 @@ import {
 import * as iamModel from '@aws-sdk/client-iam';
 import * as stsModel from '@aws-sdk/client-sts';
 import { GetRoleCommand, GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import * as ssoModel from '@aws-sdk/nested-clients/sso';
+import { GetRoleCredentialsCommand, SSOClient } from '@aws-sdk/nested-clients/sso';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DescribeLogGroupsCommand, GetQueryResultsCommand, PutLogEventsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EKS_OPERATIONS } from '../../emulator/eks';
 import { LOGS_OPERATIONS } from '../../emulator/logs';
@@ -171,6 +173,10 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
     await logs.send(new GetQueryResultsCommand({ queryId }));
     await quiet(logs.send(new StartQueryCommand({ logGroupName: '/nope', queryString: 'fields @message', startTime: now - 60, endTime: now })));
     await new STSClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials, maxAttempts: 1 }).send(new GetCallerIdentityCommand({}));
+    await new STSClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials, maxAttempts: 1 }).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::111122223333:role/DataScientist', RoleSessionName: 'conformance' }));
+    const sso = new SSOClient({ region: 'us-east-1', endpoint: emu.endpoint, maxAttempts: 1 });
+    await sso.send(new GetRoleCredentialsCommand({ accessToken: 'demo-sso-access-token', accountId: '111122223333', roleName: 'Developers' }));
+    await quiet(sso.send(new GetRoleCredentialsCommand({ accessToken: 'unknown', accountId: '111122223333', roleName: 'Developers' })));
     const iam = new IAMClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials, maxAttempts: 1 });
     await iam.send(new GetRoleCommand({ RoleName: 'DataScientist' }));
     await iam.send(new GetUserCommand({ UserName: 'bob' }));
@@ -178,7 +184,7 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
   });
   after(() => emu.close());
 
-  const models: Record<string, Record<string, unknown>> = { eks: eksModel as unknown as Record<string, unknown>, logs: logsModel as unknown as Record<string, unknown> };
+  const models: Record<string, Record<string, unknown>> = { eks: eksModel as unknown as Record<string, unknown>, logs: logsModel as unknown as Record<string, unknown>, sso: ssoModel as unknown as Record<string, unknown> };
 
   it('catches a member the model does not have and a value of the wrong type (the check can fail)', () => {
     const problems: string[] = [];
@@ -200,7 +206,7 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
       conform(r.body ? JSON.parse(r.body) : {}, op[5], `${r.operation}`, problems);
     }
     assert.deepStrictEqual(problems, []);
-    const served = [...EKS_OPERATIONS.map((o) => `eks:${o}`), ...Object.keys(LOGS_OPERATIONS).map((o) => `logs:${o}`)];
+    const served = [...EKS_OPERATIONS.map((o) => `eks:${o}`), ...Object.keys(LOGS_OPERATIONS).map((o) => `logs:${o}`), 'sso:GetRoleCredentials'];
     assert.deepStrictEqual(served.filter((o) => !seen.has(o)), [], 'every operation the emulator serves is checked');
   });
 
@@ -223,7 +229,7 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
       else conformXml(result, op[5], r.operation, problems);
     }
     assert.deepStrictEqual(problems, []);
-    assert.deepStrictEqual([...seen].sort(), ['iam:GetRole', 'iam:GetUser', 'sts:GetCallerIdentity']);
+    assert.deepStrictEqual([...seen].sort(), ['iam:GetRole', 'iam:GetUser', 'sts:AssumeRole', 'sts:GetCallerIdentity']);
   });
 
   it("answers errors with an error the model declares, and the model's HTTP status", () => {

@@ -1,0 +1,72 @@
+import * as assert from 'assert';
+import { runCli } from '../../../src/cli/commands';
+import type { DoctorDeps } from '../../../src/core/kubeconfig/doctor';
+import { cliIo } from '../helpers';
+
+const CONFIG = `apiVersion: v1
+kind: Config
+current-context: good
+clusters:
+- {name: c, cluster: {server: "https://A.gr7.eu-west-1.eks.amazonaws.com", certificate-authority-data: Q0E=}}
+users:
+- name: good
+  user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: aws, args: [--region, eu-west-1, eks, get-token, --cluster-name, web]}}
+- name: stale
+  user: {exec: {apiVersion: client.authentication.k8s.io/v1alpha1, command: aws, args: [--region, eu-west-1, eks, get-token, --cluster-name, web]}}
+contexts:
+- {name: good, context: {cluster: c, user: good}}
+- {name: stale, context: {cluster: c, user: stale}}
+`;
+
+const deps: DoctorDeps = {
+  env: {},
+  now: () => Date.parse('2026-12-01T10:00:00Z'),
+  findOnPath: async () => '/usr/bin/aws',
+  profile: async () => ({ exists: true, region: 'eu-west-1' }),
+  credentials: async () => ({ accessKeyId: 'AKIAFAKE', secretAccessKey: 's' }),
+  assumeRole: async () => ({ accessKeyId: 'ASIAFAKE', secretAccessKey: 's' }),
+  callerIdentity: async () => ({ arn: 'arn:aws:iam::111122223333:user/me', account: '111122223333' }),
+  describeCluster: async () => ({ endpoint: 'https://A.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=' }),
+  cluster: () => ({ whoami: async () => ({ ok: true, value: { username: 'me', groups: [] } }), canI: async (q) => ({ ok: true, value: { allowed: q.verb === 'list' } }) }),
+  explainDenied: async () => undefined,
+};
+
+function io(files: Record<string, string>, env: Record<string, string> = { KUBECONFIG: '/k/config' }) {
+  const t = cliIo(files);
+  return { ...t, io: { ...t.io, doctor: { env, home: '/home/u', pathDelimiter: ':', readOptional: (p: string) => files[p], deps: async () => deps } } };
+}
+
+describe('eks-auth doctor', () => {
+  it('reports every context and exits 1 when one fails', async () => {
+    const t = io({ '/k/config': CONFIG });
+    assert.strictEqual(await runCli(['doctor'], t.io), 1);
+    const out = t.out.join('');
+    assert.match(out, /^OK {2}good \(current\): kubectl reaches web as me/m);
+    assert.match(out, /^FAIL {2}stale: .*v1alpha1 was removed in Kubernetes 1\.24/m);
+    assert.match(out, /fix: Rewrite the exec block of user stale/);
+  });
+
+  it('checks one context with --context and prints JSON', async () => {
+    const t = io({ '/k/config': CONFIG });
+    assert.strictEqual(await runCli(['doctor', '--context', 'good', '--format', 'json'], t.io), 0);
+    const parsed = JSON.parse(t.out.join('')) as { contexts: { context: string; verdict: string; steps: unknown[] }[] };
+    assert.deepStrictEqual(parsed.contexts.map((c) => [c.context, c.verdict, c.steps.length]), [['good', 'ok', 6]]);
+  });
+
+  it('asks the cluster what --verb and --resource name', async () => {
+    const t = io({ '/k/config': CONFIG });
+    assert.strictEqual(await runCli(['doctor', '--context', 'good', '--verb', 'delete', '--resource', 'pods', '--namespace', 'prod'], t.io), 1);
+    assert.match(t.out.join(''), /may not delete pods in namespace prod/);
+  });
+
+  it('exits 2 on a usage error, an unknown context and a missing kubeconfig, saying what to do', async () => {
+    const bad = io({ '/k/config': CONFIG });
+    assert.strictEqual(await runCli(['doctor', '--format', 'yaml'], bad.io), 2);
+    assert.strictEqual(await runCli(['doctor', '--context'], bad.io), 2);
+    assert.strictEqual(await runCli(['doctor', '--context', 'nope'], bad.io), 2);
+    assert.match(bad.err.join(''), /no context named nope; the kubeconfig has good, stale/);
+    const none = io({}, {});
+    assert.strictEqual(await runCli(['doctor'], none.io), 2);
+    assert.match(none.err.join(''), /no kubeconfig found \(\/home\/u\/\.kube\/config\)\. Write one with: aws eks update-kubeconfig/);
+  });
+});

@@ -1,0 +1,74 @@
+import * as assert from 'assert';
+import { readKubeconfig } from '../../../../src/core/kubeconfig/kubeconfig';
+import { rewriteExec } from '../../../../src/core/kubeconfig/rewriteExec';
+
+const KUBECONFIG = `# my clusters, by hand
+apiVersion: v1
+kind: Config
+preferences: {colors: true}   # unknown to us, kept
+clusters:
+- name: a
+  cluster: {server: "https://a.example", certificate-authority-data: QQ==}
+users:
+- name: old
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1alpha1   # stale
+      command: aws
+      args:
+        - eks
+        - get-token
+        - --cluster-name
+        - a
+    x-custom: keep-me
+- name: other
+  user:
+    token: 'not-ours'
+contexts:
+- {name: a, context: {cluster: a, user: old}}
+current-context: a
+`;
+const NEW = { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'a'], env: [{ name: 'AWS_PROFILE', value: 'dev' }] };
+
+describe('rewriting one exec block', () => {
+  it('changes only the exec block: comments, other users, unknown fields and flow styles stay byte for byte', () => {
+    const r = rewriteExec(KUBECONFIG, 'old', NEW);
+    assert.ok(r.ok);
+    const start = KUBECONFIG.indexOf('    exec:');
+    const end = KUBECONFIG.indexOf('    x-custom');
+    assert.strictEqual(r.text.slice(0, start), KUBECONFIG.slice(0, start));
+    assert.ok(r.text.endsWith(KUBECONFIG.slice(end)));
+    const [ctx] = readKubeconfig([{ path: 'k', text: r.text }]).contexts;
+    assert.deepStrictEqual(ctx.user?.exec, NEW);
+  });
+
+  it('keeps CRLF line endings', () => {
+    const crlf = KUBECONFIG.replace(/\n/g, '\r\n');
+    const r = rewriteExec(crlf, 'old', NEW);
+    assert.ok(r.ok);
+    assert.ok(!/[^\r]\n/.test(r.text), 'every line ends with CRLF');
+    assert.deepStrictEqual(readKubeconfig([{ path: 'k', text: r.text }]).contexts[0].user?.exec, NEW);
+  });
+
+  it('refuses what it cannot rewrite safely, with the reason', () => {
+    const refusals: [string, string, RegExp][] = [
+      [KUBECONFIG, 'nobody', /no user named nobody/],
+      [KUBECONFIG, 'other', /no exec block/],
+      ['users: [{name: f, user: {exec: {command: aws}}}]\n', 'f', /flow style/],
+      ['users:\n- name: x\n  user: [\n', 'x', /not valid YAML/],
+      ['kind: Config\n', 'x', /no users list/],
+    ];
+    for (const [text, user, reason] of refusals) {
+      const r = rewriteExec(text, user, NEW);
+      assert.ok(!r.ok && reason.test(r.reason), `${user}: ${JSON.stringify(r)}`);
+    }
+  });
+
+  it('quotes hostile values so they stay data', () => {
+    const r = rewriteExec(KUBECONFIG, 'old', { ...NEW, env: [{ name: 'AWS_PROFILE', value: 'x\n  command: rm -rf /' }] });
+    assert.ok(r.ok);
+    const exec = readKubeconfig([{ path: 'k', text: r.text }]).contexts[0].user?.exec;
+    assert.strictEqual(exec?.command, 'aws');
+    assert.strictEqual(exec?.env[0].value, 'x\n  command: rm -rf /');
+  });
+});
