@@ -207,4 +207,34 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(RESULTS, 'explain-access.png') });
   });
+  it("walks the user's own kubectl contexts through the six steps and shows each verdict", async () => {
+    await runCommand('View: Close All Editors');
+    await runCommand('EKS: Diagnose kubectl Access');
+    await pick('All contexts');
+    const preview = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    await preview.locator('h1', { hasText: 'kubectl access, context by context' }).waitFor({ timeout: 90000 });
+    const text = await preview.locator('body').innerText();
+    assert.match(text, /OK prod-payments-admin \(current context\)/);
+    assert.match(await preview.locator('table tr').nth(1).innerText(), /FAIL/, 'the summary table lists failing contexts first');
+    assert.match(text, /FAIL prod-payments-v1alpha1/);
+    assert.match(text, /v1alpha1 was removed in Kubernetes 1\.24/);
+    assert.match(text, /FAIL prod-payments-sso-expired/);
+    assert.match(text, /FAIL prod-payments-data-scientist[\s\S]*401 Unauthorized/);
+    // The kubectl Contexts view (folded until the user opens it) shows the same verdicts; the cluster view is folded to make room.
+    await page.locator('.pane-header', { hasText: 'Clusters' }).first().click();
+    await page.locator('.pane-header', { hasText: 'kubectl Contexts' }).first().click();
+    await row('prod-payments-v1alpha1').waitFor({ timeout: 30000 });
+    assert.match(await row('prod-payments-v1alpha1').innerText(), /v1alpha1 was removed/);
+    await row('prod-payments-data-scientist').click();
+    await row('5. An access entry or aws-auth maps').waitFor({ timeout: 10000 });
+    const bar = await page.locator('.part.sidebar').boundingBox();
+    if (bar.width < 600) {
+      await page.mouse.move(bar.x + bar.width + 1, bar.y + 300);
+      await page.mouse.down();
+      await page.mouse.move(bar.x + 640, bar.y + 300, { steps: 8 });
+      await page.mouse.up();
+    }
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(RESULTS, 'kubectl-doctor.png') });
+  });
 });

@@ -25,6 +25,13 @@ export function doctorText(reports: ContextReport[]): string {
 
 export function doctorMarkdown(reports: ContextReport[]): string {
   const out: string[] = ['# kubectl access, context by context', ''];
+  if (reports.length > 1) {
+    // The failing contexts first, so the table answers "what is broken" at a glance.
+    const rank = { fail: 0, warn: 1, ok: 2, 'not-eks': 3 } as const;
+    out.push('| context | verdict | why |', '|---|---|---|');
+    for (const r of [...reports].sort((a, b) => rank[a.verdict] - rank[b.verdict])) out.push(`| ${markdownText(r.context)}${r.current ? ' (current)' : ''} | ${ICON[r.verdict]} | ${markdownText(r.summary)} |`);
+    out.push('');
+  }
   for (const r of reports) {
     out.push(`## ${ICON[r.verdict]} ${markdownText(r.context)}${r.current ? ' (current context)' : ''}`, '', markdownText(r.summary), '');
     if (r.identityArn) out.push(`Identity: ${markdownText(r.identityArn)}${r.username !== undefined ? `, seen by the cluster as ${markdownText(r.username)} in ${r.groups?.length ? r.groups.map(markdownText).join(', ') : 'no groups'}` : ''}`, '');

@@ -50,7 +50,6 @@ export class ContextsView implements vscode.TreeDataProvider<ContextsNode>, vsco
     item.tooltip = `${context.name}${context.current ? ' (current)' : ''}\n${context.cluster?.server ?? ''}\n${context.file}${report ? `\n\n${report.summary}` : ''}`;
     item.iconPath = report ? icon(VERDICT_ICON[report.verdict]) : new vscode.ThemeIcon(context.current ? 'star-full' : 'circle-outline');
     item.contextValue = report?.steps.some((s) => s.fixes.length) ? FIXABLE_CONTEXT_NODE : CONTEXT_NODE;
-    item.command = { command: 'eksAuth.kubeconfig.diagnose', title: vscode.l10n.t('Diagnose kubectl Access'), arguments: [node] };
     return item;
   }
 

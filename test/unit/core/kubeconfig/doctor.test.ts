@@ -166,3 +166,15 @@ describe('doctor reports', () => {
     assert.deepStrictEqual([doctorExitCode([ok]), doctorExitCode([ok, warn]), doctorExitCode([warn, fail]), doctorExitCode([])], [0, 3, 1, 0]);
   });
 });
+
+describe('doctor report summary', () => {
+  it('opens a report of several contexts with a table, failing contexts first, values escaped', async () => {
+    const ok = await diagnoseContext(context({ name: 'good' }), deps());
+    const bad = await diagnoseContext(context({ name: 'bad|ctx', current: false }), deps({ findOnPath: async () => undefined }));
+    const md = doctorMarkdown([ok, bad]);
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| context'));
+    assert.match(rows[0], /^\| bad\\\|ctx \| FAIL \|/);
+    assert.match(rows[1], /^\| good \(current\) \| OK \|/);
+    assert.ok(!doctorMarkdown([ok]).includes('| context |'), 'one context needs no table');
+  });
+});
