@@ -15,6 +15,7 @@ import { ContextReport, diagnoseContext } from '../../src/core/kubeconfig/doctor
 import { nodeDoctorDeps } from '../../src/core/kubeconfig/doctorGateways';
 import { readKubeconfig } from '../../src/core/kubeconfig/kubeconfig';
 import { updateKubeconfigExec } from '../../src/core/kubeconfig/execPlugin';
+import { addContext } from '../../src/core/kubeconfig/addContext';
 import { rewriteExec } from '../../src/core/kubeconfig/rewriteExec';
 import { getEksToken } from '../../src/core/aws/token';
 import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
@@ -202,6 +203,20 @@ describe('kubeconfig doctor against the emulator', function () {
       assert.strictEqual(ctx.cluster?.server, cluster.kube?.endpoint);
       const report = await diagnoseContext(ctx, nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied() }));
       assert.strictEqual(report.verdict, 'ok', JSON.stringify(report.steps, null, 1));
+    });
+
+    it('adds to an existing kubeconfig the same cluster, user and context that aws eks update-kubeconfig adds', async () => {
+      const existing = 'apiVersion: v1\nkind: Config\nclusters:\n- name: old\n  cluster:\n    server: https://old.example\nusers:\n- name: old\n  user:\n    token: x\ncontexts:\n- name: old\n  context:\n    cluster: old\n    user: old\ncurrent-context: old\npreferences: {}\n';
+      const file = path.join(dir, 'existing-for-awscli');
+      fs.writeFileSync(file, existing);
+      await run(['eks', 'update-kubeconfig', '--name', 'platform-api', '--region', 'eu-west-1', '--profile', 'demo-admin', '--kubeconfig', file, '--endpoint-url', emu.endpoint]);
+      const theirs = readKubeconfig([{ path: file, text: fs.readFileSync(file, 'utf8') }]);
+      const cluster = emu.state.clusters.find((c) => c.name === 'platform-api')!;
+      const ours = addContext(existing, { name: 'arn:aws:eks:eu-west-1:111122223333:cluster/platform-api', server: cluster.kube!.endpoint, caData: cluster.kube!.caData, exec: updateKubeconfigExec({ name: 'platform-api', region: 'eu-west-1' }, 'demo-admin') });
+      assert.ok(ours.ok);
+      const mine = readKubeconfig([{ path: file, text: ours.text }]);
+      const view = (k: typeof mine) => k.contexts.map((c) => ({ name: c.name, current: c.current, cluster: c.cluster && { name: c.cluster.name, server: c.cluster.server, caData: c.cluster.caData }, user: c.user && { name: c.user.name, exec: c.user.exec, token: c.user.hasStaticCredentials } })).sort((a, b) => a.name.localeCompare(b.name));
+      assert.deepStrictEqual(view(mine), view(theirs));
     });
 
     it('gets from the real exec plugin a token the cluster maps to the identity the doctor reports', async () => {

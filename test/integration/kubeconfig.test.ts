@@ -7,7 +7,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Emulator } from '../../emulator/server';
 import type { ContextReport } from '../../src/core/kubeconfig/doctor';
-import { answerPrompts, withEmulator } from './helpers';
+import { answerPrompts, clusterNode, withEmulator } from './helpers';
+import { readKubeconfig } from '../../src/core/kubeconfig/kubeconfig';
 
 describe('kubeconfig doctor in VS Code', function () {
   this.timeout(90000);
@@ -136,5 +137,52 @@ describe('kubeconfig doctor in VS Code', function () {
       prompts.restore();
     }
     assert.strictEqual(fs.readFileSync(kubeconfig, 'utf8'), before);
+  });
+  it('adds a context for a cluster chosen in the tree, as update-kubeconfig would, and checks it', async () => {
+    const before = fs.readFileSync(kubeconfig, 'utf8');
+    const prompts = answerPrompts(['Add Context']);
+    let reports: ContextReport[] | undefined;
+    try {
+      reports = await vscode.commands.executeCommand<ContextReport[]>('eksAuth.kubeconfig.addContext', await clusterNode('eu-west-1', 'platform-api'));
+    } finally {
+      prompts.restore();
+    }
+    assert.ok(prompts.asked.some((a) => /^showWarningMessage: Add a context for platform-api to .* and make it current\?/.test(a)), prompts.asked.join(' | '));
+    const after = fs.readFileSync(kubeconfig, 'utf8');
+    const arn = 'arn:aws:eks:eu-west-1:111122223333:cluster/platform-api';
+    const contexts = readKubeconfig([{ path: kubeconfig, text: after }]).contexts;
+    assert.deepStrictEqual(contexts.filter((c) => c.current).map((c) => c.name), [arn]);
+    assert.strictEqual(contexts.length, readKubeconfig([{ path: kubeconfig, text: before }]).contexts.length + 1, 'every other context is still there');
+    const removed = before.split('\n').filter((l) => !after.split('\n').includes(l));
+    assert.deepStrictEqual(removed, ['current-context: prod-payments-admin'], 'only current-context changed among the old lines');
+    // The new context runs `aws` from PATH, which this host may not have: the check stops at the exec step or passes.
+    assert.strictEqual(reports?.[0].context, arn);
+    assert.ok(reports?.[0].steps.find((s) => s.id === 'exec')!.evidence.includes('profile demo-admin (exec env)'), JSON.stringify(reports?.[0].steps));
+  });
+
+  it('writes a new kubeconfig when there is none, and nothing when the user declines', async () => {
+    const fresh = path.join(dir, 'nested', 'fresh-config');
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = fresh;
+    try {
+      let prompts = answerPrompts([undefined]);
+      try {
+        await vscode.commands.executeCommand('eksAuth.kubeconfig.addContext', await clusterNode('us-east-1', 'prod-payments'));
+      } finally {
+        prompts.restore();
+      }
+      assert.ok(!fs.existsSync(fresh), 'declined: nothing written');
+      prompts = answerPrompts(['Add Context']);
+      try {
+        await vscode.commands.executeCommand('eksAuth.kubeconfig.addContext', await clusterNode('us-east-1', 'prod-payments'));
+      } finally {
+        prompts.restore();
+      }
+      const [ctx] = readKubeconfig([{ path: fresh, text: fs.readFileSync(fresh, 'utf8') }]).contexts;
+      assert.deepStrictEqual([ctx.name, ctx.current, ctx.user?.exec?.args.join(' ')], ['arn:aws:eks:us-east-1:111122223333:cluster/prod-payments', true, '--region us-east-1 eks get-token --cluster-name prod-payments']);
+      assert.strictEqual(ctx.cluster?.server, emu.state.clusters.find((c) => c.name === 'prod-payments')!.kube?.endpoint);
+    } finally {
+      process.env.KUBECONFIG = saved;
+    }
   });
 });

@@ -1,6 +1,7 @@
 /** The kubeconfig doctor: the kubectl contexts view, the status bar item and the Diagnose command. */
 import * as vscode from 'vscode';
 import type { Services } from '../../services';
+import { addContextCommand } from './addContextCommand';
 import { ContextsView } from './contextsView';
 import { diagnoseCommand } from './diagnoseCommand';
 import { REPORT_SCHEME, ReportDocuments } from './reportDocuments';
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext, services: Services): 
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, previews),
     vscode.commands.registerCommand('eksAuth.kubeconfig.diagnose', commands.run),
     vscode.commands.registerCommand('eksAuth.kubeconfig.fix', commands.fixContext),
+    vscode.commands.registerCommand('eksAuth.kubeconfig.addContext', addContextCommand(services, previews, (name) => commands.run(name))),
     vscode.commands.registerCommand('eksAuth.kubeconfig.refresh', () => {
       services.doctor.forget();
       view.refresh();

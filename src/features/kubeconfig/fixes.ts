@@ -35,34 +35,57 @@ async function backupUri(file: vscode.Uri): Promise<vscode.Uri> {
   }
 }
 
+/**
+ * Shows the change as a diff, asks, and writes only what was shown: the file is backed up first, and a file that
+ * changed while the diff was open is not written.
+ */
+export async function writeAfterReview(file: vscode.Uri, original: string | undefined, proposed: string, previews: ReportDocuments, title: string, question: string, confirm: string): Promise<FixOutcome> {
+  const proposedUri = previews.set(`proposed${file.path}`, proposed);
+  const left = original === undefined ? previews.set(`empty${file.path}`, '') : file;
+  await vscode.commands.executeCommand('vscode.diff', left, proposedUri, title, { preview: true });
+  if ((await vscode.window.showWarningMessage(question, { modal: true }, confirm)) !== confirm) return 'cancelled';
+  const now = await readText(file);
+  if (now !== original) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0} changed while the diff was open: nothing was written. Run the command again.', file.fsPath));
+    return 'failed';
+  }
+  let backup: vscode.Uri | undefined;
+  if (original !== undefined) {
+    backup = await backupUri(file);
+    await vscode.workspace.fs.copy(file, backup, { overwrite: false });
+  }
+  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(proposed));
+  void vscode.window.showInformationMessage(backup ? vscode.l10n.t('Wrote {0}. The previous file is at {1}.', file.fsPath, backup.fsPath) : vscode.l10n.t('Wrote {0}.', file.fsPath));
+  return 'applied';
+}
+
+/** The file's text, or undefined when it does not exist. */
+export async function readText(file: vscode.Uri): Promise<string | undefined> {
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+  } catch (e) {
+    if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return undefined;
+    throw e;
+  }
+}
+
 async function rewriteExecBlock(fix: Extract<DoctorFix, { kind: 'rewriteExec' }>, previews: ReportDocuments): Promise<FixOutcome> {
   const file = vscode.Uri.file(fix.file);
-  const read = async () => new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
-  const original = await read();
-  const result = rewriteExec(original, fix.user, fix.exec);
+  const original = await readText(file);
+  const result = original === undefined ? { ok: false as const, reason: 'the file no longer exists' } : rewriteExec(original, fix.user, fix.exec);
   if (!result.ok) {
     void vscode.window.showErrorMessage(vscode.l10n.t('The exec block of user {0} in {1} was not changed: {2}', fix.user, fix.file, result.reason));
     return 'failed';
   }
-  const proposed = previews.set(`proposed/${fix.user}`, result.text);
-  await vscode.commands.executeCommand('vscode.diff', file, proposed, vscode.l10n.t('{0}: proposed exec block for {1}', fix.file, fix.user), { preview: true });
-  const apply = vscode.l10n.t('Rewrite');
-  const answer = await vscode.window.showWarningMessage(
+  return writeAfterReview(
+    file,
+    original,
+    result.text,
+    previews,
+    vscode.l10n.t('{0}: proposed exec block for {1}', fix.file, fix.user),
     vscode.l10n.t('Rewrite the exec block of user {0} in {1}? The diff shows every change; the file is copied to a backup first and nothing else in it changes.', fix.user, fix.file),
-    { modal: true },
-    apply,
+    vscode.l10n.t('Rewrite'),
   );
-  if (answer !== apply) return 'cancelled';
-  // Another tool (aws eks update-kubeconfig, kubectl config) may have written the file while the diff was open.
-  if ((await read()) !== original) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0} changed while the diff was open: nothing was written. Run the fix again.', fix.file));
-    return 'failed';
-  }
-  const backup = await backupUri(file);
-  await vscode.workspace.fs.copy(file, backup, { overwrite: false });
-  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(result.text));
-  void vscode.window.showInformationMessage(vscode.l10n.t('Rewrote the exec block of user {0}. The previous file is at {1}.', fix.user, backup.fsPath));
-  return 'applied';
 }
 
 export async function applyFix(fix: DoctorFix, previews: ReportDocuments): Promise<FixOutcome> {
