@@ -11,7 +11,7 @@ import { explainAccess } from '../src/core/access/explain';
 import type { AuthenticationMode } from '../src/core/auth/authenticator';
 import { verifyToken } from './tokenVerifier';
 import { readBody } from './http';
-import { authorize, grantsFor, type Request, type Subject } from './rbac';
+import { authorize, grantsFor, rulesIn, type Request, type Subject } from './rbac';
 import type { Cluster, ConfigMapObject, EmulatorState } from './state';
 
 /**
@@ -119,7 +119,21 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
         return status(res, 403, 'Forbidden', `${asked.resource} is forbidden: User "${subject.username}" cannot ${asked.verb} resource "${asked.resource}" in API group "${asked.group ?? ''}"${where}`, { name: '', kind: asked.resource });
       }
     }
+    if (req.method === 'POST' && /\/selfsubjectrulesreviews$/.test(url.pathname)) {
+      let namespace: string | undefined;
+      try {
+        namespace = (JSON.parse(body) as { spec?: { namespace?: string } }).spec?.namespace;
+      } catch {
+        return status(res, 400, 'BadRequest', 'the body of the request was in an unknown format');
+      }
+      if (!namespace) return status(res, 422, 'Invalid', 'SelfSubjectRulesReview.authorization.k8s.io is invalid: spec.namespace: Required value');
+      return json(res, 201, { kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { namespace }, status: { resourceRules: rulesIn(grants, namespace), nonResourceRules: [], incomplete: false } });
+    }
     if (req.method === 'POST' && /\/selfsubjectreviews$/.test(url.pathname)) {
+      // authentication.k8s.io/v1 is served from Kubernetes 1.28, v1beta1 from 1.27, v1alpha1 from 1.26 (behind a gate).
+      const minor = Number(cluster.version.split('.')[1]);
+      const served = url.pathname.includes('/v1alpha1/') ? minor >= 26 : url.pathname.includes('/v1beta1/') ? minor >= 27 : minor >= 28;
+      if (!served) return status(res, 404, 'NotFound', 'the server could not find the requested resource');
       return json(res, 201, { kind: 'SelfSubjectReview', apiVersion: url.pathname.split('/').slice(2, 4).join('/'), metadata: { creationTimestamp: null }, status: { userInfo: { username: subject.username, groups: [...subject.groups, 'system:authenticated'], extra: { arn: [caller.arn], canonicalArn: [caller.arn], sessionName: [caller.arn.split('/')[2] ?? ''], accessKeyId: [caller.accessKeyId] } } } });
     }
     if (req.method === 'POST' && /\/selfsubjectaccessreviews$/.test(url.pathname)) {

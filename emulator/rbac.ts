@@ -102,3 +102,11 @@ export function authorize(grants: Grant[], r: Request): { allowed: boolean; reas
   }
   return { allowed: false, reason: '' };
 }
+
+/** The rules that apply in a namespace, as SelfSubjectRulesReview lists them (one entry per rule). */
+export function rulesIn(grants: Grant[], namespace: string): { verbs: string[]; resources: string[]; apiGroups: string[] }[] {
+  return grants
+    .filter((g) => !g.namespaces || g.namespaces.some((ns) => ns === namespace || (ns.endsWith('*') && namespace.startsWith(ns.slice(0, -1)))))
+    .flatMap((g) => g.rules.map((r) => ({ verbs: r.verbs, resources: g.namespaces ? r.resources.filter((x) => !CLUSTER_SCOPED.has(x)) : r.resources, apiGroups: ['*'] })))
+    .filter((r) => r.resources.length);
+}

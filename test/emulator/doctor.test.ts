@@ -112,6 +112,21 @@ describe('kubeconfig doctor against the emulator', function () {
     assert.ok(rbac.evidence.some((e) => /The cluster says no to delete pods in namespace payments/.test(e)), rbac.evidence.join(' | '));
     assert.ok(rbac.evidence.some((e) => /AmazonEKSAdminViewPolicy \(cluster-wide\)/.test(e)), `the policies the model knows are shown: ${rbac.evidence.join(' | ')}`);
     assert.match(deleting.username ?? '', /Auditor/);
+    assert.ok(rbac.evidence.some((e) => /^the cluster says this identity may, in payments: .*get,list,watch \*/.test(e)), `SelfSubjectRulesReview: ${rbac.evidence.join(' | ')}`);
+  });
+
+  it('falls back to the model on a cluster before Kubernetes 1.28, which has no SelfSubjectReview', async () => {
+    const config = readKubeconfig([{ path: 'k', text: await emu.kubeconfig(aws) }]);
+    const admin = config.contexts.find((c) => c.name === 'prod-payments-admin')!;
+    const legacy = emu.state.clusters.find((c) => c.name === 'legacy-batch')!;
+    assert.strictEqual(legacy.version, '1.27');
+    await emu.kubeconfig(aws);
+    const ctx = { ...admin, name: 'legacy', cluster: { ...admin.cluster!, server: legacy.kube!.endpoint, caData: legacy.kube!.caData }, user: { ...admin.user!, exec: { ...admin.user!.exec!, args: ['--region', 'us-east-1', 'eks', 'get-token', '--cluster-name', 'legacy-batch'] } } };
+    const r = await diagnoseContext(ctx, nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied() }));
+    const mapping = r.steps.find((s) => s.id === 'mapping')!;
+    assert.strictEqual(mapping.status, 'warn', JSON.stringify(r.steps, null, 1));
+    assert.ok(emu.calls.some((c) => c.operation === 'legacy-batch POST /apis/authentication.k8s.io/v1/selfsubjectreviews'));
+    assert.strictEqual(r.steps.find((s) => s.id === 'rbac')!.status, 'pass', 'the creator is admin through the hidden system:masters');
   });
 
   it('turns the v1alpha1 context green with its exec-block fix, keeping every other byte', async () => {

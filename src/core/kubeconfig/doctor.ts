@@ -60,8 +60,11 @@ export interface AccessQuestion {
 export type KubeAnswer<T> = { ok: true; value: T } | { ok: false; code: number; message: string };
 
 export interface ClusterAsk {
+  /** SelfSubjectReview (authentication.k8s.io/v1, served from Kubernetes 1.28; 404 before). */
   whoami(): Promise<KubeAnswer<{ username: string; groups: string[]; uid?: string }>>;
   canI(q: AccessQuestion): Promise<KubeAnswer<{ allowed: boolean; reason?: string }>>;
+  /** SelfSubjectRulesReview: what the identity may do in a namespace, as `verbs resources` lines. */
+  rules(namespace: string): Promise<KubeAnswer<string[]>>;
 }
 
 export interface SsoSession {
@@ -282,7 +285,16 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   tokenStep.evidence.push(`token made for x-k8s-aws-id ${clusterName} with the STS host of ${stsRegion}`);
   const api = deps.cluster(ctx.cluster.server, ctx.cluster.caData, token);
   const mapping = walk.step('mapping');
-  const who = await api.whoami();
+  let who = await api.whoami();
+  if (!who.ok && who.code === 404) {
+    // Before Kubernetes 1.28 the API server has no v1 SelfSubjectReview: the model says who the caller is, and the
+    // access review below shows whether the cluster authenticates it at all (it would answer 401).
+    const explained = await deps.explainDenied(ref, caller.arn).catch(() => undefined);
+    mapping.status = 'warn';
+    mapping.evidence.push('The cluster does not serve SelfSubjectReview (authentication.k8s.io/v1, Kubernetes 1.28 and later): the username and groups are the authenticator model\'s.');
+    if (explained && !explained.authenticated) mapping.evidence.push(`The authenticator model says: ${explained.verdict} (the cluster's creator keeps an admin access that no configuration shows, so the access review below decides).`);
+    who = { ok: true, value: { username: explained?.authenticated ? explained.username ?? '' : '(not reported by the cluster)', groups: explained?.authenticated ? explained.groups : [] } };
+  }
   if (!who.ok) {
     mapping.status = 'fail';
     if (who.code === 401) {
@@ -297,13 +309,20 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
     mapping.evidence.push(`SelfSubjectReview failed with ${who.code}: ${who.message}`);
     return report('fail', mapping.evidence[0], { identityArn: caller.arn });
   }
-  mapping.evidence.push(`the API server sees username ${who.value.username}, groups ${who.value.groups.join(', ') || '(none)'}`);
+  if (mapping.status === 'pass') mapping.evidence.push(`the API server sees username ${who.value.username}, groups ${who.value.groups.join(', ') || '(none)'}`);
 
   const rbac = walk.step('rbac');
   const namespace = question.namespace ?? ctx.namespace ?? 'default';
   const asked = { ...question, namespace };
   const can = await api.canI(asked);
   const what = `${asked.verb} ${asked.resource} in namespace ${namespace}`;
+  if (!can.ok && can.code === 401) {
+    mapping.status = 'fail';
+    mapping.evidence.push(`The cluster answered 401 Unauthorized for ${caller.arn}.`);
+    rbac.status = 'skip';
+    rbac.evidence.push('Not checked: the cluster does not authenticate this identity.');
+    return report('fail', `${caller.arn} is not mapped on ${clusterName}.`, { identityArn: caller.arn });
+  }
   if (!can.ok) {
     rbac.status = 'warn';
     rbac.evidence.push(`SelfSubjectAccessReview failed with ${can.code}: ${can.message}`);
@@ -319,6 +338,8 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
         explained.bindings.length ? `RBAC bindings for this username or its groups: ${explained.bindings.map((b) => `${b.kind} ${b.name} -> ${b.roleRef.kind} ${b.roleRef.name}`).join(', ')}` : 'no RBAC binding names this username or its groups',
       );
     }
+    const rules = await api.rules(namespace);
+    if (rules.ok) rbac.evidence.push(rules.value.length ? `the cluster says this identity may, in ${namespace}: ${rules.value.slice(0, 12).join('; ')}${rules.value.length > 12 ? `; and ${rules.value.length - 12} more` : ''}` : `the cluster says this identity may do nothing in ${namespace}`);
     rbac.evidence.push(`Grant it with an access policy (for example AmazonEKSViewPolicy scoped to ${namespace}) or a RoleBinding for one of the groups.`);
     return report('fail', `${caller.arn} authenticates as ${who.value.username} but may not ${what}.`, { identityArn: caller.arn, username: who.value.username, groups: who.value.groups });
   }

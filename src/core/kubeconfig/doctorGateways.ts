@@ -75,6 +75,11 @@ function askCluster(server: string, caData: string | undefined, token: string): 
         const info = review.status?.userInfo ?? {};
         return { username: info.username ?? '', groups: info.groups ?? [], uid: info.uid };
       }),
+    rules: (namespace) =>
+      answer(async () => {
+        const review = await kc.makeApiClient(AuthorizationV1Api).createSelfSubjectRulesReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace } } });
+        return (review.status?.resourceRules ?? []).map((r) => `${(r.verbs ?? []).join(',')} ${(r.resources ?? []).join(',')}`);
+      }),
     canI: (q) =>
       answer(async () => {
         const review = await kc.makeApiClient(AuthorizationV1Api).createSelfSubjectAccessReview({

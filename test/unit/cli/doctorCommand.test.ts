@@ -27,7 +27,7 @@ const deps: DoctorDeps = {
   assumeRole: async () => ({ accessKeyId: 'ASIAFAKE', secretAccessKey: 's' }),
   callerIdentity: async () => ({ arn: 'arn:aws:iam::111122223333:user/me', account: '111122223333' }),
   describeCluster: async () => ({ endpoint: 'https://A.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=' }),
-  cluster: () => ({ whoami: async () => ({ ok: true, value: { username: 'me', groups: [] } }), canI: async (q) => ({ ok: true, value: { allowed: q.verb === 'list' } }) }),
+  cluster: () => ({ whoami: async () => ({ ok: true, value: { username: 'me', groups: [] } }), canI: async (q) => ({ ok: true, value: { allowed: q.verb === 'list' } }), rules: async () => ({ ok: true, value: [] }) }),
   explainDenied: async () => undefined,
 };
 

@@ -36,7 +36,7 @@ function deps(overrides: Partial<DoctorDeps> = {}, ask: Partial<ClusterAsk> = {}
     },
     callerIdentity: async () => ({ arn: 'arn:aws:sts::111122223333:assumed-role/Dev/s', account: '111122223333' }),
     describeCluster: async () => ({ arn: 'arn:aws:eks:eu-west-1:111122223333:cluster/web', endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=', status: 'ACTIVE' }),
-    cluster: () => ({ whoami: async () => ({ ok: true, value: { username: 'dev', groups: ['developers', 'system:authenticated'] } }), canI: async () => ({ ok: true, value: { allowed: true } }), ...ask }),
+    cluster: () => ({ whoami: async () => ({ ok: true, value: { username: 'dev', groups: ['developers', 'system:authenticated'] } }), canI: async () => ({ ok: true, value: { allowed: true } }), rules: async () => ({ ok: true, value: ['get,list,watch pods,services'] }), ...ask }),
     explainDenied: async () => undefined,
     ...overrides,
   };
@@ -52,7 +52,7 @@ describe('the kubeconfig doctor, step by step', () => {
 
   it('never puts a key, a secret, a session token or the bearer token into the report', async () => {
     let token = '';
-    const r = await diagnoseContext(context(), deps({ cluster: (_s, _c, t) => ((token = t), { whoami: async () => ({ ok: false, code: 401, message: 'Unauthorized' }), canI: async () => ({ ok: false, code: 401, message: '' }) }) }));
+    const r = await diagnoseContext(context(), deps({ cluster: (_s, _c, t) => ((token = t), { whoami: async () => ({ ok: false, code: 401, message: 'Unauthorized' }), canI: async () => ({ ok: false, code: 401, message: '' }), rules: async () => ({ ok: false, code: 401, message: '' }) }) }));
     const all = JSON.stringify(r) + doctorText([r]) + doctorMarkdown([r]);
     for (const secret of [SECRET.accessKeyId, SECRET.secretAccessKey, SECRET.sessionToken, token, token.slice(0, 40)]) assert.ok(!all.includes(secret), secret);
     assert.match(token, /^k8s-aws-v1\./);
@@ -123,6 +123,17 @@ describe('the kubeconfig doctor, step by step', () => {
     const forbidden = await diagnoseContext(context(), deps({}, { canI: async () => ({ ok: true, value: { allowed: false, reason: '' } }) }), { verb: 'delete', resource: 'pods', namespace: 'prod' });
     assert.strictEqual(forbidden.verdict, 'fail');
     assert.match(forbidden.summary, /authenticates as dev but may not delete pods in namespace prod/);
+    assert.ok(forbidden.steps.find((s) => s.id === 'rbac')!.evidence.includes('the cluster says this identity may, in prod: get,list,watch pods,services'), 'the SelfSubjectRulesReview answer');
+  });
+
+  it('falls back to the model when the cluster predates SelfSubjectReview (404), and still asks the access review', async () => {
+    const explanation = { authenticated: true, username: 'dev', groups: ['developers'], verdict: 'Authenticated', nearMisses: [], policies: [], bindings: [] };
+    const old = await diagnoseContext(context(), deps({ explainDenied: async () => explanation as never }, { whoami: async () => ({ ok: false, code: 404, message: 'the server could not find the requested resource' }) }));
+    const mapping = old.steps.find((s) => s.id === 'mapping')!;
+    assert.deepStrictEqual([old.verdict, mapping.status, old.username], ['warn', 'warn', 'dev']);
+    assert.ok(mapping.evidence.some((e) => /Kubernetes 1\.28 and later/.test(e)));
+    const refused = await diagnoseContext(context(), deps({ explainDenied: async () => explanation as never }, { whoami: async () => ({ ok: false, code: 404, message: '' }), canI: async () => ({ ok: false, code: 401, message: 'Unauthorized' }) }));
+    assert.deepStrictEqual([refused.verdict, refused.steps.find((s) => s.id === 'mapping')!.status], ['fail', 'fail'], 'a 401 from the access review overrules the model');
   });
 
   it('says which contexts are not EKS, and names a context that points nowhere', async () => {
