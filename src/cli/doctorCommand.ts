@@ -1,7 +1,8 @@
 /**
  * `eks-auth doctor [--context NAME] [--format text|json] [--verb V --resource R [--namespace N]]
  * [--explain-profile P ...]`: the kubeconfig doctor for terminals and CI. A refused identity usually cannot read the
- * cluster's access configuration; --explain-profile names profiles that can, for the model's explanation. Exit 0 when every EKS context works, 1 when one fails, 2 on a usage error, 3 when
+ * cluster's access configuration; --explain-profile names profiles that can, for the model's explanation.
+ * Exit 0 when every EKS context works, 1 when one fails or a kubeconfig file is broken, 2 on a usage error, 3 when
  * only warnings remain.
  */
 import type { AccessQuestion, ContextReport, DoctorDeps } from '../core/kubeconfig/doctor';
@@ -51,7 +52,14 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
   }
   const files: KubeconfigFile[] = [];
   for (const p of kubeconfigPaths(io.env, io.home, io.pathDelimiter)) {
-    const text = io.readOptional(p);
+    let text: string | undefined;
+    try {
+      text = io.readOptional(p);
+    } catch (e) {
+      // kubectl fails on a listed file it cannot read (a directory, no permission) rather than skipping it.
+      io.stderr(`eks-auth doctor: cannot read the kubeconfig ${p}: ${(e as Error).message}\n`);
+      return 2;
+    }
     if (text !== undefined) files.push({ path: p, text });
   }
   const config = readKubeconfig(files);
@@ -60,6 +68,7 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
     io.stderr(`eks-auth doctor: no kubeconfig found (${kubeconfigPaths(io.env, io.home, io.pathDelimiter).join(', ')}). Write one with: aws eks update-kubeconfig --name CLUSTER --region REGION\n`);
     return 2;
   }
+  if (config.errors.length && !config.contexts.length) return 2;
   const chosen = context ? config.contexts.filter((c) => c.name === context) : config.contexts;
   if (context && !chosen.length) {
     io.stderr(`eks-auth doctor: no context named ${context}; the kubeconfig has ${config.contexts.map((c) => c.name).join(', ') || 'none'}\n`);
@@ -68,8 +77,9 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
   const deps = await io.deps(explainProfiles);
   // Contexts are independent: check them together, as their AWS and Kubernetes calls mostly wait.
   const reports: ContextReport[] = await Promise.all(chosen.map((c) => diagnoseContext(c, deps, question)));
-  io.stdout(format === 'json' ? `${JSON.stringify({ contexts: reports }, null, 2)}\n` : doctorText(reports));
-  return doctorExitCode(reports);
+  io.stdout(format === 'json' ? `${JSON.stringify({ contexts: reports, errors: config.errors }, null, 2)}\n` : doctorText(reports));
+  // kubectl refuses to load a merged kubeconfig when one of its files is broken, whatever the context.
+  return config.errors.length ? 1 : doctorExitCode(reports);
 }
 
 /**

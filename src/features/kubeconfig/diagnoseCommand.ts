@@ -17,6 +17,7 @@ async function pickContexts(services: Services, arg: unknown): Promise<string[] 
   const node = arg as ContextsNode | undefined;
   if (node?.kind === 'context') return [node.context.name];
   const { config } = await services.doctor.read();
+  for (const e of config.errors) void vscode.window.showErrorMessage(vscode.l10n.t('kubectl cannot load {0}, so every context fails until it is fixed: {1}', e.path, e.message));
   if (!config.contexts.length) {
     const paths = await services.doctor.paths();
     void vscode.window.showWarningMessage(vscode.l10n.t('No kubeconfig contexts in {0}. Write one with aws eks update-kubeconfig --name CLUSTER --region REGION.', paths.join(', ')));

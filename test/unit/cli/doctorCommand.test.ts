@@ -69,4 +69,19 @@ describe('eks-auth doctor', () => {
     assert.strictEqual(await runCli(['doctor'], none.io), 2);
     assert.match(none.err.join(''), /no kubeconfig found \(\/home\/u\/\.kube\/config\)\. Write one with: aws eks update-kubeconfig/);
   });
+  it('exits 2 naming a kubeconfig file it cannot read, and survives hostile files', async () => {
+    const t = io({});
+    t.io.doctor.readOptional = () => {
+      throw new Error('EISDIR: illegal operation on a directory, read');
+    };
+    assert.strictEqual(await runCli(['doctor'], t.io), 2);
+    assert.match(t.err.join(''), /cannot read the kubeconfig \/k\/config: EISDIR/);
+    const deep = '['.repeat(50_000) + ']'.repeat(50_000);
+    const hostile = io({ '/k/config': `${deep}\n` });
+    assert.strictEqual(await runCli(['doctor'], hostile.io), 2, 'nothing but a file that is not a kubeconfig');
+    const mixed = io({ '/k/config': CONFIG, '/k/bad': 'clusters: [\n' }, { KUBECONFIG: '/k/config:/k/bad' });
+    assert.strictEqual(await runCli(['doctor', '--context', 'good'], mixed.io), 1, 'kubectl cannot load a merged kubeconfig with a broken file');
+    assert.match(mixed.err.join(''), /\/k\/bad: /);
+    assert.match(hostile.err.join(''), /\/k\/config: /);
+  });
 });
