@@ -1,5 +1,6 @@
 /** CloudWatch Logs over JSON 1.1: log groups and events, and Logs Insights queries that run over time. */
 import { createHmac, randomBytes, randomUUID } from 'crypto';
+import { notifyLiveTail } from './liveTail';
 import { ServiceError, paginate, requireString } from './http';
 import { parseQuery, runQuery, QueryOutput } from './insightsEngine';
 import { EmulatorState, appendEvent, ensureLogGroup } from './state';
@@ -88,6 +89,7 @@ export const LOGS_OPERATIONS: Record<string, Handler> = {
     for (const e of events as { timestamp?: unknown; message?: unknown }[]) {
       if (typeof e.timestamp !== 'number' || typeof e.message !== 'string') throw new ServiceError('InvalidParameterException', 'Each log event needs a numeric timestamp and a string message');
       appendEvent(group, stream, { timestamp: e.timestamp, message: e.message, ingestionTime: Date.now() });
+      notifyLiveTail(group, group.streams.get(stream)!.at(-1)!);
     }
     return { nextSequenceToken: randomUUID().replace(/-/g, '') };
   },

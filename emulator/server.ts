@@ -10,6 +10,7 @@ import { matchEksRoute } from './eks';
 import { Call, Protocol, ServiceError, credentialScope, parseJsonBody, readBody, sendError, sendJson, sendXml, xmlEscape } from './http';
 import { demoKubeconfig } from './demoKubeconfig';
 import { startKubeServer, KubeServer } from './kube';
+import { startLiveTail, type LiveTailOptions } from './liveTail';
 import { LOGS_OPERATIONS, resetQueries } from './logs';
 import { verifySigV4 } from './sigv4';
 import { Cluster, EmulatorState, Identity, Scenario, buildState } from './state';
@@ -36,6 +37,8 @@ export interface EmulatorOptions {
   queryTiming?: { scheduledMs: number; runningMs: number };
   updateDelayMs?: number;
   maxConcurrentQueries?: number;
+  /** StartLiveTail's update interval and session limit (1 s and 3 h, as the service). */
+  liveTail?: LiveTailOptions;
   /** Moves the emulator's clock, to test clock skew (milliseconds; positive: the emulator is ahead). */
   clockOffsetMs?: number;
   /** Keeps every AWS response as sent (status, error type, body), for the tests that hold them to the service models. */
@@ -294,8 +297,11 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
       operation = String(req.headers['x-amz-target']).split('.')[1] ?? '';
       params = parseJsonBody(body);
       const handler = LOGS_OPERATIONS[operation];
-      if (!handler) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
-      run = async () => {
+      if (operation === 'StartLiveTail') {
+        const tailParams = params;
+        run = async () => startLiveTail(req, res, tailParams, emulator.state, region, options.liveTail);
+      } else if (!handler) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
+      else run = async () => {
         const forced = operation === 'StartQuery' ? takeFault('logs:StartQuery', ['queryStatus'])?.status : undefined;
         const ctx = { state: emulator.state, region, timing, maxConcurrentQueries: options.maxConcurrentQueries ?? 100 };
         sendJson(res, 200, handler(params, ctx, forced), 'application/x-amz-json-1.1');
@@ -340,7 +346,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     if (SERVICE_OF_SIGNING_NAME[scope.service] && SERVICE_OF_SIGNING_NAME[scope.service] !== service) {
       throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`, 403);
     }
-    if (options.recordResponses) record(res, service, operation);
+    if (options.recordResponses && operation !== 'StartLiveTail') record(res, service, operation);
     const target = `${service}:${operation}`;
     emulator.calls.push({ service, operation, region, params, at: Date.now() });
     await applyLatency(target);

@@ -145,7 +145,7 @@ describe('troubleshooting panel state', function () {
       assert.ok(emu.calls.some((c) => c.operation === 'StopQuery'));
       const afterReplace = posted.slice(posted.findIndex((m) => m.type === 'results' && m.runId === panel.currentRunId));
       assert.ok(afterReplace.length > 0);
-      assert.deepStrictEqual(afterReplace.filter((m) => m.type !== 'explanation' && m.runId === firstRun), [], 'nothing of the first run after the second started');
+      assert.deepStrictEqual(afterReplace.filter((m) => 'runId' in m && m.runId === firstRun), [], 'nothing of the first run after the second started');
       assert.strictEqual(second?.status, 'Complete');
       const last = panel.lastMessage as Extract<HostMessage, { type: 'results' }>;
       assert.deepStrictEqual([last.type, last.runId, last.final, last.header.status], ['results', panel.currentRunId, true, 'Complete']);
@@ -190,6 +190,36 @@ describe('troubleshooting panel state', function () {
     } finally {
       await config.update('insights.limit', undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('tails the authenticator streams live: events written meanwhile appear as rows, explainable, until the panel closes', async () => {
+    const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
+    const posted: HostMessage[] = [];
+    const original = panel.panel.webview.postMessage.bind(panel.panel.webview);
+    panel.panel.webview.postMessage = (m: HostMessage) => {
+      posted.push(m);
+      return original(m);
+    };
+    const before = panel.currentRows.length;
+    const tail = panel.startTail();
+    await waitFor(() => posted.some((m) => m.type === 'tail' && m.running), 'the tail to start');
+    const { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+    const [admin] = emu.state.identities;
+    const logs = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey } });
+    const group = '/aws/eks/prod-payments/cluster';
+    await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: 'authenticator-live-test' }));
+    const line = 'time="2026-12-01T10:00:00Z" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/LiveIntruder" client="10.0.0.9:1234" error="ARN is not mapped"';
+    await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 'authenticator-live-test', logEvents: [{ timestamp: Date.now(), message: line }] }));
+    const live = await waitFor(() => panel.currentRows.find((r) => r.arn.endsWith('role/LiveIntruder')), 'the live row');
+    assert.strictEqual(live.outcome, 'denied-unmapped', 'classified like any row');
+    assert.strictEqual(panel.currentRows.length, before + 1);
+    assert.strictEqual((await panel.explain(live.ptr))?.principal, 'arn:aws:iam::111122223333:role/LiveIntruder');
+    assert.ok(posted.some((m) => m.type === 'tailRows' && m.rows.some((r) => r[1] === line)), 'the row was sent to the webview');
+    const start = emu.calls.find((c) => c.operation === 'StartLiveTail')!;
+    assert.deepStrictEqual([start.params.logGroupIdentifiers, start.params.logStreamNamePrefixes], [['arn:aws:logs:us-east-1:111122223333:log-group:/aws/eks/prod-payments/cluster'], ['authenticator-']]);
+    panel.panel.dispose();
+    await tail;
+    assert.strictEqual(panel.tailing, false, 'closing the panel ends the session');
   });
 
   it('answers an explanation request for the row it names by @ptr, with the request id', async () => {

@@ -81,7 +81,8 @@ export function clientConfig(target: AwsTarget, service: 'eks' | 'logs' | 'sts' 
   return {
     region: target.region,
     credentials: credentialsFor(target.profile),
-    ...(endpoint ? { endpoint } : {}),
+    // Live tail calls `stream-logs...` (a host prefix); an endpoint override names the host itself.
+    ...(endpoint ? { endpoint, disableHostPrefix: true } : {}),
     maxAttempts: 3,
   };
 }

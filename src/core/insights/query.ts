@@ -36,7 +36,7 @@ export function toRows(results: { field?: string; value?: string }[][] | undefin
 /** GetQueryResults pages up to 100,000 rows of one query. */
 export const MAX_RESULT_ROWS = 100_000;
 
-export async function runQuery(logs: LogsGateway, input: StartQueryInput, options: RunOptions = {}): Promise<QueryResult> {
+export async function runQuery(logs: Pick<LogsGateway, 'startQuery' | 'getQueryResults' | 'stopQuery'>, input: StartQueryInput, options: RunOptions = {}): Promise<QueryResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const queryId = await logs.startQuery(input);
   let delay = FIRST_POLL_MS;

@@ -62,6 +62,9 @@ export class TroubleshootPanels {
   }
 }
 
+/** Live rows kept in the panel; older ones are dropped as new ones arrive. */
+const LIVE_ROWS_KEPT = 10_000;
+
 export class TroubleshootPanel {
   private ready: Promise<void>;
   private markReady!: () => void;
@@ -79,6 +82,11 @@ export class TroubleshootPanel {
   private mode?: string;
   private limit?: number;
   private disposed = false;
+  /** The live tail session, while one runs, and its rows (kept apart: a re-run replaces only the query's rows). */
+  private tail?: AbortController;
+  private liveWire: RowWire[] = [];
+  private liveByPtr = new Map<string, RowWire>();
+  private liveCount = 0;
   private webviewReady = false;
   private readyAt = 0;
 
@@ -95,6 +103,7 @@ export class TroubleshootPanel {
       this.disposed = true;
       this.markReady();
       this.running?.cancel();
+      this.tail?.abort();
     });
     panel.webview.onDidReceiveMessage((m: WebviewMessage) => this.onMessage(m).catch((e) => this.showError(e, this.runId)));
   }
@@ -122,7 +131,7 @@ export class TroubleshootPanel {
 <link rel="stylesheet" href="${chartStyle}"><link rel="stylesheet" href="${style}"><title>EKS authentication</title></head>
 <body>
 <header><h1 id="title">Loading...</h1><div id="meta"></div></header>
-<div class="toolbar"><button id="rerun">Re-run</button><button id="range">Change range</button><button id="edit-query">Edit query</button><button id="export-csv">Export CSV</button><button id="export-json">Export JSON</button><input id="filter" type="search" placeholder="Filter rows" aria-label="Filter rows"><span id="count" aria-live="polite"></span></div>
+<div class="toolbar"><button id="rerun">Re-run</button><button id="range">Change range</button><button id="edit-query">Edit query</button><button id="export-csv">Export CSV</button><button id="export-json">Export JSON</button><button id="tail" aria-pressed="false">Tail live</button><span id="tail-status" role="status"></span><input id="filter" type="search" placeholder="Filter rows" aria-label="Filter rows"><span id="count" aria-live="polite"></span></div>
 <div id="chips" class="toolbar" aria-label="Outcome filters"></div>
 <div id="truncated" role="status" hidden></div>
 <section id="summary" aria-label="Summary of the range" hidden><div class="summary-head"><span id="summary-title"></span><button id="clear-window" hidden>Show the whole range</button></div><div id="timeline" aria-label="Granted and denied requests over time; drag across it to show the rows of an interval"></div><div class="summary-lists"><div><h2>Denied most</h2><ol id="summary-denied"></ol></div><div><h2>Clients</h2><ol id="summary-clients"></ol></div></div></section>
@@ -141,7 +150,7 @@ export class TroubleshootPanel {
     const stale = () => (message.type === 'results' || message.type === 'error' || message.type === 'summary') && message.runId !== this.runId;
     if (stale()) return;
     if (message.type === 'summary') this.lastSummary = message;
-    else if (message.type !== 'explanation') this.last = message;
+    else if (message.type === 'results' || message.type === 'error') this.last = message;
     await this.ready;
     if (stale() || this.disposed) return;
     // A query can finish before a new panel's webview has loaded; say how long the rows waited for it.
@@ -336,6 +345,10 @@ export class TroubleshootPanel {
       case 'fix':
         await runAccessFix(this.ref, m.kind, m.principalArn);
         break;
+      case 'tail':
+        if (m.on) void this.startTail();
+        else this.stopTail();
+        break;
     }
   }
 
@@ -350,7 +363,7 @@ export class TroubleshootPanel {
 
   /** Explains the row with this @ptr against the cluster's current access entries and aws-auth. */
   async explain(ptr: string): Promise<AccessExplanation | undefined> {
-    const wire = this.byPtr.get(ptr);
+    const wire = this.byPtr.get(ptr) ?? this.liveByPtr.get(ptr);
     const arn = wire ? toRowView(wire).arn : '';
     if (!arn) return undefined;
     const { context, notes } = await this.services.clusters.explainContext(this.ref, arn);
@@ -364,13 +377,54 @@ export class TroubleshootPanel {
     return this.last;
   }
 
+  get tailing(): boolean {
+    return !!this.tail;
+  }
+
+  /**
+   * Streams the cluster's authenticator log streams with StartLiveTail until stopped, the panel closes, or the
+   * service ends the session (three hours); each event becomes a row like any other, classified and explainable.
+   */
+  async startTail(): Promise<void> {
+    if (this.tail || this.disposed) return;
+    const abort = new AbortController();
+    this.tail = abort;
+    let message: string | undefined;
+    try {
+      const [logs, summary] = await Promise.all([this.services.connections.logsFor(this.state.profile, this.state.region), this.services.clusters.summary(this.ref)]);
+      const [, partition = 'aws', , , account = ''] = (summary.arn ?? '').split(':');
+      const logGroupArn = `arn:${partition}:logs:${this.state.region}:${account}:log-group:/aws/eks/${this.state.cluster}/cluster`;
+      await this.post({ type: 'tail', running: true });
+      this.services.log.info(`Live tail of ${logGroupArn} started`);
+      for await (const batch of logs.liveTail({ logGroupArns: [logGroupArn], logStreamNamePrefixes: ['authenticator-'] }, abort.signal)) {
+        if (abort.signal.aborted) break;
+        const rows: RowWire[] = batch.events.map((e) => [new Date(e.timestamp).toISOString().replace('T', ' ').replace('Z', ''), e.message, `live:${e.logStreamName}:${e.timestamp}:${this.liveCount++}`]);
+        for (const r of rows) this.liveByPtr.set(r[2], r);
+        this.liveWire.push(...rows);
+        // The newest 10,000 live rows stay; older ones leave the panel, as on the service's side.
+        for (const old of this.liveWire.splice(0, Math.max(0, this.liveWire.length - LIVE_ROWS_KEPT))) this.liveByPtr.delete(old[2]);
+        if (rows.length || batch.sampled) await this.post({ type: 'tailRows', rows, sampled: batch.sampled });
+      }
+    } catch (e) {
+      message = (e as Error).name === 'SessionTimeoutException' ? vscode.l10n.t('The live tail ended: CloudWatch Logs closes a Live Tail session after three hours. Start it again to go on.') : formatExplained(explainAwsError(e, this.state.profile));
+      this.services.log.warn(`Live tail of ${this.state.cluster} ended: ${(e as Error).message}`);
+    } finally {
+      if (this.tail === abort) this.tail = undefined;
+      if (!this.disposed) await this.post({ type: 'tail', running: false, message });
+    }
+  }
+
+  stopTail(): void {
+    this.tail?.abort();
+  }
+
   /** The summary of the current run, once it has come. */
   get summary() {
     return this.lastSummary?.runId === this.runId ? this.lastSummary.summary : undefined;
   }
 
   get currentRows(): RowView[] {
-    return this.wire.map(toRowView);
+    return [...this.wire, ...this.liveWire].map(toRowView);
   }
 
   /** The id of the current query run. */

@@ -44,6 +44,11 @@ const ui: ViewState = {
 let panelState: Partial<PanelState> = { profile: saved.profile, region: saved.region, cluster: saved.cluster, rangeMinutes: saved.rangeMinutes };
 
 let rows: RowView[] = [];
+/** Rows of the live tail: kept when a re-run replaces the query's rows. */
+let liveRows: RowView[] = [];
+const LIVE_ROWS_KEPT = 10_000;
+let tailing = false;
+let sampledSeen = false;
 /** The interval chosen on the timeline (epoch ms), or none: the whole range. */
 let timeWindow: [number, number] | undefined;
 let chart: uPlot | undefined;
@@ -308,11 +313,31 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     renderRangeSummary(m.summary);
     return;
   }
+  if (m.type === 'tail') {
+    tailing = m.running;
+    const button = $('tail');
+    button.textContent = m.running ? 'Stop tail' : 'Tail live';
+    button.setAttribute('aria-pressed', String(m.running));
+    if (m.running) sampledSeen = false;
+    $('tail-status').textContent = m.running ? `Live: ${liveRows.length} events` : m.message ?? (liveRows.length ? `Live tail stopped after ${liveRows.length} events` : '');
+    return;
+  }
+  if (m.type === 'tailRows') {
+    const incoming = m.rows.map(toRowView);
+    liveRows = liveRows.concat(incoming);
+    const dropped = liveRows.length > LIVE_ROWS_KEPT ? liveRows.splice(0, liveRows.length - LIVE_ROWS_KEPT) : [];
+    const gone = new Set(dropped.map((r) => r.ptr));
+    rows = (gone.size ? rows.filter((r) => !gone.has(r.ptr)) : rows).concat(incoming);
+    sampledSeen ||= m.sampled;
+    $('tail-status').textContent = `Live: ${liveRows.length} events${sampledSeen ? ' (sampled by CloudWatch Logs: more than 500 a second)' : ''}`;
+    update();
+    return;
+  }
   if (m.type === 'results') {
     runId = m.runId;
     const receivedAt = Date.now();
     const incoming = m.rows.map(toRowView);
-    rows = m.mode === 'append' ? rows.concat(incoming) : incoming;
+    rows = m.mode === 'append' ? rows.concat(incoming) : incoming.concat(liveRows);
     advice = m.advice;
     // The host restores the panel after a reload from this state.
     panelState = m.state;
@@ -380,6 +405,7 @@ function init() {
     setWindow(undefined);
   });
   $('rerun').addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
+  $('tail').addEventListener('click', () => vscode.postMessage({ type: 'tail', on: !tailing }));
   $('range').addEventListener('click', () => vscode.postMessage({ type: 'changeRange' }));
   $('edit-query').addEventListener('click', () => vscode.postMessage({ type: 'editQuery' }));
   $('export-csv').addEventListener('click', () => vscode.postMessage({ type: 'export', format: 'csv' }));

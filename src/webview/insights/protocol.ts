@@ -86,7 +86,11 @@ export type HostMessage =
   | { type: 'error'; runId: number; message: string; header?: Header }
   | { type: 'summary'; runId: number; summary: SummaryView }
   /** The answer to the `explain` request with the same requestId, for the row with that @ptr. */
-  | { type: 'explanation'; requestId: number; ptr: string; explanation?: AccessExplanation; error?: string };
+  | { type: 'explanation'; requestId: number; ptr: string; explanation?: AccessExplanation; error?: string }
+  /** Live tail started or stopped; `message` says why it stopped when the user did not stop it. */
+  | { type: 'tail'; running: boolean; message?: string }
+  /** Events of the live tail, as they arrive; `sampled` when the service kept only 500 of a second's events. */
+  | { type: 'tailRows'; rows: RowWire[]; sampled: boolean };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -97,4 +101,5 @@ export type WebviewMessage =
   | { type: 'explain'; requestId: number; ptr: string }
   | { type: 'fix'; kind: 'createAccessEntry' | 'openAwsAuth' | 'explainAccess'; principalArn: string }
   /** Sent after the final rows are on screen: how long since the query completed. */
-  | { type: 'rendered'; rows: number; ms: number };
+  | { type: 'rendered'; rows: number; ms: number }
+  | { type: 'tail'; on: boolean };

@@ -6,7 +6,7 @@ import { runQuery, statusProblem } from '../../../../src/core/insights/query';
 function fakeLogs(statuses: string[]) {
   const calls: string[] = [];
   let i = 0;
-  const gw: LogsGateway = {
+  const gw: Pick<LogsGateway, 'startQuery' | 'getQueryResults' | 'stopQuery'> = {
     async startQuery() {
       calls.push('start');
       return 'q-1';
@@ -29,7 +29,7 @@ describe('Logs Insights query runner', () => {
   it('reads every page of a complete result (GetQueryResults nextToken)', async () => {
     const pages: Record<string, { rows: string[]; next?: string }> = { '': { rows: ['a', 'b'], next: 't1' }, t1: { rows: ['c'], next: 't2' }, t2: { rows: ['d'] } };
     const tokens: (string | undefined)[] = [];
-    const gw: LogsGateway = {
+    const gw: Pick<LogsGateway, 'startQuery' | 'getQueryResults' | 'stopQuery'> = {
       startQuery: async () => 'q',
       async getQueryResults(_id, token) {
         tokens.push(token);
