@@ -187,6 +187,9 @@ describe('troubleshooting panel state', function () {
       await waitFor(() => panel.summary, 'the summary');
       const total = panel.summary!.granted.concat(panel.summary!.denied).reduce((t, n) => t + n, 0);
       assert.ok(total > 5, `the summary counts ${total} events, more than the 5 rows`);
+      const all = await panel.fetchAll();
+      assert.deepStrictEqual([all?.complete, all?.rows.length, panel.currentRows.length], [true, 15, 15], 'Fetch every event brings the whole range');
+      assert.strictEqual(results(panel).header.limit, undefined, 'and the notice goes away');
     } finally {
       await config.update('insights.limit', undefined, vscode.ConfigurationTarget.Global);
     }

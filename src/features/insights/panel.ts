@@ -9,6 +9,7 @@ import type { ClusterRef } from '../../core/clusters/clusterAccess';
 import { OUTCOME_ADVICE } from '../../core/insights/parser';
 import { QueryResult, runQuery, statusProblem } from '../../core/insights/query';
 import { summaryQueries, timelineSeries } from '../../core/insights/summary';
+import { fetchInWindows, type WindowedResult } from '../../core/insights/windows';
 import { rowsToCsv } from '../../core/insights/table';
 import type { Services } from '../../services';
 import { runAccessFix } from '../../shared/accessFixes';
@@ -62,6 +63,10 @@ export class TroubleshootPanels {
   }
 }
 
+/** The most rows one Logs Insights query returns (StartQuery's `limit`). */
+const MAX_QUERY_ROWS = 10_000;
+/** The most rows Fetch Every Event keeps in the panel. */
+const MAX_FETCHED_ROWS = 100_000;
 /** Live rows kept in the panel; older ones are dropped as new ones arrive. */
 const LIVE_ROWS_KEPT = 10_000;
 
@@ -317,7 +322,9 @@ export class TroubleshootPanel {
         await this.run();
         break;
       case 'changeRange': {
-        const minutes = await pickRange();
+        const header = this.last?.type === 'results' ? this.last.header : undefined;
+        const scanned = (header?.bytesScanned ?? 0) + (this.summary?.bytesScanned ?? 0);
+        const minutes = await pickRange(scanned ? { bytesScanned: scanned, rangeMinutes: this.state.rangeMinutes } : undefined);
         if (minutes) await this.panels.createOrShow({ ...this.state, rangeMinutes: minutes }).run(this.query);
         break;
       }
@@ -344,6 +351,9 @@ export class TroubleshootPanel {
         break;
       case 'fix':
         await runAccessFix(this.ref, m.kind, m.principalArn);
+        break;
+      case 'fetchAll':
+        await this.fetchAll();
         break;
       case 'tail':
         if (m.on) void this.startTail();
@@ -375,6 +385,67 @@ export class TroubleshootPanel {
   /** What the panel last sent, and the rows it shows: for tests and exports. */
   get lastMessage() {
     return this.last;
+  }
+
+  /**
+   * Every event of the range, in windows of fewer than 10,000 rows (the service's cap for one query), newest first,
+   * up to 100,000 rows, with progress and Cancel. Rows are added to the panel as each window completes.
+   */
+  async fetchAll(): Promise<WindowedResult | undefined> {
+    this.running?.cancel();
+    const runId = ++this.runId;
+    let cancelled = false;
+    this.running = { cancel: () => (cancelled = true) };
+    const current = () => runId === this.runId && !this.disposed;
+    const logs = await this.services.connections.logsFor(this.state.profile, this.state.region);
+    const end = Date.now();
+    const start = end - this.state.rangeMinutes * 60_000;
+    this.wire = [];
+    this.byPtr.clear();
+    this.sent = 0;
+    this.limit = undefined;
+    const stats = { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 };
+    const header = (status: string, limit?: number): Header => ({ ...this.header(undefined, status), ...stats, limit });
+    void this.post(this.resultsMessage(runId, header('Running'), false));
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Fetching every authenticator event of {0}', this.state.cluster), cancellable: true }, async (progress, token) => {
+      token.onCancellationRequested(() => (cancelled = true));
+      try {
+        const result = await fetchInWindows(
+          async (from, to) => {
+            const r = await runQuery(logs, { logGroupName: `/aws/eks/${this.state.cluster}/cluster`, queryString: this.query, startTime: from, endTime: to, limit: MAX_QUERY_ROWS }, { isCancelled: () => cancelled || !current() });
+            stats.recordsMatched += r.stats.recordsMatched;
+            stats.recordsScanned += r.stats.recordsScanned;
+            stats.bytesScanned += r.stats.bytesScanned;
+            return r;
+          },
+          start,
+          end,
+          MAX_QUERY_ROWS,
+          {
+            maxRows: MAX_FETCHED_ROWS,
+            minWindowMs: 60_000,
+            isCancelled: () => cancelled || !current(),
+            onRows: (rows, p) => {
+              if (!current()) return;
+              const next: RowWire[] = rows.map((r) => [r['@timestamp'] ?? '', r['@message'] ?? '', r['@ptr'] ?? `${r['@timestamp']}|${r['@message']}`]);
+              this.wire.push(...next);
+              for (const w of next) this.byPtr.set(w[2], w);
+              progress.report({ message: vscode.l10n.t('{0} rows from {1} windows', p.rows, p.windows) });
+              void this.post(this.resultsMessage(runId, header('Running'), false));
+            },
+          },
+        );
+        if (!current()) return result;
+        // A result that is not complete keeps the truncation notice: the panel never implies it has everything.
+        await this.post(this.resultsMessage(runId, header(result.complete ? 'Complete' : 'Incomplete', result.complete ? undefined : this.wire.length), true, Date.now()));
+        if (!result.complete && result.reason !== 'cancelled') void vscode.window.showWarningMessage(vscode.l10n.t('Fetched {0} events in {1} windows, not all of them: {2}. Narrow the range to see the rest.', result.rows.length, result.windows, result.reason ?? ''));
+        this.services.log.info(`Fetched ${result.rows.length} events of ${this.state.cluster} in ${result.windows} windows, ${stats.bytesScanned} bytes scanned${result.complete ? '' : `: ${result.reason}`}`);
+        return result;
+      } catch (e) {
+        if (current()) void vscode.window.showErrorMessage(this.showError(e, runId));
+        return undefined;
+      }
+    });
   }
 
   get tailing(): boolean {

@@ -346,9 +346,16 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     $('error').textContent = '';
     $('error').hidden = true;
     // A result that reached the query's limit may be cut short: never let it look complete.
-    const truncated = m.final && m.header.limit !== undefined && rows.length >= m.header.limit;
+    const truncated = m.final && m.header.limit !== undefined && rows.length - liveRows.length >= m.header.limit;
     $('truncated').hidden = !truncated;
-    $('truncated').textContent = truncated ? `Showing the newest ${rows.length} events: the query stopped at its limit of ${m.header.limit}, so this list is not complete. Narrow the range ("Change range"), or raise eksAuth.insights.limit (up to 10,000); the summary above counts the whole range.` : '';
+    $('truncated').replaceChildren();
+    if (truncated) {
+      const fetchAll = el('button', '', 'Fetch every event');
+      fetchAll.id = 'fetch-all';
+      fetchAll.title = 'Query the range again in windows of fewer than 10,000 events each, newest first, up to 100,000 events';
+      fetchAll.addEventListener('click', () => vscode.postMessage({ type: 'fetchAll' }));
+      $('truncated').append(el('span', '', `Showing the newest ${rows.length - liveRows.length} events: the query stopped at its limit of ${m.header.limit}, so this list is not complete. Narrow the range ("Change range"), raise eksAuth.insights.limit (up to 10,000), or fetch them all in windows; the summary above counts the whole range. `), fetchAll);
+    }
     if (m.mode === 'replace' && !m.final) {
       $('summary').hidden = true;
       $('top-denied').hidden = false;

@@ -102,4 +102,6 @@ export type WebviewMessage =
   | { type: 'fix'; kind: 'createAccessEntry' | 'openAwsAuth' | 'explainAccess'; principalArn: string }
   /** Sent after the final rows are on screen: how long since the query completed. */
   | { type: 'rendered'; rows: number; ms: number }
-  | { type: 'tail'; on: boolean };
+  | { type: 'tail'; on: boolean }
+  /** Fetch every event of the range in windows under the service's row cap. */
+  | { type: 'fetchAll' };
