@@ -178,6 +178,22 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     await webview.locator('#count', { hasText: '15 of 15 rows' }).waitFor({ timeout: 5000 });
   });
 
+  it('tails the authenticator log live: an event written now appears as a row', async () => {
+    const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await webview.locator('#tail').click();
+    await webview.locator('#tail-status', { hasText: 'Live:' }).waitFor({ timeout: 30000 });
+    const { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+    const scenario = JSON.parse(fs.readFileSync(path.join(ROOT, 'emulator/scenarios/demo.json'), 'utf8'));
+    const [admin] = scenario.identities;
+    const logs = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: demo.endpoint, credentials: { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey } });
+    await logs.send(new CreateLogStreamCommand({ logGroupName: '/aws/eks/prod-payments/cluster', logStreamName: 'authenticator-e2e' }));
+    await logs.send(new PutLogEventsCommand({ logGroupName: '/aws/eks/prod-payments/cluster', logStreamName: 'authenticator-e2e', logEvents: [{ timestamp: Date.now(), message: 'time="2026-12-01T11:00:00Z" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/LiveVisitor" client="10.0.9.9:4242" error="ARN is not mapped"' }] }));
+    await webview.locator('.row', { hasText: 'LiveVisitor' }).waitFor({ timeout: 15000 });
+    await webview.locator('#tail-status', { hasText: 'Live: 1 event' }).waitFor({ timeout: 5000 });
+    await webview.locator('#tail').click();
+    await webview.locator('#tail', { hasText: 'Tail live' }).waitFor({ timeout: 10000 });
+  });
+
   it('restores the troubleshooting panel after a window reload', async () => {
     await runCommand('Developer: Reload Window');
     await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });

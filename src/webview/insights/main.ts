@@ -48,6 +48,7 @@ let rows: RowView[] = [];
 let liveRows: RowView[] = [];
 const LIVE_ROWS_KEPT = 10_000;
 let tailing = false;
+const events = (n: number) => `${n} event${n === 1 ? '' : 's'}`;
 let sampledSeen = false;
 /** The interval chosen on the timeline (epoch ms), or none: the whole range. */
 let timeWindow: [number, number] | undefined;
@@ -319,7 +320,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     button.textContent = m.running ? 'Stop tail' : 'Tail live';
     button.setAttribute('aria-pressed', String(m.running));
     if (m.running) sampledSeen = false;
-    $('tail-status').textContent = m.running ? `Live: ${liveRows.length} events` : m.message ?? (liveRows.length ? `Live tail stopped after ${liveRows.length} events` : '');
+    $('tail-status').textContent = m.running ? `Live: ${events(liveRows.length)}` : m.message ?? (liveRows.length ? `Live tail stopped after ${events(liveRows.length)}` : '');
     return;
   }
   if (m.type === 'tailRows') {
@@ -329,7 +330,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     const gone = new Set(dropped.map((r) => r.ptr));
     rows = (gone.size ? rows.filter((r) => !gone.has(r.ptr)) : rows).concat(incoming);
     sampledSeen ||= m.sampled;
-    $('tail-status').textContent = `Live: ${liveRows.length} events${sampledSeen ? ' (sampled by CloudWatch Logs: more than 500 a second)' : ''}`;
+    $('tail-status').textContent = `Live: ${events(liveRows.length)}${sampledSeen ? ' (sampled by CloudWatch Logs: more than 500 a second)' : ''}`;
     update();
     return;
   }
