@@ -24,9 +24,14 @@ const exec = (c: { name: string; region: string }, profile: string, extra: Parti
 
 /** `awsCommand` is the aws executable the demo's working contexts name (an absolute path when PATH may lack it). */
 export function demoKubeconfig(clusters: DemoCluster[], awsCommand = 'aws'): string {
-  const prod = clusters.find((c) => c.name === 'prod-payments')!;
-  const staging = clusters.find((c) => c.name === 'staging-web')!;
-  const platform = clusters.find((c) => c.name === 'platform-api')!;
+  const byName = (name: string) => {
+    const c = clusters.find((x) => x.name === name);
+    if (!c) throw new Error(`the demo kubeconfig needs the demo scenario's cluster ${name}`);
+    return c;
+  };
+  const prod = byName('prod-payments');
+  const staging = byName('staging-web');
+  const platform = byName('platform-api');
   const contexts: { name: string; cluster: DemoCluster; server?: string; exec: Exec; namespace?: string }[] = [
     { name: 'prod-payments-admin', cluster: prod, exec: exec(prod, 'demo-admin', { command: awsCommand }) },
     { name: 'prod-payments-developer', cluster: prod, exec: exec(prod, 'demo-dev', { command: awsCommand }), namespace: 'default' },

@@ -358,10 +358,13 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
   function admin(method: string, path: string, body: string, res: http.ServerResponse) {
     if (path === '/_emulator/calls' && method === 'GET') return sendJson(res, 200, emulator.calls);
     if (path === '/_emulator/kubeconfig' && method === 'GET') {
-      void emulator.kubeconfig().then((text) => {
-        res.writeHead(200, { 'content-type': 'application/yaml' });
-        res.end(text);
-      });
+      void emulator.kubeconfig().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': 'application/yaml' });
+          res.end(text);
+        },
+        (e: Error) => sendJson(res, 404, { message: `no demo kubeconfig for this scenario: ${e.message}` }),
+      );
       return;
     }
     if (path === '/_emulator/calls' && method === 'DELETE') {

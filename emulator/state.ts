@@ -172,6 +172,8 @@ export interface ScenarioCluster {
   awsAuthMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   /** Authenticator log lines, `minutesAgo` before emulator start. */
   authenticatorLogs?: { minutesAgo: number; stream?: string; message: string }[];
+  /** That many generated authenticator events spread over the last `days` (for benchmarks: a busy cluster). */
+  syntheticAuthenticatorLogs?: { count: number; days: number };
 }
 
 export const DEFAULT_ACCESS_POLICIES: AccessPolicy[] = [
@@ -260,6 +262,19 @@ export function buildState(scenario: Scenario, now = Date.now()): EmulatorState 
     }
     if (c.awsAuth) {
       cluster.awsAuth = { data: { ...c.awsAuth }, ...structuredClone(c.awsAuthMetadata ?? {}), resourceVersion: 1000, uid: uuidLike(c.name), creationTimestamp: new Date(now - 86400_000 * 90).toISOString() };
+    }
+    if (c.syntheticAuthenticatorLogs) {
+      const group = ensureLogGroup(state, `/aws/eks/${c.name}/cluster`, c.region, now - 86400_000 * c.syntheticAuthenticatorLogs.days);
+      const { count, days } = c.syntheticAuthenticatorLogs;
+      const span = days * 86400_000;
+      for (let i = 0; i < count; i++) {
+        const timestamp = now - Math.floor((i * span) / count);
+        const time = new Date(timestamp).toISOString().replace(/\.\d+Z$/, 'Z');
+        const message = i % 10 === 0
+          ? `time="${time}" level=warning msg="access denied" arn="arn:aws:iam::${state.accountId}:role/Denied-${i % 40}" client="10.1.${i % 200}.${i % 250}:443" error="ARN is not mapped" method=POST path=/authenticate`
+          : `time="${time}" level=info msg="access granted" arn="arn:aws:iam::${state.accountId}:role/Team-${i % 300}" client="10.0.${i % 200}.${i % 250}:443" groups="[team-${i % 37}]" method=POST path=/authenticate uid="aws-iam-authenticator:${state.accountId}:AROA${i % 300}" username="team-${i % 300}"`;
+        appendEvent(group, `authenticator-${hexId(`${c.name}${i % 4}`, 32)}`, { timestamp, ingestionTime: timestamp + 500, message });
+      }
     }
     if (c.authenticatorLogs && c.logging?.includes('authenticator') !== false) {
       const group = ensureLogGroup(state, `/aws/eks/${c.name}/cluster`, c.region, now - 86400_000);

@@ -40,7 +40,9 @@ export async function startDemo({ port, log = () => {}, scenario = 'demo', setti
   fs.writeFileSync(path.join(tmp, 'credentials'), `[demo-admin]\naws_access_key_id = ${admin.accessKeyId}\naws_secret_access_key = ${admin.secretAccessKey}\n\n[demo-dev]\naws_access_key_id = ${dev.accessKeyId}\naws_secret_access_key = ${dev.secretAccessKey}\n`);
   // One working kubectl context and one per common failure, for "EKS: Diagnose kubectl Access".
   const kubeconfig = path.join(tmp, 'kubeconfig');
-  fs.writeFileSync(kubeconfig, await (await globalThis.fetch(`${emulator.endpoint}/_emulator/kubeconfig`)).text());
+  const answer = await globalThis.fetch(`${emulator.endpoint}/_emulator/kubeconfig`);
+  // Only the demo scenario has the clusters the demo kubeconfig names; other scenarios get an empty one.
+  fs.writeFileSync(kubeconfig, answer.ok ? await answer.text() : 'apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts: []\n');
   const workspace = path.join(tmp, 'workspace');
   fs.cpSync(path.join(ROOT, 'demo/workspace'), workspace, { recursive: true });
   let server;

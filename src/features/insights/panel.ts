@@ -297,7 +297,9 @@ export class TroubleshootPanel {
           topDenied: denied.rows.map((r) => ({ arn: r.arn ?? '', n: Number(r.n) || 0, first: r.first ?? '', last: r.last ?? '' })),
           topClients: clients.rows.map((r) => ({ client: r.client ?? '', n: Number(r.n) || 0 })),
           bytesScanned: timeline.stats.bytesScanned + denied.stats.bytesScanned + clients.stats.bytesScanned,
+          rowsMoved: timeline.rows.length + denied.rows.length + clients.rows.length,
         },
+        completedAt: Date.now(),
       });
     } catch (e) {
       this.services.log.warn(`Summary of ${this.state.cluster} failed: ${(e as Error).message}`);

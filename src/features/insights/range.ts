@@ -4,6 +4,7 @@ import { estimateBytes, formatBytes } from '../../core/insights/cost';
 
 export function rangeLabel(minutes: number): string {
   if (minutes % 60 !== 0) return `last ${minutes} minutes`;
+  if (minutes > 1440 && minutes % 1440 === 0) return `last ${minutes / 1440} days`;
   const hours = minutes / 60;
   return hours === 1 ? 'last hour' : `last ${hours} hours`;
 }

@@ -50,6 +50,8 @@ export interface SummaryView {
   topClients: { client: string; n: number }[];
   /** What the summary queries scanned, the figure Logs Insights bills. */
   bytesScanned: number;
+  /** Rows the three summary queries returned: what moved from the service for the whole range. */
+  rowsMoved: number;
 }
 
 export interface Header {
@@ -84,7 +86,7 @@ export type HostMessage =
    */
   | { type: 'results'; runId: number; mode: 'replace' | 'append'; header: Header; rows: RowWire[]; final: boolean; advice: Record<string, string>; state: PanelState; completedAt?: number; webviewWaitMs?: number }
   | { type: 'error'; runId: number; message: string; header?: Header }
-  | { type: 'summary'; runId: number; summary: SummaryView }
+  | { type: 'summary'; runId: number; summary: SummaryView; completedAt: number }
   /** The answer to the `explain` request with the same requestId, for the row with that @ptr. */
   | { type: 'explanation'; requestId: number; ptr: string; explanation?: AccessExplanation; error?: string }
   /** Live tail started or stopped; `message` says why it stopped when the user did not stop it. */
