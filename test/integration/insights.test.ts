@@ -6,6 +6,17 @@ import type { HostMessage } from '../../src/webview/insights/protocol';
 import { answerPrompts, clusterNode, emulator, runQuietly, waitFor, withEmulator } from './helpers';
 
 
+/** Records every message the host posts to the panel's webview; `original` restores the real postMessage. */
+function recordPosts(panel: TroubleshootPanel) {
+  const posted: HostMessage[] = [];
+  const original = panel.panel.webview.postMessage.bind(panel.panel.webview);
+  panel.panel.webview.postMessage = (m: HostMessage) => {
+    posted.push(m);
+    return original(m);
+  };
+  return { posted, original };
+}
+
 const results = (panel: TroubleshootPanel) => ({ ...(panel.lastMessage as Extract<HostMessage, { type: 'results' }>), rows: panel.currentRows });
 
 describe('troubleshooting command against the emulator', function () {
@@ -129,12 +140,7 @@ describe('troubleshooting panel state', function () {
   it('drops everything a replaced run posts: Re-run while a query runs shows only the new run', async () => {
     emu.faults.push({ target: 'logs:GetQueryResults', kind: 'latency', latencyMs: 300 });
     const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
-    const posted: HostMessage[] = [];
-    const original = panel.panel.webview.postMessage.bind(panel.panel.webview);
-    panel.panel.webview.postMessage = (m: HostMessage) => {
-      posted.push(m);
-      return original(m);
-    };
+    const { posted, original } = recordPosts(panel);
     try {
       const first = panel.run();
       await waitFor(() => posted.some((m) => m.type === 'results' && !m.final), 'the first run to start');
@@ -197,12 +203,7 @@ describe('troubleshooting panel state', function () {
 
   it('tails the authenticator streams live: events written meanwhile appear as rows, explainable, until the panel closes', async () => {
     const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', await clusterNode('us-east-1', 'prod-payments'), 60);
-    const posted: HostMessage[] = [];
-    const original = panel.panel.webview.postMessage.bind(panel.panel.webview);
-    panel.panel.webview.postMessage = (m: HostMessage) => {
-      posted.push(m);
-      return original(m);
-    };
+    const { posted } = recordPosts(panel);
     const before = panel.currentRows.length;
     const tail = panel.startTail();
     await waitFor(() => posted.some((m) => m.type === 'tail' && m.running), 'the tail to start');
