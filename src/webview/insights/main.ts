@@ -5,6 +5,8 @@
  * expanded row, its explanation, filter and sort) lives in the webview state, so re-rendering, scrolling and a
  * window reload keep it.
  */
+// Native-looking, accessible buttons: @vscode-elements/elements, the maintained successor of the webview UI toolkit.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
 import uPlot from 'uplot';
 import type { AccessExplanation } from '../../core/access/explain';
 import { formatBytes } from '../../core/insights/cost';
@@ -377,7 +379,8 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     $('truncated').hidden = !truncated;
     $('truncated').replaceChildren();
     if (truncated) {
-      const fetchAll = el('button', '', 'Fetch every event');
+      const fetchAll = document.createElement('vscode-button');
+      fetchAll.textContent = 'Fetch every event';
       fetchAll.id = 'fetch-all';
       fetchAll.title = 'Query the range again in windows of fewer than 10,000 events each, newest first, up to 100,000 events';
       fetchAll.addEventListener('click', () => vscode.postMessage({ type: 'fetchAll' }));
