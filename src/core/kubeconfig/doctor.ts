@@ -295,6 +295,14 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
     if (explained && !explained.authenticated) mapping.evidence.push(`The authenticator model says: ${explained.verdict} (the cluster's creator keeps an admin access that no configuration shows, so the access review below decides).`);
     who = { ok: true, value: { username: explained?.authenticated ? explained.username ?? '' : '(not reported by the cluster)', groups: explained?.authenticated ? explained.groups : [] } };
   }
+  if (!who.ok && who.code === 0) {
+    // No HTTP answer at all: kubectl cannot reach the server (a private endpoint, a proxy, a firewall, TLS).
+    request.status = 'fail';
+    request.evidence.push(`The server did not answer: ${who.message}. A private endpoint needs a network path (VPN, peering, a bastion); check proxies and firewalls.`);
+    mapping.status = 'skip';
+    mapping.evidence.push('Not checked: the server could not be reached.');
+    return report('fail', request.evidence[request.evidence.length - 1], { identityArn: caller.arn });
+  }
   if (!who.ok) {
     mapping.status = 'fail';
     if (who.code === 401) {

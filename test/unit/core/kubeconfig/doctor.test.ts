@@ -136,6 +136,12 @@ describe('the kubeconfig doctor, step by step', () => {
     assert.deepStrictEqual([refused.verdict, refused.steps.find((s) => s.id === 'mapping')!.status], ['fail', 'fail'], 'a 401 from the access review overrules the model');
   });
 
+  it('fails the request step when the server does not answer at all', async () => {
+    const r = await diagnoseContext(context(), deps({}, { whoami: async () => ({ ok: false, code: 0, message: 'connect ECONNREFUSED 10.0.0.1:443' }) }));
+    assert.deepStrictEqual(r.steps.map((s) => [s.id, s.status]).filter(([, st]) => st !== 'pass'), [['request', 'fail'], ['mapping', 'skip'], ['rbac', 'skip']]);
+    assert.match(r.summary, /The server did not answer: connect ECONNREFUSED 10\.0\.0\.1:443\. A private endpoint needs a network path/);
+  });
+
   it('says which contexts are not EKS, and names a context that points nowhere', async () => {
     const token = await diagnoseContext(context({ user: { name: 'u', file: 'f', hasStaticCredentials: true } }), deps());
     assert.strictEqual(token.verdict, 'not-eks');
