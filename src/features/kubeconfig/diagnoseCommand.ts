@@ -42,6 +42,10 @@ export function diagnoseCommand(services: Services, previews: ReportDocuments) {
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking kubectl access'), cancellable: true },
       (progress, token) => services.doctor.diagnose(names, () => token.isCancellationRequested, (r) => progress.report({ message: `${r.context}: ${r.verdict}`, increment: 100 / names.length })),
     );
+    if (!reports.length) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('The kubeconfig has no context named {0}.', names.join(', ')));
+      return reports;
+    }
     const uri = previews.set(names.length === 1 ? names[0] : 'all-contexts', doctorMarkdown(reports));
     await vscode.commands.executeCommand('markdown.showPreview', uri);
     const failing = reports.filter((r) => r.verdict === 'fail');
