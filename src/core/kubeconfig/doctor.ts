@@ -103,7 +103,13 @@ export function regionOfEndpoint(server: string): string | undefined {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 const errorName = (e: unknown) => (e as { name?: string } | undefined)?.name ?? '';
 
-function shellQuote(s: string): string {
+/** The `aws eks update-kubeconfig` command line for a cluster, every value quoted for the shell. */
+function updateKubeconfigCommand(cluster: string, region: string, profile?: string): string {
+  return `aws eks update-kubeconfig --name ${shellQuote(cluster)} --region ${shellQuote(region)}${profile ? ` --profile ${shellQuote(profile)}` : ''}`;
+}
+
+/** A word for a POSIX shell: as it is when that is safe, else single-quoted. */
+export function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -260,12 +266,12 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
     if (errorName(e) === 'ResourceNotFoundException') {
       tokenStep.evidence.push(`No cluster ${clusterName} in account ${caller.account}, region ${stsRegion}: the token is made for a cluster that is not there, so the API server refuses it.`);
       if (endpointRegion && endpointRegion !== stsRegion) tokenStep.fixes.push(fixedExec(clusterName, endpointRegion));
-      tokenStep.fixes.push({ kind: 'updateKubeconfig', label: 'Write a fresh context with aws eks update-kubeconfig', command: `aws eks update-kubeconfig --name ${shellQuote(clusterName)} --region ${shellQuote(endpointRegion ?? stsRegion)}${profileName ? ` --profile ${shellQuote(profileName)}` : ''}` });
+      tokenStep.fixes.push({ kind: 'updateKubeconfig', label: 'Write a fresh context with aws eks update-kubeconfig', command: updateKubeconfigCommand(clusterName, endpointRegion ?? stsRegion, profileName) });
     } else tokenStep.evidence.push(`DescribeCluster ${clusterName} in ${stsRegion} failed: ${message(e)}`);
     return report('fail', tokenStep.evidence[0], { identityArn: caller.arn });
   }
   tokenStep.evidence.push(`cluster ${described.arn ?? clusterName} (${described.status ?? 'status unknown'})`);
-  const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', command: `aws eks update-kubeconfig --name ${shellQuote(clusterName)} --region ${shellQuote(stsRegion)}${profileName ? ` --profile ${shellQuote(profileName)}` : ''}` };
+  const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', command: updateKubeconfigCommand(clusterName, stsRegion, profileName) };
   const sameServer = (a: string, b: string) => a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase();
   if (described.endpoint && !sameServer(described.endpoint, ctx.cluster.server)) {
     request.status = 'fail';

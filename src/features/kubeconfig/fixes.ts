@@ -3,7 +3,7 @@
  * exec-block rewrite behind a diff preview and a backup, and the access fixes through the cluster commands.
  */
 import * as vscode from 'vscode';
-import type { DoctorFix } from '../../core/kubeconfig/doctor';
+import { shellQuote, type DoctorFix } from '../../core/kubeconfig/doctor';
 import { rewriteExec } from '../../core/kubeconfig/rewriteExec';
 import { runAccessFix } from '../../shared/accessFixes';
 import type { ReportDocuments } from './reportDocuments';
@@ -16,10 +16,6 @@ function runInTerminal(name: string, command: string): FixOutcome {
   terminal.show();
   terminal.sendText(command);
   return 'started';
-}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** A backup name next to the file that no earlier backup has taken. */
@@ -40,8 +36,8 @@ async function backupUri(file: vscode.Uri): Promise<vscode.Uri> {
  * changed while the diff was open is not written.
  */
 export async function writeAfterReview(file: vscode.Uri, original: string | undefined, proposed: string, previews: ReportDocuments, title: string, question: string, confirm: string): Promise<FixOutcome> {
-  const proposedUri = previews.set(`proposed${file.path}`, proposed);
-  const left = original === undefined ? previews.set(`empty${file.path}`, '') : file;
+  const proposedUri = previews.set(`proposed${file.path}`, proposed, '.yaml');
+  const left = original === undefined ? previews.set(`empty${file.path}`, '', '.yaml') : file;
   await vscode.commands.executeCommand('vscode.diff', left, proposedUri, title, { preview: true });
   if ((await vscode.window.showWarningMessage(question, { modal: true }, confirm)) !== confirm) return 'cancelled';
   const now = await readText(file);

@@ -8,9 +8,10 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
-  set(name: string, markdown: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${encodeURIComponent(name)}.md` });
-    this.docs.set(uri.toString(), markdown);
+  /** `extension` picks the language the editor gives the document: a report is Markdown, a proposed kubeconfig YAML. */
+  set(name: string, text: string, extension = '.md'): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${encodeURIComponent(name)}${extension}` });
+    this.docs.set(uri.toString(), text);
     this.changed.fire(uri);
     return uri;
   }

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { ClusterAsk, DoctorDeps, diagnoseContext, formatAge, regionOfEndpoint } from '../../../../src/core/kubeconfig/doctor';
+import { ClusterAsk, DoctorDeps, diagnoseContext, formatAge, regionOfEndpoint, shellQuote } from '../../../../src/core/kubeconfig/doctor';
 import { doctorExitCode, doctorMarkdown, doctorText } from '../../../../src/core/kubeconfig/doctorReport';
 import type { KubeContext } from '../../../../src/core/kubeconfig/kubeconfig';
 
@@ -157,6 +157,13 @@ describe('the kubeconfig doctor, step by step', () => {
     const r = await diagnoseContext(context(), d, undefined, () => cancelled);
     assert.strictEqual(r.summary, 'Cancelled.');
     assert.ok(!r.steps.some((s) => s.id === 'mapping' && s.status !== 'skip'));
+  });
+
+  it('quotes hostile names for the terminal commands it offers', async () => {
+    assert.deepStrictEqual([shellQuote('prod-web'), shellQuote("x; rm -rf ~ 'y'"), shellQuote('$(id)')], ['prod-web', `'x; rm -rf ~ '\\''y'\\'''`, "'$(id)'"]);
+    const r = await diagnoseContext(context({}, ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'web;reboot']), deps({ describeCluster: async () => Promise.reject(Object.assign(new Error('No cluster found'), { name: 'ResourceNotFoundException' })) }));
+    const fix = r.steps.find((s) => s.id === 'token')!.fixes.find((f) => f.kind === 'updateKubeconfig');
+    assert.ok(fix?.kind === 'updateKubeconfig' && fix.command === "aws eks update-kubeconfig --name 'web;reboot' --region eu-west-1 --profile dev", JSON.stringify(fix));
   });
 
   it('formats ages and reads the region of an EKS endpoint', () => {
