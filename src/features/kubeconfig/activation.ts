@@ -25,6 +25,12 @@ export function activate(context: vscode.ExtensionContext, services: Services): 
     }),
     vscode.commands.registerCommand('eksAuth.kubeconfig.openFile', async () => {
       const [first] = await services.doctor.paths();
+      try {
+        await vscode.workspace.fs.stat(vscode.Uri.file(first));
+      } catch {
+        void vscode.window.showInformationMessage(vscode.l10n.t('There is no kubeconfig at {0} yet: write one with EKS: Add kubectl Context... or aws eks update-kubeconfig --name CLUSTER --region REGION.', first));
+        return;
+      }
       await vscode.window.showTextDocument(vscode.Uri.file(first));
     }),
     ...registerStatusBar(services),
