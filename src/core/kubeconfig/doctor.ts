@@ -6,7 +6,7 @@
  * credential is ever put into the report.
  */
 import type { AccessExplanation } from '../access/explain';
-import { getEksToken, TokenCredentials } from '../aws/token';
+import type { TokenCredentials } from '../aws/token';
 import { describeExec, ExecPlugin, updateKubeconfigExec } from './execPlugin';
 import type { ExecSpec, KubeContext } from './kubeconfig';
 
@@ -84,6 +84,8 @@ export interface DoctorDeps {
   assumeRole(credentials: TokenCredentials, roleArn: string, region: string): Promise<TokenCredentials & { expiration?: Date }>;
   callerIdentity(credentials: TokenCredentials, region: string): Promise<{ arn: string; account: string }>;
   describeCluster(credentials: TokenCredentials, region: string, name: string): Promise<{ arn?: string; endpoint?: string; caData?: string; status?: string }>;
+  /** The bearer token the exec plugin would make (`k8s-aws-v1.`...), made in-process with the same credentials. */
+  eksToken(clusterName: string, region: string, credentials: TokenCredentials, now: Date): Promise<string>;
   cluster(server: string, caData: string | undefined, token: string): ClusterAsk;
   /** The authenticator model's explanation for a principal the cluster refused; undefined when it cannot be read. */
   explainDenied(cluster: { profile?: string; region: string; cluster: string }, principalArn: string): Promise<AccessExplanation | undefined>;
@@ -287,7 +289,7 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   if (isCancelled()) return report('warn', 'Cancelled.', { identityArn: caller.arn });
 
   // Steps 5 and 6: the cluster's own answer, with a token made in-process as the exec would make it.
-  const token = await getEksToken(clusterName, stsRegion, credentials, new Date(deps.now()));
+  const token = await deps.eksToken(clusterName, stsRegion, credentials, new Date(deps.now()));
   tokenStep.evidence.push(`token made for x-k8s-aws-id ${clusterName} with the STS host of ${stsRegion}`);
   const api = deps.cluster(ctx.cluster.server, ctx.cluster.caData, token);
   const mapping = walk.step('mapping');

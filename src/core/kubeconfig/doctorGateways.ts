@@ -11,7 +11,7 @@ import { fromEnv, fromIni, fromNodeProviderChain } from '@aws-sdk/credential-pro
 import { ApiException, AuthenticationV1Api, AuthorizationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { getSSOTokenFromFile, loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import type { AwsTarget } from '../aws/clients';
-import type { TokenCredentials } from '../aws/token';
+import { getEksToken, TokenCredentials } from '../aws/token';
 import type { ClusterAsk, DoctorDeps, KubeAnswer } from './doctor';
 
 async function executable(file: string): Promise<boolean> {
@@ -134,6 +134,7 @@ export function nodeDoctorDeps(options: NodeDoctorOptions): DoctorDeps {
       const c = (await eks.send(new DescribeClusterCommand({ name }))).cluster;
       return { arn: c?.arn, endpoint: c?.endpoint, caData: c?.certificateAuthority?.data, status: c?.status };
     },
+    eksToken: getEksToken,
     cluster: askCluster,
     explainDenied: options.explainDenied,
   };

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { runCli } from '../../../src/cli/commands';
+import { getEksToken } from '../../../src/core/aws/token';
 import type { DoctorDeps } from '../../../src/core/kubeconfig/doctor';
 import { cliIo } from '../helpers';
 
@@ -27,6 +28,7 @@ const deps: DoctorDeps = {
   assumeRole: async () => ({ accessKeyId: 'ASIAFAKE', secretAccessKey: 's' }),
   callerIdentity: async () => ({ arn: 'arn:aws:iam::111122223333:user/me', account: '111122223333' }),
   describeCluster: async () => ({ endpoint: 'https://A.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=' }),
+  eksToken: getEksToken,
   cluster: () => ({ whoami: async () => ({ ok: true, value: { username: 'me', groups: [] } }), canI: async (q) => ({ ok: true, value: { allowed: q.verb === 'list' } }), rules: async () => ({ ok: true, value: [] }) }),
   explainDenied: async () => undefined,
 };

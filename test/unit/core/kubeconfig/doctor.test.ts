@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { ClusterAsk, DoctorDeps, diagnoseContext, formatAge, regionOfEndpoint, shellQuote } from '../../../../src/core/kubeconfig/doctor';
 import { doctorExitCode, doctorMarkdown, doctorText } from '../../../../src/core/kubeconfig/doctorReport';
+import { getEksToken } from '../../../../src/core/aws/token';
 import type { KubeContext } from '../../../../src/core/kubeconfig/kubeconfig';
 
 const NOW = Date.parse('2026-12-01T10:00:00Z');
@@ -36,6 +37,7 @@ function deps(overrides: Partial<DoctorDeps> = {}, ask: Partial<ClusterAsk> = {}
     },
     callerIdentity: async () => ({ arn: 'arn:aws:sts::111122223333:assumed-role/Dev/s', account: '111122223333' }),
     describeCluster: async () => ({ arn: 'arn:aws:eks:eu-west-1:111122223333:cluster/web', endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=', status: 'ACTIVE' }),
+    eksToken: getEksToken,
     cluster: () => ({ whoami: async () => ({ ok: true, value: { username: 'dev', groups: ['developers', 'system:authenticated'] } }), canI: async () => ({ ok: true, value: { allowed: true } }), rules: async () => ({ ok: true, value: ['get,list,watch pods,services'] }), ...ask }),
     explainDenied: async () => undefined,
     ...overrides,
