@@ -1,10 +1,13 @@
 /**
  * The confirmation every change to cluster access goes through: the before-and-after diff from the authenticator
  * model, a modal that names who gains cluster-admin, and for a lockout a modal that names who and what loses
- * access and then asks for the cluster name to be typed.
+ * access and then asks for the cluster name to be typed. The modal's detail holds the first lines; the whole
+ * table opens as a Markdown preview beside the editor, and the question comes back after it.
  */
 import * as vscode from 'vscode';
 import { AccessDiff, AccessState, diffText } from '../core/access/accessDiff';
+import { formatDiffReport } from '../core/access/diffReport';
+import { markdownText } from '../core/markdown';
 import type { AccessEntryInfo } from '../core/auth/authenticator';
 
 export interface ChangeConfirmation {
@@ -21,32 +24,64 @@ export interface ChangeConfirmation {
 }
 
 const MAX_LINES = 25;
+const SCHEME = 'eks-auth-diff';
 
-/** Returns whether the user confirmed; a lockout is confirmed only by typing the cluster name. */
-export async function confirmAccessChange(c: ChangeConfirmation, log?: vscode.LogOutputChannel): Promise<boolean> {
-  const { diff } = c;
-  const table = diffText(diff, MAX_LINES);
-  log?.info(`${c.action} on ${c.cluster}: ${diff.severity}\n${table}`);
-  const extra = c.extra ?? [];
-  const detail = [...extra, table].join('\n');
-  if (diff.severity === 'lockout') {
-    const proceed = vscode.l10n.t('Type the Cluster Name to Continue...');
-    const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} would lock people or nodes out of {1}.', c.action, c.cluster), { modal: true, detail }, proceed);
-    if (answer !== proceed) return false;
-    const typed = await vscode.window.showInputBox({
-      prompt: vscode.l10n.t('This change leaves {0} without: {1}. Type the cluster name to confirm.', c.cluster, diff.lockouts.join('; ')),
-      placeHolder: c.cluster,
-      ignoreFocusOut: true,
-      validateInput: (v) => (v === '' || v === c.cluster ? undefined : vscode.l10n.t('Type {0} exactly, or press Escape to cancel', c.cluster)),
-    });
-    return typed === c.cluster;
+export class ChangeSafety implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly documents = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(SCHEME, this);
+
+  constructor(private readonly log?: vscode.LogOutputChannel) {}
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.documents.get(uri.toString()) ?? '';
   }
-  if (diff.severity === 'escalation' || extra.length || c.alwaysConfirm) {
-    const title = diff.severity === 'escalation' ? vscode.l10n.t('{0}: {1}.', c.action, diff.escalations.join('; ')) : vscode.l10n.t('{0} on {1}?', c.action, c.cluster);
-    const answer = await vscode.window.showWarningMessage(title, { modal: true, detail }, c.confirmLabel);
-    return answer === c.confirmLabel;
+
+  /** Returns whether the user confirmed; a lockout is confirmed only by typing the cluster name. */
+  async confirm(c: ChangeConfirmation): Promise<boolean> {
+    const { diff } = c;
+    const table = diffText(diff, MAX_LINES);
+    this.log?.info(`${c.action} on ${c.cluster}: ${diff.severity}\n${table}`);
+    const extra = c.extra ?? [];
+    const detail = [...extra, table].join('\n');
+    const showTable = diff.principals.length || diff.nodeRoles.some((r) => r.before !== r.after) ? vscode.l10n.t('Show Before and After') : undefined;
+    const ask = async (title: string, button: string): Promise<boolean> => {
+      for (;;) {
+        const answer = await vscode.window.showWarningMessage(title, { modal: true, detail }, ...[button, showTable].filter((b): b is string => !!b));
+        if (!showTable || answer !== showTable) return answer === button;
+        await this.showTable(c);
+      }
+    };
+    if (diff.severity === 'lockout') {
+      if (!(await ask(vscode.l10n.t('{0} would lock people or nodes out of {1}.', c.action, c.cluster), vscode.l10n.t('Type the Cluster Name to Continue...')))) return false;
+      const typed = await vscode.window.showInputBox({
+        prompt: vscode.l10n.t('This change leaves {0} without: {1}. Type the cluster name to confirm.', c.cluster, diff.lockouts.join('; ')),
+        placeHolder: c.cluster,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v === '' || v === c.cluster ? undefined : vscode.l10n.t('Type {0} exactly, or press Escape to cancel', c.cluster)),
+      });
+      return typed === c.cluster;
+    }
+    if (diff.severity === 'escalation' || extra.length || c.alwaysConfirm) {
+      const title = diff.severity === 'escalation' ? vscode.l10n.t('{0}: {1}.', c.action, diff.escalations.join('; ')) : vscode.l10n.t('{0} on {1}?', c.action, c.cluster);
+      return ask(title, c.confirmLabel);
+    }
+    return true;
   }
-  return true;
+
+  /** Every principal's access before and after, as the Markdown table `eks-auth diff --format markdown` prints. */
+  private async showTable(c: ChangeConfirmation): Promise<void> {
+    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${c.cluster}/access-diff.md` });
+    this.documents.set(uri.toString(), `# ${markdownText(c.action)}\n\n${formatDiffReport([{ cluster: c.cluster, diff: c.diff, notes: c.extra }], 'markdown')}`);
+    this.changed.fire(uri);
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    this.changed.dispose();
+  }
 }
 
 /** An access state with one access entry put in (replacing the principal's) or taken out. */

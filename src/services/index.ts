@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import { ClusterAccessService } from '../core/clusters/clusterAccess';
+import { ChangeSafety } from './changeSafety';
 import { Connections } from './connections';
 import { DocumentClusterContexts } from './documentContexts';
 import { KubeconfigDoctor } from './kubeconfigDoctor';
@@ -16,6 +17,8 @@ export interface Services {
   clusters: ClusterAccessService;
   /** Cluster facts for aws-auth documents opened from a cluster. */
   documentContexts: DocumentClusterContexts;
+  /** The before-and-after confirmation every change to cluster access goes through. */
+  changeSafety: ChangeSafety;
   /** The user's kubeconfig contexts and the doctor's reports on them. */
   doctor: KubeconfigDoctor;
 }
@@ -23,7 +26,7 @@ export interface Services {
 export function createServices(log: vscode.LogOutputChannel): Services {
   const connections = new Connections(log);
   const clusters = new ClusterAccessService(connections);
-  return { log, connections, clusters, documentContexts: new DocumentClusterContexts(), doctor: new KubeconfigDoctor(clusters, log) };
+  return { log, connections, clusters, changeSafety: new ChangeSafety(log), documentContexts: new DocumentClusterContexts(), doctor: new KubeconfigDoctor(clusters, log) };
 }
 
-export type { ClusterAccessService, Connections, KubeconfigDoctor };
+export type { ChangeSafety, ClusterAccessService, Connections, KubeconfigDoctor };

@@ -306,6 +306,23 @@ describe('cluster explorer against the emulator', function () {
     assert.match(detail, /cluster-admin paths: \d+ -> \d+/);
   });
 
+  it('opens the whole before-and-after table from the confirmation, then asks again', async () => {
+    const t = await tree();
+    const prod = await cluster(t, 'us-east-1', 'prod-payments');
+    const dev = await child(t, await child(t, prod, 'Access entries'), 'Developer');
+    const prompts = answerPrompts(['Show Before and After', 'Delete']);
+    try {
+      await vscode.commands.executeCommand('eksAuth.accessEntries.delete', dev);
+    } finally {
+      prompts.restore();
+    }
+    assert.strictEqual(prompts.asked.filter((a) => a.startsWith('showWarningMessage: Delete the access entry')).length, 2, prompts.asked.join(' | '));
+    const table = await waitFor(() => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'eks-auth-diff'), 'the diff document');
+    assert.match(table.getText(), /\| change \| principal \| before \| after \|/);
+    assert.match(table.getText(), /\| change \| arn:aws:iam::111122223333:role\/Developer \| .* \| Unauthorized \|/);
+    assert.ok(!emu.state.clusters.find((c) => c.name === 'prod-payments')!.accessEntries.has(`arn:aws:iam::${A}:role/Developer`), 'deleted after the second answer');
+  });
+
   it('changes the authentication mode forward only, after a modal, and follows the update', async () => {
     const t = await tree();
     const legacy = await cluster(t, 'eu-west-1', 'staging-web');

@@ -2,13 +2,13 @@
 import * as vscode from 'vscode';
 import { applyMigration, ApplyResult, blockersForApiMode, describeBlockers, entriesYaml, planMarkdown, PlanItem, planMigration, verifyMigration } from '../../core/access/migrate';
 import { diffAccess } from '../../core/access/accessDiff';
-import { confirmAccessChange, withEntry } from '../../services/changeSafety';
+import { withEntry } from '../../services/changeSafety';
 import { followUpdate } from '../../services/clusterUpdates';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
 import type { MemoryDocuments } from './memoryDocuments';
 
-export function migrateCommand({ clusters, log }: Services, views: MemoryDocuments) {
+export function migrateCommand({ clusters, log, changeSafety }: Services, views: MemoryDocuments) {
   return async (node?: unknown): Promise<{ items: PlanItem[]; results: ApplyResult[] } | undefined> => {
     const picked = await pickCluster(clusters, node);
     if (!picked) return undefined;
@@ -56,9 +56,8 @@ export function migrateCommand({ clusters, log }: Services, views: MemoryDocumen
     // The whole apply as one change: each new entry wins over its aws-auth mapping at once.
     const current = await clusters.currentState(ref);
     const planned = creates.reduce((state, i) => withEntry(state, i.entry!.principalArn, { ...i.entry!, policies: i.entry!.policies }), current);
-    const confirmed = await confirmAccessChange(
+    const confirmed = await changeSafety.confirm(
       { cluster: ref.cluster, action: vscode.l10n.t('Create {0} access entries', creates.length), confirmLabel: apply, diff: diffAccess(current, planned), extra: [vscode.l10n.t('aws-auth is not changed. Running this again after a failure continues where it stopped.')], alwaysConfirm: true },
-      log,
     );
     if (!confirmed) return { items, results: [] };
     let results: ApplyResult[];
@@ -88,9 +87,8 @@ export function migrateCommand({ clusters, log }: Services, views: MemoryDocumen
     }
     const toApi = vscode.l10n.t('Switch to API');
     const now = await clusters.currentState(ref);
-    const next = await confirmAccessChange(
+    const next = await changeSafety.confirm(
       { cluster: ref.cluster, action: vscode.l10n.t('Created {0} access entries on {1}. Every mapping is now covered: switch to authentication mode API', done, ref.cluster), confirmLabel: toApi, diff: diffAccess(now, { ...now, mode: 'API' }), extra: [vscode.l10n.t('aws-auth will be ignored. This cannot be undone.')], alwaysConfirm: true },
-      log,
     );
     if (next) {
       try {

@@ -2,14 +2,14 @@
 import * as vscode from 'vscode';
 import { diffAccess } from '../../core/access/accessDiff';
 import { AccessEntryNode, PolicyNode } from '../../core/explorer/nodes';
-import { confirmAccessChange, withEntry } from '../../services/changeSafety';
+import { withEntry } from '../../services/changeSafety';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
 import { registerGuarded } from '../../shared/commands';
 import { associatePolicyWizard } from './associatePolicyWizard';
 import { createAccessEntryWizard } from './createAccessEntryWizard';
 
-export function registerAccessEntryCommands({ log, clusters }: Services): vscode.Disposable[] {
+export function registerAccessEntryCommands({ log, clusters, changeSafety }: Services): vscode.Disposable[] {
   return [
     registerGuarded(log, 'eksAuth.accessEntries.create', async (node?: unknown, principalArn?: string) => {
       const c = await pickCluster(clusters, node);
@@ -19,7 +19,7 @@ export function registerAccessEntryCommands({ log, clusters }: Services): vscode
         return;
       }
       try {
-        await createAccessEntryWizard(clusters, c.ref, principalArn, log);
+        await createAccessEntryWizard(clusters, c.ref, changeSafety, principalArn);
       } finally {
         await clusters.invalidate(c.ref);
       }
@@ -30,7 +30,7 @@ export function registerAccessEntryCommands({ log, clusters }: Services): vscode
       const arn = node.entry.principalArn!;
       // Every page of entries and every policy: "the last admin" must not depend on what the tree paged in.
       const before = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading who can reach {0}', ref.cluster) }, () => clusters.currentState(ref));
-      const confirmed = await confirmAccessChange({ cluster: ref.cluster, action: vscode.l10n.t('Delete the access entry for {0}', arn), confirmLabel: vscode.l10n.t('Delete'), diff: diffAccess(before, withEntry(before, arn)), alwaysConfirm: true }, log);
+      const confirmed = await changeSafety.confirm({ cluster: ref.cluster, action: vscode.l10n.t('Delete the access entry for {0}', arn), confirmLabel: vscode.l10n.t('Delete'), diff: diffAccess(before, withEntry(before, arn)), alwaysConfirm: true });
       if (!confirmed) return;
       try {
         await (await clusters.gateways.eksFor(ref.profile, ref.region)).deleteAccessEntry(ref.cluster, arn);
@@ -41,7 +41,7 @@ export function registerAccessEntryCommands({ log, clusters }: Services): vscode
     registerGuarded(log, 'eksAuth.accessEntries.associatePolicy', async (node?: AccessEntryNode) => {
       if (!(node instanceof AccessEntryNode)) return;
       const ref = node.owner.clusterNode.ref;
-      if (await associatePolicyWizard(clusters, ref, node.entry.principalArn!, false, log)) await clusters.invalidate(ref);
+      if (await associatePolicyWizard(clusters, ref, node.entry.principalArn!, changeSafety)) await clusters.invalidate(ref);
     }),
     registerGuarded(log, 'eksAuth.accessEntries.disassociatePolicy', async (node?: PolicyNode) => {
       if (!(node instanceof PolicyNode)) return;
@@ -51,7 +51,7 @@ export function registerAccessEntryCommands({ log, clusters }: Services): vscode
       const before = await clusters.currentState(ref);
       const entry = before.accessEntries.find((e) => e.principalArn === principalArn);
       const after = entry ? withEntry(before, principalArn, { ...entry, policies: (entry.policies ?? []).filter((p) => p.policyArn !== policyArn) }) : before;
-      const confirmed = await confirmAccessChange({ cluster: ref.cluster, action: vscode.l10n.t('Disassociate {0} from {1}', policyArn, principalArn), confirmLabel: vscode.l10n.t('Disassociate'), diff: diffAccess(before, after), alwaysConfirm: true }, log);
+      const confirmed = await changeSafety.confirm({ cluster: ref.cluster, action: vscode.l10n.t('Disassociate {0} from {1}', policyArn, principalArn), confirmLabel: vscode.l10n.t('Disassociate'), diff: diffAccess(before, after), alwaysConfirm: true });
       if (!confirmed) return;
       try {
         await (await clusters.gateways.eksFor(ref.profile, ref.region)).disassociateAccessPolicy(ref.cluster, principalArn, policyArn);

@@ -2,10 +2,10 @@
 import * as vscode from 'vscode';
 import { diffAccess } from '../../core/access/accessDiff';
 import type { ClusterAccessService, ClusterRef } from '../../core/clusters/clusterAccess';
-import { confirmAccessChange, withEntry } from '../../services/changeSafety';
+import { ChangeSafety, withEntry } from '../../services/changeSafety';
 
 /** Returns whether a policy was associated; `optional` offers "No policy now" first. */
-export async function associatePolicyWizard(clusters: ClusterAccessService, ref: ClusterRef, principalArn: string, optional = false, log?: vscode.LogOutputChannel): Promise<boolean> {
+export async function associatePolicyWizard(clusters: ClusterAccessService, ref: ClusterRef, principalArn: string, safety: ChangeSafety, optional = false): Promise<boolean> {
   const eks = await clusters.gateways.eksFor(ref.profile, ref.region);
   const policies = await eks.listAccessPolicies();
   const items = policies.map((p) => ({ label: p.name ?? '', description: p.arn, arn: p.arn! }));
@@ -23,7 +23,7 @@ export async function associatePolicyWizard(clusters: ClusterAccessService, ref:
   const before = await clusters.currentState(ref);
   const entry = before.accessEntries.find((e) => e.principalArn === principalArn) ?? { principalArn };
   const after = withEntry(before, principalArn, { ...entry, policies: [...(entry.policies ?? []).filter((p) => p.policyArn !== policy.arn), { policyArn: policy.arn, accessScope }] });
-  if (!(await confirmAccessChange({ cluster: ref.cluster, action: vscode.l10n.t('Associate {0} with {1}', policy.label, principalArn), confirmLabel: vscode.l10n.t('Associate'), diff: diffAccess(before, after) }, log))) return false;
+  if (!(await safety.confirm({ cluster: ref.cluster, action: vscode.l10n.t('Associate {0} with {1}', policy.label, principalArn), confirmLabel: vscode.l10n.t('Associate'), diff: diffAccess(before, after) }))) return false;
   await eks.associateAccessPolicy(ref.cluster, principalArn, policy.arn, accessScope);
   void vscode.window.showInformationMessage(vscode.l10n.t('Associated {0} with {1}.', policy.label, principalArn));
   return true;

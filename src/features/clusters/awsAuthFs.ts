@@ -8,7 +8,6 @@ import { accessLostBySave, readConfigMapData, renderConfigMap, sectionDroppingPr
 import type { AwsAuthObject } from '../../core/aws/kubeGateway';
 import type { ClusterRef } from '../../core/clusters/clusterAccess';
 import type { ClusterSummary } from '../../core/clusters/model';
-import { confirmAccessChange } from '../../services/changeSafety';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
 import { registerGuarded } from '../../shared/commands';
@@ -98,7 +97,7 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
     const losses = [...sectionDroppingProblems(text), ...accessLostBySave(entry.object.data, data)];
     // Against the object this editor read: a change made on the cluster since then fails below with a conflict.
     const before = { ...(await this.services.clusters.currentState(ref)), awsAuth: entry.object.data };
-    const confirmed = await confirmAccessChange({ cluster: ref.cluster, action: vscode.l10n.t('Saving this aws-auth'), confirmLabel: vscode.l10n.t('Save Anyway'), diff: diffAccess(before, { ...before, awsAuth: data }), extra: losses }, this.services.log);
+    const confirmed = await this.services.changeSafety.confirm({ cluster: ref.cluster, action: vscode.l10n.t('Saving this aws-auth'), confirmLabel: vscode.l10n.t('Save Anyway'), diff: diffAccess(before, { ...before, awsAuth: data }), extra: losses });
     if (!confirmed) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Save cancelled: nothing was written to {0}.', ref.cluster));
     const kube = await this.services.connections.kubeFor(ref, entry.summary);
     try {

@@ -2,13 +2,12 @@
 import * as vscode from 'vscode';
 import { diffAccess } from '../../core/access/accessDiff';
 import { allowedModeChanges, AuthenticationMode } from '../../core/clusters/model';
-import { confirmAccessChange } from '../../services/changeSafety';
 import { enableAuthenticatorLogging, followUpdate } from '../../services/clusterUpdates';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
 import { registerGuarded } from '../../shared/commands';
 
-export function registerClusterSettingsCommands({ log, clusters }: Services): vscode.Disposable[] {
+export function registerClusterSettingsCommands({ log, clusters, changeSafety }: Services): vscode.Disposable[] {
   return [
     registerGuarded(log, 'eksAuth.clusters.changeAuthenticationMode', async (node?: unknown) => {
       const c = await pickCluster(clusters, node);
@@ -30,7 +29,7 @@ export function registerClusterSettingsCommands({ log, clusters }: Services): vs
       if (!picked) return;
       const mode = picked.label as AuthenticationMode;
       const before = await clusters.currentState(c.ref);
-      const confirmed = await confirmAccessChange(
+      const confirmed = await changeSafety.confirm(
         {
           cluster: c.ref.cluster,
           action: vscode.l10n.t('Change the authentication mode of {0} from {1} to {2}', c.ref.cluster, summary.mode, mode),
@@ -38,7 +37,6 @@ export function registerClusterSettingsCommands({ log, clusters }: Services): vs
           diff: diffAccess(before, { ...before, mode }),
           extra: [vscode.l10n.t('This cannot be undone: EKS never changes the authentication mode back.{0}', mode === 'API' ? ' ' + vscode.l10n.t('The aws-auth ConfigMap will be ignored: make sure access entries cover every node role and person first.') : '')],
         },
-        log,
       );
       if (!confirmed) return;
       const eks = await clusters.gateways.eksFor(c.ref.profile, c.ref.region);

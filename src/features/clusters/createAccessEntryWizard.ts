@@ -2,12 +2,12 @@
 import * as vscode from 'vscode';
 import { diffAccess } from '../../core/access/accessDiff';
 import type { ClusterAccessService, ClusterRef } from '../../core/clusters/clusterAccess';
-import { confirmAccessChange, withEntry } from '../../services/changeSafety';
+import { ChangeSafety, withEntry } from '../../services/changeSafety';
 import { groupsProblem, parseGroups, principalProblem, usernameProblem, WIZARD_ENTRY_TYPES } from '../../core/access/accessEntryRules';
 import { associatePolicyWizard } from './associatePolicyWizard';
 
 /** Returns whether an entry was created. */
-export async function createAccessEntryWizard(clusters: ClusterAccessService, ref: ClusterRef, prefill?: string, log?: vscode.LogOutputChannel): Promise<boolean> {
+export async function createAccessEntryWizard(clusters: ClusterAccessService, ref: ClusterRef, safety: ChangeSafety, prefill?: string): Promise<boolean> {
   // Node types need a role of the cluster's own account (the cluster ARN names it).
   const clusterAccount = (await clusters.summary(ref)).arn?.split(':')[4];
   const type = await vscode.window.showQuickPick(WIZARD_ENTRY_TYPES, { placeHolder: vscode.l10n.t('Access entry type') });
@@ -33,9 +33,9 @@ export async function createAccessEntryWizard(clusters: ClusterAccessService, re
   const input = { principalArn: principalArn.trim(), type, username: username || undefined, kubernetesGroups: kubernetesGroups?.length ? kubernetesGroups : undefined };
   // A new entry wins over the principal's aws-auth mapping in API_AND_CONFIG_MAP: it can take access away too.
   const before = await clusters.currentState(ref);
-  if (!(await confirmAccessChange({ cluster: ref.cluster, action: vscode.l10n.t('Create the access entry for {0}', input.principalArn), confirmLabel: vscode.l10n.t('Create'), diff: diffAccess(before, withEntry(before, input.principalArn, { ...input, policies: [] })) }, log))) return false;
+  if (!(await safety.confirm({ cluster: ref.cluster, action: vscode.l10n.t('Create the access entry for {0}', input.principalArn), confirmLabel: vscode.l10n.t('Create'), diff: diffAccess(before, withEntry(before, input.principalArn, { ...input, policies: [] })) }))) return false;
   await eks.createAccessEntry(ref.cluster, input);
   void vscode.window.showInformationMessage(vscode.l10n.t('Created the access entry for {0} on {1}.', principalArn, ref.cluster));
-  if (type === 'STANDARD') await associatePolicyWizard(clusters, ref, principalArn.trim(), true, log);
+  if (type === 'STANDARD') await associatePolicyWizard(clusters, ref, principalArn.trim(), safety, true);
   return true;
 }
