@@ -73,6 +73,7 @@ describe('explain access and migrate to access entries, against the emulator', f
     }
     assert.deepStrictEqual(run1.results.map((r) => r.outcome), ['created', 'failed']);
     assert.strictEqual(staging().authenticationMode, 'API_AND_CONFIG_MAP', 'switched with explicit confirmation');
+    assert.ok(first.asked.some((a) => /^showWarningMessage: Access entries need API_AND_CONFIG_MAP first: switch the authentication mode from CONFIG_MAP on staging-web\?$/.test(a)), first.asked.join(' | '));
     assert.ok(first.asked.some((a) => /stopped after 1 of 2 entries/.test(a)));
     const plan = Object.fromEntries(run1.items.map((i) => [i.mapping.arn.split(/[:/]/).pop(), i.action === 'create' ? i.entry!.type : i.skipKind]));
     assert.deepStrictEqual(plan, { 'staging-web-node': 'EC2_LINUX', Developer: 'duplicate', developer: 'STANDARD', '444455556666': 'loses-access' });

@@ -44,8 +44,16 @@ export function migrateCommand({ clusters, log, changeSafety }: Services, views:
     }
     if (summary.mode === 'CONFIG_MAP') {
       const switchMode = vscode.l10n.t('Switch to API_AND_CONFIG_MAP');
-      const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} uses CONFIG_MAP: access entries need API_AND_CONFIG_MAP first.', ref.cluster), { modal: true, detail: vscode.l10n.t('aws-auth keeps working in API_AND_CONFIG_MAP. The change cannot be undone.') }, switchMode);
-      if (answer !== switchMode) return { items, results: [] };
+      const configMap = await clusters.currentState(ref);
+      const switched = await changeSafety.confirm({
+        cluster: ref.cluster,
+        action: vscode.l10n.t('Access entries need API_AND_CONFIG_MAP first: switch the authentication mode from CONFIG_MAP'),
+        confirmLabel: switchMode,
+        diff: diffAccess(configMap, { ...configMap, mode: 'API_AND_CONFIG_MAP' }),
+        extra: [vscode.l10n.t('aws-auth keeps working in API_AND_CONFIG_MAP. The change cannot be undone.')],
+        alwaysConfirm: true,
+      });
+      if (!switched) return { items, results: [] };
       try {
         await followUpdate(eks, ref, await eks.updateAuthenticationMode(ref.cluster, 'API_AND_CONFIG_MAP'), vscode.l10n.t('Changing {0} to API_AND_CONFIG_MAP', ref.cluster));
       } finally {
