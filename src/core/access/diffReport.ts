@@ -28,6 +28,12 @@ export function formatDiffReport(diffs: ClusterDiff[], format: ReportFormat, art
         out.push('', '| change | principal | before | after |', '|---|---|---|---|');
         for (const p of d.diff.principals) out.push(`| ${p.severity} | ${t(p.principal)} | ${t(accessCell(p.before))} | ${t(accessCell(p.after))} |`);
       } else out.push('No principal gains or loses access.');
+      const roles = d.diff.nodeRoles.filter((r) => r.before !== r.after);
+      if (roles.length) {
+        const joins = (j: boolean) => (j ? 'joins' : 'cannot join');
+        out.push('', '| node or Fargate role | before | after |', '|---|---|---|');
+        for (const r of roles) out.push(`| ${t(r.label)} (${t(r.arn)}) | ${joins(r.before)} | ${joins(r.after)} |`);
+      }
       out.push('', `Cluster-admin paths: ${d.diff.adminPathsBefore.length} before, ${d.diff.adminPathsAfter.length} after.`);
       for (const n of d.notes ?? []) out.push('', `> ${t(n)}`);
       out.push('');
