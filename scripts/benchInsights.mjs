@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ROOT, launchBrowser } from './lib/host.mjs';
+import { ROOT, launchBrowser, openWorkbench } from './lib/host.mjs';
 import { startDemo } from './lib/demo.mjs';
 
 const require = createRequire(import.meta.url);
@@ -76,9 +76,7 @@ const demo = await startDemo({
 });
 const browser = await launchBrowser();
 try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(demo.url);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+  const page = await openWorkbench(browser, demo.url, { width: 1440, height: 900 });
   await page.locator('.activitybar [aria-label^="EKS Auth Explorer"]').first().click();
   await page.locator('.monaco-list-row', { hasText: 'bench' }).first().waitFor({ timeout: 60000 });
   /** A fresh panel: every editor closed through the command palette (keys would go to the webview), then the command. */

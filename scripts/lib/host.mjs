@@ -94,6 +94,14 @@ export async function launchBrowser() {
   });
 }
 
+/** A page of `browser` at `url`, once the workbench has rendered (code-server's first load can take a minute). */
+export async function openWorkbench(browser, url, viewport) {
+  const page = await browser.newPage({ viewport });
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+  return page;
+}
+
 /** Copies a folder of fixtures into a fresh workspace folder under `tmp`. */
 export function makeWorkspace(source, tmp) {
   const ws = path.join(tmp, 'workspace');

@@ -3,7 +3,7 @@
 import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, launchBrowser } from '../../scripts/lib/host.mjs';
+import { ROOT, launchBrowser, openWorkbench } from '../../scripts/lib/host.mjs';
 import { startDemo } from '../../scripts/lib/demo.mjs';
 
 const RESULTS = path.join(ROOT, 'test-results');
@@ -18,9 +18,7 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     fs.mkdirSync(RESULTS, { recursive: true });
     demo = await startDemo();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(demo.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    page = await openWorkbench(browser, demo.url, { width: 1440, height: 900 });
   });
 
   after(async () => {

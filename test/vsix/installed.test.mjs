@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, launchBrowser, startCodeServer } from '../../scripts/lib/host.mjs';
+import { ROOT, launchBrowser, openWorkbench, startCodeServer } from '../../scripts/lib/host.mjs';
 
 const VSIX = path.join(ROOT, 'eks-auth-explorer.vsix');
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -25,9 +25,7 @@ describe('the packaged VSIX, installed', function () {
     server = await startCodeServer({ workspace, installVsix: VSIX });
     installed = fs.readdirSync(path.join(server.tmp, 'extensions')).find((d) => d.startsWith('eks-auth-explorer.eks-auth-explorer-'));
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    page = await openWorkbench(browser, server.url, { width: 1280, height: 800 });
   });
 
   after(async () => {
