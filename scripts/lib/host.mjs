@@ -102,6 +102,15 @@ export async function openWorkbench(browser, url, viewport) {
   return page;
 }
 
+/** Opens a workspace file by name through Quick Open (Ctrl+P), as a user would. */
+export async function quickOpen(page, fileName) {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.type(fileName);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
 /** Copies a folder of fixtures into a fresh workspace folder under `tmp`. */
 export function makeWorkspace(source, tmp) {
   const ws = path.join(tmp, 'workspace');

@@ -3,7 +3,7 @@
 import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, launchBrowser, openWorkbench } from '../../scripts/lib/host.mjs';
+import { ROOT, launchBrowser, openWorkbench, quickOpen } from '../../scripts/lib/host.mjs';
 import { startDemo } from '../../scripts/lib/demo.mjs';
 
 const RESULTS = path.join(ROOT, 'test-results');
@@ -73,11 +73,7 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
   });
 
   it('underlines aws-auth mistakes and fixes one with a quick fix', async () => {
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').waitFor();
-    await page.keyboard.type('aws-auth-mistakes.yaml');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'aws-auth-mistakes.yaml' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await quickOpen(page, 'aws-auth-mistakes.yaml');
     await page.locator('.squiggly-error').first().waitFor({ timeout: 30000 });
     const errorsBefore = await page.locator('.squiggly-error').count();
     await page.locator('.view-line', { hasText: 'role/teams/Deployer' }).first().click();

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, launchBrowser, openWorkbench, startCodeServer } from '../../scripts/lib/host.mjs';
+import { ROOT, launchBrowser, openWorkbench, quickOpen, startCodeServer } from '../../scripts/lib/host.mjs';
 
 const VSIX = path.join(ROOT, 'eks-auth-explorer.vsix');
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -46,11 +46,7 @@ describe('the packaged VSIX, installed', function () {
 
   it('shows its view and underlines an aws-auth mistake, as installed', async () => {
     await page.locator('.activitybar [aria-label^="EKS Auth Explorer"]').first().waitFor({ timeout: 60000 });
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').waitFor();
-    await page.keyboard.type('aws-auth-mistakes.yaml');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'aws-auth-mistakes.yaml' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await quickOpen(page, 'aws-auth-mistakes.yaml');
     await page.locator('.squiggly-error').first().waitFor({ timeout: 60000 });
   });
 
