@@ -61,6 +61,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   }
 
   private async loadRoots(): Promise<ExplorerNode[]> {
+    // Restricted Mode: no AWS call; the view's welcome content says why and offers to trust the workspace.
+    if (!vscode.workspace.isTrusted) return [];
     const identities = await this.services.connections.identities();
     const profiles = identities.map((i) => new ProfileNode(this.ctx, i));
     let roots: ExplorerNode[] = profiles;
