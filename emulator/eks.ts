@@ -64,10 +64,10 @@ export function matchEksRoute(method: string, path: string): { operation: string
 
 
 /** Access entries exist from these platform versions on; later Kubernetes versions always have them. */
-const ACCESS_ENTRY_MIN_PLATFORM: Record<string, number> = { '1.23': 17, '1.24': 15, '1.25': 12, '1.26': 11, '1.27': 10, '1.28': 6, '1.29': 1, '1.30': 2 };
+const ACCESS_ENTRY_MIN_PLATFORM = new Map(Object.entries({ '1.23': 17, '1.24': 15, '1.25': 12, '1.26': 11, '1.27': 10, '1.28': 6, '1.29': 1, '1.30': 2 }));
 
 function supportsAccessEntries(cluster: Cluster): boolean {
-  const min = ACCESS_ENTRY_MIN_PLATFORM[cluster.version];
+  const min = ACCESS_ENTRY_MIN_PLATFORM.get(cluster.version);
   if (min === undefined) return Number(cluster.version.split('.')[1] ?? 0) > 30 || Number(cluster.version.split('.')[0]) > 1;
   return Number(cluster.platformVersion.replace(/^eks\./, '')) >= min;
 }

@@ -206,7 +206,7 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
       conform(r.body ? JSON.parse(r.body) : {}, op[5], `${r.operation}`, problems);
     }
     assert.deepStrictEqual(problems, []);
-    const served = [...EKS_OPERATIONS.map((o) => `eks:${o}`), ...Object.keys(LOGS_OPERATIONS).map((o) => `logs:${o}`), 'sso:GetRoleCredentials'];
+    const served = [...EKS_OPERATIONS.map((o) => `eks:${o}`), ...[...LOGS_OPERATIONS.keys()].map((o) => `logs:${o}`), 'sso:GetRoleCredentials'];
     assert.deepStrictEqual(served.filter((o) => !seen.has(o)), [], 'every operation the emulator serves is checked');
   });
 
