@@ -300,7 +300,7 @@ function notFound(res: http.ServerResponse) {
 
 function json(res: http.ServerResponse, code: number, body: unknown) {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'content-type': 'application/json' });
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
