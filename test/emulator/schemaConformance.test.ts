@@ -148,6 +148,8 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
     await eks().send(new ListAccessEntriesCommand({ clusterName: 'prod-payments', maxResults: 2 }));
     await eks().send(new DescribeAccessEntryCommand({ clusterName: 'prod-payments', principalArn: `arn:aws:iam::${A}:role/Developer` }));
     const principalArn = `arn:aws:iam::${A}:role/Conformance`;
+    emu.state.iam.roles.push(principalArn);
+    await quiet(eks().send(new CreateAccessEntryCommand({ clusterName: 'prod-payments', principalArn: `arn:aws:iam::${A}:role/NotInIam` })));
     await eks().send(new CreateAccessEntryCommand({ clusterName: 'prod-payments', principalArn, kubernetesGroups: ['g'] }));
     await quiet(eks().send(new CreateAccessEntryCommand({ clusterName: 'prod-payments', principalArn })));
     await quiet(eks().send(new CreateAccessEntryCommand({ clusterName: 'prod-payments', principalArn: `arn:aws:sts::${A}:assumed-role/X/s` })));
