@@ -322,7 +322,6 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     if (url.pathname === '/federation/credentials' && req.method === 'GET') {
       emulator.calls.push({ service: 'sso', operation: 'GetRoleCredentials', region: 'us-east-1', params: Object.fromEntries(url.searchParams), at: Date.now() });
       if (options.recordResponses) record(res, 'sso', 'GetRoleCredentials');
-      closeAfterResponse(req, res);
       return sendJson(res, 200, ssoRoleCredentials(emulator.state, String(req.headers['x-amz-sso_bearer_token'] ?? ''), url.searchParams.get('account_id') ?? '', url.searchParams.get('role_name') ?? ''));
     }
     const protocol = protocolOf(req);

@@ -14,6 +14,7 @@ import { startEmulator, Emulator } from '../../emulator/server';
 import { loadScenarioFile } from '../../emulator/state';
 import { KUBE_MAX_BODY_BYTES } from '../../emulator/kube';
 import { getEksToken } from '../../src/core/aws/token';
+import { verifyToken } from '../../emulator/tokenVerifier';
 
 const scenario = loadScenarioFile('demo');
 const admin = scenario.identities[0];
@@ -124,6 +125,15 @@ describe('the emulator hardened like a server', function () {
         assert.strictEqual(r.status, 403, name);
         assert.match(r.body, /<Code>AccessDenied<\/Code>/, name);
       }
+    });
+
+    it('an EKS token that signs a header named constructor is refused, not a crash of the Kubernetes endpoint', () => {
+      const now = new Date();
+      const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+      const url = `https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${admin.accessKeyId}%2F${amzDate.slice(0, 8)}%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date=${amzDate}&X-Amz-Expires=60&X-Amz-SignedHeaders=constructor%3Bhost%3Bx-k8s-aws-id&X-Amz-Signature=${'0'.repeat(64)}`;
+      const verdict = verifyToken(`k8s-aws-v1.${Buffer.from(url).toString('base64url')}`, { clusterId: 'prod-payments', region: 'us-east-1', lookup: () => admin, now });
+      assert.deepStrictEqual(verdict.ok, false);
+      assert.match(verdict.ok ? '' : verdict.error, /SignatureDoesNotMatch/);
     });
 
     it('Logs Insights fields named constructor or __proto__ are plain fields', async () => {
