@@ -8,7 +8,7 @@ import * as tls from 'tls';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand, GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EKSClient, DescribeClusterCommand } from '@aws-sdk/client-eks';
 import { startEmulator, Emulator } from '../../emulator/server';
 import { loadScenarioFile } from '../../emulator/state';
@@ -117,6 +117,14 @@ describe('the emulator hardened like a server', function () {
         assert.strictEqual(cluster.status, 404, name);
         assert.match(cluster.headers, /x-amzn-errortype: resourcenotfoundexception/, name);
       }
+    });
+
+    it('a log group named __proto__ or constructor is a log group like any other', async () => {
+      const logs = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: creds, maxAttempts: 1 });
+      for (const name of ['__proto__', 'constructor']) await logs.send(new CreateLogGroupCommand({ logGroupName: name }));
+      await assert.rejects(logs.send(new CreateLogGroupCommand({ logGroupName: '__proto__' })), { name: 'ResourceAlreadyExistsException' });
+      const listed = (await logs.send(new DescribeLogGroupsCommand({}))).logGroups!.map((g) => g.logGroupName);
+      assert.ok(listed.includes('__proto__') && listed.includes('constructor'), listed.join(', '));
     });
 
     it('AssumeRole of a role named like a prototype member is refused, not a crash', async () => {
