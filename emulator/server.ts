@@ -153,12 +153,14 @@ function iamResponse(state: EmulatorState, operation: 'GetRole' | 'GetUser', par
   const kind = operation === 'GetRole' ? 'role' : 'user';
   const nameParam = kind === 'role' ? 'RoleName' : 'UserName';
   let name = typeof params[nameParam] === 'string' ? (params[nameParam] as string) : '';
-  if (!name && kind === 'user') {
+  const self = !name && kind === 'user';
+  if (self) {
     if (!/^arn:[^:]+:iam::\d{12}:user\//.test(caller.arn)) throw new ServiceError('ValidationError', 'Must specify userName when calling with non-User credentials');
     name = caller.arn.split('/').pop()!;
   }
   if (!name) throw new ServiceError('ValidationError', `1 validation error detected: Value null at '${nameParam.charAt(0).toLowerCase() + nameParam.slice(1)}' failed to satisfy constraint: Member must not be null`);
-  const arn = (kind === 'role' ? state.iam.roles : state.iam.users).find((a) => a.split(':')[4] === callerAccount && a.split('/').pop()!.toLowerCase() === name.toLowerCase());
+  // The caller is a user that exists, whether or not the scenario lists it under iam.users.
+  const arn = (kind === 'role' ? state.iam.roles : state.iam.users).find((a) => a.split(':')[4] === callerAccount && a.split('/').pop()!.toLowerCase() === name.toLowerCase()) ?? (self ? caller.arn : undefined);
   if (!arn) throw new ServiceError('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
   const parts = arn.split(':').pop()!.split('/');
   const actual = parts[parts.length - 1];
