@@ -90,7 +90,7 @@ export function readBody(req: http.IncomingMessage, limits: BodyLimits = DEFAULT
 export function closeAfterResponse(req: http.IncomingMessage, res: http.ServerResponse, graceMs = 500): void {
   const socket = req.socket;
   if (!res.headersSent) res.setHeader('connection', 'close');
-  res.once('finish', () => setTimeout(() => socket.destroy(), graceMs).unref());
+  // 'close' follows the end of the answer, or a connection that went away first.
   res.once('close', () => setTimeout(() => socket.destroy(), graceMs).unref());
 }
 

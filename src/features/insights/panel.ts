@@ -63,8 +63,6 @@ export class TroubleshootPanels {
   }
 }
 
-/** The most rows one Logs Insights query returns (StartQuery's `limit`), so Fetch Every Event needs the fewest windows. */
-const MAX_QUERY_ROWS = MAX_QUERY_LIMIT;
 /** The most rows Fetch Every Event keeps in the panel. */
 const MAX_FETCHED_ROWS = 100_000;
 /** Live rows kept in the panel; older ones are dropped as new ones arrive. */
@@ -414,7 +412,7 @@ export class TroubleshootPanel {
       try {
         const result = await fetchInWindows(
           async (from, to) => {
-            const r = await runQuery(logs, { logGroupName: `/aws/eks/${this.state.cluster}/cluster`, queryString: this.query, startTime: from, endTime: to, limit: MAX_QUERY_ROWS }, { isCancelled: () => cancelled || !current() });
+            const r = await runQuery(logs, { logGroupName: `/aws/eks/${this.state.cluster}/cluster`, queryString: this.query, startTime: from, endTime: to, limit: MAX_QUERY_LIMIT }, { isCancelled: () => cancelled || !current() });
             stats.recordsMatched += r.stats.recordsMatched;
             stats.recordsScanned += r.stats.recordsScanned;
             stats.bytesScanned += r.stats.bytesScanned;
@@ -422,7 +420,8 @@ export class TroubleshootPanel {
           },
           start,
           end,
-          MAX_QUERY_ROWS,
+          // The service's largest limit: the fewest windows, each re-scanning less.
+          MAX_QUERY_LIMIT,
           {
             maxRows: MAX_FETCHED_ROWS,
             minWindowMs: 60_000,
