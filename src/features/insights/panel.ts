@@ -7,7 +7,7 @@ import { explainAccess, type AccessExplanation } from '../../core/access/explain
 import { explainAwsError, formatExplained } from '../../core/aws/errors';
 import type { ClusterRef } from '../../core/clusters/clusterAccess';
 import { OUTCOME_ADVICE } from '../../core/insights/parser';
-import { QueryResult, runQuery, statusProblem } from '../../core/insights/query';
+import { MAX_QUERY_LIMIT, QueryResult, runQuery, statusProblem } from '../../core/insights/query';
 import { summaryQueries, timelineSeries } from '../../core/insights/summary';
 import { fetchInWindows, type WindowedResult } from '../../core/insights/windows';
 import { rowsToCsv } from '../../core/insights/table';
@@ -63,8 +63,6 @@ export class TroubleshootPanels {
   }
 }
 
-/** The most rows one Logs Insights query returns (StartQuery's `limit`). */
-const MAX_QUERY_ROWS = 10_000;
 /** The most rows Fetch Every Event keeps in the panel. */
 const MAX_FETCHED_ROWS = 100_000;
 /** Live rows kept in the panel; older ones are dropped as new ones arrive. */
@@ -390,7 +388,7 @@ export class TroubleshootPanel {
   }
 
   /**
-   * Every event of the range, in windows of fewer than 10,000 rows (the service's cap for one query), newest first,
+   * Every event of the range, in windows of fewer than 100,000 rows (the service's cap for one query), newest first,
    * up to 100,000 rows, with progress and Cancel. Rows are added to the panel as each window completes.
    */
   async fetchAll(): Promise<WindowedResult | undefined> {
@@ -414,7 +412,7 @@ export class TroubleshootPanel {
       try {
         const result = await fetchInWindows(
           async (from, to) => {
-            const r = await runQuery(logs, { logGroupName: `/aws/eks/${this.state.cluster}/cluster`, queryString: this.query, startTime: from, endTime: to, limit: MAX_QUERY_ROWS }, { isCancelled: () => cancelled || !current() });
+            const r = await runQuery(logs, { logGroupName: `/aws/eks/${this.state.cluster}/cluster`, queryString: this.query, startTime: from, endTime: to, limit: MAX_QUERY_LIMIT }, { isCancelled: () => cancelled || !current() });
             stats.recordsMatched += r.stats.recordsMatched;
             stats.recordsScanned += r.stats.recordsScanned;
             stats.bytesScanned += r.stats.bytesScanned;
@@ -422,7 +420,8 @@ export class TroubleshootPanel {
           },
           start,
           end,
-          MAX_QUERY_ROWS,
+          // The service's largest limit: the fewest windows, each re-scanning less.
+          MAX_QUERY_LIMIT,
           {
             maxRows: MAX_FETCHED_ROWS,
             minWindowMs: 60_000,

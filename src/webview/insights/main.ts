@@ -382,9 +382,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       const fetchAll = document.createElement('vscode-button');
       fetchAll.textContent = 'Fetch every event';
       fetchAll.id = 'fetch-all';
-      fetchAll.title = 'Query the range again in windows of fewer than 10,000 events each, newest first, up to 100,000 events';
+      fetchAll.title = 'Query the range again, split into windows when it holds 100,000 events or more, newest first, up to 100,000 events';
       fetchAll.addEventListener('click', () => vscode.postMessage({ type: 'fetchAll' }));
-      $('truncated').append(el('span', '', `Showing the newest ${rows.length - liveRows.length} events: the query stopped at its limit of ${m.header.limit}, so this list is not complete. Narrow the range ("Change range"), raise eksAuth.insights.limit (up to 10,000), or fetch them all in windows; the summary above counts the whole range. `), fetchAll);
+      $('truncated').append(el('span', '', `Showing the newest ${rows.length - liveRows.length} events: the query stopped at its limit of ${m.header.limit}, so this list is not complete. Narrow the range ("Change range"), raise eksAuth.insights.limit, or fetch them all; the summary above counts the whole range. `), fetchAll);
     }
     if (m.mode === 'replace' && !m.final) {
       $('summary').hidden = true;
