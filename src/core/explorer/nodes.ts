@@ -4,7 +4,7 @@
  * Parents fetch in getChildren and own their empty and error cases (makeChildren).
  */
 import type { AccessEntry, AssociatedAccessPolicy } from '../aws/eksGateway';
-import { explainAwsError, formatExplained } from '../aws/errors';
+import { explainAwsError, formatExplained, type AwsErrorKind } from '../aws/errors';
 import type { ClusterAccessService, ClusterRef, ClusterScoped, Identity } from '../clusters/clusterAccess';
 import { loadAccessEntryPage } from '../clusters/loader';
 import { ClusterSummary, MODE_LABELS, Mapping, accessPolicyName, nodeRoleStatus, principalLabel, scopeLabel, shadowedBy, whoCanGetIn } from '../clusters/model';
@@ -100,6 +100,8 @@ export class ErrorNode extends ExplorerNode {
   constructor(
     parent: ExplorerNode,
     readonly message: string,
+    /** What failed, for callers that act on it (the welcome view shows for `no-credentials`). */
+    readonly kind: AwsErrorKind = 'other',
   ) {
     super(parent, parent.ctx);
   }
@@ -114,9 +116,10 @@ export async function makeChildren(parent: ExplorerNode, load: () => Promise<Exp
     const nodes = await load();
     return nodes.length ? nodes : [new InfoNode(parent, empty, undefined, 'info', undefined, CONTEXT.placeholder)];
   } catch (e) {
-    const explained = formatExplained(explainAwsError(e, profile));
+    const error = explainAwsError(e, profile);
+    const explained = formatExplained(error);
     parent.ctx.log.error(`Failed to load ${parent.view().label}: ${explained}`, e);
-    return [new ErrorNode(parent, explained)];
+    return [new ErrorNode(parent, explained, error.kind)];
   }
 }
 

@@ -27,4 +27,17 @@ describe('explainAwsError', () => {
     assert.match(busy.next!, /ACTIVE/);
     assert.match(explainAwsError(err('InvalidParameterException', 'Only one type of update can be allowed.')).next!, /one after the other/);
   });
+  it('gives each failure a kind that callers act on, whatever the message says', () => {
+    const cases: [Error, string][] = [
+      [err('TokenProviderError', 'anything'), 'sso-expired'],
+      [err('ExpiredTokenException', 'anything'), 'credentials-expired'],
+      [err('AccessDeniedException', 'anything'), 'access-denied'],
+      [err('InvalidClientTokenId', 'anything'), 'unrecognized-credentials'],
+      [err('CredentialsProviderError', 'anything'), 'no-credentials'],
+      [err('ThrottlingException', 'anything'), 'throttled'],
+      [err('Error', 'anything', { code: 'ECONNREFUSED' }), 'unreachable'],
+      [err('ValidationException', 'anything'), 'other'],
+    ];
+    for (const [e, kind] of cases) assert.strictEqual(explainAwsError(e).kind, kind, `${e.name}`);
+  });
 });
