@@ -150,7 +150,7 @@ export class TroubleshootPanel implements RunContext {
   }
 
   /** Another range in this same tab, with an estimate of what each choice scans. */
-  private async changeRange() {
+  async changeRange(): Promise<void> {
     const scanned = this.runs.bytesScanned;
     const minutes = await pickRange(scanned ? { bytesScanned: scanned, rangeMinutes: this.state.rangeMinutes } : undefined);
     if (!minutes || minutes === this.state.rangeMinutes) return;

@@ -13,6 +13,8 @@ const DETAIL_HEIGHT = 140;
 const OVERSCAN = 10;
 
 const rowTime = (r: RowView) => parseInsightsTime(r.time);
+/** `2026-12-01 09:00:00.000` (Insights' format) as `12-01 09:00:00`; anything else as it is. */
+const shortTime = (t: string) => (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(t) ? t.slice(5, 19) : t);
 /** Each row's text in lower case, made once per row rather than once per row per keystroke. */
 const haystacks = new WeakMap<RowView, string>();
 const haystack = (r: RowView) => {
@@ -132,7 +134,8 @@ export function renderRows(): void {
     tr.setAttribute('aria-rowindex', String(v + 2));
     tr.dataset.ptr = r.ptr;
     for (const [c] of COLUMNS) {
-      const cell = el('div', `cell col-${c}`, r[c]);
+      // The time without its year and milliseconds keeps the column narrow; the tooltip has it whole.
+      const cell = el('div', `cell col-${c}`, c === 'time' ? shortTime(r.time) : r[c]);
       cell.setAttribute('role', 'gridcell');
       cell.title = r[c];
       tr.append(cell);
