@@ -56,16 +56,16 @@ export class QueryRuns {
     return { limit, cluster, region, logGroup: this.logGroupName, range: rangeLabel(rangeMinutes), status, ...stats, mode: this.mode };
   }
 
-  private async postResults(token: RunToken, header: Header, final: boolean, keepSummary = false) {
-    const message: Results = { type: 'results', runId: token.id, ...this.rows.takeUnsent(), header, final, state: this.panel.state, keepSummary };
+  private async postResults(runId: number, header: Header, final: boolean, keepSummary = false) {
+    const message: Results = { type: 'results', runId, ...this.rows.takeUnsent(), header, final, state: this.panel.state, keepSummary };
     this.last = message;
     await this.panel.host.post(message);
   }
 
-  private postError(e: unknown, runId: number, header?: Header): string {
+  private postError(e: unknown, runId: number): string {
     const message = queryErrorMessage(e, this.panel.state);
     this.panel.services.log.error(`Troubleshooting ${this.panel.state.cluster}: ${message}`, e);
-    this.last = { type: 'error', runId, message, header: header ?? this.header('Error') };
+    this.last = { type: 'error', runId, message, header: this.header('Error') };
     void this.panel.host.post(this.last);
     return message;
   }
@@ -97,14 +97,14 @@ export class QueryRuns {
       const end = Date.now();
       const start = end - state.rangeMinutes * 60_000;
       const limit = settings().get<number>('insights.limit') ?? 1000;
-      void this.postResults(token, this.header('Starting'), false);
+      void this.postResults(token.id, this.header('Starting'), false);
       const result = await runQuery(logs, { logGroupName: this.logGroupName, queryString: query, startTime: start, endTime: end, limit }, {
         isCancelled: () => token.stopped,
         onProgress: (partial) => {
           if (!token.current) return;
           progress.report({ message: `${partial.status}: ${partial.rows.length} rows` });
           this.rows.setCumulative(partial.rows);
-          void this.postResults(token, this.header(partial.status, partial.stats, limit), false);
+          void this.postResults(token.id, this.header(partial.status, partial.stats, limit), false);
         },
       });
       if (!token.current) {
@@ -112,7 +112,7 @@ export class QueryRuns {
         return result;
       }
       if (result.status === 'Complete') this.rows.setCumulative(result.rows);
-      await this.postResults(token, this.header(result.status, result.stats, limit), true);
+      await this.postResults(token.id, this.header(result.status, result.stats, limit), true);
       const problem = statusProblem(result.status);
       if (problem) {
         this.last = { type: 'error', runId: token.id, message: problem, header: this.header(result.status, result.stats, limit) };
@@ -165,7 +165,7 @@ export class QueryRuns {
       const logs = await services.connections.logsFor(state.profile, state.region);
       const end = Date.now();
       const stats = { ...NO_STATS };
-      void this.postResults(token, this.header('Running', stats), false, true);
+      void this.postResults(token.id, this.header('Running', stats), false, true);
       if (summary) {
         this.lastSummary = { ...summary, runId: token.id };
         void this.panel.host.post(this.lastSummary);
@@ -185,12 +185,12 @@ export class QueryRuns {
           if (!token.current) return;
           this.rows.append(rows);
           progress.report({ message: vscode.l10n.t('{0} rows from {1} windows', p.rows, p.windows) });
-          void this.postResults(token, this.header('Running', stats), false, true);
+          void this.postResults(token.id, this.header('Running', stats), false, true);
         },
       });
       if (!token.current) return result;
       // A result that is not complete keeps the truncation notice: the panel never implies it has everything.
-      await this.postResults(token, this.header(result.complete ? 'Complete' : 'Incomplete', stats, result.complete ? undefined : this.rows.all.length), true, true);
+      await this.postResults(token.id, this.header(result.complete ? 'Complete' : 'Incomplete', stats, result.complete ? undefined : this.rows.all.length), true, true);
       if (!result.complete && result.reason !== 'cancelled') void vscode.window.showWarningMessage(vscode.l10n.t('Fetched {0} events in {1} windows, not all of them: {2}. Narrow the range to see the rest.', result.rows.length, result.windows, result.reason ?? ''));
       services.log.info(`Fetched ${result.rows.length} events of ${state.cluster} in ${result.windows} windows, ${stats.bytesScanned} bytes scanned${result.complete ? '' : `: ${result.reason}`}`);
       return result;
@@ -203,7 +203,7 @@ export class QueryRuns {
     if (last?.type === 'results') {
       this.rows.resend();
       const token = { id: last.runId, current: true, stopped: false, cancel: () => undefined };
-      await this.postResults(token, last.header, last.final, last.keepSummary);
+      await this.postResults(token.id, last.header, last.final, last.keepSummary);
     } else if (last) await this.panel.host.post(last);
     if (this.summary) await this.panel.host.post(this.lastSummary!);
   }
