@@ -61,15 +61,14 @@ export class WebviewHost<Host extends { type: string }, View extends { type: str
     if (this.current) this.current.cancelled = true;
     const run = { id: ++this.runId, cancelled: false };
     this.current = run;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const host = this;
+    const isCurrent = () => run.id === this.runId && !this.disposed;
     return {
       id: run.id,
       get current() {
-        return run.id === host.runId && !host.disposed;
+        return isCurrent();
       },
       get stopped() {
-        return run.cancelled || !this.current;
+        return run.cancelled || !isCurrent();
       },
       cancel: () => (run.cancelled = true),
     };
