@@ -24,7 +24,6 @@ export class WebviewHost<Host extends { type: string }, View extends { type: str
   private markReady!: () => void;
   private seenReady = false;
   private runId = 0;
-  private current?: { id: number; cancelled: boolean };
   private readonly subscriptions: vscode.Disposable[] = [];
   disposed = false;
 
@@ -56,11 +55,9 @@ export class WebviewHost<Host extends { type: string }, View extends { type: str
     } else await this.events.onReload();
   }
 
-  /** Starts a run, ending the previous one. */
+  /** Starts a run; the previous one is no longer current, so it stops and posts nothing more. */
   startRun(): RunToken {
-    if (this.current) this.current.cancelled = true;
     const run = { id: ++this.runId, cancelled: false };
-    this.current = run;
     const isCurrent = () => run.id === this.runId && !this.disposed;
     return {
       id: run.id,
@@ -95,8 +92,8 @@ export class WebviewHost<Host extends { type: string }, View extends { type: str
 
   dispose(): void {
     if (this.disposed) return;
+    // Every run stops: none is current once the panel is closed.
     this.disposed = true;
-    if (this.current) this.current.cancelled = true;
     // Whoever waits to post is released, and then drops its message.
     this.markReady();
     this.events.onDispose();
