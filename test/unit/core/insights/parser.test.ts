@@ -12,6 +12,9 @@ const LINES: Record<string, { line: string; fields: Record<string, unknown> }> =
   'sts-error': { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" client="10.0.0.1:1" error="sts getCallerIdentity failed: error from AWS (expected 200, got 403)" method=POST path=/authenticate', fields: {} },
   throttled: { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" client="10.0.0.1:1" error="sts getCallerIdentity was throttled: Throttling: Rate exceeded" method=POST path=/authenticate', fields: {} },
   'render-error': { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/X" client="10.0.0.1:1" error="mapper EKSConfigMap renderTemplates error: error rendering username template \\"system:node:{{EC2PrivateDNSName}}\\": failed" method=POST path=/authenticate', fields: { arn: 'arn:aws:iam::111122223333:role/X' } },
+  // An error token verification returns unwrapped (aws-iam-authenticator pkg/token/token.go, "invalid host format,
+  // too few labels"), logged by pkg/server/server.go with msg="access denied" like every other denial.
+  'denied-other': { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" client="10.0.0.1:1" error="invalid host format, too few labels: sts" method=POST path=/authenticate', fields: { message: 'access denied' } },
   'configmap-error': { line: 'time="2026-11-28T09:41:35Z" level=error msg="Errors parsing configmap: [yaml: line 13: did not find expected key]"', fields: {} },
   other: { line: 'time="2026-11-28T09:41:35Z" level=info msg="STS response" accesskeyid=ASIA accountid=111122223333 arn="arn:aws:sts::111122223333:assumed-role/R/s" client="10.0.0.1:1" session=s userid=AROA:s', fields: { arn: 'arn:aws:sts::111122223333:assumed-role/R/s' } },
 };
