@@ -35,6 +35,8 @@ export interface AccessState {
   creatorAdmin?: boolean;
   /** How reports name that creator ("the cluster creator (implicit)" when unset). */
   creatorLabel?: string;
+  /** Where the creator's admin comes from, for reports (the cluster's Terraform address). */
+  creatorSource?: string;
   /** The cluster does not exist in this state: before a plan creates it, or after a plan destroys it. */
   absent?: boolean;
 }
@@ -227,6 +229,7 @@ function reasonsFor(principal: string, b: Evaluated, a: Evaluated, before: Prepa
       const sec = after.model.sections[section];
       if (sec.error) out.push(`${section} has a YAML error (${sec.error.message}): the authenticator drops the whole ${section} section`);
       else if (sec.notAList) out.push(`${section} is not a list: the authenticator maps nothing from it`);
+      else if (!(after.items.get(lower(principal)) ?? []).length) out.push(`aws-auth after the change has no ${section} entry for it`);
     }
   }
   if (b.authenticated !== a.authenticated || b.via !== a.via || isAdmin(b) !== isAdmin(a)) {
@@ -298,7 +301,9 @@ export function diffAccess(before: AccessState, after: AccessState): AccessDiff 
     if (isAdmin(a)) adminPathsAfter.push(name);
     const changes = describeChanges(b, a);
     if (!changes.length) continue;
-    const sources = union(b.sources, a.sources);
+    // aws-auth access that changes comes from whatever writes aws-auth after the change as well.
+    const writer = b.via?.startsWith('map') && pa.state.awsAuthSource ? [pa.state.awsAuthSource] : [];
+    const sources = union(b.sources, a.sources, writer);
     const reasons = reasonsFor(principal, b, a, pb, pa);
     let severity: Severity = 'change';
     const finding = (kind: Finding['kind'], message: string) => findings.push({ kind, message, principal, sources, reasons });
@@ -326,11 +331,17 @@ export function diffAccess(before: AccessState, after: AccessState): AccessDiff 
     if (!coverage.before || coverage.after) continue;
     const key = principalKey(r.arn);
     const change = key ? byPrincipal.get(lower(key)) : undefined;
-    const already = change?.severity === 'lockout';
-    if (already) change!.sources = union(change!.sources, r.source ? [r.source] : []);
-    else findings.push({ kind: 'lockout', message: `${r.label} (${r.arn}) can no longer join: its nodes go NotReady`, principal: key, sources: union(r.source ? [r.source] : [], change?.sources ?? []), reasons: change?.reasons ?? [] });
+    const already = change?.severity === 'lockout' ? findings.find((f) => f.kind === 'lockout' && f.principal === change.principal) : undefined;
+    if (already) {
+      // One finding per role, in the words a reviewer knows it by: the node group, and what its nodes do.
+      already.message = `${r.label}: ${already.message}: its nodes go NotReady`;
+      already.sources = union(already.sources, r.source ? [r.source] : []);
+      change!.sources = already.sources;
+    } else findings.push({ kind: 'lockout', message: `${r.label} (${r.arn}) can no longer join: its nodes go NotReady`, principal: key, sources: union(r.source ? [r.source] : [], change?.sources ?? []), reasons: change?.reasons ?? [] });
   }
-  if (adminPathsBefore.length && !adminPathsAfter.length) findings.unshift({ kind: 'lockout', message: `no cluster-admin path is left (before: ${adminPathsBefore.join(', ')})`, sources: union(...principals.filter((p) => isAdmin(p.before)).map((p) => p.sources)), reasons: [] });
+  const lostAdmin = principals.filter((p) => isAdmin(p.before) && !isAdmin(p.after));
+  if (adminPathsBefore.length && !adminPathsAfter.length) findings.unshift({ kind: 'lockout', message: `no cluster-admin path is left (before: ${adminPathsBefore.join(', ')})`, sources: union(...lostAdmin.map((p) => p.sources)), reasons: union(...lostAdmin.map((p) => p.reasons)) });
+  if (after.creatorAdmin && !before.creatorAdmin && !after.absent) findings.push({ kind: 'escalation', message: `${after.creatorLabel ?? 'the cluster creator'} gains cluster-admin (EKS makes the IAM principal that creates the cluster an administrator)`, sources: after.creatorSource ? [after.creatorSource] : [], reasons: [] });
   // A cluster the change creates with nobody able to administer it through Kubernetes: the same outage, from day one.
   if (before.absent && !adminPathsAfter.length) findings.unshift({ kind: 'lockout', message: 'no principal is cluster-admin of the new cluster (no creator admin, no admin access entry, no system:masters mapping)', sources: [], reasons: [] });
   // Fail closed: leaving aws-auth behind when it could not be read may lock out anyone it maps.
@@ -358,7 +369,7 @@ export function diffText(d: AccessDiff, limit = Infinity): string {
   const lines: string[] = [];
   for (const f of d.findings) lines.push(`${f.kind.toUpperCase()}: ${withProvenance(f.message, f)}`);
   const shown = d.principals.slice(0, limit);
-  for (const p of shown) lines.push(`${p.severity === 'change' ? 'change' : p.severity}: ${p.principal}: ${accessText(p.before)} -> ${accessText(p.after)}`);
+  for (const p of shown) lines.push(withProvenance(`${p.severity === 'change' ? 'change' : p.severity}: ${p.principal}: ${accessText(p.before)} -> ${accessText(p.after)}`, p));
   if (d.principals.length > shown.length) lines.push(`... and ${d.principals.length - shown.length} more principals`);
   for (const r of d.nodeRoles) if (r.before !== r.after) lines.push(`node role ${r.label}: ${r.before ? 'joins' : 'cannot join'} -> ${r.after ? 'joins' : 'cannot join'}`);
   lines.push(`cluster-admin paths: ${d.adminPathsBefore.length} -> ${d.adminPathsAfter.length}`);
