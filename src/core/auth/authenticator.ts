@@ -317,6 +317,16 @@ interface MappingIndex {
 }
 const mappingIndexes = new WeakMap<AwsAuthModel, MappingIndex>();
 
+/**
+ * The aws-auth mappings the authenticator would consider for a canonical caller ARN, looked up in the keyed store:
+ * the role mapping that matches, else every user mapping that matches (more than one only for case variants).
+ */
+export function mappingsFor(model: AwsAuthModel, canonicalArn: string): { role?: DecodedItem; users: DecodedItem[] } {
+  const index = mappingIndex(model);
+  const key = foldCase(canonicalArn);
+  return { role: index.roles.get(key), users: index.users.get(key) ?? [] };
+}
+
 /** The keyed view of a model's store, built once per model (the store is never changed after loading). */
 function mappingIndex(model: AwsAuthModel): MappingIndex {
   let index = mappingIndexes.get(model);
