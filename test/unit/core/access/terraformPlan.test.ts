@@ -25,7 +25,7 @@ describe('Terraform plans', () => {
     }
   });
 
-  it('after_unknown.data {} is a known map (unknownAsBool): the forced v20 aws-auth is read, node role and all', () => {
+  it('after_unknown.data {} is a known map: the forced v20 aws-auth is read [jsonplan/plan.go:936-966 unknownAsBool]', () => {
     const p = json('v20-aws-auth-force-drops-node-role.plan.json');
     assert.deepStrictEqual(change(p, AUTH).change.after_unknown, { data: {}, id: true, metadata: [{}] }, 'the fixture has the create shape');
     const [c] = read(p);
@@ -36,7 +36,7 @@ describe('Terraform plans', () => {
     assert.ok(!c.notes.some((n) => /known only after apply/.test(n)), c.notes.join('\n'));
   });
 
-  it('after_unknown.data true (the whole map unknown) keeps aws-auth as before, and says so', () => {
+  it('after_unknown.data true (the whole map unknown) keeps aws-auth as before, and says so [plan.go:910-918: an unknown value is true]', () => {
     const p = json('v20-aws-auth-force-drops-node-role.plan.json');
     const ch = change(p, AUTH).change;
     ch.after_unknown = { data: true, id: true, metadata: [{}] };
@@ -56,7 +56,7 @@ describe('Terraform plans', () => {
     assert.ok(c.notes.some((n) => n.includes('data.mapRoles is known only after apply')));
   });
 
-  it('a replaced entry (delete, create) loses the associations the plan keeps as they are', () => {
+  it('a replaced entry (delete, create) loses the associations the plan keeps as they are [plan.go:98-113; EKS user guide grant-k8s-access.adoc:354]', () => {
     const [c] = plan('replaced-admin-entry.plan.json');
     const admin = (s: typeof c.before) => s.accessEntries.find((e) => e.principalArn.endsWith('PlatformAdmin'))!;
     assert.deepStrictEqual(admin(c.before).policies?.map((p) => p.policyArn?.split('/').pop()), ['AmazonEKSClusterAdminPolicy']);
@@ -73,7 +73,7 @@ describe('Terraform plans', () => {
     }
   });
 
-  it('ties entries whose cluster_name is known only after apply to the new cluster, through the configuration', () => {
+  it('ties entries whose cluster_name is known only after apply to the new cluster, through the configuration [jsonconfig/expression.go:30-36]', () => {
     const [c] = plan('new-cluster-creator-admin.plan.json');
     assert.deepStrictEqual([c.cluster, c.change, c.before.absent, c.after.mode], ['prod', 'create', true, 'API_AND_CONFIG_MAP']);
     assert.deepStrictEqual(c.after.accessEntries.filter((e) => e.type === 'STANDARD').map((e) => [e.principalArn.split('/').pop(), e.policies?.length]), [['TerraformDeploy', 1], ['Viewer', 1]]);
@@ -82,7 +82,7 @@ describe('Terraform plans', () => {
     assert.deepStrictEqual([c.after.callerArn, c.after.callerLabel], ['arn:aws:iam::111122223333:role/TerraformDeploy', 'the identity that runs apply']);
   });
 
-  it('names the creator of a new cluster with bootstrap admin left to EKS (null: the default, true)', () => {
+  it('names the creator of a new cluster with bootstrap admin left to EKS (null: the default, true) [terraform-provider-aws eks/cluster.go]', () => {
     const [c] = plan('new-cluster-bootstrap-admin.plan.json');
     assert.deepStrictEqual([c.after.creatorAdmin, c.after.creatorLabel, c.after.creatorSource], [true, 'the identity that runs apply (cluster creator)', 'aws_eks_cluster.sandbox']);
   });
@@ -98,7 +98,7 @@ describe('Terraform plans', () => {
     assert.deepStrictEqual(c.after.bindings, [{ kind: 'ClusterRoleBinding', name: 'platform-admins', namespace: undefined, roleRef: { kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'Group', name: 'platform-admins' }], source: 'kubernetes_cluster_role_binding_v1.platform_admins' }]);
   });
 
-  it('gives managed node groups the access entry EKS creates once the cluster has the API, and none in CONFIG_MAP', () => {
+  it('gives managed node groups the access entry EKS creates once the cluster has the API, and none in CONFIG_MAP [terraform-aws-eks docs/UPGRADE-20.0.md:232,252]', () => {
     const [c] = plan('v20-migration-deletes-aws-auth.plan.json');
     assert.deepStrictEqual([c.before.mode, c.after.mode], ['CONFIG_MAP', 'API_AND_CONFIG_MAP']);
     assert.deepStrictEqual(c.before.accessEntries, []);
@@ -108,7 +108,7 @@ describe('Terraform plans', () => {
     assert.strictEqual(c.after.awsAuth, undefined, 'Terraform deletes its aws-auth data');
   });
 
-  it('a forgotten object (removed block, destroy = false) stays as it was', () => {
+  it('a forgotten object (removed block, destroy = false) stays as it was [plan.go:98-113 "forget"]', () => {
     const p = json('destroy-cluster.plan.json');
     for (const rc of p.resource_changes) {
       rc.change.actions = ['forget'];
