@@ -41,8 +41,9 @@ export class ChangeSafety implements vscode.TextDocumentContentProvider, vscode.
   /** Returns whether the user confirmed; a lockout is confirmed only by typing the cluster name. */
   async confirm(c: ChangeConfirmation): Promise<boolean> {
     const { diff } = c;
-    const table = diffText(diff, MAX_LINES);
-    this.log?.info(`${c.action} on ${c.cluster}: ${diff.severity}\n${table}`);
+    this.log?.info(`${c.action} on ${c.cluster}: ${diff.severity}\n${diffText(diff)}`);
+    // Each fact once: an escalation is named in the title, so the detail does not repeat it.
+    const table = diffText(diff, MAX_LINES, { findings: diff.severity !== 'escalation' });
     const extra = c.extra ?? [];
     const detail = [...extra, table].join('\n');
     const showTable = diff.principals.length || diff.nodeRoles.some((r) => r.before !== r.after) ? vscode.l10n.t('Show Before and After') : undefined;

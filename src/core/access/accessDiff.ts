@@ -48,7 +48,7 @@ export interface PrincipalAccess {
   groups: string[];
   /** How it is a cluster-admin: system:masters, the cluster admin policy at cluster scope, a cluster-admin binding. */
   adminVia: string[];
-  /** Namespaces its access policies reach (`*` for cluster scope). */
+  /** Each access policy and where it reaches: `Name (cluster)` or `Name (namespace NS)`. */
   policyScopes: string[];
   /** Whether it is a node identity that can join (system:bootstrappers and system:nodes). */
   node: boolean;
@@ -100,8 +100,13 @@ export interface AccessDiff {
   findings: Finding[];
 }
 
+/** The session name the diff asks the model with; reports show `{{SessionName}}` in its place. */
+const SESSION = 'eks-auth-diff';
+/** A rendered value as a person reads it: the session is whoever's, not the diff's placeholder. */
+const unrendered = (v: string) => v.split(SESSION).join('{{SessionName}}');
+
 /** The caller the authenticator would see for a principal: a role is assumed in a session, a user signs as itself. */
-function callerOf(principal: string, session = 'eks-auth-diff'): string {
+function callerOf(principal: string, session = SESSION): string {
   const c = canonicalize(principal);
   if ('error' in c || c.kind !== 'role') return principal;
   return `arn:${c.partition}:sts::${c.account}:assumed-role/${c.canonical.split(':role/')[1]}/${session}`;
@@ -170,7 +175,7 @@ function accessOf(principal: string, p: Prepared): Evaluated {
   // A node role's username renders only for an instance session: ask again as one, as a node would call.
   const asNode = !result.authenticated && result.via ? authenticate(callerOf(principal, 'i-0123456789abcdef0'), input) : result;
   const r = asNode.authenticated ? asNode : result;
-  const groups = r.authenticated ? r.groups : [];
+  const groups = r.authenticated ? r.groups.map(unrendered) : [];
   const adminVia: string[] = [];
   const policyScopes: string[] = [];
   const sources: string[] = [];
@@ -181,7 +186,7 @@ function accessOf(principal: string, p: Prepared): Evaluated {
     for (const pol of r.via === 'access entry' ? (r.entry?.policies ?? []) : []) {
       const name = pol.policyArn?.split('/').pop() ?? '';
       const scope = pol.accessScope?.type === 'namespace' ? (pol.accessScope.namespaces ?? []) : ['*'];
-      policyScopes.push(...scope.map((n) => `${name}:${n}`));
+      policyScopes.push(...scope.map((n) => (n === '*' ? `${name} (cluster)` : `${name} (namespace ${n})`)));
       if (name === CLUSTER_ADMIN_POLICY_NAME && scope.includes('*')) adminVia.push(`${CLUSTER_ADMIN_POLICY_NAME} (cluster)`);
       if (pol.source) sources.push(pol.source);
     }
@@ -197,7 +202,7 @@ function accessOf(principal: string, p: Prepared): Evaluated {
   return {
     authenticated: r.authenticated,
     via: r.via,
-    username: r.authenticated ? r.username : undefined,
+    username: r.authenticated && r.username !== undefined ? unrendered(r.username) : undefined,
     groups,
     adminVia,
     policyScopes: policyScopes.sort(),
@@ -386,11 +391,14 @@ const withProvenance = (text: string, f: { sources: string[]; reasons: string[] 
   return p ? `${text} (${p})` : text;
 };
 
-/** The diff as plain text: a line per changed principal, before -> after, then the node roles and admin paths. */
-export function diffText(d: AccessDiff, limit = Infinity): string {
+/**
+ * The diff as plain text: the findings, a line per changed principal (before -> after), then the node roles and
+ * admin paths. `findings: false` leaves out the escalation lines, for a confirmation whose title already names them.
+ */
+export function diffText(d: AccessDiff, limit = Infinity, options: { findings?: boolean } = {}): string {
   if (d.severity === 'destroy') return d.findings.map((f) => `DESTROY: ${f.message}`).join('\n');
   const lines: string[] = [];
-  for (const f of d.findings) lines.push(`${f.kind.toUpperCase()}: ${withProvenance(f.message, f)}`);
+  for (const f of d.findings) if (options.findings !== false || f.kind !== 'escalation') lines.push(`${f.kind.toUpperCase()}: ${withProvenance(f.message, f)}`);
   const shown = d.principals.slice(0, limit);
   for (const p of shown) lines.push(withProvenance(`${p.severity === 'change' ? 'change' : p.severity}: ${p.principal}: ${accessText(p.before)} -> ${accessText(p.after)}`, p));
   if (d.principals.length > shown.length) lines.push(`... and ${d.principals.length - shown.length} more principals`);

@@ -62,7 +62,7 @@ describe('eks-auth plan-check (terraform show -json)', () => {
       plan: 'new-cluster-creator-admin.plan.json',
       exit: 0,
       verdict: 'escalation',
-      says: [/ESCALATION: arn:aws:iam::111122223333:role\/TerraformDeploy \(the identity that runs apply\) gains cluster-admin \(AmazonEKSClusterAdminPolicy \(cluster\)\) \(from module\.eks\.aws_eks_access_entry\.this\["cluster_creator"\]/, /role\/Viewer: Unauthorized -> .* policies AmazonEKSViewPolicy:apps/],
+      says: [/ESCALATION: arn:aws:iam::111122223333:role\/TerraformDeploy \(the identity that runs apply\) gains cluster-admin \(AmazonEKSClusterAdminPolicy \(cluster\)\) \(from module\.eks\.aws_eks_access_entry\.this\["cluster_creator"\]/, /role\/Viewer: Unauthorized -> .* policies AmazonEKSViewPolicy \(namespace apps\)/],
     },
     { plan: 'new-cluster-no-admin.plan.json', exit: 1, verdict: 'lockout', says: [/LOCKOUT: no principal is cluster-admin of the new cluster/] },
     { plan: 'new-cluster-bootstrap-admin.plan.json', exit: 0, verdict: 'escalation', says: [/ESCALATION: the identity that runs apply \(cluster creator\) gains cluster-admin .*\(from aws_eks_cluster\.sandbox\)/] },
