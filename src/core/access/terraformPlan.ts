@@ -40,7 +40,7 @@ interface ResourceChange {
   name?: string;
   deposed?: string;
   action_reason?: string;
-  change?: { actions?: string[]; before?: unknown; after?: unknown; after_unknown?: unknown };
+  change?: { actions?: string[]; before?: unknown; after?: unknown; after_unknown?: unknown; before_sensitive?: unknown; after_sensitive?: unknown };
 }
 
 type Obj = Record<string, unknown>;
@@ -76,6 +76,16 @@ function sides(ch: ResourceChange): { before?: Obj; after?: Obj; afterUnknown: u
   // Forgetting leaves the real object as it was.
   const after = forgets && !creates ? before : obj(ch.change?.after);
   return { before, after, afterUnknown: forgets && !creates ? {} : ch.change?.after_unknown };
+}
+
+/**
+ * Whether the plan marks an attribute (or anything in it) sensitive. The values are in the plan all the same (plan.go
+ * marshals `before`/`after` whole and the sensitivity beside them), so they are compared; the note tells the reader
+ * that the report names principals taken from them.
+ */
+function sensitive(ch: ResourceChange, key: string): boolean {
+  const marked = (v: unknown): boolean => v === true || (Array.isArray(v) ? v.some(marked) : !!obj(v) && Object.values(obj(v)!).some(marked));
+  return [ch.change?.before_sensitive, ch.change?.after_sensitive].some((s) => s === true || marked(obj(s)?.[key]));
 }
 
 /** The `configuration` resource for a change, to follow its expressions' references (jsonconfig/config.go). */
@@ -205,6 +215,10 @@ export function readTerraformPlan(text: string, defaultMode: AuthenticationMode 
     m.set(e.principalArn.toLowerCase(), e);
     state.accessEntries.push(e);
   };
+  for (const ch of ofType('aws_eks_access_entry', 'aws_eks_access_policy_association', ...CONFIG_MAPS)) {
+    const key = ch.type?.startsWith('kubernetes') ? 'data' : 'principal_arn';
+    if (sensitive(ch, key)) notes.push(`${ch.address}: ${key} is marked sensitive in the plan; it is compared all the same, and this report names the principals in it`);
+  }
   const replacedEntries = new Set<string>();
   for (const ch of ofType('aws_eks_access_entry')) {
     const { before, after, afterUnknown } = sides(ch);

@@ -9,7 +9,7 @@ const PLANS = path.resolve(__dirname, '..', '..', '..', '..', '..', 'test', 'fix
 const json = (name: string) => JSON.parse(fs.readFileSync(path.join(PLANS, name), 'utf8'));
 const plan = (name: string) => readTerraformPlan(fs.readFileSync(path.join(PLANS, name), 'utf8'));
 const read = (p: unknown) => readTerraformPlan(JSON.stringify(p));
-type Change = { address: string; change: { actions: string[]; after?: Record<string, unknown>; after_unknown?: Record<string, unknown> } };
+type Change = { address: string; change: { actions: string[]; after?: Record<string, unknown>; after_unknown?: Record<string, unknown>; after_sensitive?: unknown } };
 const change = (p: { resource_changes: Change[] }, address: string) => p.resource_changes.find((c) => c.address === address)!;
 const ROLES = (data?: Record<string, string>) => loadAwsAuth(data ?? {}).roles.map((r) => r.arn.split('/').pop());
 const NODE = 'default-eks-node-group-20240304101224380600000002';
@@ -116,6 +116,15 @@ describe('Terraform plans', () => {
     const [c] = read(p);
     assert.strictEqual(c.change, 'none');
     assert.deepStrictEqual(c.after.accessEntries.map((e) => e.principalArn), c.before.accessEntries.map((e) => e.principalArn));
+  });
+
+  it('notes aws-auth data marked sensitive, which the report still names principals from [plan.go:131-137]', () => {
+    const p = json('v20-aws-auth-force-drops-node-role.plan.json');
+    change(p, AUTH).change.after_sensitive = { data: { mapRoles: true }, metadata: [{}] };
+    const [c] = read(p);
+    assert.ok(c.notes.some((n) => n.startsWith(`${AUTH}: data is marked sensitive`)), c.notes.join('\n'));
+    assert.deepStrictEqual(ROLES(c.after.awsAuth), ['GitHubActionsOIDC', 'PlatformAdmin'], 'and compared all the same');
+    assert.ok(!plan('v20-aws-auth-force-drops-node-role.plan.json')[0].notes.some((n) => /sensitive/.test(n)), 'nothing sensitive, no note');
   });
 
   it('finds no cluster in a plan with no EKS change', () => {
