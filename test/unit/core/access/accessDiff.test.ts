@@ -158,6 +158,16 @@ describe('access diff', () => {
     assert.ok(large < Math.max(8 * small, 150), `1,000 mappings ${small.toFixed(0)} ms, 4,000 ${large.toFixed(0)} ms`);
   });
 
+  it('shows no internal placeholder: the session is {{SessionName}}, a policy scope is in words', () => {
+    const d = diffAccess(base, { ...base, accessEntries: [{ principalArn: `arn:aws:iam::${A}:role/Ops`, policies: [{ policyArn: ADMIN_POLICY, accessScope: { type: 'cluster' } }, { policyArn: VIEW_POLICY, accessScope: { type: 'namespace', namespaces: ['apps'] } }] }] });
+    const text = diffText(d);
+    assert.match(text, /role\/Ops: Unauthorized -> arn:aws:sts::111122223333:assumed-role\/Ops\/\{\{SessionName\}\} \[no groups\] admin policies AmazonEKSClusterAdminPolicy \(cluster\), AmazonEKSViewPolicy \(namespace apps\)/);
+    assert.ok(!/eks-auth-diff|:\*/.test(text), text);
+    // A confirmation whose title names the escalation shows it once: not again in its detail.
+    assert.strictEqual(diffText(d, Infinity, { findings: false }).split('gains cluster-admin').length - 1, 0);
+    assert.strictEqual(text.split('gains cluster-admin').length - 1, 1);
+  });
+
   it('writes a readable line per principal, before -> after', () => {
     const d = diffAccess(base, withRoles(nodeMapping + fargateMapping + adminMapping + devMapping('system:masters')));
     assert.match(diffText(d), /escalation: arn:aws:iam::111122223333:role\/Dev: dev \[developers\] -> dev \[system:masters\] admin/);
