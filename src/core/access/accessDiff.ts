@@ -39,6 +39,8 @@ export interface AccessState {
   creatorSource?: string;
   /** The cluster does not exist in this state: before a plan creates it, or after a plan destroys it. */
   absent?: boolean;
+  /** Where the cluster itself comes from, for reports (its Terraform resource address). */
+  clusterSource?: string;
 }
 
 export interface PrincipalAccess {
@@ -307,7 +309,7 @@ export function diffAccess(before: AccessState, after: AccessState): AccessDiff 
   if (after.absent && !before.absent) {
     // Deleting the cluster deletes its access entries and the ConfigMap with it: nobody is locked out of a cluster
     // that no longer exists, and the reviewer needs to hear that the cluster goes.
-    findings.push({ kind: 'destroy', message: 'the cluster is destroyed, and every access entry, aws-auth and node with it', sources: [], reasons: [] });
+    findings.push({ kind: 'destroy', message: 'the cluster is destroyed, and every access entry, aws-auth and node with it', sources: after.clusterSource ? [after.clusterSource] : [], reasons: [] });
     return diff('destroy');
   }
   const [pb, pa] = [prepare(before), prepare(after)];
@@ -371,7 +373,7 @@ export function diffAccess(before: AccessState, after: AccessState): AccessDiff 
   if (adminPathsBefore.length && !adminPathsAfter.length) findings.unshift({ kind: 'lockout', message: `no cluster-admin path is left (before: ${adminPathsBefore.join(', ')})`, sources: union(...lostAdmin.map((p) => p.sources)), reasons: union(...lostAdmin.map((p) => p.reasons)) });
   if (after.creatorAdmin && !before.creatorAdmin && !after.absent) findings.push({ kind: 'escalation', message: `${after.creatorLabel ?? 'the cluster creator'} gains cluster-admin (EKS makes the IAM principal that creates the cluster an administrator)`, sources: after.creatorSource ? [after.creatorSource] : [], reasons: [] });
   // A cluster the change creates with nobody able to administer it through Kubernetes: the same outage, from day one.
-  if (before.absent && !adminPathsAfter.length) findings.unshift({ kind: 'lockout', message: 'no principal is cluster-admin of the new cluster (no creator admin, no admin access entry, no system:masters mapping)', sources: [], reasons: [] });
+  if (before.absent && !adminPathsAfter.length) findings.unshift({ kind: 'lockout', message: 'no principal is cluster-admin of the new cluster (no creator admin, no admin access entry, no system:masters mapping)', sources: after.clusterSource ? [after.clusterSource] : [], reasons: [] });
   // Fail closed: leaving aws-auth behind when it could not be read may lock out anyone it maps.
   if (before.awsAuthError && before.mode !== 'API' && after.mode === 'API') findings.push({ kind: 'lockout', message: `aws-auth could not be read (${before.awsAuthError}): whoever it maps loses access in API mode, and who that is is unknown`, sources: [], reasons: [] });
   const severity: Severity = findings.some((f) => f.kind === 'lockout') ? 'lockout' : findings.some((f) => f.kind === 'escalation') ? 'escalation' : principals.length ? 'change' : 'none';
@@ -396,7 +398,7 @@ const withProvenance = (text: string, f: { sources: string[]; reasons: string[] 
  * admin paths. `findings: false` leaves out the escalation lines, for a confirmation whose title already names them.
  */
 export function diffText(d: AccessDiff, limit = Infinity, options: { findings?: boolean } = {}): string {
-  if (d.severity === 'destroy') return d.findings.map((f) => `DESTROY: ${f.message}`).join('\n');
+  if (d.severity === 'destroy') return d.findings.map((f) => `DESTROY: ${withProvenance(f.message, f)}`).join('\n');
   const lines: string[] = [];
   for (const f of d.findings) if (options.findings !== false || f.kind !== 'escalation') lines.push(`${f.kind.toUpperCase()}: ${withProvenance(f.message, f)}`);
   const shown = d.principals.slice(0, limit);

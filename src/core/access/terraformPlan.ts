@@ -158,6 +158,7 @@ export function readTerraformPlan(text: string, defaultMode: AuthenticationMode 
     }
     const c = clusterOf(name);
     c.address = ch.address;
+    c.before.clusterSource = c.after.clusterSource = ch.address;
     byAddress.set(ch.address ?? '', c);
     c.change = act.replaced ? 'replace' : act.creates ? 'create' : act.deletes ? 'destroy' : (ch.change?.actions ?? []).includes('update') ? 'update' : 'none';
     const mode = (o?: Obj) => {

@@ -64,9 +64,9 @@ describe('eks-auth plan-check (terraform show -json)', () => {
       verdict: 'escalation',
       says: [/ESCALATION: arn:aws:iam::111122223333:role\/TerraformDeploy \(the identity that runs apply\) gains cluster-admin \(AmazonEKSClusterAdminPolicy \(cluster\)\) \(from module\.eks\.aws_eks_access_entry\.this\["cluster_creator"\]/, /role\/Viewer: Unauthorized -> .* policies AmazonEKSViewPolicy \(namespace apps\)/],
     },
-    { plan: 'new-cluster-no-admin.plan.json', exit: 1, verdict: 'lockout', says: [/LOCKOUT: no principal is cluster-admin of the new cluster/] },
+    { plan: 'new-cluster-no-admin.plan.json', exit: 1, verdict: 'lockout', says: [/LOCKOUT: no principal is cluster-admin of the new cluster .*\(from module\.eks\.aws_eks_cluster\.this\[0\]\)/] },
     { plan: 'new-cluster-bootstrap-admin.plan.json', exit: 0, verdict: 'escalation', says: [/ESCALATION: the identity that runs apply \(cluster creator\) gains cluster-admin .*\(from aws_eks_cluster\.sandbox\)/] },
-    { plan: 'destroy-cluster.plan.json', exit: 0, verdict: 'destroy', says: [/DESTROY: the cluster is destroyed/] },
+    { plan: 'destroy-cluster.plan.json', exit: 0, verdict: 'destroy', says: [/DESTROY: the cluster is destroyed, and every access entry, aws-auth and node with it \(from module\.eks\.aws_eks_cluster\.this\[0\]\)/] },
     {
       plan: 'v20-migration-deletes-aws-auth.plan.json',
       exit: 0,
