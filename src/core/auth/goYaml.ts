@@ -316,17 +316,22 @@ export type SectionReading =
   | { kind: 'value'; value: GoValue; placed: boolean; unmarshalError?: string }
   | { kind: 'accounts'; values: { value: string; range: Range }[]; typeErrors: { message: string; range: Range }[]; log?: string; placed: boolean };
 
-/** Offset of 1-based line `line` as go-yaml counts lines: CRLF, CR, LF, NEL, LS and PS each end one. */
-export function offsetOfLine(text: string, line: number): number {
+/** Where 1-based line `line` starts, as go-yaml counts lines: CRLF, CR, LF, NEL, LS and PS each end one. */
+function lineStart(text: string, line: number): number {
   let n = 1;
   let i = 0;
-  // A BOM at the very start is not part of the first line's content in go-yaml's reader; positions stay ours.
   while (n < line && i < text.length) {
     const c = text[i];
     if (c === '\r' && text[i + 1] === '\n') i++;
     if (c === '\r' || c === '\n' || c === '\u0085' || c === '\u2028' || c === '\u2029') n++;
     i++;
   }
+  return i;
+}
+
+/** The first non-blank offset of 1-based line `line` (go-yaml's line counting), or the end of the text. */
+export function offsetOfLine(text: string, line: number): number {
+  let i = lineStart(text, line);
   while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
   return Math.min(i, text.length);
 }
@@ -338,15 +343,16 @@ export function lineOfMessage(message: string): number | undefined {
 }
 
 /**
- * The library's JSON as values the struct decoding reads. Below the depth the mapping types reach (list, item, field,
- * element or sso field) only a value's type matters, so deeper contents are left out: go-yaml allows 10,000 levels.
+ * The library's JSON as values the struct decoding reads. The mapping types reach five levels (list, item, field,
+ * element or sso field); below that only a value's type matters, so contents past 64 levels are left out (go-yaml
+ * allows 10,000, more than a recursive walk here could take).
  */
 function fromJson(v: unknown, range: Range, depth = 0): GoValue {
   if (v === null) return { t: 'null', range };
   if (typeof v === 'string') return { t: 'str', v, range };
   if (typeof v === 'boolean') return { t: 'bool', v, range };
   if (typeof v === 'number') return Number.isInteger(v) ? { t: 'int', v: String(v), range } : { t: 'float', v, range };
-  const deeper = depth < 6;
+  const deeper = depth < 64;
   if (Array.isArray(v)) return { t: 'seq', items: deeper ? v.map((x) => fromJson(x, range, depth + 1)) : [], range };
   const entries = deeper ? Object.entries(v as Record<string, unknown>).map(([key, x]) => ({ key, keyRange: range, value: fromJson(x, range, depth + 1) })) : [];
   return { t: 'map', entries, range };
@@ -372,6 +378,11 @@ function agrees(v: GoValue, j: unknown): boolean {
       return Object.keys(o).length === v.entries.length && v.entries.every((e) => Object.prototype.hasOwnProperty.call(o, e.key) && agrees(e.value, o[e.key]));
     }
   }
+}
+
+/** go-yaml's message without "yaml: " and its line, which is the section's and is shown as a position instead. */
+function shortMessage(message: string): string {
+  return message.replace(/^yaml: /, '').replace(/^line \d+: /, '');
 }
 
 const CACHE_SIZE = 16;
@@ -411,14 +422,14 @@ function readUncached(section: 'mapRoles' | 'mapUsers' | 'mapAccounts', text: st
       if (e instanceof GoYamlError && e.position >= 0) tree = e.position;
     }
     if (!line) return tree ?? 0;
-    const start = offsetOfLine(text, line);
-    const next = offsetOfLine(text, line + 1);
-    return tree !== undefined && tree >= start && (tree < next || next === start) ? tree : start;
+    const start = lineStart(text, line);
+    const next = lineStart(text, line + 1);
+    return tree !== undefined && tree >= start && (tree < next || next === start) ? tree : offsetOfLine(text, line);
   };
   if (section === 'mapAccounts') {
     const libValues = lib.accounts ?? [];
     const typeErrorLines = lib.error?.startsWith('yaml: unmarshal errors:') ? lib.error.split('\n').slice(1).map((l) => l.trim()) : undefined;
-    if (lib.error && !typeErrorLines) return { kind: 'failed', message: lib.error.replace(/^yaml: /, ''), log: lib.error, position: positionOf(lib.errorLine) };
+    if (lib.error && !typeErrorLines) return { kind: 'failed', message: shortMessage(lib.error), log: lib.error, position: positionOf(lib.errorLine) };
     let tree: ReturnType<Decoder['toStringList']> | undefined;
     try {
       tree = new Decoder().toStringList(treeOf(text));
@@ -439,10 +450,11 @@ function readUncached(section: 'mapRoles' | 'mapUsers' | 'mapAccounts', text: st
     };
   }
   if (lib.error !== undefined) {
-    return { kind: 'failed', message: lib.error.replace(/^yaml: /, ''), log: lib.error, position: positionOf(lib.errorLine) };
+    return { kind: 'failed', message: shortMessage(lib.error), log: lib.error, position: positionOf(lib.errorLine) };
   }
   const json = lib.json ?? 'null';
-  if (/^[\s\u0085]*\{/u.test(json) && json === text) {
+  // Go receives the text as UTF-8, where a lone surrogate can only be U+FFFD.
+  if (/^\p{White_Space}*\{/u.test(json) && json === text.replace(/\p{Cs}/gu, '\ufffd')) {
     // Passed on as it is: encoding/json refuses it as a list either way; a syntax error is the log line.
     const invalid = !/cannot unmarshal/.test(lib.unmarshalError ?? '');
     return { kind: 'json', log: lib.unmarshalError ?? '', invalid, position: text.indexOf('{') };
