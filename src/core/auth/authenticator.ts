@@ -409,6 +409,21 @@ function render(template: string, caller: Caller): { value: string; error?: stri
 const groupsText = (g: string[]) => `[${g.join(' ')}]`;
 
 /**
+ * `ErrNotMapped`, the error of an `access denied` line when no mapper maps the caller, as each aws-iam-authenticator
+ * release words it (read from the tags: `pkg/errutil/errors.go`, before v0.6.14 `pkg/mapper/mapper.go`, before v0.5.0
+ * `pkg/server/server.go`). The model writes the current wording; the log parser reads them all.
+ */
+export const NOT_MAPPED_WORDING: readonly { releases: string; error: string }[] = [
+  { releases: 'v0.7.7 and later', error: 'identity is not mapped' },
+  { releases: 'v0.6.14 to v0.7.6 (and v0.5.21 and later on the 0.5 line)', error: 'Identity is not mapped' },
+  { releases: 'v0.5.0 to v0.5.20, v0.6.0 to v0.6.13', error: 'ARN is not mapped' },
+  { releases: 'v0.4.0 and earlier', error: 'ARN is not mapped: <the lower-cased canonical ARN>' },
+];
+
+/** Which releases write the log lines the model returns. */
+export const LOG_WORDING_RELEASES = NOT_MAPPED_WORDING[0].releases;
+
+/**
  * What the authenticator answers for this caller: `doMapping` over the mappers of the cluster's mode (access entries
  * in API and API_AND_CONFIG_MAP, then aws-auth roles, users and accounts in CONFIG_MAP and API_AND_CONFIG_MAP), then
  * template rendering. Every step is in the trace with its evidence.
@@ -514,7 +529,7 @@ export function authenticate(who: string | Caller, input: AuthInput): AuthResult
       }
     }
   }
-  if (!found) return deny('identity is not mapped');
+  if (!found) return deny(NOT_MAPPED_WORDING[0].error);
 
   result.template = found;
   const mapper = result.via === 'access entry' ? 'DynamicFile' : 'EKSConfigMap';

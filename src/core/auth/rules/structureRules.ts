@@ -120,6 +120,7 @@ export const STRUCTURE_RULES: Rule[] = [
       if (nameValue !== 'aws-auth') {
         report.at(name ?? metadata ?? root, `The ConfigMap is named "${nameValue ?? ''}": the authenticator reads only kube-system/aws-auth, so rename it to aws-auth.`);
       }
+      // The same rule explain and the diff follow (awsAuth.ts authenticatorReads).
       if (nsValue !== 'kube-system') {
         report.at(
           namespace ?? name ?? metadata ?? root,
