@@ -130,11 +130,14 @@ type request struct {
 	Text    string `json:"text,omitempty"`
 	// Convert only: skip encoding/json into the mapping types.
 	ConvertOnly bool `json:"convertOnly,omitempty"`
+	// For "authenticate".
+	Auth *authRequest `json:"auth,omitempty"`
 }
 
 type response struct {
 	ID      int            `json:"id"`
 	Section *sectionResult `json:"section,omitempty"`
+	Auth    *authResult    `json:"auth,omitempty"`
 	Fail    string         `json:"fail,omitempty"`
 }
 
@@ -149,6 +152,13 @@ func handle(line []byte) []byte {
 		case "section":
 			r := readSection(req.Section, req.Text, !req.ConvertOnly)
 			res.Section = &r
+		case "authenticate":
+			if req.Auth == nil {
+				res.Fail = "authenticate needs auth"
+				break
+			}
+			r := authenticate(*req.Auth)
+			res.Auth = &r
 		default:
 			res.Fail = "unknown op: " + req.Op
 		}

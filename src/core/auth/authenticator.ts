@@ -110,6 +110,7 @@ function decodeItem(section: 'mapRoles' | 'mapUsers', index: number, v: GoValue)
     item.typeErrors.push({ field: '', got: GO_TYPE[v.t], range: v.range, message: `json: cannot unmarshal ${GO_TYPE[v.t]} into Go value of type ${goTypeName(section)}` });
     return item;
   }
+  let groupsBacking: string[] = [];
   const typeError = (field: string, got: GoValue, type: string) =>
     item.typeErrors.push({ field, got: GO_TYPE[got.t], range: got.range, message: `json: cannot unmarshal ${GO_TYPE[got.t]} into Go struct field ${struct}.${field} of type ${type}` });
   for (const entry of v.entries) {
@@ -125,6 +126,7 @@ function decodeItem(section: 'mapRoles' | 'mapUsers', index: number, v: GoValue)
       if (f.field === 'groups') {
         item.groups = [];
         item.groupRanges = [];
+        groupsBacking = [];
       }
       if (f.field === 'sso') item.sso = undefined;
       item.fields[f.field] = source;
@@ -147,11 +149,17 @@ function decodeItem(section: 'mapRoles' | 'mapUsers', index: number, v: GoValue)
           typeError(f.name, value, '[]string');
           break;
         }
-        // A JSON array replaces the slice; an element of another type stays "" (its zero value).
-        item.groups = value.items.map((g) => {
-          if (g.t === 'str') return g.v;
-          if (g.t !== 'null') typeError(`${f.name}`, g, 'string');
-          return '';
+        // encoding/json decodes an array into the slice's existing backing array (decode.go `array`: the length is
+        // reset, elements are decoded in place, it grows only past the capacity). An element of another type is
+        // left as it was: "" in a new slice, but the earlier value when another key in a different case (`Groups`,
+        // sorted before `groups`) already filled that place.
+        item.groups = value.items.map((g, i) => {
+          if (g.t === 'str') groupsBacking[i] = g.v;
+          else {
+            if (g.t !== 'null') typeError(`${f.name}`, g, 'string');
+            groupsBacking[i] ??= '';
+          }
+          return groupsBacking[i];
         });
         item.groupRanges = value.items.map((g) => g.range);
         item.fields.groups = source;

@@ -182,3 +182,12 @@ describe('authenticator model: conformance with aws-iam-authenticator', () => {
     assert.match(loadAwsAuth({ mapRoles: bomb }).sections.mapRoles.error?.message ?? '', /excessive aliasing/);
   });
 });
+
+describe('authenticator model: encoding/json details found by the Go mapper differential', () => {
+  it('a group of another type keeps the value another-cased groups key put in its place (encoding/json decode.go `array` reuses the slice)', () => {
+    const model = loadAwsAuth({ mapRoles: '- rolearn: arn:aws:iam::111122223333:role/Dev\n  groups: [devs, yes]\n  Groups: [system:bootstrappers, system:nodes]\n' });
+    // json.Marshal sorts "Groups" before "groups": the second array decodes into the first one's backing array.
+    assert.deepStrictEqual(model.roles[0].groups, ['devs', 'system:nodes']);
+    assert.deepStrictEqual(loadAwsAuth({ mapRoles: '- rolearn: arn:aws:iam::111122223333:role/Dev\n  groups: [devs, yes]\n' }).roles[0].groups, ['devs', '']);
+  });
+});
