@@ -93,6 +93,8 @@ func validateRole(m config.RoleMapping) error {
 type mapping struct {
 	username string
 	groups   []string
+	// entry is the access entry's principal, for the DynamicFile mapper.
+	entry string
 }
 
 type mapper interface {
@@ -151,12 +153,12 @@ func (m *configMapMapper) lookup(id identity) (*mapping, error) {
 	subject := strings.ToLower(id.canonical)
 	for _, r := range m.roles {
 		if r.RoleARN != "" && strings.EqualFold(r.RoleARN, subject) {
-			return &mapping{r.Username, r.Groups}, nil
+			return &mapping{r.Username, r.Groups, ""}, nil
 		}
 	}
 	for _, u := range m.users {
 		if strings.EqualFold(u.UserARN, subject) {
-			return &mapping{u.Username, u.Groups}, nil
+			return &mapping{u.Username, u.Groups, ""}, nil
 		}
 	}
 	return nil, errNotMapped
@@ -222,7 +224,7 @@ func loadAccessEntries(entries []accessEntry) *dynamicFileMapper {
 				}
 			}
 		}
-		m.entries[id.canonical] = mapping{username, groups}
+		m.entries[id.canonical] = mapping{username, groups, e.PrincipalArn}
 	}
 	return m
 }
@@ -273,6 +275,9 @@ type authResult struct {
 	// Error is what the authenticator logs with "access denied".
 	Error string `json:"error,omitempty"`
 	Arn   string `json:"arn,omitempty"`
+	// Mapper is the mapper that answered (DynamicFile, EKSConfigMap); AccessEntry the entry's principal.
+	Mapper      string `json:"mapper,omitempty"`
+	AccessEntry string `json:"accessEntry,omitempty"`
 }
 
 // authenticate is doMapping over the mappers of the mode, then renderTemplates.
@@ -304,10 +309,10 @@ func authenticate(req authRequest) authResult {
 				}
 				groups = append(groups, r)
 			}
-			return authResult{Authenticated: true, Username: username, Groups: groups, Arn: id.canonical}
+			return authResult{Authenticated: true, Username: username, Groups: groups, Arn: id.canonical, Mapper: m.name(), AccessEntry: found.entry}
 		}
 		if m.accountAllowed(id.account) {
-			return authResult{Authenticated: true, Username: id.canonical, Groups: []string{}, Arn: id.canonical}
+			return authResult{Authenticated: true, Username: id.canonical, Groups: []string{}, Arn: id.canonical, Mapper: m.name()}
 		}
 	}
 	return authResult{Arn: id.canonical, Error: errNotMapped.Error()}
