@@ -10,7 +10,8 @@
  */
 import * as assert from 'assert';
 import { mutate, seededRandom } from '../../../../scripts/fuzzMutations';
-import { readSection, SectionReading } from '../../../../src/core/auth/goYaml';
+import { authenticate } from '../../../../src/core/auth/authenticator';
+import { readSection, SectionReading, yamlToJson } from '../../../../src/core/auth/goYaml';
 import { askGoOracle } from './goOracle';
 
 type Section = 'mapRoles' | 'mapUsers' | 'mapAccounts';
@@ -252,5 +253,49 @@ describe('aws-auth sections: differential fuzz against go-yaml v2 (the Go oracle
     console.log(`      go-yaml differential: ${cases.length} sections, ${refused} refused by go-yaml, ${failures.length} disagreements; our tree placed ${placed} of the accepted`);
     assert.ok(refused > 2000 && refused < 18000, `the corpus exercises both outcomes (${refused} refused)`);
     assert.deepStrictEqual(failures.slice(0, 5), []);
+  });
+});
+
+/**
+ * Texts of the kinds where our own YAML tree (js-yaml, YAML 1.2) and go-yaml v2 disagree, found by the fuzz above.
+ * Each claim is what go-yaml itself does (the oracle checks it here, so the expectation is the library's, not ours);
+ * the extension must follow it, and explain must say Unauthorized exactly when the section is refused.
+ */
+const R = 'arn:aws:iam::111122223333:role/Admin';
+const KINDS: { kind: string; text: string; goYaml: 'accepts' | 'refuses'; source: string }[] = [
+  { kind: 'a tab after a block entry "-"', text: `- rolearn: ${R}\n  username: admin\n  groups:\n  -\tsystem:masters\n`, goYaml: 'refuses', source: 'scannerc.go yaml_parser_fetch_next_token: "found character that cannot start any token"' },
+  { kind: 'a tab inside a flow sequence', text: `- rolearn: ${R}\n  username: admin\n  groups: [\tsystem:masters]\n`, goYaml: 'accepts', source: 'scannerc.go yaml_parser_scan_to_next_token (tabs skipped in flow context)' },
+  { kind: 'a blank line holding a tab after the list', text: `- rolearn: ${R}\n  username: admin\n  groups:\n    - system:masters\n\t\n`, goYaml: 'refuses', source: 'scannerc.go: "found a tab character that violates indentation"' },
+  { kind: 'JSON with \\/ (PHP json_encode)', text: `[{"rolearn":"${R.replace(/\//g, '\\/')}","username":"admin","groups":["system:masters"]}]`, goYaml: 'refuses', source: 'scannerc.go yaml_parser_scan_flow_scalar: no "/" escape in v2' },
+  { kind: 'JSON with a surrogate pair (Python json.dumps ensure_ascii)', text: `[{"rolearn":"${R}","username":"\\ud83d\\ude00","groups":["system:masters"]}]`, goYaml: 'refuses', source: 'scannerc.go: "found invalid Unicode character escape code"' },
+  { kind: 'an anchor name with ":"', text: `- &a: {rolearn: ${R}, username: admin, groups: [system:masters]}\n`, goYaml: 'refuses', source: 'scannerc.go yaml_parser_scan_anchor (the name takes ":"), sigs.k8s.io/yaml null key' },
+  { kind: '%YAML 1.2', text: `%YAML 1.2\n---\n- rolearn: ${R}\n  username: admin\n  groups: [system:masters]\n`, goYaml: 'refuses', source: 'parserc.go: "found incompatible YAML document"' },
+  { kind: 'a key over 1,024 characters', text: `- rolearn: ${R}\n  username: admin\n  groups: [system:masters]\n  ${'k'.repeat(1100)}: x\n`, goYaml: 'refuses', source: 'scannerc.go yaml_parser_stale_simple_keys (1024)' },
+  { kind: 'a comment right after a quoted scalar', text: `- rolearn: "${R}"# note\n  username: admin\n  groups: [system:masters]\n`, goYaml: 'accepts', source: 'scannerc.go yaml_parser_scan_to_next_token' },
+  { kind: 'NEL line breaks', text: `- rolearn: ${R}\u0085  username: admin\u0085  groups: [system:masters]\u0085`, goYaml: 'accepts', source: 'yamlprivateh.go is_break' },
+  { kind: 'LS line breaks', text: `- rolearn: ${R}\u2028  username: admin\u2028  groups: [system:masters]\u2028`, goYaml: 'accepts', source: 'yamlprivateh.go is_break' },
+  { kind: 'flow mapping lines at column 0', text: `- {rolearn: ${R},\nusername: admin,\ngroups: [system:masters]}\n`, goYaml: 'accepts', source: 'scannerc.go (no indentation in flow context)' },
+];
+
+describe('aws-auth sections: the kinds where our YAML tree and go-yaml disagree', () => {
+  it('follow go-yaml: a refused section leaves its admin Unauthorized, an accepted one authenticates', () => {
+    const oracle = askGoOracle<{ section: OracleSection }>(KINDS.map((k) => ({ op: 'section', section: 'mapRoles', text: k.text })));
+    let treeDisagrees = 0;
+    KINDS.forEach((k, i) => {
+      const refused = oracle[i].section.error !== undefined;
+      assert.strictEqual(refused ? 'refuses' : 'accepts', k.goYaml, `${k.kind}: go-yaml (${k.source})`);
+      assert.strictEqual(readSection('mapRoles', k.text).kind === 'failed', refused, k.kind);
+      const who = authenticate('arn:aws:sts::111122223333:assumed-role/Admin/jane', { mode: 'CONFIG_MAP', awsAuth: { mapRoles: k.text } });
+      assert.strictEqual(who.authenticated, !refused, `${k.kind}: explain`);
+      let tree: boolean;
+      try {
+        tree = yamlToJson(k.text).t === 'seq';
+      } catch {
+        tree = false;
+      }
+      if (tree === refused) treeDisagrees++;
+    });
+    // Why the tree only places values: on each of these it reads the text the other way.
+    assert.strictEqual(treeDisagrees, KINDS.length);
   });
 });
