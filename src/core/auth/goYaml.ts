@@ -6,6 +6,9 @@
  * Sources (docs/authenticator.md): yaml/go-yaml v2.4.2 `resolve.go`, `decode.go`; kubernetes-sigs/yaml v1.6.0
  * `yaml.go` (`yamlToJSONTarget`, `convertToJSONableObject`). Every value keeps the source range it came from, so the
  * linter can point at it.
+ *
+ * This reproduction only places things in the text. What a section becomes is what the libraries themselves say
+ * (`readSection` at the end, over goYamlLibrary.ts): our tree's values are used only where they equal the library's.
  */
 import { readSectionWithGo } from './goYamlLibrary';
 import { parseYamlTree, YNode, YScalar } from './yamlTree';
@@ -33,7 +36,6 @@ export class GoYamlError extends Error {
   constructor(
     message: string,
     readonly position: number,
-    readonly uncertain = false,
   ) {
     super(message);
   }
@@ -280,7 +282,7 @@ function checkJsonable(v: GoValue): void {
 
 function treeOf(text: string): YNode | null {
   const { root, problem } = parseYamlTree(text);
-  if (problem) throw new GoYamlError(problem.message, problem.position, problem.uncertain);
+  if (problem) throw new GoYamlError(problem.message, problem.position);
   return root;
 }
 
@@ -297,10 +299,6 @@ export function yamlToJson(text: string): GoValue | { t: 'json'; text: string } 
   return value;
 }
 
-/** `yaml.Unmarshal(text, &[]string{})` from go-yaml v2, as mapAccounts is read. Throws GoYamlError on a failure. */
-export function yamlToStringList(text: string): ReturnType<Decoder['toStringList']> {
-  return new Decoder().toStringList(treeOf(text));
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The verdict: the authenticator's own libraries (goYamlLibrary.ts), with the tree above placing what they say.

@@ -83,11 +83,6 @@ export function preloadGoYamlLibrary(): Promise<void> {
   return loading;
 }
 
-/** Whether the library is ready without a synchronous load. */
-export function goYamlLibraryLoaded(): boolean {
-  return call !== undefined;
-}
-
 function library(): Call {
   if (!call) {
     const dir = goYamlLibraryDir();
