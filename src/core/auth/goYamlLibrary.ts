@@ -79,6 +79,10 @@ export function preloadGoYamlLibrary(): Promise<void> {
     const dir = goYamlLibraryDir();
     const module = await WebAssembly.compile(await fs.promises.readFile(path.join(dir, FILE)));
     if (!call) start(module, dir);
+    // The first call sets up Go's heap and runs code V8 has not optimised yet (about 100 ms): do it now, not on a
+    // keystroke.
+    await new Promise((resolve) => setImmediate(resolve));
+    call!(JSON.stringify({ id: 0, op: 'section', section: 'mapRoles', text: '- rolearn: a\n  groups: [b]\n', convertOnly: true }));
   })();
   return loading;
 }
