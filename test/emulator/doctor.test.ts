@@ -278,6 +278,24 @@ describe('kubeconfig doctor against the emulator', function () {
       await assert.rejects(developer.makeApiClient(RbacAuthorizationV1Api).listClusterRoleBinding(), (e: { code?: number; body?: unknown }) => e.code === 403 && /cannot list resource "clusterrolebindings" in API group "rbac.authorization.k8s.io" at the cluster scope/.test((JSON.parse(String(e.body)) as { message: string }).message));
     });
 
+    it('authenticates with go-yaml and the Go mapper, not the product model: a section go-yaml refuses is a 401, node sessions get their instance DNS name', async () => {
+      const tabby = { accessKeyId: 'ASIATABBY00000000001', secretAccessKey: 't', sessionToken: 'tok', arn: 'arn:aws:sts::111122223333:assumed-role/Tabby/i-0123456789abcdef0', userId: 'AROATABBY00000000001:i-0123456789abcdef0' };
+      emu.state.identities.push(tabby);
+      const cluster = emu.state.clusters.find((c) => c.name === 'prod-payments')!;
+      const saved = cluster.awsAuth!.data.mapRoles;
+      const review = async () => (await client(tabby)).makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+      try {
+        // A tab before a key: go-yaml's scanner refuses it ("found a tab character that violates indentation").
+        cluster.awsAuth!.data.mapRoles = `${saved}- rolearn: arn:aws:iam::111122223333:role/Tabby\n\t username: x\n`;
+        await assert.rejects(review(), (e: { code?: number }) => e.code === 401);
+        cluster.awsAuth!.data.mapRoles = `${saved}- rolearn: arn:aws:iam::111122223333:role/Tabby\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [system:bootstrappers, system:nodes]\n`;
+        const seen = await review();
+        assert.match(seen.status?.userInfo?.username ?? '', /^system:node:ip-[0-9-]+\.[a-z0-9-]+\.compute\.internal$/);
+      } finally {
+        cluster.awsAuth!.data.mapRoles = saved;
+      }
+    });
+
     it('scopes an access policy to its namespaces in SelfSubjectAccessReview', async () => {
       const viewer = { accessKeyId: 'ASIAVIEWER0000000001', secretAccessKey: 'v', sessionToken: 'tok', arn: 'arn:aws:sts::111122223333:assumed-role/Viewer/s', userId: 'AROAVIEWER0000000001:s' };
       emu.state.identities.push(viewer);
