@@ -285,6 +285,7 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   }
   const cluster = ctx.cluster;
   const user = ctx.user;
+  const execEnv = exec.env;
   const plugin = describeExec(exec, deps.env);
   const walk = new Walk();
   // Nothing the report says may carry a credential: the exec env's secret values, the token, or a plugin's stderr echoing them.
@@ -411,19 +412,44 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
     }
   }
 
+  // STS and the cluster are asked at once: each answer needs only the token, as the authenticator and kubectl
+  // (whose `auth can-i` is a request of its own) ask them. Requests still pending when a step fails are ended.
+  const inflight = new AbortController();
+  const endInflight = () => inflight.abort();
+  options.signal?.addEventListener('abort', endInflight, { once: true });
+  const api = (signal: AbortSignal) => deps.cluster(cluster, token, signal);
+  const namespace = question.namespace ?? ctx.namespace ?? 'default';
+  const asked = { ...question, namespace };
+  const whoPending = timed(stepMs, inflight.signal, (signal) => api(signal).whoami());
+  // After SelfSubjectReview, so that it goes over the same kept-alive connection.
+  const canPending = whoPending.then(() => timed(stepMs, inflight.signal, (signal) => api(signal).canI(asked)));
+  const stsPending = decoded && clusterId ? timed(stepMs, inflight.signal, (signal) => deps.tokenIdentity(decoded.url, clusterId, signal)) : undefined;
+  const settle = (r: ContextReport) => {
+    options.signal?.removeEventListener('abort', endInflight);
+    inflight.abort();
+    return r;
+  };
+  try {
+    return settle(await afterToken());
+  } catch (e) {
+    settle(undefined as never);
+    throw e;
+  }
+
+  async function afterToken(): Promise<ContextReport> {
   // Step 4: who the token says is calling, by STS's own answer to the presigned request.
   const stsStep = walk.step('sts');
   let caller: { arn: string; account: string } | undefined;
   if (decoded && clusterId) {
     const target = deps.stsEndpoint ? `${deps.stsEndpoint} (the STS endpoint you chose)` : decoded.url.host;
-    const asked = await timed(stepMs, options.signal, (signal) => deps.tokenIdentity(decoded.url, clusterId, signal));
-    if (!asked.ok && asked.kind === 'cancelled') return cancelled();
-    if (!asked.ok) {
+    const answered = await stsPending!;
+    if (!answered.ok && answered.kind === 'cancelled') return cancelled();
+    if (!answered.ok) {
       stsStep.status = 'fail';
       stsStep.evidence.push(`STS at ${target} did not answer within ${Math.round(stepMs / 1000)} s.`);
       return report('fail', stsStep.evidence[0]);
     }
-    const a = asked.value;
+    const a = answered.value;
     if (!a.ok) {
       stsStep.status = 'fail';
       stsStep.evidence.push(a.network ? `STS at ${target} could not be reached: ${NETWORK_WORDS[a.network]}: ${a.message}` : `STS refused the token with ${a.status} ${a.code}: ${a.message}`);
@@ -440,11 +466,10 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   }
 
   // Steps 5 and 6: the cluster's own answer to the plugin's token, over the connection kubectl would make.
-  const api = (signal: AbortSignal) => deps.cluster(cluster, token, signal);
   const mapping = walk.step('mapping');
   const identityArn = caller?.arn;
   const ref = { profile: profileName, region: plugin.region.name ?? endpointRegion ?? decoded?.region ?? 'us-east-1', cluster: clusterId ?? cluster.name, account: clusterAccount(cluster.name, caller?.account) };
-  const whoTimed = await timed(stepMs, options.signal, (signal) => api(signal).whoami());
+  const whoTimed = await whoPending;
   if (!whoTimed.ok && whoTimed.kind === 'cancelled') return cancelled({ identityArn });
   let who: KubeAnswer<{ username: string; groups: string[]; uid?: string }> = whoTimed.ok ? whoTimed.value : { ok: false, code: 0, message: `no answer within ${Math.round(stepMs / 1000)} s`, network: 'timeout' };
   if (!who.ok && who.code === 0) {
@@ -458,7 +483,7 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
     if (kind === 'timeout') request.evidence.push('A private endpoint needs a network path (VPN, peering, a bastion); check proxies and firewalls.');
     if (clusterId && !options.signal?.aborted) {
       const stale = await timed(stepMs, options.signal, async (signal) => {
-        const creds = await deps.credentials(plugin.profile.source === 'args' ? profileName : deps.env.AWS_ACCESS_KEY_ID || exec.env.some((e) => e.name === 'AWS_ACCESS_KEY_ID') ? undefined : profileName, { ...deps.env, ...Object.fromEntries(exec.env.map((e) => [e.name, e.value])) });
+        const creds = await deps.credentials(plugin.profile.source === 'args' ? profileName : deps.env.AWS_ACCESS_KEY_ID || execEnv.some((e) => e.name === 'AWS_ACCESS_KEY_ID') ? undefined : profileName, { ...deps.env, ...Object.fromEntries(execEnv.map((e) => [e.name, e.value])) });
         return deps.describeCluster(creds, ref.region, clusterId, signal);
       }).catch((e: unknown) => ({ ok: false as const, kind: 'error' as const, error: e }));
       if (stale.ok) {
@@ -502,9 +527,7 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   if (mapping.status === 'pass') mapping.evidence.push(`the API server sees username ${who.value.username}, groups ${who.value.groups.join(', ') || '(none)'}`);
 
   const rbac = walk.step('rbac');
-  const namespace = question.namespace ?? ctx.namespace ?? 'default';
-  const asked = { ...question, namespace };
-  const canTimed = await timed(stepMs, options.signal, (signal) => api(signal).canI(asked));
+  const canTimed = await canPending;
   if (!canTimed.ok && canTimed.kind === 'cancelled') return cancelled({ identityArn });
   const can: KubeAnswer<{ allowed: boolean; reason?: string }> = canTimed.ok ? canTimed.value : { ok: false, code: 0, message: `no answer within ${Math.round(stepMs / 1000)} s`, network: 'timeout' };
   const what = `${asked.verb} ${asked.resource} in namespace ${namespace}`;
@@ -539,4 +562,5 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   rbac.evidence.push(`allowed: ${what}${can.value.reason ? ` (${can.value.reason})` : ''}`);
   const warned = walk.steps.some((s) => s.status === 'warn');
   return report(warned ? 'warn' : 'ok', `kubectl reaches ${clusterId ?? cluster.server} as ${who.value.username} and may ${what}.`, identity);
+  }
 }

@@ -37,17 +37,42 @@ export function networkFailure(e: unknown, viaProxy: boolean): NetworkFailure {
  * (KubeConfig.applyToHTTPSOptions: CA file or data, insecure-skip-tls-verify, tls-server-name as SNI, client
  * certificates, and proxy-url through its proxy agents), so the doctor connects as client-node and kubectl connect.
  */
+/**
+ * Connection options per set of connection fields, made once by client-node and shared by every request of a run:
+ * requests to one cluster then reuse a kept-alive TLS connection, as kubectl's transport does.
+ */
+const connections = new Map<string, Promise<https.RequestOptions>>();
+
+function connectionOptions(entry: ClusterEntry): Promise<https.RequestOptions> {
+  const key = JSON.stringify([entry.server, entry.caData, entry.caFile, entry.skipTLSVerify, entry.tlsServerName, entry.proxyUrl]);
+  let made = connections.get(key);
+  if (!made) {
+    made = (async () => {
+      const kc = new KubeConfig();
+      kc.loadFromOptions({
+        clusters: [{ name: 'c', server: entry.server, caData: entry.caData, caFile: entry.caFile, skipTLSVerify: entry.skipTLSVerify, tlsServerName: entry.tlsServerName, proxyUrl: entry.proxyUrl }],
+        users: [{ name: 'u' }],
+        contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+        currentContext: 'x',
+      });
+      const opts: https.RequestOptions = {};
+      await kc.applyToHTTPSOptions(opts);
+      // client-node's plain agent is made without keep-alive; the proxy agents keep their own sockets.
+      if (opts.agent instanceof http.Agent) (opts.agent as http.Agent & { keepAlive: boolean }).keepAlive = true;
+      return opts;
+    })();
+    connections.set(key, made);
+    // A CA file that changed, or a failure, is read again on the next run.
+    setTimeout(() => connections.delete(key), 60_000).unref();
+    made.catch(() => connections.delete(key));
+  }
+  return made;
+}
+
 async function kubeRequest<T>(entry: ClusterEntry, token: string, signal: AbortSignal, method: string, apiPath: string, body: unknown, read: (json: unknown) => T): Promise<KubeAnswer<T>> {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: entry.server, caData: entry.caData, caFile: entry.caFile, skipTLSVerify: entry.skipTLSVerify, tlsServerName: entry.tlsServerName, proxyUrl: entry.proxyUrl }],
-    users: [{ name: 'u', token }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  const opts: https.RequestOptions = {};
+  let opts: https.RequestOptions;
   try {
-    await kc.applyToHTTPSOptions(opts);
+    opts = await connectionOptions(entry);
   } catch (e) {
     // A CA file that cannot be read, or http:// without insecure-skip-tls-verify: kubectl fails on these too.
     return { ok: false, code: 0, message: (e as Error).message, network: /ENOENT|EACCES|certificate/i.test((e as Error).message) ? 'tls' : 'other' };
@@ -56,7 +81,7 @@ async function kubeRequest<T>(entry: ClusterEntry, token: string, signal: AbortS
   const payload = JSON.stringify(body);
   return new Promise((resolve) => {
     const mod = url.protocol === 'http:' ? http : https;
-    const req = mod.request(url, { ...opts, method, signal, headers: { ...(opts.headers ?? {}), 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+    const req = mod.request(url, { ...opts, method, signal, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (e) => resolve({ ok: false, code: 0, message: e.message, network: networkFailure(e, !!entry.proxyUrl) }));
