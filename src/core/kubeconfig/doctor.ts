@@ -392,7 +392,7 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
     tokenStep.evidence.push(
       `STS host ${host}, signed for region ${decoded.region}`,
       `signed at ${decoded.signedAt.toISOString()}; the authenticator accepts it for 15 minutes (${formatAge(expiry.getTime() - deps.now())})`,
-      `access key ${maskAccessKeyId(decoded.accessKeyId)}${decoded.sessionToken ? ' with a session token' : ''}`,
+      `access key: ${maskAccessKeyId(decoded.accessKeyId)}${decoded.sessionToken ? ', with a session token' : ''}`,
       `signed headers ${decoded.signedHeaders.join(';')}`,
     );
     if (!decoded.signedHeaders.includes('x-k8s-aws-id')) {

@@ -2,15 +2,17 @@
  * What of an exec block may be shown. Values of `env` entries that hold credentials never leave the process: a
  * kubeconfig may carry AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN in an exec block's env (issue 20), and reports go
  * to terminals, CI logs and JSON files. An access key id is not secret (AWS prints it in CloudTrail and in the token
- * itself), but only its ends are needed to recognise it.
+ * itself), but its last characters and kind are enough to recognise it.
  */
 import type { ExecSpec } from './kubeconfig';
 
 export const REDACTED = '(redacted)';
 const SECRET_NAME = /secret|token|passw(or)?d|credential|private|api_?key|session/i;
 
+/** The last four characters, and whether it is a long-term (AKIA) or temporary (ASIA) key, which is what a user checks. */
 export function maskAccessKeyId(id: string): string {
-  return id.length > 8 ? `${id.slice(0, 4)}...${id.slice(-4)}` : '...';
+  const kind = id.startsWith('ASIA') ? 'temporary key' : id.startsWith('AKIA') ? 'long-term key' : 'key';
+  return id.length > 8 ? `${kind} ending ${id.slice(-4)}` : kind;
 }
 
 /** The value of an env entry as it may be shown. */

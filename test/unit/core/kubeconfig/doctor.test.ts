@@ -72,7 +72,7 @@ describe('the kubeconfig doctor, step by step', () => {
     assert.deepStrictEqual(r.steps.map((s) => [s.id, s.status]), [['request', 'pass'], ['exec', 'pass'], ['token', 'pass'], ['sts', 'pass'], ['mapping', 'pass'], ['rbac', 'pass']]);
     assert.deepStrictEqual(d.calls, ['run aws --region eu-west-1 eks get-token --cluster-name web', 'sts sts.eu-west-1.amazonaws.com web'], 'nothing is predicted when the plugin works');
     assert.ok(r.steps[2].evidence.includes('STS host sts.eu-west-1.amazonaws.com, signed for region eu-west-1'), r.steps[2].evidence.join(' | '));
-    assert.ok(r.steps[2].evidence.includes('access key AKIA...0001 with a session token'), r.steps[2].evidence.join(' | '));
+    assert.ok(r.steps[2].evidence.includes('access key: long-term key ending 0001, with a session token'), r.steps[2].evidence.join(' | '));
     assert.strictEqual(r.identityArn, 'arn:aws:sts::111122223333:assumed-role/Dev/s');
   });
 
@@ -98,7 +98,7 @@ describe('the kubeconfig doctor, step by step', () => {
     const all = [JSON.stringify(shown), doctorText(shown), doctorMarkdown(shown)].join('\n');
     for (const secret of [...secrets, token, token.slice(11, 60)]) assert.ok(!all.includes(secret), `leaked: ${secret}`);
     assert.match(token, /^k8s-aws-v1\./);
-    assert.ok(JSON.stringify(shown).includes('AKIA...0001'), 'the access key id is shown by its ends');
+    assert.ok(JSON.stringify(shown).includes('long-term key ending 0001'), 'the access key id is shown by its end');
     const fix = reports[1].steps[1].fixes.find((f) => f.kind === 'rewriteExec');
     assert.ok(fix?.kind === 'rewriteExec' && fix.exec.env.some((e) => e.value === 'exec-env-secret-value'), 'the fix itself keeps the value it must write back');
   });
