@@ -20,7 +20,8 @@ export type StepId = 'request' | 'exec' | 'token' | 'sts' | 'mapping' | 'rbac';
 export type StepStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export type DoctorFix =
-  | { kind: 'ssoLogin'; label: string; profile: string }
+  | { kind: 'ssoLogin'; label: string; profile: string; /** The aws the plugin runs, so the login is for the same CLI. */ aws: string }
+  | { kind: 'installAwsCli'; label: string; url: string }
   | { kind: 'rewriteExec'; label: string; file: string; user: string; exec: ExecSpec }
   | { kind: 'updateKubeconfig'; label: string; command: string }
   | { kind: 'createAccessEntry' | 'openAwsAuth'; label: string; cluster: { profile?: string; region: string; cluster: string }; principalArn: string };
@@ -93,6 +94,8 @@ export interface DoctorDeps {
   mayRunPlugin(file: string): true | string;
   runPlugin(o: { exec: ExecSpec; userName: string; cluster: ClusterEntry; timeoutMs: number; signal: AbortSignal }): Promise<ExecOutcome>;
   findOnPath(command: string): Promise<string | undefined>;
+  /** The major version of an awscli (`aws --version`: "aws-cli/2.9.19 ..."); undefined when it cannot be told. */
+  awsCliMajor?(command: string): Promise<number | undefined>;
   /** The STS endpoint the user chose, if any: tokens go there instead of to the host they name. */
   stsEndpoint?: string;
   /** GET of the token's presigned URL with the x-k8s-aws-id header, as the authenticator replays it. */
@@ -117,6 +120,9 @@ export interface DoctorOptions {
   /** The plugin's limit; 60 s unless set (a plugin may wait for a browser or MFA, which the doctor cannot give it). */
   pluginTimeoutMs?: number;
 }
+
+/** AWS's page for installing awscli v2 ("Installing or updating to the latest version of the AWS CLI"). */
+export const AWSCLI_INSTALL_URL = 'https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html';
 
 /** awscli's AssumeRole session name for `aws eks get-token --role-arn` (awscli customizations/eks/get_token.py). */
 export const AWSCLI_ROLE_SESSION_NAME = 'EKSGetTokenAuth';
@@ -220,6 +226,17 @@ interface Prediction {
 async function predict(plugin: ExecPlugin, exec: ExecSpec, deps: DoctorDeps, profileName: string | undefined): Promise<Prediction> {
   const out: Prediction = { evidence: [], fixes: [] };
   const label = (s: string) => `prediction: ${s}`;
+  // `aws sso login` exists only in awscli v2; v1 cannot use IAM Identity Center profiles at all.
+  const ssoFix = async (): Promise<void> => {
+    const major = await deps.awsCliMajor?.(exec.command).catch(() => undefined);
+    if (major === 1) {
+      out.evidence.push(label(`${exec.command} is awscli v1, which has no aws sso login and cannot use IAM Identity Center profiles: install awscli v2.`));
+      out.fixes.push({ kind: 'installAwsCli', label: 'Install awscli v2 (the AWS CLI install guide)', url: AWSCLI_INSTALL_URL });
+      return;
+    }
+    const name = profileName ?? 'default';
+    out.fixes.push({ kind: 'ssoLogin', label: `Run aws sso login --profile ${name}, then check again`, profile: name, aws: exec.command });
+  };
   if (plugin.wrapper) {
     out.evidence.push(label(`aws-vault keeps the keys of ${plugin.wrapper.profile} in its vault; only the plugin can use them.`));
     return out;
@@ -235,7 +252,7 @@ async function predict(plugin: ExecPlugin, exec: ExecSpec, deps: DoctorDeps, pro
     if (!expiresAt || expiresAt.getTime() <= deps.now()) {
       out.failure = `The SSO session of profile ${profileName ?? 'default'} has ${expiresAt ? 'expired' : 'not started'}: run aws sso login.`;
       out.evidence.push(label(expiresAt ? `IAM Identity Center session ${formatAge(expiresAt.getTime() - deps.now())}` : 'No IAM Identity Center session is cached for this profile'));
-      out.fixes.push({ kind: 'ssoLogin', label: `Run aws sso login --profile ${profileName ?? 'default'}, then check again`, profile: profileName ?? 'default' });
+      await ssoFix();
       return out;
     }
     out.evidence.push(label(`IAM Identity Center session ${formatAge(expiresAt.getTime() - deps.now())}`));
@@ -249,7 +266,7 @@ async function predict(plugin: ExecPlugin, exec: ExecSpec, deps: DoctorDeps, pro
   } catch (e) {
     out.failure = `The credentials of profile ${profileName ?? 'default'} could not be loaded: ${message(e)}`;
     out.evidence.push(label(out.failure));
-    if (profile.sso) out.fixes.push({ kind: 'ssoLogin', label: `Run aws sso login --profile ${profileName ?? 'default'}, then check again`, profile: profileName ?? 'default' });
+    if (profile.sso) await ssoFix();
     return out;
   }
   if (credentials.expiration) out.evidence.push(label(`credentials ${formatAge(credentials.expiration.getTime() - deps.now())}`));
@@ -351,7 +368,10 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   if (ran.kind !== 'credential') {
     execStep.status = 'fail';
     execStep.evidence.push(`kubectl fails with "${ran.message.split('\n')[0]}"`);
-    if (ran.kind === 'not-found') execStep.evidence.push(`${exec.command} is not on the editor's PATH (${(deps.env.PATH ?? '').split(/[:;]/).filter(Boolean).length} entries): install it, or start the editor from a shell whose PATH has it.`);
+    if (ran.kind === 'not-found') {
+      execStep.evidence.push(`${exec.command} is not on the editor's PATH (${(deps.env.PATH ?? '').split(/[:;]/).filter(Boolean).length} entries): install it, or start the editor from a shell whose PATH has it.`);
+      if (plugin.kind === 'aws-cli' && !plugin.wrapper) execStep.fixes.push({ kind: 'installAwsCli', label: 'Install awscli v2 (the AWS CLI install guide)', url: AWSCLI_INSTALL_URL });
+    }
     if ('stderr' in ran) execStep.evidence.push(...stderrTail(ran.stderr));
     if (ran.kind !== 'not-found' && plugin.kind !== 'unknown' && !options.signal?.aborted) {
       const p = await predict(plugin, exec, deps, profileName);

@@ -5,6 +5,7 @@
  * STS and EKS through the real SDK clients. Every network call takes the step's AbortSignal. Shared by the extension
  * and the CLI; the model's explanation is passed in.
  */
+import { execFile } from 'child_process';
 import * as http from 'http';
 import * as https from 'https';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
@@ -172,6 +173,14 @@ export function nodeDoctorDeps(options: NodeDoctorOptions): DoctorDeps {
     mayRunPlugin: options.mayRunPlugin ?? (() => true),
     runPlugin: (o) => runExecPlugin({ ...o, env }),
     findOnPath: (command) => lookPath(command, env),
+    async awsCliMajor(command) {
+      const file = await lookPath(command, env);
+      if (!file) return undefined;
+      // awscli v1 printed its version to stderr in older releases, v2 to stdout.
+      const text = await new Promise<string>((resolve) => execFile(file, ['--version'], { env: env as NodeJS.ProcessEnv, timeout: 10_000 }, (_e, out, err) => resolve(`${out}${err}`)));
+      const m = /aws-cli\/(\d+)\./.exec(text);
+      return m ? Number(m[1]) : undefined;
+    },
     stsEndpoint: endpoints.sts,
     tokenIdentity: (url, clusterId, signal) => getTokenIdentity(url, clusterId, signal, endpoints.sts),
     async profile(name) {

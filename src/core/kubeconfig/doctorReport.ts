@@ -1,6 +1,6 @@
 /** The doctor's reports as text for a terminal and as Markdown for a preview, with every outside value escaped. */
 import { markdownText } from '../markdown';
-import type { ContextReport, StepStatus } from './doctor';
+import { shellQuote, type ContextReport, type StepStatus } from './doctor';
 import { shownExec } from './redact';
 
 /**
@@ -25,7 +25,7 @@ export function doctorText(reports: ContextReport[]): string {
     for (const s of r.steps) {
       out.push(`  ${MARK[s.status]}  ${s.title}`);
       for (const e of s.evidence) out.push(`        ${plain(e)}`);
-      for (const f of s.fixes) out.push(`        fix: ${plain(f.label)}${f.kind === 'updateKubeconfig' ? `: ${plain(f.command)}` : f.kind === 'ssoLogin' ? `: aws sso login --profile ${plain(f.profile)}` : ''}`);
+      for (const f of s.fixes) out.push(`        fix: ${plain(f.label)}${f.kind === 'updateKubeconfig' ? `: ${plain(f.command)}` : f.kind === 'ssoLogin' ? `: ${plain(shellQuote(f.aws))} sso login --profile ${plain(shellQuote(f.profile))}` : f.kind === 'installAwsCli' ? `: ${plain(f.url)}` : ''}`);
     }
     out.push('');
   }

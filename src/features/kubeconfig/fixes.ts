@@ -11,7 +11,11 @@ import type { ReportDocuments } from './reportDocuments';
 /** What became of a fix: `applied` means the kubeconfig changed, so the context should be checked again. */
 export type FixOutcome = 'applied' | 'started' | 'cancelled' | 'failed';
 
-function runInTerminal(name: string, command: string): FixOutcome {
+/** Shows the exact command and runs it in a terminal only when the user says so (issue 20: every fix asks first). */
+async function runInTerminal(name: string, command: string): Promise<FixOutcome> {
+  const run = vscode.l10n.t('Run in Terminal');
+  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Run this command in a terminal?'), { modal: true, detail: command }, run);
+  if (answer !== run) return 'cancelled';
   const terminal = vscode.window.createTerminal({ name });
   terminal.show();
   terminal.sendText(command);
@@ -87,7 +91,11 @@ async function rewriteExecBlock(fix: Extract<DoctorFix, { kind: 'rewriteExec' }>
 export async function applyFix(fix: DoctorFix, previews: ReportDocuments): Promise<FixOutcome> {
   switch (fix.kind) {
     case 'ssoLogin':
-      return runInTerminal('aws sso login', `aws sso login --profile ${shellQuote(fix.profile)}`);
+      // The aws the plugin runs, so that the login lands in the cache that awscli reads.
+      return runInTerminal('aws sso login', `${shellQuote(fix.aws)} sso login --profile ${shellQuote(fix.profile)}`);
+    case 'installAwsCli':
+      await vscode.env.openExternal(vscode.Uri.parse(fix.url));
+      return 'started';
     case 'updateKubeconfig':
       return runInTerminal('aws eks update-kubeconfig', fix.command);
     case 'rewriteExec':

@@ -111,8 +111,19 @@ describe('the kubeconfig doctor, step by step', () => {
     assert.strictEqual(exec.evidence.find((e) => e.startsWith('kubectl fails')), 'kubectl fails with "exec: executable aws failed with exit code 255"');
     assert.ok(exec.evidence.includes('plugin stderr: Error when retrieving token from sso: Token has expired and refresh failed'));
     assert.ok(exec.evidence.includes('prediction: IAM Identity Center session expired 3 h ago'), exec.evidence.join(' | '));
-    assert.deepStrictEqual(exec.fixes, [{ kind: 'ssoLogin', label: 'Run aws sso login --profile dev, then check again', profile: 'dev' }]);
+    assert.deepStrictEqual(exec.fixes, [{ kind: 'ssoLogin', label: 'Run aws sso login --profile dev, then check again', profile: 'dev', aws: 'aws' }]);
     assert.ok(!d.calls.some((c) => c.startsWith('credentials')), 'no credentials are asked for once the session is known to be over');
+    // awscli v1 has no `aws sso login` (its command list has no sso): the fix is awscli v2.
+    const v1 = await diagnoseContext(context(), deps({ ...pluginFails('boom'), awsCliMajor: async () => 1, profile: async () => ({ exists: true, sso: { expiresAt: new Date(NOW - 60_000) } }) }));
+    const fixes = v1.steps.find((s) => s.id === 'exec')!.fixes;
+    assert.deepStrictEqual(fixes.map((f) => f.kind), ['installAwsCli']);
+  });
+
+  it('offers to install awscli when the plugin\'s aws is not on PATH, in kubectl\'s words', async () => {
+    const r = await diagnoseContext(context(), deps({ runPlugin: async () => ({ kind: 'not-found', message: 'exec: executable aws not found' }) }));
+    const exec = failed(r)!;
+    assert.ok(exec.evidence.includes('kubectl fails with "exec: executable aws not found"'));
+    assert.deepStrictEqual(exec.fixes.map((f) => f.kind), ['installAwsCli']);
   });
 
   it('predicts as awscli would: exec env keys over AWS_PROFILE, --profile over keys, --role-arn as EKSGetTokenAuth, global STS without a region', async () => {
