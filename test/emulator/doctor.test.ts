@@ -16,7 +16,7 @@ import { nodeDoctorDeps } from '../../src/core/kubeconfig/doctorGateways';
 import { readKubeconfig } from '../../src/core/kubeconfig/kubeconfig';
 import { updateKubeconfigExec } from '../../src/core/kubeconfig/execPlugin';
 import { addContext } from '../../src/core/kubeconfig/addContext';
-import { rewriteExec } from '../../src/core/kubeconfig/rewriteExec';
+import { rewriteCluster, rewriteExec } from '../../src/core/kubeconfig/rewriteExec';
 import { getEksToken } from '../../src/core/aws/token';
 import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { writeAwsPlugin } from './awsPlugin';
@@ -150,6 +150,19 @@ describe('kubeconfig doctor against the emulator', function () {
     assert.strictEqual(after.verdict, 'ok', JSON.stringify(after.steps, null, 1));
     const removed = text.split('\n').filter((l) => !rewritten.text.split('\n').includes(l));
     assert.deepStrictEqual(removed.map((l) => l.trim()), ['apiVersion: client.authentication.k8s.io/v1alpha1'], 'only the apiVersion line changed');
+  });
+
+  it('repairs the re-created cluster\'s entry in place with EKS\'s endpoint and CA, and the context passes', async () => {
+    const text = await emu.kubeconfig(aws);
+    const before = (await diagnoseAll(text)).get('prod-payments-recreated')!;
+    const fix = failing(before)!.fixes.find((f) => f.kind === 'repairCluster');
+    assert.ok(fix && fix.kind === 'repairCluster', failing(before)!.fixes.map((f) => f.kind).join(', '));
+    const repaired = rewriteCluster(text, fix.cluster, fix.server, fix.caData);
+    assert.ok(repaired.ok);
+    const after = (await diagnoseAll(repaired.text)).get('prod-payments-recreated')!;
+    assert.strictEqual(after.verdict, 'ok', JSON.stringify(after.steps, null, 1));
+    const removed = text.split('\n').filter((l) => !repaired.text.split('\n').includes(l));
+    assert.deepStrictEqual(removed.map((l) => l.trim()), ['server: https://127.0.0.1:1'], 'only the server line changed (the CA was already the cluster\'s)');
   });
 
   describe('IAM Identity Center sessions, read from the SSO cache as the SDK reads it', () => {

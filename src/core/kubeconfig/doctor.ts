@@ -24,6 +24,8 @@ export type DoctorFix =
   | { kind: 'installAwsCli'; label: string; url: string }
   | { kind: 'rewriteExec'; label: string; file: string; user: string; exec: ExecSpec }
   | { kind: 'updateKubeconfig'; label: string; command: string }
+  /** The context's own cluster entry repaired in place with EKS's endpoint and CA, behind a diff and a backup. */
+  | { kind: 'repairCluster'; label: string; file: string; cluster: string; server: string; caData?: string }
   | { kind: 'createAccessEntry' | 'openAwsAuth'; label: string; cluster: { profile?: string; region: string; cluster: string }; principalArn: string };
 
 export interface DoctorStep {
@@ -510,12 +512,14 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
         const described = stale.value;
         const sameServer = (a: string, b: string) => a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase();
         const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', command: updateKubeconfigCommand(clusterId, ref.region, profileName) };
+        const repair = (server: string): DoctorFix[] =>
+          cluster.file && !cluster.caFile ? [{ kind: 'repairCluster', label: `Point cluster ${cluster.name} at EKS's endpoint and CA, in place in ${cluster.file}`, file: cluster.file, cluster: cluster.name, server, ...(described.caData ? { caData: described.caData } : {}) }] : [];
         if (described.endpoint && !sameServer(described.endpoint, cluster.server)) {
           request.evidence.push(`EKS DescribeCluster says the endpoint of ${clusterId} is ${described.endpoint}: the kubeconfig is stale (was the cluster re-created?).`);
-          request.fixes.push(updateKubeconfig);
+          request.fixes.push(...repair(described.endpoint), updateKubeconfig);
         } else if (kind === 'tls' && described.caData && cluster.caData && described.caData.replace(/\s/g, '') !== cluster.caData.replace(/\s/g, '')) {
           request.evidence.push('EKS DescribeCluster gives another CA than the kubeconfig\'s: kubectl fails with "x509: certificate signed by unknown authority".');
-          request.fixes.push(updateKubeconfig);
+          request.fixes.push(...repair(cluster.server), updateKubeconfig);
         } else if (described.endpoint) request.evidence.push(`EKS DescribeCluster gives the same endpoint (${described.status ?? 'status unknown'}): the kubeconfig is current; the network path is the problem.`);
       } else if ('error' in stale) request.evidence.push(`prediction: could not ask EKS whether the endpoint changed: ${message(stale.error)}`);
     }

@@ -28,6 +28,8 @@ export interface ExecSpec {
 /** Every field of a cluster entry that decides how kubectl connects (client-go rest/transport from the kubeconfig). */
 export interface ClusterEntry {
   name: string;
+  /** The file that defines the cluster entry (the one a repair changes). */
+  file?: string;
   server: string;
   caData?: string;
   /** Resolved against the directory of the file that defines the cluster, as client-go's loader resolves it. */
@@ -141,6 +143,7 @@ export function readKubeconfig(files: KubeconfigFile[]): Kubeconfig {
       cluster: cluster
         ? {
             name: cluster.name,
+            file: clusters.get(value.cluster)!.file,
             server: cluster.server,
             caData: cluster.caData,
             caFile: resolveFrom(clusters.get(value.cluster)!.file, cluster.caFile),

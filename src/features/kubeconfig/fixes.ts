@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { shellQuote, type DoctorFix } from '../../core/kubeconfig/doctor';
-import { rewriteExec } from '../../core/kubeconfig/rewriteExec';
+import { rewriteCluster, rewriteExec } from '../../core/kubeconfig/rewriteExec';
 import { runAccessFix } from '../../shared/accessFixes';
 import type { ReportDocuments } from './reportDocuments';
 
@@ -88,6 +88,25 @@ async function rewriteExecBlock(fix: Extract<DoctorFix, { kind: 'rewriteExec' }>
   );
 }
 
+async function repairClusterEntry(fix: Extract<DoctorFix, { kind: 'repairCluster' }>, previews: ReportDocuments): Promise<FixOutcome> {
+  const file = vscode.Uri.file(fix.file);
+  const original = await readText(file);
+  const result = original === undefined ? { ok: false as const, reason: 'the file no longer exists' } : rewriteCluster(original, fix.cluster, fix.server, fix.caData);
+  if (!result.ok) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Cluster {0} in {1} was not changed: {2}', fix.cluster, fix.file, result.reason));
+    return 'failed';
+  }
+  return writeAfterReview(
+    file,
+    original,
+    result.text,
+    previews,
+    vscode.l10n.t('{0}: cluster {1} with the endpoint and CA EKS gives', fix.file, fix.cluster),
+    vscode.l10n.t('Point cluster {0} in {1} at {2}? The diff shows every change; the file is copied to a backup first and nothing else in it changes.', fix.cluster, fix.file, fix.server),
+    vscode.l10n.t('Repair'),
+  );
+}
+
 export async function applyFix(fix: DoctorFix, previews: ReportDocuments): Promise<FixOutcome> {
   switch (fix.kind) {
     case 'ssoLogin':
@@ -100,6 +119,8 @@ export async function applyFix(fix: DoctorFix, previews: ReportDocuments): Promi
       return runInTerminal('aws eks update-kubeconfig', fix.command);
     case 'rewriteExec':
       return rewriteExecBlock(fix, previews);
+    case 'repairCluster':
+      return repairClusterEntry(fix, previews);
     case 'createAccessEntry':
     case 'openAwsAuth':
       await runAccessFix(fix.cluster, fix.kind, fix.principalArn);

@@ -90,7 +90,7 @@ current-context: x
 `;
     const k = readKubeconfig([{ path: '/home/me/.kube/config', text }]);
     const x = k.contexts.find((c) => c.name === 'x')!;
-    assert.deepStrictEqual(x.cluster, { name: 'c', server: 'https://k.example', caData: undefined, caFile: '/home/me/.kube/certs/ca.crt', skipTLSVerify: false, tlsServerName: 'api.internal', proxyUrl: 'http://proxy.corp:3128' });
+    assert.deepStrictEqual(x.cluster, { name: 'c', file: '/home/me/.kube/config', server: 'https://k.example', caData: undefined, caFile: '/home/me/.kube/certs/ca.crt', skipTLSVerify: false, tlsServerName: 'api.internal', proxyUrl: 'http://proxy.corp:3128' });
     assert.deepStrictEqual([x.user?.certFile, x.user?.keyFile], ['/home/me/.kube/u.crt', '/abs/u.key']);
     assert.deepStrictEqual(x.user?.exec, { apiVersion: 'client.authentication.k8s.io/v1', command: '/home/me/.kube/bin/plugin', args: [], env: [], interactiveMode: 'Never', provideClusterInfo: true });
     assert.strictEqual(k.contexts.find((c) => c.name === 'y')!.user?.exec?.command, 'aws', 'a command without a separator is looked up on PATH');
