@@ -14,6 +14,9 @@ import { describeExec, ExecPlugin, updateKubeconfigExec } from './execPlugin';
 import { execConfigProblem, type ExecOutcome } from './execRunner';
 import { clusterAccount } from './explainRefusal';
 import { maskAccessKeyId, scrub, secretValues } from './redact';
+import { shellQuote } from './shellQuote';
+
+export { shellQuote };
 import type { ClusterEntry, ExecSpec, KubeContext } from './kubeconfig';
 
 export type StepId = 'request' | 'exec' | 'token' | 'sts' | 'mapping' | 'rbac';
@@ -147,10 +150,6 @@ function updateKubeconfigCommand(cluster: string, region: string, profile?: stri
   return `aws eks update-kubeconfig --name ${shellQuote(cluster)} --region ${shellQuote(region)}${profile ? ` --profile ${shellQuote(profile)}` : ''}`;
 }
 
-/** A word for a POSIX shell: as it is when that is safe, else single-quoted. */
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * The exec block a fix writes: for `aws eks get-token`, the form `aws eks update-kubeconfig` writes, keeping the

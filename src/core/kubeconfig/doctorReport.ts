@@ -1,6 +1,7 @@
 /** The doctor's reports as text for a terminal and as Markdown for a preview, with every outside value escaped. */
 import { markdownText } from '../markdown';
-import { shellQuote, type ContextReport, type StepStatus } from './doctor';
+import type { ContextReport, StepStatus } from './doctor';
+import { shellQuote } from './shellQuote';
 import { shownExec } from './redact';
 
 /**

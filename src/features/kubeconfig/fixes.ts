@@ -3,7 +3,8 @@
  * exec-block rewrite behind a diff preview and a backup, and the access fixes through the cluster commands.
  */
 import * as vscode from 'vscode';
-import { shellQuote, type DoctorFix } from '../../core/kubeconfig/doctor';
+import type { DoctorFix } from '../../core/kubeconfig/doctor';
+import { shellQuote } from '../../core/kubeconfig/shellQuote';
 import { rewriteCluster, rewriteExec } from '../../core/kubeconfig/rewriteExec';
 import { runAccessFix } from '../../shared/accessFixes';
 import type { ReportDocuments } from './reportDocuments';
