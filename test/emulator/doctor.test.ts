@@ -5,6 +5,7 @@ import { execFile } from 'child_process';
 import { createHash } from 'crypto';
 import { promisify } from 'util';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { startEmulator, Emulator } from '../../emulator/server';
@@ -163,6 +164,30 @@ describe('kubeconfig doctor against the emulator', function () {
     assert.strictEqual(after.verdict, 'ok', JSON.stringify(after.steps, null, 1));
     const removed = text.split('\n').filter((l) => !repaired.text.split('\n').includes(l));
     assert.deepStrictEqual(removed.map((l) => l.trim()), ['server: https://127.0.0.1:1'], 'only the server line changed (the CA was already the cluster\'s)');
+  });
+
+  it('ends a server that accepts and never answers in the step\'s time limit, and tells it from a refused connection', async () => {
+    // A black hole: TCP accepted, no TLS handshake, no answer (a firewall that drops, a private endpoint half-reached).
+    const sockets: net.Socket[] = [];
+    const hole = net.createServer((s) => sockets.push(s));
+    await new Promise<void>((resolve) => hole.listen(0, '127.0.0.1', resolve));
+    try {
+      const text = await emu.kubeconfig(aws);
+      const base = readKubeconfig([{ path: path.join(dir, 'kubeconfig'), text }]).contexts.find((c) => c.name === 'prod-payments-admin')!;
+      const ctx = { ...base, cluster: { ...base.cluster!, server: `https://127.0.0.1:${(hole.address() as net.AddressInfo).port}` } };
+      const started = Date.now();
+      const r = await diagnoseContext(ctx, nodeDoctorDeps({ env: env(), explainDenied: async () => undefined }), undefined, { stepTimeoutMs: 1500 });
+      assert.ok(Date.now() - started < 20000, `${Date.now() - started} ms`);
+      assert.strictEqual(failing(r)?.id, 'request', JSON.stringify(r.steps, null, 1));
+      assert.match(r.steps[0].evidence.join(' | '), /no answer before the time limit/);
+      // Here the server is not the cluster's: only EKS's word (DescribeCluster's endpoint) makes the kubeconfig "stale".
+      assert.ok(r.steps[0].evidence.some((e) => /EKS DescribeCluster says the endpoint of prod-payments is .*stale/.test(e)), r.steps[0].evidence.join(' | '));
+      const refused = await diagnoseContext({ ...ctx, cluster: { ...ctx.cluster, server: 'https://127.0.0.1:1' } }, nodeDoctorDeps({ env: env(), explainDenied: async () => undefined }), undefined, { stepTimeoutMs: 1500 });
+      assert.match(refused.steps[0].evidence.join(' | '), /the connection was refused/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      hole.close();
+    }
   });
 
   describe('IAM Identity Center sessions, read from the SSO cache as the SDK reads it', () => {
