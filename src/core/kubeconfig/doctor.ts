@@ -354,6 +354,9 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
     if (plugin.clusterName && fixRegion && exec.apiVersion !== 'client.authentication.k8s.io/v1') execStep.fixes.push(fixedExec(plugin.clusterName, fixRegion));
     return report('fail', execStep.evidence[execStep.evidence.length - 1]);
   }
+  // A plugin the doctor does not know, for a server that is not an EKS endpoint, is another cloud's (gke-gcloud-auth-plugin,
+  // kubelogin): not run, since running it may open a browser for a context the user did not mean to check.
+  if (plugin.kind === 'unknown' && !endpointRegion) return report('not-eks', `The exec plugin ${exec.command} is not one of EKS's and the server is not an EKS endpoint.`);
   const may = deps.mayRunPlugin(user.file);
   if (may !== true) {
     execStep.status = 'warn';

@@ -230,6 +230,9 @@ describe('the kubeconfig doctor, step by step', () => {
     assert.strictEqual(token.verdict, 'not-eks');
     const gke = await diagnoseContext(context({ user: { name: 'u', file: 'f', exec: { command: 'gke-gcloud-auth-plugin', args: [], env: [], apiVersion: 'client.authentication.k8s.io/v1beta1' }, hasStaticCredentials: false } }), deps({ runPlugin: async () => granted('ya29.google-token') }));
     assert.strictEqual(gke.verdict, 'not-eks');
+    const d = deps();
+    const elsewhere = await diagnoseContext(context({ cluster: { name: 'g', server: 'https://34.1.2.3', skipTLSVerify: false }, user: { name: 'u', file: 'f', exec: { command: 'gke-gcloud-auth-plugin', args: [], env: [], apiVersion: 'client.authentication.k8s.io/v1beta1' }, hasStaticCredentials: false } }), d);
+    assert.deepStrictEqual([elsewhere.verdict, d.calls], ['not-eks', []], 'another cloud\'s plugin for another cloud\'s server is not run');
     const lost = await diagnoseContext(context({ cluster: undefined, problems: ['The context names cluster "x", which no kubeconfig file defines.'] }), deps());
     assert.deepStrictEqual([lost.verdict, lost.summary], ['fail', 'The context names cluster "x", which no kubeconfig file defines.']);
   });
