@@ -44,8 +44,9 @@ async function main() {
   fs.writeFileSync(path.join(dir, 'credentials'), accounts.map((a) => `[${a.profile}]\naws_access_key_id = ${a.key}\naws_secret_access_key = bench\n`).join('\n'));
   process.env.AWS_CONFIG_FILE = path.join(dir, 'config');
   process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'credentials');
-  // The plugin: 50 ms of work, then the ExecCredential its exec env names (tokens made before the clock starts).
-  const plugin = path.join(dir, 'plugin');
+  // The plugin, standing in for `aws eks get-token` under its name: 50 ms of work, then the ExecCredential its exec
+  // env names (tokens made before the clock starts).
+  const plugin = path.join(dir, 'aws');
   fs.writeFileSync(plugin, `#!/bin/sh\nsleep ${LATENCY_MS / 1000}\ncat "$EXEC_CREDENTIAL_FILE"\n`, { mode: 0o755 });
   clearCredentialCache();
   const emulators = await Promise.all(accounts.map((a) => startEmulator(scenario(a.id, a.key), { latencyMs: LATENCY_MS })));
