@@ -20,7 +20,7 @@ import { addContext } from '../../src/core/kubeconfig/addContext';
 import { rewriteCluster, rewriteExec } from '../../src/core/kubeconfig/rewriteExec';
 import { getEksToken } from '../../src/core/aws/token';
 import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { writeAwsPlugin } from './awsPlugin';
+import { awsPluginOrSkip } from './awsPlugin';
 
 const scenario = loadScenarioFile('demo');
 const [admin, dev] = scenario.identities;
@@ -40,13 +40,7 @@ describe('kubeconfig doctor against the emulator', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-doctor-'));
     fs.mkdirSync(path.join(dir, 'bin'));
     // The doctor runs the plugin as kubectl would: the real awscli (Debian's), pointed at the emulator.
-    const plugin = writeAwsPlugin(path.join(dir, 'bin'));
-    if (!plugin) {
-      if (process.env.CI) throw new Error('awscli must be installed (scripts/setup-test-host.sh)');
-      console.log('      skipped: no Debian awscli at /usr/bin/aws to run as the exec plugin');
-      this.skip();
-    }
-    aws = plugin!;
+    aws = awsPluginOrSkip(this, path.join(dir, 'bin'));
     emu = await startEmulator(scenario);
     fs.writeFileSync(path.join(dir, 'config'), '[profile demo-admin]\nregion = us-east-1\n\n[profile demo-dev]\nregion = us-east-1\n\n[profile demo-sso]\nsso_session = eks-auth-demo-never-logged-in\nsso_account_id = 111122223333\nsso_role_name = Developers\nregion = us-east-1\n\n[sso-session eks-auth-demo-never-logged-in]\nsso_start_url = https://demo.awsapps.com/start\nsso_region = us-east-1\n');
     fs.writeFileSync(path.join(dir, 'credentials'), `[demo-admin]\naws_access_key_id = ${admin.accessKeyId}\naws_secret_access_key = ${admin.secretAccessKey}\n\n[demo-dev]\naws_access_key_id = ${dev.accessKeyId}\naws_secret_access_key = ${dev.secretAccessKey}\n`);

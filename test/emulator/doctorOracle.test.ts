@@ -18,7 +18,7 @@ import { ContextReport, diagnoseContext } from '../../src/core/kubeconfig/doctor
 import { nodeDoctorDeps } from '../../src/core/kubeconfig/doctorGateways';
 import { doctorMarkdown, doctorText, publicReports } from '../../src/core/kubeconfig/doctorReport';
 import { readKubeconfig } from '../../src/core/kubeconfig/kubeconfig';
-import { writeAwsPlugin } from './awsPlugin';
+import { awsPluginOrSkip } from './awsPlugin';
 
 const scenario = loadScenarioFile('demo');
 const [admin, dev] = scenario.identities;
@@ -69,13 +69,7 @@ describe('kubeconfig doctor held to kubectl, shape by shape', function () {
   before(async function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-oracle-'));
     fs.mkdirSync(path.join(dir, 'bin'));
-    const plugin = writeAwsPlugin(path.join(dir, 'bin'));
-    if (!plugin) {
-      if (process.env.CI) throw new Error('awscli must be installed (scripts/setup-test-host.sh)');
-      console.log('      skipped: no Debian awscli at /usr/bin/aws to write and run the kubeconfigs');
-      this.skip();
-    }
-    aws = plugin!;
+    aws = awsPluginOrSkip(this, path.join(dir, 'bin'));
     emu = await startEmulator(scenario);
     // Starts every cluster's API server (they start on first use).
     await emu.kubeconfig(aws);

@@ -9,7 +9,7 @@ import type { Emulator } from '../../emulator/server';
 import type { ContextReport } from '../../src/core/kubeconfig/doctor';
 import { answerPrompts, clusterNode, withEmulator } from './helpers';
 import { readKubeconfig } from '../../src/core/kubeconfig/kubeconfig';
-import { writeAwsPlugin } from '../emulator/awsPlugin';
+import { awsPluginOrSkip } from '../emulator/awsPlugin';
 
 describe('kubeconfig doctor in VS Code', function () {
   this.timeout(90000);
@@ -24,12 +24,7 @@ describe('kubeconfig doctor in VS Code', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-kubeconfig-'));
     fs.mkdirSync(path.join(dir, 'bin'));
     // The doctor runs the exec plugin as kubectl does: the real awscli (Debian's), its STS and SSO clients pointed at the emulator.
-    const aws = writeAwsPlugin(path.join(dir, 'bin'));
-    if (!aws) {
-      if (process.env.CI) throw new Error('awscli must be installed (scripts/setup-test-host.sh)');
-      console.log('      skipped: no Debian awscli at /usr/bin/aws to run as the exec plugin');
-      this.skip();
-    }
+    const aws = awsPluginOrSkip(this, path.join(dir, 'bin'));
     savedEndpoint = process.env.EKS_AUTH_TEST_ENDPOINT;
     process.env.EKS_AUTH_TEST_ENDPOINT = emu.endpoint;
     process.env.AWS_EC2_METADATA_DISABLED = 'true';

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { DoctorFix } from '../../core/kubeconfig/doctor';
 import { shellQuote } from '../../core/kubeconfig/shellQuote';
-import { rewriteCluster, rewriteExec } from '../../core/kubeconfig/rewriteExec';
+import { rewriteCluster, rewriteExec, type RewriteResult } from '../../core/kubeconfig/rewriteExec';
 import { runAccessFix } from '../../shared/accessFixes';
 import type { ReportDocuments } from './reportDocuments';
 
@@ -70,41 +70,48 @@ export async function readText(file: vscode.Uri): Promise<string | undefined> {
   }
 }
 
-async function rewriteExecBlock(fix: Extract<DoctorFix, { kind: 'rewriteExec' }>, previews: ReportDocuments): Promise<FixOutcome> {
-  const file = vscode.Uri.file(fix.file);
+/** One in-place edit of a kubeconfig file: computed from the file as it is now, then the diff, the modal and the backup. */
+async function editInPlace(
+  path: string,
+  edit: (text: string) => RewriteResult,
+  words: { notChanged: string; title: string; question: string; confirm: string },
+  previews: ReportDocuments,
+): Promise<FixOutcome> {
+  const file = vscode.Uri.file(path);
   const original = await readText(file);
-  const result = original === undefined ? { ok: false as const, reason: 'the file no longer exists' } : rewriteExec(original, fix.user, fix.exec);
+  const result = original === undefined ? { ok: false as const, reason: 'the file no longer exists' } : edit(original);
   if (!result.ok) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('The exec block of user {0} in {1} was not changed: {2}', fix.user, fix.file, result.reason));
+    void vscode.window.showErrorMessage(`${words.notChanged}: ${result.reason}`);
     return 'failed';
   }
-  return writeAfterReview(
-    file,
-    original,
-    result.text,
+  return writeAfterReview(file, original, result.text, previews, words.title, words.question, words.confirm);
+}
+
+function rewriteExecBlock(fix: Extract<DoctorFix, { kind: 'rewriteExec' }>, previews: ReportDocuments): Promise<FixOutcome> {
+  return editInPlace(
+    fix.file,
+    (text) => rewriteExec(text, fix.user, fix.exec),
+    {
+      notChanged: vscode.l10n.t('The exec block of user {0} in {1} was not changed', fix.user, fix.file),
+      title: vscode.l10n.t('{0}: proposed exec block for {1}', fix.file, fix.user),
+      question: vscode.l10n.t('Rewrite the exec block of user {0} in {1}? The diff shows every change; the file is copied to a backup first and nothing else in it changes.', fix.user, fix.file),
+      confirm: vscode.l10n.t('Rewrite'),
+    },
     previews,
-    vscode.l10n.t('{0}: proposed exec block for {1}', fix.file, fix.user),
-    vscode.l10n.t('Rewrite the exec block of user {0} in {1}? The diff shows every change; the file is copied to a backup first and nothing else in it changes.', fix.user, fix.file),
-    vscode.l10n.t('Rewrite'),
   );
 }
 
-async function repairClusterEntry(fix: Extract<DoctorFix, { kind: 'repairCluster' }>, previews: ReportDocuments): Promise<FixOutcome> {
-  const file = vscode.Uri.file(fix.file);
-  const original = await readText(file);
-  const result = original === undefined ? { ok: false as const, reason: 'the file no longer exists' } : rewriteCluster(original, fix.cluster, fix.server, fix.caData);
-  if (!result.ok) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Cluster {0} in {1} was not changed: {2}', fix.cluster, fix.file, result.reason));
-    return 'failed';
-  }
-  return writeAfterReview(
-    file,
-    original,
-    result.text,
+function repairClusterEntry(fix: Extract<DoctorFix, { kind: 'repairCluster' }>, previews: ReportDocuments): Promise<FixOutcome> {
+  return editInPlace(
+    fix.file,
+    (text) => rewriteCluster(text, fix.cluster, fix.server, fix.caData),
+    {
+      notChanged: vscode.l10n.t('Cluster {0} in {1} was not changed', fix.cluster, fix.file),
+      title: vscode.l10n.t('{0}: cluster {1} with the endpoint and CA EKS gives', fix.file, fix.cluster),
+      question: vscode.l10n.t('Point cluster {0} in {1} at {2}? The diff shows every change; the file is copied to a backup first and nothing else in it changes.', fix.cluster, fix.file, fix.server),
+      confirm: vscode.l10n.t('Repair'),
+    },
     previews,
-    vscode.l10n.t('{0}: cluster {1} with the endpoint and CA EKS gives', fix.file, fix.cluster),
-    vscode.l10n.t('Point cluster {0} in {1} at {2}? The diff shows every change; the file is copied to a backup first and nothing else in it changes.', fix.cluster, fix.file, fix.server),
-    vscode.l10n.t('Repair'),
   );
 }
 
