@@ -329,7 +329,8 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     }
     // A presigned GetCallerIdentity (an EKS token replayed, as aws-iam-authenticator's Verify does): STS checks the
     // signature over the Host and x-k8s-aws-id headers the request carries.
-    if (req.method === 'GET' && url.searchParams.get('Action') === 'GetCallerIdentity' && url.searchParams.has('X-Amz-Signature')) return presignedCallerIdentity(req, url, res);
+    // A presigned GET without that header is an ordinary query-string SigV4 request, checked below like any other.
+    if (req.method === 'GET' && url.searchParams.get('Action') === 'GetCallerIdentity' && url.searchParams.has('X-Amz-Signature') && req.headers['x-k8s-aws-id'] !== undefined) return presignedCallerIdentity(req, url, res);
     const protocol = protocolOf(req);
     // Who signed, and whether the signature holds, are decided from the headers alone: an unsigned or forged request
     // is answered without its body being read.
