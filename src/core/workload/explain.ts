@@ -158,13 +158,19 @@ function trustStep(base: Omit<Step, 'verdict' | 'evidence' | 'kind'>, decision: 
   return { ...base, verdict: 'fail', kind: 'trust-condition', evidence: [...evidence, `${statementName(near)} names the principal and ${req.action}, but its conditions do not hold:`, ...failing.map(describeCondition)] };
 }
 
+/** The cluster's ARN from the association's (`arn:aws:eks:REGION:ACCOUNT:podidentityassociation/CLUSTER/ID`). */
+function clusterArnOf(association: PodIdentityAssociationInfo): string | undefined {
+  const m = /^(arn:[^:]+:eks:[^:]+:\d{12}):podidentityassociation\/([^/]+)\//.exec(association.associationArn ?? '');
+  return m ? `${m[1]}:cluster/${m[2]}` : undefined;
+}
+
 function podIdentityContext(inputs: WorkloadInputs, association: PodIdentityAssociationInfo): { context: Record<string, string | string[]>; unknownKeys: string[] } {
   const unknownKeys: string[] = [];
   const context: Record<string, string | string[]> = {};
   if (association.disableSessionTags) return { context, unknownKeys };
   // The session tags EKS Pod Identity adds (EKS User Guide, pod-id-abac "Enable session tags").
   const tags: Record<string, string | undefined> = {
-    'eks-cluster-arn': inputs.cluster.arn,
+    'eks-cluster-arn': inputs.cluster.arn ?? clusterArnOf(association),
     'eks-cluster-name': inputs.cluster.name ?? association.clusterName,
     'kubernetes-namespace': association.namespace,
     'kubernetes-service-account': association.serviceAccount,
@@ -194,7 +200,7 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
   const containers = pod ? mutatedContainers(pod) : [];
   const podWebIdentity = pod && envOf(containers, ENV.roleArn).present && envOf(containers, ENV.webIdentityTokenFile).present;
   const podContainerCreds = pod && envOf(containers, ENV.containerFullUri).present && envOf(containers, ENV.containerTokenFile).present;
-  const configured: Mechanism = association ? 'pod-identity' : irsaRole ? 'irsa' : 'none';
+  const configured: Mechanism = association ? 'pod-identity' : irsaRole || inputs.unnamedRoleTrustPolicy !== undefined ? 'irsa' : 'none';
   const mechanism: Mechanism = podWebIdentity ? 'irsa' : podContainerCreds ? 'pod-identity' : configured;
   const mechanismSource = SOURCES.howItWorks;
   if (configured === 'none') {
@@ -227,7 +233,7 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
       id: 'mechanism',
       verdict: 'ok',
       title: configured === 'pod-identity' ? `Pod Identity association for ${who}` : `IRSA annotation on ${who}`,
-      evidence: configured === 'pod-identity' ? [`role ${association!.roleArn}`, ...(association!.targetRoleArn ? [`target role ${association!.targetRoleArn}`] : [])] : [`${IRSA_ANNOTATIONS.roleArn}: ${irsaRole}`, `audience ${audience}`],
+      evidence: configured === 'pod-identity' ? [`role ${association!.roleArn}`, ...(association!.targetRoleArn ? [`target role ${association!.targetRoleArn}`] : [])] : [irsaRole ? `${IRSA_ANNOTATIONS.roleArn}: ${irsaRole}` : 'a role whose ARN was not given (its trust policy was)', `audience ${audience}`],
       source: configured === 'pod-identity' ? SOURCES.howItWorks : SOURCES.webhookReadme,
     });
   }
@@ -305,7 +311,7 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
       }
     } else {
       const injectedRole = envOf(containers, ENV.roleArn).value;
-      if (podWebIdentity && injectedRole !== undefined && injectedRole !== irsaRole) {
+      if (podWebIdentity && injectedRole !== undefined && irsaRole !== undefined && injectedRole !== irsaRole) {
         steps.push({
           id: 'injection',
           verdict: 'fail',
@@ -416,9 +422,9 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
         steps.push({ id: 'oidc-provider', verdict: 'ok', title: 'IAM has an OIDC provider for the issuer', evidence: [provider.arn ?? `https://${hostPath}`, ...(provider.clientIds ? [`client IDs include ${audience}`] : [])], source: SOURCES.oidcProvider });
       }
     }
-    const text = roleArn ? inputs.trustPolicies?.[roleArn] : undefined;
+    const text = (roleArn ? inputs.trustPolicies?.[roleArn] : undefined) ?? inputs.unnamedRoleTrustPolicy;
     const base = { id: 'trust' as const, title: `Trust policy of ${roleArn ?? 'the role'}`, source: SOURCES.irsaTrust };
-    if (!roleArn || text === undefined) {
+    if (text === undefined) {
       steps.push({ ...base, verdict: 'unknown', kind: 'not-checked', evidence: ['the trust policy was not given'] });
     } else {
       const policy = policyFor(text, cache);
@@ -529,16 +535,22 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
   const works = !failed && mechanism !== 'none' && trustOk;
   const explanation: WorkloadExplanation = { works, mechanism, roleArn: works ? roleArn : undefined, steps, sdkMessage: works ? undefined : sdkMessage };
   if (works) {
-    steps.push({ id: 'outcome', verdict: 'ok', title: `The pod's SDK gets ${roleArn}`, evidence: [`session: arn:${parseRoleArn(roleArn!)?.partition ?? 'aws'}:sts::${parseRoleArn(roleArn!)?.account ?? 'ACCOUNT'}:assumed-role/${parseRoleArn(roleArn!)?.name ?? 'ROLE'}/<session name>`], source: mechanism === 'pod-identity' ? SOURCES.howItWorks : SOURCES.irsaTrust });
+    const r = roleArn ? parseRoleArn(roleArn) : undefined;
+    steps.push({ id: 'outcome', verdict: 'ok', title: `The pod's SDK gets ${roleArn ?? 'the role'}`, evidence: [`session: arn:${r?.partition ?? 'aws'}:sts::${r?.account ?? 'ACCOUNT'}:assumed-role/${r?.name ?? 'ROLE'}/<session name>`], source: mechanism === 'pod-identity' ? SOURCES.howItWorks : SOURCES.irsaTrust });
+    return explanation;
+  }
+  if (!failed && mechanism !== 'none') {
+    const open = steps.filter((s) => s.verdict === 'unknown').map((s) => s.title);
+    steps.push({ id: 'outcome', verdict: 'unknown', kind: 'not-checked', title: 'Not every step could be checked', evidence: [`the pod gets ${roleArn ?? 'the role'} if these hold: ${open.join('; ')}`], source: SOURCES.chain });
     return explanation;
   }
   explanation.fallback = fallback(inputs, failed, mechanism);
   if (explanation.fallback.kind !== 'error') explanation.sdkMessage = explanation.fallback.kind === 'none' ? SDK_MESSAGES.nothing : undefined;
   steps.push({
     id: 'outcome',
-    verdict: failed ? 'fail' : 'unknown',
-    kind: failed?.kind ?? 'not-checked',
-    title: failed ? `The pod does not get ${roleArn ?? 'a role'}: ${failed.title}` : 'Not every step could be checked',
+    verdict: 'fail',
+    kind: failed?.kind ?? 'no-mechanism',
+    title: `The pod does not get ${roleArn ?? 'a role'}: ${failed?.title ?? 'no mechanism'}`,
     evidence: [explanation.fallback.detail, ...(explanation.sdkMessage ? [`the SDK reports: ${explanation.sdkMessage}`] : [])],
     fix: failed?.fix,
     source: SOURCES.chain,

@@ -36,6 +36,7 @@ export interface ServiceAccountInfo {
 /** DescribePodIdentityAssociation's `association`, the fields the explanation uses. */
 export interface PodIdentityAssociationInfo {
   associationId?: string;
+  associationArn?: string;
   clusterName?: string;
   namespace: string;
   serviceAccount: string;
@@ -106,6 +107,11 @@ export interface WorkloadInputs {
   association?: PodIdentityAssociationInfo | null;
   /** Trust policies by role ARN, as GetRole returns them (URL-encoded) or as written. */
   trustPolicies?: Record<string, string>;
+  /**
+   * An IRSA role's trust policy given without the role's ARN (the CLI's offline mode): the service account is taken
+   * to use IRSA with that role, whose name stays unknown.
+   */
+  unnamedRoleTrustPolicy?: string;
   /** IAM's OIDC providers in the role's account; undefined when not read. */
   oidcProviders?: OidcProviderInfo[];
   pod?: PodInfo;

@@ -186,6 +186,20 @@ describe('workload identity: EKS Pod Identity', () => {
     assert.ok(step(explainWorkload(podIdentity(POD_ID_AWS_DOCS, { pod: plainPod('payments', 'api') })), 'not-injected'));
   });
 
+  it('static keys in the pod spec come first in the SDK chain: a warning that names them, never their values', () => {
+    const pod = podIdentityPod();
+    pod.containers[0].env!.push({ name: 'AWS_ACCESS_KEY_ID', value: 'AKIAIOSFODNN7EXAMPLE' });
+    const e = explainWorkload(podIdentity(POD_ID_AWS_DOCS, { pod }));
+    const s = step(e, 'static-credentials-first')!;
+    assert.match(s.evidence.join(), /AWS_ACCESS_KEY_ID/);
+    assert.doesNotMatch(JSON.stringify(e), /AKIAIOSFODNN7EXAMPLE/);
+  });
+
+  it('an association changed after the pod started: the agent may serve cached credentials, restart', () => {
+    const e = explainWorkload(podIdentity(POD_ID_AWS_DOCS, { pod: podIdentityPod(), association: association({ modifiedAt: '2026-11-22T00:00:00Z' }) }));
+    assert.strictEqual(step(e, 'association-changed')!.verdict, 'warn');
+  });
+
   it('a hostNetwork pod is flagged with the agent\'s reported error', () => {
     const e = explainWorkload(podIdentity(POD_ID_AWS_DOCS, { pod: podIdentityPod({ hostNetwork: true }) }));
     const s = step(e, 'host-network')!;
