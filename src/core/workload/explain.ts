@@ -232,7 +232,7 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
     steps.push({
       id: 'mechanism',
       verdict: 'ok',
-      title: configured === 'pod-identity' ? `Pod Identity association for ${who}` : `IRSA annotation on ${who}`,
+      title: configured === 'pod-identity' ? `Pod Identity association for ${who}` : irsaRole ? `IRSA annotation on ${who}` : `IRSA for ${who}`,
       evidence: configured === 'pod-identity' ? [`role ${association!.roleArn}`, ...(association!.targetRoleArn ? [`target role ${association!.targetRoleArn}`] : [])] : [irsaRole ? `${IRSA_ANNOTATIONS.roleArn}: ${irsaRole}` : 'a role whose ARN was not given (its trust policy was)', `audience ${audience}`],
       source: configured === 'pod-identity' ? SOURCES.howItWorks : SOURCES.webhookReadme,
     });
@@ -435,7 +435,8 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
       } else {
         const sub = `system:serviceaccount:${sa.namespace}:${sa.name}`;
         const req: TrustRequest = { action: 'sts:AssumeRoleWithWebIdentity', principal: { type: 'Federated', value: providerArn }, context: { [`${hostPath}:sub`]: sub, [`${hostPath}:aud`]: audience } };
-        const step = trustStep(base, evaluateTrust(policy, req), policy, req, `Federated ${providerArn}`, [`token sub ${sub}, aud ${audience}`]);
+        let step = trustStep(base, evaluateTrust(policy, req), policy, req, `Federated ${providerArn}`, [`token sub ${sub}, aud ${audience}`]);
+        if (step.verdict === 'fail') step = { ...step, fix: `Let the role trust the pod: Allow sts:AssumeRoleWithWebIdentity from Federated ${providerArn} with StringEquals ${hostPath}:sub = ${sub} and ${hostPath}:aud = ${audience}.` };
         steps.push(step);
         trustOk = step.verdict === 'ok';
         if (step.verdict === 'fail') sdkMessage ??= SDK_MESSAGES.irsaDenied;
@@ -465,6 +466,7 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
           const tagStep = trustStep(base, evaluateTrust(policy, tag), policy, tag, `Service ${POD_IDENTITY_SERVICE}`, step.evidence);
           step = tagStep.verdict === 'fail' ? { ...tagStep, kind: 'trust-tag-session', fix: 'Add "sts:TagSession" to the Action of the statement that trusts pods.eks.amazonaws.com (or disable session tags on the association).', source: SOURCES.podIdRole } : tagStep;
         }
+        if (step.verdict === 'fail' && !step.fix) step = { ...step, fix: `Let the role trust EKS Pod Identity: Allow Service ${POD_IDENTITY_SERVICE} with sts:AssumeRole${association.disableSessionTags ? '' : ' and sts:TagSession'}${step.kind === 'trust-condition' ? `, with conditions that hold for ${who}` : ''}.` };
         steps.push(step);
         trustOk = step.verdict === 'ok';
         if (step.verdict === 'fail') sdkMessage ??= SDK_MESSAGES.podIdentityDenied;
