@@ -37,6 +37,7 @@ export const SOURCES = {
   missedInjection: 'https://github.com/aws/eks-pod-identity-agent/issues/153',
   imds: 'https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html',
   chain: 'https://docs.aws.amazon.com/sdkref/latest/guide/standardized-credentials.html',
+  permissions: 'docs/workload-identity.md#permissions',
 } as const;
 
 /** The messages SDKs show, as users reported them upstream (cited in docs/workload-identity.md). */
@@ -195,6 +196,13 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
   const association = inputs.association ?? undefined;
   const pod = inputs.pod;
   const who = `${sa.namespace}/${sa.name}`;
+
+  for (const u of inputs.unreadable ?? []) {
+    steps.push({ id: 'read', verdict: 'unknown', kind: 'not-permitted', title: `Could not read ${u.what}`, evidence: [u.detail], fix: `Allow ${u.permission} to explain this step too.`, source: SOURCES.permissions });
+  }
+  if (inputs.serviceAccountMissing) {
+    steps.push({ id: 'mechanism', verdict: 'fail', kind: 'service-account-missing', title: `Service account ${who} does not exist`, evidence: ['a pod that names a missing service account is refused at admission'], fix: `kubectl create serviceaccount -n ${sa.namespace} ${sa.name}`, source: SOURCES.irsaTrust });
+  }
 
   // Step 1: the mechanism configured, and the one the pod's SDK will find.
   const containers = pod ? mutatedContainers(pod) : [];
@@ -424,7 +432,9 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
     }
     const text = (roleArn ? inputs.trustPolicies?.[roleArn] : undefined) ?? inputs.unnamedRoleTrustPolicy;
     const base = { id: 'trust' as const, title: `Trust policy of ${roleArn ?? 'the role'}`, source: SOURCES.irsaTrust };
-    if (text === undefined) {
+    if (roleArn && inputs.missingRoles?.includes(roleArn)) {
+      steps.push({ ...base, verdict: 'fail', kind: 'role-missing', evidence: [`GetRole: the role ${roleArn} does not exist`], fix: `Create the role, or point ${IRSA_ANNOTATIONS.roleArn} at one that exists.` });
+    } else if (text === undefined) {
       steps.push({ ...base, verdict: 'unknown', kind: 'not-checked', evidence: ['the trust policy was not given'] });
     } else {
       const policy = policyFor(text, cache);
@@ -450,7 +460,9 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
     }
     const text = inputs.trustPolicies?.[association.roleArn];
     const base = { id: 'trust' as const, title: `Trust policy of ${association.roleArn}`, source: SOURCES.podIdRole };
-    if (text === undefined) {
+    if (inputs.missingRoles?.includes(association.roleArn)) {
+      steps.push({ ...base, verdict: 'fail', kind: 'role-missing', evidence: [`GetRole: the role ${association.roleArn} does not exist`], fix: 'Create the role, or update the association to one that exists.' });
+    } else if (text === undefined) {
       steps.push({ ...base, verdict: 'unknown', kind: 'not-checked', evidence: ['the trust policy was not given'] });
     } else {
       const policy = policyFor(text, cache);
@@ -477,7 +489,10 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
       const targetText = inputs.trustPolicies?.[target];
       const tbase = { id: 'target-trust' as const, title: `Trust policy of the target role ${target}`, source: SOURCES.targetRole };
       const permissionNote = `${association.roleArn} also needs an identity policy allowing sts:AssumeRole${association.disableSessionTags ? '' : ' and sts:TagSession'} on ${target} (not checked here)`;
-      if (targetText === undefined) {
+      if (inputs.missingRoles?.includes(target)) {
+        steps.push({ ...tbase, verdict: 'fail', kind: 'role-missing', evidence: [`GetRole: the role ${target} does not exist`], fix: 'Create the target role, or update the association.' });
+        trustOk = false;
+      } else if (targetText === undefined) {
         steps.push({ ...tbase, verdict: 'unknown', kind: 'not-checked', evidence: ['the target role\'s trust policy was not given', permissionNote] });
         trustOk = false;
       } else {

@@ -115,12 +115,18 @@ export interface WorkloadInputs {
   /** IAM's OIDC providers in the role's account; undefined when not read. */
   oidcProviders?: OidcProviderInfo[];
   pod?: PodInfo;
+  /** The service account does not exist in the cluster (its pods cannot be created). */
+  serviceAccountMissing?: boolean;
+  /** Roles GetRole answered NoSuchEntity for. */
+  missingRoles?: string[];
+  /** What could not be read, and the permission that would let it be read. */
+  unreadable?: { what: string; permission: string; detail: string }[];
   agent?: AgentInfo;
   sdk?: SdkInfo;
   node?: NodeInfo;
 }
 
-export type StepId = 'mechanism' | 'injection' | 'agent' | 'oidc-provider' | 'trust' | 'target-trust' | 'sdk' | 'outcome';
+export type StepId = 'read' | 'mechanism' | 'injection' | 'agent' | 'oidc-provider' | 'trust' | 'target-trust' | 'sdk' | 'outcome';
 export type Verdict = 'ok' | 'fail' | 'warn' | 'unknown';
 
 /** Every way the chain can break or wobble; tests and the UI branch on these, never on the wording. */
@@ -149,7 +155,10 @@ export type FindingKind =
   | 'role-other-account'
   | 'target-trust'
   | 'sdk-too-old'
-  | 'not-checked';
+  | 'not-checked'
+  | 'not-permitted'
+  | 'service-account-missing'
+  | 'role-missing';
 
 export interface Step {
   id: StepId;
