@@ -8,7 +8,7 @@ import { parseAuthenticatorLine } from '../core/insights/parser';
 import { DIFF_USAGE, diffCommand, planCheckCommand } from './diffCommands';
 import { DOCTOR_USAGE, doctorCommand, type DoctorIo } from './doctorCommand';
 import { readAccessEntries, readInput } from './inputs';
-import { WORKLOAD_USAGE, workloadCommand } from './workloadCommand';
+import { WORKLOAD_USAGE, workloadCommand, type WorkloadLiveIo } from './workloadCommand';
 import { lineIndex, type LineIndex } from '../core/textPositions';
 
 export interface CliIo {
@@ -17,6 +17,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** What `eks-auth doctor` needs besides files: the environment and the real gateways. */
   doctor?: Omit<DoctorIo, keyof CliIo>;
+  /** What `eks-auth workload explain --live` needs: the cluster and its gateways. */
+  workload?: WorkloadLiveIo;
 }
 
 const USAGE = `usage:

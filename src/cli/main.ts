@@ -27,6 +27,7 @@ runCli(process.argv.slice(2), {
       return nodeDoctorDeps({ env: process.env, explainDenied: cliExplainer([...explainProfiles, process.env.AWS_PROFILE, undefined]) });
     },
   },
+  workload: { connect: async (...args) => (await import('./workloadLive')).connectWorkload(...args) },
 }).then((code) => {
   process.exitCode = code;
 });

@@ -1,5 +1,6 @@
 /** `eks-auth workload explain`, offline: why a pod gets, or does not get, its IAM role (docs/workload-identity.md). */
 import { explainWorkload, issuerHostPath } from '../core/workload/explain';
+import { gatherWorkload, type WorkloadGateways, type WorkloadTarget } from '../core/workload/gather';
 import { InputFileError, readAddon, readAssociation, readOidcProviders, readPod } from '../core/workload/inputFiles';
 import { IRSA_ANNOTATIONS, type WorkloadInputs } from '../core/workload/model';
 import { PolicyReadError, readTrustPolicy } from '../core/workload/policyDocument';
@@ -11,11 +12,20 @@ import { readInput } from './inputs';
 export const WORKLOAD_USAGE = `  eks-auth workload explain --service-account NS/SA --oidc-issuer URL --trust-policy FILE
                 [--role-arn ARN] [--association FILE] [--target-trust-policy FILE] [--pod FILE]
                 [--oidc-providers FILE] [--addon FILE] [--sdk NAME@VERSION] [--format text|json|markdown]
+  eks-auth workload explain --live --cluster NAME --region REGION [--profile P] (--service-account NS/SA | --pod-name NS/NAME)
+                [--sdk NAME@VERSION] [--format text|json|markdown]
                                                           which IAM role a pod gets through IRSA or EKS Pod Identity
                                                           (exit 1: it does not get it)
 `;
 
-const OPTIONS = ['service-account', 'oidc-issuer', 'trust-policy', 'role-arn', 'association', 'target-trust-policy', 'pod', 'oidc-providers', 'addon', 'sdk', 'format', 'cluster', 'account', 'region'];
+/** The live side, injected so the command is tested with fakes: the cluster described, and its gateways. */
+export interface WorkloadLiveIo {
+  connect(profile: string | undefined, region: string, cluster: string): Promise<{ cluster: { name: string; arn?: string; region: string; accountId?: string; oidcIssuer?: string }; gateways: WorkloadGateways }>;
+}
+
+const OPTIONS = ['service-account', 'oidc-issuer', 'trust-policy', 'role-arn', 'association', 'target-trust-policy', 'pod', 'oidc-providers', 'addon', 'sdk', 'format', 'cluster', 'account', 'region', 'live', 'profile', 'pod-name'];
+const FLAGS = ['live'];
+const NS_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;
 
 /** A file's text; an unreadable file is an input error (exit 2). */
 function text(io: CliIo, file: string): string {
@@ -55,7 +65,7 @@ function accountFromTrust(text: string, issuer: string): string | undefined {
   return undefined;
 }
 
-export function workloadCommand(args: string[], io: CliIo): number {
+export async function workloadCommand(args: string[], io: CliIo & { workload?: WorkloadLiveIo }): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'explain') {
     io.stderr(`eks-auth workload: expected "explain"\n${WORKLOAD_USAGE}`);
@@ -68,7 +78,7 @@ export function workloadCommand(args: string[], io: CliIo): number {
       io.stderr(`eks-auth workload explain: unknown argument: ${rest[i]}\n${WORKLOAD_USAGE}`);
       return 2;
     }
-    opts[m[1]] = m[2] ?? rest[++i] ?? '';
+    opts[m[1]] = FLAGS.includes(m[1]) ? 'true' : (m[2] ?? rest[++i] ?? '');
   }
   const format = (opts.format ?? 'text') as WorkloadFormat;
   if (!WORKLOAD_FORMATS.includes(format)) {
@@ -80,11 +90,12 @@ export function workloadCommand(args: string[], io: CliIo): number {
     io.stderr('eks-auth workload explain: --sdk is NAME@VERSION, for example js-v3@3.458.0\n');
     return 2;
   }
+  if (opts.live) return live(opts, format, sdk, io);
   let inputs: WorkloadInputs;
   try {
     const pod = opts.pod ? readPod(json(io, opts.pod)) : undefined;
     const saText = opts['service-account'] ?? (pod ? `${pod.namespace}/${pod.serviceAccountName ?? 'default'}` : undefined);
-    const sa = saText ? /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(saText) : null;
+    const sa = saText ? NS_NAME.exec(saText) : null;
     if (!sa) throw new UsageError('needs --service-account NAMESPACE/NAME (or a --pod to take it from)');
     if (!opts['trust-policy'] && !opts.association) throw new UsageError('needs --trust-policy FILE (the role\'s trust policy, as written or as GetRole returns it)');
     const [namespace, name] = [sa[1], sa[3]];
@@ -131,3 +142,29 @@ export function workloadCommand(args: string[], io: CliIo): number {
 }
 
 class UsageError extends Error {}
+
+async function live(opts: Record<string, string>, format: WorkloadFormat, sdk: WorkloadInputs['sdk'], io: CliIo & { workload?: WorkloadLiveIo }): Promise<number> {
+  const sa = opts['service-account'] ? NS_NAME.exec(opts['service-account']) : null;
+  const pod = opts['pod-name'] ? NS_NAME.exec(opts['pod-name']) : null;
+  const offlineOnly = ['trust-policy', 'association', 'target-trust-policy', 'pod', 'oidc-providers', 'addon', 'oidc-issuer', 'role-arn'].filter((k) => opts[k] !== undefined);
+  if (!opts.cluster || !opts.region || !!sa === !!pod || offlineOnly.length) {
+    io.stderr(`eks-auth workload explain --live: needs --cluster, --region and one of --service-account NS/SA or --pod-name NS/NAME${offlineOnly.length ? `; --${offlineOnly.join(', --')} are for the offline form` : ''}\n${WORKLOAD_USAGE}`);
+    return 2;
+  }
+  if (!io.workload) {
+    io.stderr('eks-auth workload explain --live: not available here\n');
+    return 2;
+  }
+  const target: WorkloadTarget = sa ? { serviceAccount: { namespace: sa[1], name: sa[3] } } : { pod: { namespace: pod![1], name: pod![3] } };
+  let inputs: WorkloadInputs;
+  try {
+    const { cluster, gateways } = await io.workload.connect(opts.profile, opts.region, opts.cluster);
+    inputs = { ...(await gatherWorkload(gateways, cluster, target)), sdk };
+  } catch (e) {
+    io.stderr(`eks-auth workload explain: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const explanation = explainWorkload(inputs);
+  io.stdout(formatWorkload(explanation, `${inputs.serviceAccount.namespace}/${inputs.serviceAccount.name}`, format));
+  return explanation.works ? 0 : 1;
+}

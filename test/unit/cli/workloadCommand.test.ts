@@ -2,7 +2,8 @@
 import * as assert from 'assert';
 import { runCli } from '../../../src/cli/commands';
 import { cliIo } from '../helpers';
-import { ACCOUNT, HOST_PATH, IRSA_AWS_DOCS, ISSUER, OTHER_ACCOUNT, POD_ID_AWS_DOCS, TARGET_AWS_DOCS } from '../core/workload/fixtures';
+import type { WorkloadGateways } from '../../../src/core/workload/gather';
+import { ACCOUNT, association, CLUSTER, HOST_PATH, IRSA_AWS_DOCS, ISSUER, OTHER_ACCOUNT, POD_ID_AWS_DOCS, podIdentityPod, TARGET_AWS_DOCS } from '../core/workload/fixtures';
 
 const PRIMARY = `arn:aws:iam::${ACCOUNT}:role/eks-pod-identity-primary-role`;
 const TARGET = `arn:aws:iam::${OTHER_ACCOUNT}:role/eks-pod-identity-aws-resources`;
@@ -173,5 +174,50 @@ describe('eks-auth workload explain', () => {
     const t = cliIo({ 'bad.json': '{"Statement": [' });
     assert.strictEqual(await runCli([...IRSA, '--trust-policy', 'bad.json'], t.io), 1);
     assert.match(t.out.join(''), /\[policy-unreadable\]/);
+  });
+});
+
+describe('eks-auth workload explain --live (fake gateways)', () => {
+  const gateways = (deny = false): WorkloadGateways => ({
+    eks: {
+      listPodIdentityAssociations: async (_c, f) => (f?.namespace === 'payments' && f.serviceAccount === 'api' ? [{ associationId: 'a-abcdefghijklmnop1', namespace: 'payments', serviceAccount: 'api' }] : []),
+      describePodIdentityAssociation: async () => association(),
+      describeAgentAddon: async () => ({ addonStatus: 'ACTIVE' }),
+    },
+    iam: {
+      getRoleTrustPolicy: async () => {
+        if (deny) throw Object.assign(new Error('User: x is not authorized to perform: iam:GetRole'), { name: 'AccessDenied' });
+        return encodeURIComponent(JSON.stringify(POD_ID_AWS_DOCS));
+      },
+      listOidcProviders: async () => [],
+    },
+    kube: { getServiceAccount: async (namespace, name) => ({ namespace, name }), listServiceAccounts: async () => [], getPod: async () => podIdentityPod(), agentReadyOnNode: async () => true },
+  });
+  const live = async (args: string[], deny = false) => {
+    const t = cliIo({});
+    const asked: unknown[] = [];
+    const code = await runCli(['workload', 'explain', '--live', ...args], { ...t.io, workload: { connect: async (...a) => (asked.push(a), { cluster: CLUSTER, gateways: gateways(deny) }) } });
+    return { code, out: t.out.join(''), err: t.err.join(''), asked };
+  };
+
+  it('a pod by name: exit 0 with the association\'s role, and the profile and region passed on', async () => {
+    const r = await live(['--cluster', 'demo', '--region', 'us-west-2', '--profile', 'admin', '--pod-name', 'payments/api-6f4dfff6cb-76cv9', '--format', 'json']);
+    assert.strictEqual(r.code, 0, r.out + r.err);
+    assert.strictEqual(JSON.parse(r.out).roleArn, PRIMARY);
+    assert.deepStrictEqual(r.asked, [['admin', 'us-west-2', 'demo']]);
+  });
+
+  it('without iam:GetRole: exit 1 and the permission named', async () => {
+    const r = await live(['--cluster', 'demo', '--region', 'us-west-2', '--service-account', 'payments/api'], true);
+    assert.strictEqual(r.code, 1);
+    assert.match(r.out, /fix: Allow iam:GetRole to explain this step too\./);
+  });
+
+  it('exit 2 without a cluster, a region, or exactly one target, or with offline options', async () => {
+    for (const args of [[], ['--cluster', 'demo', '--region', 'us-west-2'], ['--cluster', 'demo', '--service-account', 'a/b'], ['--cluster', 'demo', '--region', 'r', '--service-account', 'a/b', '--pod-name', 'a/c'], ['--cluster', 'demo', '--region', 'r', '--service-account', 'a/b', '--trust-policy', 'x.json']]) {
+      const r = await live(args);
+      assert.strictEqual(r.code, 2, args.join(' '));
+      assert.deepStrictEqual(r.asked, [], 'nothing was called');
+    }
   });
 });
