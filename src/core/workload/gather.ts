@@ -3,8 +3,9 @@
  * other. A call the identity may not make (AccessDenied, 403) leaves its input unread and says which permission is
  * missing; what can still be explained is explained.
  */
-import { IRSA_ANNOTATIONS, type PodIdentityAssociationInfo, type WorkloadInputs } from './model';
-import { parseRoleArn } from './explain';
+import { mapLimit } from '../concurrency';
+import { explainServiceAccounts, parseRoleArn } from './explain';
+import { IRSA_ANNOTATIONS, type PodIdentityAssociationInfo, type ServiceAccountInfo, type WorkloadInputs } from './model';
 import type { WorkloadEksGateway, WorkloadIamGateway, WorkloadKubeGateway } from './workloadGateway';
 
 export interface WorkloadGateways {
@@ -88,4 +89,79 @@ export async function gatherWorkload(gw: WorkloadGateways, cluster: WorkloadInpu
     agent: agent ? { ...agent, runningOnNode: ready } : undefined,
     unreadable,
   };
+}
+
+export interface ClusterWorkloads {
+  cluster: WorkloadInputs['cluster'] & { name: string };
+  oidcProviders?: NonNullable<WorkloadInputs['oidcProviders']>;
+  agent?: NonNullable<WorkloadInputs['agent']>;
+  associations?: PodIdentityAssociationInfo[];
+  /** Service accounts with an IRSA annotation or a Pod Identity association, each explained. */
+  rows: { serviceAccount: string; explanation: ReturnType<typeof explainServiceAccounts>[number]['explanation'] }[];
+  unreadable: NonNullable<WorkloadInputs['unreadable']>;
+}
+
+/** Calls in flight at once per cluster: enough to hide latency, few enough to stay under the services' rate limits. */
+const CONCURRENCY = 16;
+
+/**
+ * The workload identity section of one cluster: every service account that uses IRSA or Pod Identity, explained.
+ * Associations are described and trust policies read at most {@link CONCURRENCY} at a time, each role once.
+ */
+export async function gatherCluster(gw: WorkloadGateways, cluster: WorkloadInputs['cluster'] & { name: string }): Promise<ClusterWorkloads> {
+  const unreadable: NonNullable<WorkloadInputs['unreadable']> = [];
+  async function attempt<T>(what: string, permission: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (e) {
+      if (!isPermissionError(e)) throw e;
+      unreadable.push({ what, permission, detail: (e as Error).message ?? String(e) });
+      return undefined;
+    }
+  }
+  const trustPolicies: Record<string, string> = {};
+  const missingRoles: string[] = [];
+  const requested = new Set<string>();
+  const readRoles = (arns: (string | undefined)[]) => {
+    const fresh: string[] = [];
+    for (const a of arns) {
+      if (!a || requested.has(a) || (cluster.accountId && parseRoleArn(a)?.account !== cluster.accountId)) continue;
+      requested.add(a);
+      fresh.push(a);
+    }
+    return mapLimit(fresh, CONCURRENCY, async (arn) => {
+      const text = await attempt(`the trust policy of ${arn}`, 'iam:GetRole', () => gw.iam.getRoleTrustPolicy(arn));
+      if (text !== undefined) trustPolicies[arn] = text;
+      else if (!unreadable.some((u) => u.what === `the trust policy of ${arn}`)) missingRoles.push(arn);
+    });
+  };
+
+  // The service accounts' IRSA roles are read while the associations are being described.
+  const serviceAccountsThenRoles = attempt('the service accounts', 'Kubernetes list serviceaccounts', () => gw.kube.listServiceAccounts()).then(async (sas) => {
+    await readRoles((sas ?? []).map((sa) => sa.annotations?.[IRSA_ANNOTATIONS.roleArn]));
+    return sas;
+  });
+  const associationsThenRoles = attempt('the Pod Identity associations', 'eks:ListPodIdentityAssociations and eks:DescribePodIdentityAssociation', async () => {
+    const list = await gw.eks.listPodIdentityAssociations(cluster.name);
+    return mapLimit(list, CONCURRENCY, (a) => gw.eks.describePodIdentityAssociation(cluster.name, a.associationId));
+  }).then(async (assocs) => {
+    await readRoles((assocs ?? []).flatMap((a) => [a.roleArn, a.targetRoleArn]));
+    return assocs;
+  });
+  const [serviceAccounts, associations, agent, oidcProviders] = await Promise.all([
+    serviceAccountsThenRoles,
+    associationsThenRoles,
+    attempt('the eks-pod-identity-agent add-on', 'eks:DescribeAddon', () => gw.eks.describeAgentAddon(cluster.name)),
+    attempt('the IAM OIDC providers', 'iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider', () => gw.iam.listOidcProviders()),
+  ]);
+
+  const byKey = new Map((serviceAccounts ?? []).map((sa) => [`${sa.namespace}/${sa.name}`, sa]));
+  const wanted = new Map<string, ServiceAccountInfo>();
+  for (const sa of serviceAccounts ?? []) if (sa.annotations?.[IRSA_ANNOTATIONS.roleArn]) wanted.set(`${sa.namespace}/${sa.name}`, sa);
+  for (const a of associations ?? []) {
+    const key = `${a.namespace}/${a.serviceAccount}`;
+    wanted.set(key, byKey.get(key) ?? { namespace: a.namespace, name: a.serviceAccount });
+  }
+  const rows = explainServiceAccounts({ cluster, trustPolicies, missingRoles, oidcProviders, agent, unreadable: [] }, [...wanted.values()], associations);
+  return { cluster, oidcProviders, agent, associations, rows, unreadable };
 }

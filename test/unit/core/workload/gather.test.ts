@@ -1,7 +1,7 @@
 /** Gathering the live inputs through fake gateways: what is read, what is skipped, and what a 403 leaves explained. */
 import * as assert from 'assert';
 import { explainWorkload } from '../../../../src/core/workload/explain';
-import { gatherWorkload, type WorkloadGateways } from '../../../../src/core/workload/gather';
+import { gatherCluster, gatherWorkload, type WorkloadGateways } from '../../../../src/core/workload/gather';
 import type { PodIdentityAssociationInfo } from '../../../../src/core/workload/model';
 import { ACCOUNT, association, CLUSTER, HOST_PATH, IRSA_TERRAFORM, OTHER_ACCOUNT, POD_ID_AWS_DOCS, podIdentityPod, PROVIDER_ARN } from './fixtures';
 
@@ -113,5 +113,36 @@ describe('gathering the workload inputs', () => {
       throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
     };
     await assert.rejects(gatherWorkload(gw, CLUSTER, { serviceAccount: { namespace: 'payments', name: 'api' } }), /socket hang up/);
+  });
+});
+
+describe('gathering a cluster\'s workload section', () => {
+  it('explains every service account with an annotation or an association, reading each role once', async () => {
+    const assocs = [association(), association({ associationId: 'a-2', namespace: 'billing', serviceAccount: 'worker' })];
+    const { gw, calls } = fakes({ associations: assocs, roles: { [PRIMARY]: JSON.stringify(POD_ID_AWS_DOCS), [IRSA_ROLE]: JSON.stringify(IRSA_TERRAFORM) } });
+    gw.eks.listPodIdentityAssociations = async () => assocs.map((a) => ({ associationId: a.associationId!, namespace: a.namespace, serviceAccount: a.serviceAccount }));
+    gw.kube.listServiceAccounts = async () => [
+      { namespace: 'payments', name: 'api', annotations: { 'eks.amazonaws.com/role-arn': IRSA_ROLE } },
+      { namespace: 'billing', name: 'worker' },
+      { namespace: 'default', name: 'default' },
+    ];
+    const out = await gatherCluster(gw, CLUSTER);
+    assert.deepStrictEqual(out.rows.map((r) => [r.serviceAccount, r.explanation.mechanism, r.explanation.works]), [
+      ['payments/api', 'pod-identity', true],
+      ['billing/worker', 'pod-identity', true],
+    ]);
+    assert.strictEqual(calls.filter((c) => c === `iam:GetRole ${PRIMARY}`).length, 1, 'two associations, one role, one GetRole');
+    assert.ok(calls.includes(`iam:GetRole ${IRSA_ROLE}`), 'the annotated role is read too');
+  });
+
+  it('without eks:ListPodIdentityAssociations the IRSA service accounts are still explained', async () => {
+    const { gw } = fakes({ roles: { [IRSA_ROLE]: JSON.stringify(IRSA_TERRAFORM) }, deny: ['eks:ListPodIdentityAssociations'] });
+    gw.eks.listPodIdentityAssociations = async () => {
+      throw accessDenied('eks:ListPodIdentityAssociations');
+    };
+    gw.kube.listServiceAccounts = async () => [{ namespace: 'payments', name: 'api', annotations: { 'eks.amazonaws.com/role-arn': IRSA_ROLE } }];
+    const out = await gatherCluster(gw, CLUSTER);
+    assert.deepStrictEqual(out.unreadable.map((u) => u.permission), ['eks:ListPodIdentityAssociations and eks:DescribePodIdentityAssociation']);
+    assert.deepStrictEqual(out.rows.map((r) => [r.serviceAccount, r.explanation.works]), [['payments/api', true]]);
   });
 });
