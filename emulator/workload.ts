@@ -9,7 +9,9 @@
  * with `const workload = new WorkloadWorld()` next to the emulator's state.
  */
 import { randomUUID } from 'crypto';
-import { ServiceError, paginate, xmlEscape } from './http';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { ServiceError, paginate, readBody, sendError, sendJson, sendXml, xmlEscape } from './http';
 
 export interface EmulatedAssociation {
   clusterName: string;
@@ -138,4 +140,40 @@ export function workloadIamResponse(world: WorkloadWorld, operation: string, par
     return envelope(operation, `<Role><Path>${xmlEscape(path)}</Path><RoleName>${xmlEscape(name)}</RoleName><RoleId>AROA${randomUUID().replace(/-/g, '').slice(0, 17).toUpperCase()}</RoleId><Arn>${xmlEscape(arn)}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${doc}</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration></Role>`);
   }
   return undefined;
+}
+
+/**
+ * Serves the workload routes on their own (no SigV4 check), for tests and the benchmark until they are hooked into
+ * server.ts. Every call is recorded and, with `latencyMs`, delayed like the emulator's other routes.
+ */
+export async function serveWorkload(world: WorkloadWorld, options: { latencyMs?: number; account: string }): Promise<{ endpoint: string; calls: string[]; close(): Promise<void> }> {
+  const calls: string[] = [];
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const body = await readBody(req);
+    const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization))?.[1] ?? 'us-east-1';
+    const form = new URLSearchParams(body);
+    const action = form.get('Action');
+    try {
+      if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+      if (action) {
+        calls.push(`iam:${action}`);
+        const xml = workloadIamResponse(world, action, Object.fromEntries(form), options.account);
+        if (!xml) throw new ServiceError('NoSuchEntity', `The role with name ${form.get('RoleName')} cannot be found.`, 404);
+        return sendXml(res, 200, xml);
+      }
+      const route = matchWorkloadEksRoute(world, req.method ?? 'GET', url.pathname);
+      if (!route) throw new ServiceError('UnknownOperationException', `No EKS operation for ${req.method} ${url.pathname}`, 404);
+      calls.push(`eks:${route.operation}`);
+      sendJson(res, 200, route.handler(region, url.searchParams));
+    } catch (e) {
+      sendError(res, action ? 'query' : 'restJson', e as ServiceError, 'https://iam.amazonaws.com/doc/2010-05-08/');
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

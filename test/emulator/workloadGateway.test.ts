@@ -1,16 +1,13 @@
 /**
  * The workload gateways through the real @aws-sdk/client-eks and client-iam, against the emulator's workload routes
  * (emulator/workload.ts) served on their own: the SDK deserializes what the routes send, so a path, a member name or
- * a timestamp format the SDK does not expect fails here. Until the routes are hooked into emulator/server.ts this
- * test serves them itself, without SigV4 checks.
+ * a timestamp format the SDK does not expect fails here. Until the routes are hooked into emulator/server.ts they
+ * are served on their own (serveWorkload), without SigV4 checks.
  */
 import * as assert from 'assert';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { readBody, sendError, sendJson, sendXml, ServiceError } from '../../emulator/http';
-import { matchWorkloadEksRoute, workloadIamResponse, WorkloadWorld } from '../../emulator/workload';
+import { serveWorkload, WorkloadWorld } from '../../emulator/workload';
 import { explainWorkload } from '../../src/core/workload/explain';
 import { gatherWorkload } from '../../src/core/workload/gather';
 import { SdkWorkloadEksGateway, SdkWorkloadIamGateway, type WorkloadKubeGateway } from '../../src/core/workload/workloadGateway';
@@ -35,33 +32,14 @@ function world(): WorkloadWorld {
 }
 
 describe('workload gateways against the emulator routes, through the real SDK', () => {
-  let server: http.Server;
   let endpoint: string;
+  let close: () => Promise<void>;
   const w = world();
 
   before(async () => {
-    server = http.createServer(async (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const body = await readBody(req);
-      const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization))?.[1] ?? 'us-east-1';
-      const iam = new URLSearchParams(body).get('Action');
-      try {
-        if (iam) {
-          const xml = workloadIamResponse(w, iam, Object.fromEntries(new URLSearchParams(body)), ACCOUNT);
-          if (!xml) throw new ServiceError('NoSuchEntity', `The role with name ${new URLSearchParams(body).get('RoleName')} cannot be found.`, 404);
-          return sendXml(res, 200, xml);
-        }
-        const route = matchWorkloadEksRoute(w, req.method ?? 'GET', url.pathname);
-        if (!route) throw new ServiceError('UnknownOperationException', `no route ${url.pathname}`, 404);
-        sendJson(res, 200, route.handler(region, url.searchParams));
-      } catch (e) {
-        sendError(res, iam ? 'query' : 'restJson', e as ServiceError, 'https://iam.amazonaws.com/doc/2010-05-08/');
-      }
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ endpoint, close } = await serveWorkload(w, { account: ACCOUNT }));
   });
-  after(() => server.close());
+  after(() => close());
 
   const eks = () => new SdkWorkloadEksGateway({ region: 'us-west-2' }, new EKSClient({ region: 'us-west-2', endpoint, credentials }));
   const iamGw = () => new SdkWorkloadIamGateway({ region: 'us-west-2' }, new IAMClient({ region: 'us-east-1', endpoint, credentials }));
