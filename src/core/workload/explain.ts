@@ -60,6 +60,26 @@ export function parseRoleArn(arn: string): RoleArn | undefined {
   return m ? { partition: m[1], account: m[2], name: m[3] } : undefined;
 }
 
+/**
+ * How the webhook reads the IRSA annotations (amazon-eks-pod-identity-webhook pkg/cache/cache.go, pkg/validation.go):
+ * `sts-regional-endpoints` through Go's ParseBool, an invalid value ignored; `token-expiration` an integer raised to
+ * 600 seconds at least, an invalid value ignored (86400 stays).
+ */
+export function irsaSettings(annotations: Record<string, string>): string[] {
+  const notes: string[] = [];
+  const regional = annotations[IRSA_ANNOTATIONS.regionalSts];
+  if (regional !== undefined) {
+    const v = ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(regional) ? true : ['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(regional) ? false : undefined;
+    notes.push(v === undefined ? `${IRSA_ANNOTATIONS.regionalSts}: ${JSON.stringify(regional)} is not a boolean; the webhook ignores it` : v ? 'AWS_STS_REGIONAL_ENDPOINTS=regional is injected' : 'the global STS endpoint is used unless the SDK defaults to regional');
+  }
+  const exp = annotations[IRSA_ANNOTATIONS.tokenExpiration];
+  if (exp !== undefined) {
+    const n = /^[+-]?\d+$/.test(exp.trim()) ? Number(exp) : NaN;
+    notes.push(Number.isNaN(n) ? `${IRSA_ANNOTATIONS.tokenExpiration}: ${JSON.stringify(exp)} is not an integer; the webhook ignores it (86400 s)` : n < 600 ? `${IRSA_ANNOTATIONS.tokenExpiration}: ${n} s is raised to the webhook's minimum, 600 s` : `token expiration ${n} s`);
+  }
+  return notes;
+}
+
 /** The issuer as IAM keys its provider and condition keys: no scheme, no trailing slash. */
 export function issuerHostPath(issuer: string): string {
   return issuer.trim().replace(/^https?:\/\//i, '').replace(/\/+$/, '');
@@ -241,7 +261,7 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
       id: 'mechanism',
       verdict: 'ok',
       title: configured === 'pod-identity' ? `Pod Identity association for ${who}` : irsaRole ? `IRSA annotation on ${who}` : `IRSA for ${who}`,
-      evidence: configured === 'pod-identity' ? [`role ${association!.roleArn}`, ...(association!.targetRoleArn ? [`target role ${association!.targetRoleArn}`] : [])] : [irsaRole ? `${IRSA_ANNOTATIONS.roleArn}: ${irsaRole}` : 'a role whose ARN was not given (its trust policy was)', `audience ${audience}`],
+      evidence: configured === 'pod-identity' ? [`role ${association!.roleArn}`, ...(association!.targetRoleArn ? [`target role ${association!.targetRoleArn}`] : [])] : [irsaRole ? `${IRSA_ANNOTATIONS.roleArn}: ${irsaRole}` : 'a role whose ARN was not given (its trust policy was)', `audience ${audience}`, ...irsaSettings(annotations)],
       source: configured === 'pod-identity' ? SOURCES.howItWorks : SOURCES.webhookReadme,
     });
   }

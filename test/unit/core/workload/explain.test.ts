@@ -148,6 +148,15 @@ describe('workload identity: IRSA', () => {
     assert.strictEqual(explainWorkload(irsa(IRSA_AWS_DOCS, { sdk: { sdk: 'js-v3', version: '3.400.0' } })).works, true, 'old enough for IRSA, though not for Pod Identity');
   });
 
+  it('reads sts-regional-endpoints and token-expiration as the webhook does', () => {
+    const e = explainWorkload(irsa(IRSA_AWS_DOCS));
+    const withAnnotations = (a: Record<string, string>) =>
+      explainWorkload({ ...irsa(IRSA_AWS_DOCS), serviceAccount: { namespace: 'default', name: 'my-service-account', annotations: { 'eks.amazonaws.com/role-arn': IRSA_ROLE, ...a } } }).steps[0].evidence.join('\n');
+    assert.doesNotMatch(e.steps[0].evidence.join(), /STS|expiration/);
+    assert.match(withAnnotations({ 'eks.amazonaws.com/sts-regional-endpoints': 'true', 'eks.amazonaws.com/token-expiration': '300' }), /AWS_STS_REGIONAL_ENDPOINTS=regional is injected\n.*300 s is raised to the webhook's minimum, 600 s/);
+    assert.match(withAnnotations({ 'eks.amazonaws.com/sts-regional-endpoints': 'yes', 'eks.amazonaws.com/token-expiration': '1d' }), /"yes" is not a boolean; the webhook ignores it\n.*"1d" is not an integer/);
+  });
+
   it('neither mechanism: no role, and what to create', () => {
     const e = explainWorkload({ cluster: CLUSTER, serviceAccount: { namespace: 'default', name: 'default' }, association: null });
     assert.deepStrictEqual([e.works, e.mechanism, kinds(e)[0]], [false, 'none', 'no-mechanism']);
