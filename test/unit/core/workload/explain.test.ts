@@ -20,6 +20,7 @@ import {
   plainPod,
   POD_ID_AWS_DOCS,
   POD_ID_AWS_DOCS_CONDITIONS,
+  POD_ID_EKSCTL,
   POD_ID_NO_TAG_SESSION,
   podIdentityPod,
   PROVIDER_ARN,
@@ -167,6 +168,10 @@ describe('workload identity: EKS Pod Identity', () => {
   it('works with the trust policy from the EKS User Guide and an injected pod', () => {
     const e = explainWorkload(podIdentity(POD_ID_AWS_DOCS, { pod: podIdentityPod() }));
     assert.deepStrictEqual([e.works, e.mechanism, e.roleArn], [true, 'pod-identity', PRIMARY], JSON.stringify(kinds(e)));
+  });
+
+  it('works with the shape eksctl writes', () => {
+    assert.strictEqual(explainWorkload(podIdentity(POD_ID_EKSCTL, { pod: podIdentityPod() })).works, true);
   });
 
   it('request-tag conditions hold for the right service account and fail for another', () => {

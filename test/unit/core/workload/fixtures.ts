@@ -59,7 +59,11 @@ export const IRSA_TERRAFORM = {
   ],
 };
 
-/** eksctl pkg/iam/oidc/api.go MakeAssumeRolePolicyDocument: StringEquals on hostnameAndPath ":sub" and ":aud" (kube-system/aws-node). */
+/**
+ * eksctl: pkg/cfn/template MakeAssumeRoleWithWebIdentityPolicyDocument (Action as a list, Federated as a string) with
+ * the condition of pkg/iam/oidc/api.go MakeAssumeRolePolicyDocument (StringEquals hostnameAndPath ":sub" and ":aud"),
+ * for kube-system/aws-node.
+ */
 export const IRSA_EKSCTL = {
   Version: '2012-10-17',
   Statement: [
@@ -96,6 +100,12 @@ export const POD_ID_AWS_DOCS = {
       Action: ['sts:AssumeRole', 'sts:TagSession'],
     },
   ],
+};
+
+/** eksctl pkg/cfn/template MakeAssumeRolePolicyDocumentForPodIdentity: no Sid, Service as a string. */
+export const POD_ID_EKSCTL = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { Service: 'pods.eks.amazonaws.com' } }],
 };
 
 /** EKS User Guide, pod-id-role.adoc "Setting Conditions": restricted to one namespace and service account by request tags. */
