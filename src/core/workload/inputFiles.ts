@@ -3,7 +3,7 @@
  * `aws iam get-open-id-connect-provider` / `list-open-id-connect-providers`, `aws eks describe-addon`,
  * `kubectl get pod -o json`. Field names follow the SDK schemas (@aws-sdk/client-eks, @aws-sdk/client-iam).
  */
-import type { AgentInfo, ContainerInfo, OidcProviderInfo, PodIdentityAssociationInfo, PodInfo } from './model';
+import { keptEnv, type AgentInfo, type ContainerInfo, type OidcProviderInfo, type PodIdentityAssociationInfo, type PodInfo } from './model';
 
 export class InputFileError extends Error {}
 
@@ -79,8 +79,8 @@ function containers(v: unknown): ContainerInfo[] {
     const co = obj(c) ?? {};
     return {
       name: str(co.name) ?? '',
-      // Only names and literal values are kept; a value from a secret (valueFrom) is never read.
-      env: Array.isArray(co.env) ? (co.env as unknown[]).map((e) => ({ name: str(obj(e)?.name) ?? '', value: str(obj(e)?.value) })) : [],
+      // Names, and the values of the AWS variables only; a value from a secret (valueFrom) is never read.
+      env: Array.isArray(co.env) ? (co.env as unknown[]).map((e) => keptEnv(str(obj(e)?.name) ?? '', str(obj(e)?.value))) : [],
       volumeMounts: Array.isArray(co.volumeMounts) ? (co.volumeMounts as unknown[]).map((m) => ({ name: str(obj(m)?.name) ?? '', mountPath: str(obj(m)?.mountPath) ?? '' })) : [],
     };
   });

@@ -25,6 +25,16 @@ export const ENV = {
   profile: 'AWS_PROFILE',
 } as const;
 
+/**
+ * The env values the explanation reads; every other variable is kept by name only, so a password or key set in a pod
+ * spec never enters the model, let alone the output.
+ */
+const KEPT_VALUES = new Set<string>([ENV.roleArn, ENV.webIdentityTokenFile, ENV.containerFullUri, ENV.containerTokenFile, 'AWS_STS_REGIONAL_ENDPOINTS', 'AWS_REGION', 'AWS_DEFAULT_REGION']);
+
+export function keptEnv(name: string, value: string | undefined): { name: string; value?: string } {
+  return KEPT_VALUES.has(name) && value !== undefined ? { name, value } : { name };
+}
+
 export type Mechanism = 'pod-identity' | 'irsa' | 'none';
 
 export interface ServiceAccountInfo {

@@ -10,7 +10,7 @@ import { ApiException, CoreV1Api, type V1Container, type V1Pod } from '@kubernet
 import { type AwsTarget, clientConfig } from '../aws/clients';
 import { kubeConfigFor, type KubeTarget, checkKubeTarget } from '../aws/kubeGateway';
 import { mapLimit } from '../concurrency';
-import type { AgentInfo, OidcProviderInfo, PodIdentityAssociationInfo, PodInfo, ServiceAccountInfo } from './model';
+import { keptEnv, type AgentInfo, type OidcProviderInfo, type PodIdentityAssociationInfo, type PodInfo, type ServiceAccountInfo } from './model';
 import { parseRoleArn } from './explain';
 
 export interface PodIdentityAssociationSummaryInfo {
@@ -125,10 +125,10 @@ export class SdkWorkloadIamGateway implements WorkloadIamGateway {
   }
 }
 
-/** A pod as the model reads it: names and literal values of env, never a value from a secret. */
+/** A pod as the model reads it: env names, and values of the AWS variables only; never a value from a secret. */
 export function podInfo(p: V1Pod): PodInfo {
   const containers = (list: V1Container[]) =>
-    list.map((c) => ({ name: c.name, env: (c.env ?? []).map((e) => ({ name: e.name, value: e.value })), volumeMounts: (c.volumeMounts ?? []).map((m) => ({ name: m.name, mountPath: m.mountPath })) }));
+    list.map((c) => ({ name: c.name, env: (c.env ?? []).map((e) => keptEnv(e.name, e.value)), volumeMounts: (c.volumeMounts ?? []).map((m) => ({ name: m.name, mountPath: m.mountPath })) }));
   return {
     name: p.metadata?.name ?? '',
     namespace: p.metadata?.namespace ?? 'default',

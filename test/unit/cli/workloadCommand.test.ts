@@ -3,6 +3,7 @@ import * as assert from 'assert';
 import { runCli } from '../../../src/cli/commands';
 import { cliIo } from '../helpers';
 import type { WorkloadGateways } from '../../../src/core/workload/gather';
+import { readPod } from '../../../src/core/workload/inputFiles';
 import { ACCOUNT, association, CLUSTER, HOST_PATH, IRSA_AWS_DOCS, ISSUER, OTHER_ACCOUNT, POD_ID_AWS_DOCS, podIdentityPod, TARGET_AWS_DOCS } from '../core/workload/fixtures';
 
 const PRIMARY = `arn:aws:iam::${ACCOUNT}:role/eks-pod-identity-primary-role`;
@@ -138,6 +139,13 @@ describe('eks-auth workload explain', () => {
         assert.doesNotMatch(r.out, /hunter2|DB_PASSWORD|secretKeyRef/, `${format} ${pod}`);
       }
     }
+  });
+
+  it('keeps no value of a non-AWS variable in the model read from kubectl output', () => {
+    const pod = readPod(JSON.parse(kubectlPod()));
+    assert.doesNotMatch(JSON.stringify(pod), /hunter2/);
+    assert.ok(pod.containers[0].env!.some((e) => e.name === 'DB_PASSWORD' && e.value === undefined), 'the name stays');
+    assert.ok(pod.containers[0].env!.some((e) => e.name === 'AWS_CONTAINER_CREDENTIALS_FULL_URI' && e.value === 'http://169.254.170.23/v1/credentials'));
   });
 
   it('Markdown escapes values from the trust policy: no link, image, HTML or table cell', async () => {

@@ -286,9 +286,11 @@ describe('workload identity: many service accounts', () => {
       const out = explainServiceAccounts({ cluster: CLUSTER, trustPolicies: { [PRIMARY]: JSON.stringify(POD_ID_AWS_DOCS) }, agent: { addonStatus: 'ACTIVE' } }, sas, assocs);
       return { ms: Number(process.hrtime.bigint() - started) / 1e6, working: out.filter((o) => o.explanation.works).length };
     };
+    // Best of three: the machine is shared, and one collection pause would otherwise decide the ratio.
+    const best = (n: number) => [run(n), run(n), run(n)].reduce((a, b) => (b.ms < a.ms ? b : a));
     run(500);
-    const small = run(1_000);
-    const large = run(4_000);
+    const small = best(1_000);
+    const large = best(4_000);
     assert.strictEqual(large.working, 800, 'every fifth service account has an association that works');
     // Four times the service accounts: about four times the time when linear (a scan per lookup would be sixteen).
     assert.ok(large.ms < Math.max(8 * small.ms, 200), `1,000: ${small.ms.toFixed(0)} ms, 4,000: ${large.ms.toFixed(0)} ms`);
