@@ -185,6 +185,26 @@ function clusterArnOf(association: PodIdentityAssociationInfo): string | undefin
   return m ? `${m[1]}:cluster/${m[2]}` : undefined;
 }
 
+/** The role's trust policy, or the step that says why it cannot be judged: the role is missing, not given, unreadable. */
+function trustPolicyOf(base: Omit<Step, 'verdict' | 'evidence' | 'kind'>, roleArn: string | undefined, text: string | undefined, inputs: WorkloadInputs, cache: PolicyCache, missingFix: string, notGiven: string[] = []): PolicyDocument | Step {
+  if (roleArn && inputs.missingRoles?.includes(roleArn)) return { ...base, verdict: 'fail', kind: 'role-missing', evidence: [`GetRole: the role ${roleArn} does not exist`], fix: missingFix };
+  if (text === undefined) return { ...base, verdict: 'unknown', kind: 'not-checked', evidence: ['the trust policy was not given', ...notGiven] };
+  const policy = policyFor(text, cache);
+  return policy instanceof PolicyReadError ? { ...base, verdict: 'fail', kind: 'policy-unreadable', evidence: [policy.message] } : policy;
+}
+
+/**
+ * sts:AssumeRole, then sts:TagSession when session tags are on: Pod Identity passes its tags on the first
+ * AssumeRole and on the target role's (pod-id-role, pod-id-assign-target-role). `tagSessionFailed` says which failed.
+ */
+function assumeWithTags(base: Omit<Step, 'verdict' | 'evidence' | 'kind'>, policy: PolicyDocument, assume: TrustRequest, expect: string, evidence: string[], tags: boolean): { step: Step; tagSessionFailed: boolean } {
+  const step = trustStep(base, evaluateTrust(policy, assume), policy, assume, expect, evidence);
+  if (step.verdict !== 'ok' || !tags) return { step, tagSessionFailed: false };
+  const tag: TrustRequest = { ...assume, action: 'sts:TagSession' };
+  const tagStep = trustStep(base, evaluateTrust(policy, tag), policy, tag, expect, step.evidence);
+  return { step: tagStep, tagSessionFailed: tagStep.verdict === 'fail' };
+}
+
 function podIdentityContext(inputs: WorkloadInputs, association: PodIdentityAssociationInfo): { context: Record<string, string | string[]>; unknownKeys: string[] } {
   const unknownKeys: string[] = [];
   const context: Record<string, string | string[]> = {};
@@ -452,25 +472,19 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
     }
     const text = (roleArn ? inputs.trustPolicies?.[roleArn] : undefined) ?? inputs.unnamedRoleTrustPolicy;
     const base = { id: 'trust' as const, title: `Trust policy of ${roleArn ?? 'the role'}`, source: SOURCES.irsaTrust };
-    if (roleArn && inputs.missingRoles?.includes(roleArn)) {
-      steps.push({ ...base, verdict: 'fail', kind: 'role-missing', evidence: [`GetRole: the role ${roleArn} does not exist`], fix: `Create the role, or point ${IRSA_ANNOTATIONS.roleArn} at one that exists.` });
-    } else if (text === undefined) {
-      steps.push({ ...base, verdict: 'unknown', kind: 'not-checked', evidence: ['the trust policy was not given'] });
+    const policy = trustPolicyOf(base, roleArn, text, inputs, cache, `Create the role, or point ${IRSA_ANNOTATIONS.roleArn} at one that exists.`);
+    if (!('statements' in policy)) {
+      steps.push(policy);
+    } else if (!providerArn || !hostPath) {
+      steps.push({ ...base, verdict: 'unknown', kind: 'oidc-issuer-unknown', evidence: ["the provider and condition keys come from the cluster's OIDC issuer, which is not known"] });
     } else {
-      const policy = policyFor(text, cache);
-      if (policy instanceof PolicyReadError) {
-        steps.push({ ...base, verdict: 'fail', kind: 'policy-unreadable', evidence: [policy.message] });
-      } else if (!providerArn || !hostPath) {
-        steps.push({ ...base, verdict: 'unknown', kind: 'oidc-issuer-unknown', evidence: ["the provider and condition keys come from the cluster's OIDC issuer, which is not known"] });
-      } else {
-        const sub = `system:serviceaccount:${sa.namespace}:${sa.name}`;
-        const req: TrustRequest = { action: 'sts:AssumeRoleWithWebIdentity', principal: { type: 'Federated', value: providerArn }, context: { [`${hostPath}:sub`]: sub, [`${hostPath}:aud`]: audience } };
-        let step = trustStep(base, evaluateTrust(policy, req), policy, req, `Federated ${providerArn}`, [`token sub ${sub}, aud ${audience}`]);
-        if (step.verdict === 'fail') step = { ...step, fix: `Let the role trust the pod: Allow sts:AssumeRoleWithWebIdentity from Federated ${providerArn} with StringEquals ${hostPath}:sub = ${sub} and ${hostPath}:aud = ${audience}.` };
-        steps.push(step);
-        trustOk = step.verdict === 'ok';
-        if (step.verdict === 'fail') sdkMessage ??= SDK_MESSAGES.irsaDenied;
-      }
+      const sub = `system:serviceaccount:${sa.namespace}:${sa.name}`;
+      const req: TrustRequest = { action: 'sts:AssumeRoleWithWebIdentity', principal: { type: 'Federated', value: providerArn }, context: { [`${hostPath}:sub`]: sub, [`${hostPath}:aud`]: audience } };
+      let step = trustStep(base, evaluateTrust(policy, req), policy, req, `Federated ${providerArn}`, [`token sub ${sub}, aud ${audience}`]);
+      if (step.verdict === 'fail') step = { ...step, fix: `Let the role trust the pod: Allow sts:AssumeRoleWithWebIdentity from Federated ${providerArn} with StringEquals ${hostPath}:sub = ${sub} and ${hostPath}:aud = ${audience}.` };
+      steps.push(step);
+      trustOk = step.verdict === 'ok';
+      if (step.verdict === 'fail') sdkMessage ??= SDK_MESSAGES.irsaDenied;
     }
   } else if (mechanism === 'pod-identity' && association) {
     roleArn = association.roleArn;
@@ -478,69 +492,49 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
     if (role && inputs.cluster.accountId && role.account !== inputs.cluster.accountId) {
       steps.push({ id: 'trust', verdict: 'fail', kind: 'role-other-account', title: 'The association names a role in another account', evidence: [`role account ${role.account}, cluster account ${inputs.cluster.accountId}`, 'the association role must be in the cluster\'s account; reach other accounts through targetRoleArn'], fix: 'Use a role in the cluster\'s account and set the other account\'s role as targetRoleArn.', source: SOURCES.considerations });
     }
-    const text = inputs.trustPolicies?.[association.roleArn];
     const base = { id: 'trust' as const, title: `Trust policy of ${association.roleArn}`, source: SOURCES.podIdRole };
-    if (inputs.missingRoles?.includes(association.roleArn)) {
-      steps.push({ ...base, verdict: 'fail', kind: 'role-missing', evidence: [`GetRole: the role ${association.roleArn} does not exist`], fix: 'Create the role, or update the association to one that exists.' });
-    } else if (text === undefined) {
-      steps.push({ ...base, verdict: 'unknown', kind: 'not-checked', evidence: ['the trust policy was not given'] });
+    const policy = trustPolicyOf(base, association.roleArn, inputs.trustPolicies?.[association.roleArn], inputs, cache, 'Create the role, or update the association to one that exists.');
+    if (!('statements' in policy)) {
+      steps.push(policy);
     } else {
-      const policy = policyFor(text, cache);
-      if (policy instanceof PolicyReadError) {
-        steps.push({ ...base, verdict: 'fail', kind: 'policy-unreadable', evidence: [policy.message] });
-      } else {
-        const { context, unknownKeys } = podIdentityContext(inputs, association);
-        const principal = { type: 'Service' as const, value: POD_IDENTITY_SERVICE };
-        const assume: TrustRequest = { action: 'sts:AssumeRole', principal, context, unknownKeys };
-        let step = trustStep(base, evaluateTrust(policy, assume), policy, assume, `Service ${POD_IDENTITY_SERVICE}`, [association.disableSessionTags ? 'session tags are disabled on the association' : 'with the session tags EKS Pod Identity adds']);
-        if (step.verdict === 'ok' && !association.disableSessionTags) {
-          const tag: TrustRequest = { ...assume, action: 'sts:TagSession' };
-          const tagStep = trustStep(base, evaluateTrust(policy, tag), policy, tag, `Service ${POD_IDENTITY_SERVICE}`, step.evidence);
-          step = tagStep.verdict === 'fail' ? { ...tagStep, kind: 'trust-tag-session', fix: 'Add "sts:TagSession" to the Action of the statement that trusts pods.eks.amazonaws.com (or disable session tags on the association).', source: SOURCES.podIdRole } : tagStep;
-        }
-        if (step.verdict === 'fail' && !step.fix) step = { ...step, fix: `Let the role trust EKS Pod Identity: Allow Service ${POD_IDENTITY_SERVICE} with sts:AssumeRole${association.disableSessionTags ? '' : ' and sts:TagSession'}${step.kind === 'trust-condition' ? `, with conditions that hold for ${who}` : ''}.` };
-        steps.push(step);
-        trustOk = step.verdict === 'ok';
-        if (step.verdict === 'fail') sdkMessage ??= SDK_MESSAGES.podIdentityDenied;
-      }
+      const { context, unknownKeys } = podIdentityContext(inputs, association);
+      const assume: TrustRequest = { action: 'sts:AssumeRole', principal: { type: 'Service', value: POD_IDENTITY_SERVICE }, context, unknownKeys };
+      const tags = !association.disableSessionTags;
+      const judged = assumeWithTags(base, policy, assume, `Service ${POD_IDENTITY_SERVICE}`, [tags ? 'with the session tags EKS Pod Identity adds' : 'session tags are disabled on the association'], tags);
+      let step = judged.step;
+      if (judged.tagSessionFailed) step = { ...step, kind: 'trust-tag-session', fix: 'Add "sts:TagSession" to the Action of the statement that trusts pods.eks.amazonaws.com (or disable session tags on the association).' };
+      else if (step.verdict === 'fail') step = { ...step, fix: `Let the role trust EKS Pod Identity: Allow Service ${POD_IDENTITY_SERVICE} with sts:AssumeRole${tags ? ' and sts:TagSession' : ''}${step.kind === 'trust-condition' ? `, with conditions that hold for ${who}` : ''}.` };
+      steps.push(step);
+      trustOk = step.verdict === 'ok';
+      if (step.verdict === 'fail') sdkMessage ??= SDK_MESSAGES.podIdentityDenied;
     }
     if (association.targetRoleArn) {
       const target = association.targetRoleArn;
-      const targetText = inputs.trustPolicies?.[target];
       const tbase = { id: 'target-trust' as const, title: `Trust policy of the target role ${target}`, source: SOURCES.targetRole };
       const permissionNote = `${association.roleArn} also needs an identity policy allowing sts:AssumeRole${association.disableSessionTags ? '' : ' and sts:TagSession'} on ${target} (not checked here)`;
-      if (inputs.missingRoles?.includes(target)) {
-        steps.push({ ...tbase, verdict: 'fail', kind: 'role-missing', evidence: [`GetRole: the role ${target} does not exist`], fix: 'Create the target role, or update the association.' });
-        trustOk = false;
-      } else if (targetText === undefined) {
-        steps.push({ ...tbase, verdict: 'unknown', kind: 'not-checked', evidence: ['the target role\'s trust policy was not given', permissionNote] });
+      const policy = trustPolicyOf(tbase, target, inputs.trustPolicies?.[target], inputs, cache, 'Create the target role, or update the association.', [permissionNote]);
+      if (!('statements' in policy)) {
+        steps.push(policy);
         trustOk = false;
       } else {
-        const policy = policyFor(targetText, cache);
-        if (policy instanceof PolicyReadError) {
-          steps.push({ ...tbase, verdict: 'fail', kind: 'policy-unreadable', evidence: [policy.message] });
-          trustOk = false;
-        } else {
-          const first = parseRoleArn(association.roleArn);
-          const { context, unknownKeys } = podIdentityContext(inputs, association);
-          context['aws:PrincipalArn'] = association.roleArn;
-          if (first) context['aws:PrincipalAccount'] = first.account;
-          if (association.disableSessionTags) {
-            // With session tags disabled, EKS Pod Identity passes region/account/cluster/namespace/service-account as sts:ExternalId (pod-id-assign-target-role).
-            const ext = association.externalId ?? (inputs.cluster.region && inputs.cluster.accountId && inputs.cluster.name ? `${inputs.cluster.region}/${inputs.cluster.accountId}/${inputs.cluster.name}/${association.namespace}/${association.serviceAccount}` : undefined);
-            if (ext) context['sts:ExternalId'] = ext;
-            else unknownKeys.push('sts:ExternalId');
-          }
-          const principal = first ? { type: 'AWS' as const, roleArn: association.roleArn, account: first.account } : { type: 'AWS' as const, roleArn: association.roleArn, account: '' };
-          const assume: TrustRequest = { action: 'sts:AssumeRole', principal, context, unknownKeys };
-          let step = trustStep(tbase, evaluateTrust(policy, assume), policy, assume, `AWS ${association.roleArn}`, [`assumed by ${association.roleArn}`, permissionNote]);
-          if (step.verdict === 'ok' && !association.disableSessionTags) step = trustStep(tbase, evaluateTrust(policy, { ...assume, action: 'sts:TagSession' }), policy, { ...assume, action: 'sts:TagSession' }, `AWS ${association.roleArn}`, step.evidence);
-          if (step.verdict === 'fail') step = { ...step, kind: 'target-trust', fix: `Let ${association.roleArn} assume ${target}: trust it in the target role with sts:AssumeRole${association.disableSessionTags ? '' : ' and sts:TagSession'}.` };
-          steps.push(step);
-          trustOk = trustOk && step.verdict === 'ok';
-          roleArn = target;
-          if (step.verdict === 'fail') sdkMessage ??= SDK_MESSAGES.podIdentityDenied;
+        const first = parseRoleArn(association.roleArn);
+        const { context, unknownKeys } = podIdentityContext(inputs, association);
+        context['aws:PrincipalArn'] = association.roleArn;
+        if (first) context['aws:PrincipalAccount'] = first.account;
+        if (association.disableSessionTags) {
+          // With session tags disabled, EKS Pod Identity passes region/account/cluster/namespace/service-account as sts:ExternalId (pod-id-assign-target-role).
+          const ext = association.externalId ?? (inputs.cluster.region && inputs.cluster.accountId && inputs.cluster.name ? `${inputs.cluster.region}/${inputs.cluster.accountId}/${inputs.cluster.name}/${association.namespace}/${association.serviceAccount}` : undefined);
+          if (ext) context['sts:ExternalId'] = ext;
+          else unknownKeys.push('sts:ExternalId');
         }
+        const principal = first ? { type: 'AWS' as const, roleArn: association.roleArn, account: first.account } : { type: 'AWS' as const, roleArn: association.roleArn, account: '' };
+        const assume: TrustRequest = { action: 'sts:AssumeRole', principal, context, unknownKeys };
+        let { step } = assumeWithTags(tbase, policy, assume, `AWS ${association.roleArn}`, [`assumed by ${association.roleArn}`, permissionNote], !association.disableSessionTags);
+        if (step.verdict === 'fail') step = { ...step, kind: 'target-trust', fix: `Let ${association.roleArn} assume ${target}: trust it in the target role with sts:AssumeRole${association.disableSessionTags ? '' : ' and sts:TagSession'}.` };
+        steps.push(step);
+        trustOk = trustOk && step.verdict === 'ok';
+        roleArn = target;
+        if (step.verdict === 'fail') sdkMessage ??= SDK_MESSAGES.podIdentityDenied;
       }
     }
   }

@@ -29,18 +29,52 @@ const KUBE = {
   getPod: 'Kubernetes get pods',
 };
 
-export async function gatherWorkload(gw: WorkloadGateways, cluster: WorkloadInputs['cluster'] & { name: string }, target: WorkloadTarget): Promise<WorkloadInputs> {
-  const unreadable: NonNullable<WorkloadInputs['unreadable']> = [];
-  async function attempt<T>(what: string, permission: string, call: () => Promise<T>): Promise<T | undefined> {
+/** Calls in flight at once per cluster: enough to hide latency, few enough to stay under the services' rate limits. */
+const CONCURRENCY = 16;
+
+/** One explanation's reads: refusals recorded with their permission, each role's trust policy read once. */
+class Reads {
+  readonly unreadable: NonNullable<WorkloadInputs['unreadable']> = [];
+  readonly trustPolicies: Record<string, string> = {};
+  readonly missingRoles: string[] = [];
+  private readonly requested = new Set<string>();
+
+  constructor(
+    private readonly iam: WorkloadGateways['iam'],
+    private readonly accountId: string | undefined,
+  ) {}
+
+  async attempt<T>(what: string, permission: string, call: () => Promise<T>): Promise<T | undefined> {
     try {
       return await call();
     } catch (e) {
       if (!isPermissionError(e)) throw e;
-      unreadable.push({ what, permission, detail: (e as Error).message ?? String(e) });
+      this.unreadable.push({ what, permission, detail: (e as Error).message ?? String(e) });
       return undefined;
     }
   }
 
+  /** Reads the trust policies of roles in the cluster's account; a role in another account needs that account's credentials. */
+  readRoles(arns: (string | undefined)[]): Promise<unknown> {
+    const fresh: string[] = [];
+    for (const a of arns) {
+      if (!a || this.requested.has(a) || (this.accountId && parseRoleArn(a)?.account !== this.accountId)) continue;
+      this.requested.add(a);
+      fresh.push(a);
+    }
+    return mapLimit(fresh, CONCURRENCY, async (arn) => {
+      const what = `the trust policy of ${arn}`;
+      const text = await this.attempt(what, 'iam:GetRole', () => this.iam.getRoleTrustPolicy(arn));
+      if (text !== undefined) this.trustPolicies[arn] = text;
+      else if (!this.unreadable.some((u) => u.what === what)) this.missingRoles.push(arn);
+    });
+  }
+}
+
+export async function gatherWorkload(gw: WorkloadGateways, cluster: WorkloadInputs['cluster'] & { name: string }, target: WorkloadTarget): Promise<WorkloadInputs> {
+  const reads = new Reads(gw.iam, cluster.accountId);
+  const attempt = reads.attempt.bind(reads);
+  const unreadable = reads.unreadable;
   const pod = 'pod' in target ? await attempt(`pod ${target.pod.namespace}/${target.pod.name}`, KUBE.getPod, () => gw.kube.getPod(target.pod.namespace, target.pod.name)) : undefined;
   // Without the pod its service account is unknown, and guessing one would explain the wrong thing.
   if ('pod' in target && pod === undefined) {
@@ -59,22 +93,8 @@ export async function gatherWorkload(gw: WorkloadGateways, cluster: WorkloadInpu
     attempt('the IAM OIDC providers', 'iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider', () => gw.iam.listOidcProviders()),
   ]);
 
-  // Roles in the cluster's account can be read with GetRole; a role in another account needs that account's credentials.
-  const roles = new Set<string>();
-  const annotated = sa?.annotations?.[IRSA_ANNOTATIONS.roleArn];
   const podRole = pod?.containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'AWS_ROLE_ARN')?.value;
-  for (const r of [association?.roleArn, association?.targetRoleArn, annotated, podRole]) if (r) roles.add(r);
-  const trustPolicies: Record<string, string> = {};
-  const missingRoles: string[] = [];
-  await Promise.all(
-    [...roles].map(async (roleArn) => {
-      const account = parseRoleArn(roleArn)?.account;
-      if (cluster.accountId && account !== cluster.accountId) return;
-      const text = await attempt(`the trust policy of ${roleArn}`, 'iam:GetRole', () => gw.iam.getRoleTrustPolicy(roleArn));
-      if (text !== undefined) trustPolicies[roleArn] = text;
-      else if (!unreadable.some((u) => u.what === `the trust policy of ${roleArn}`)) missingRoles.push(roleArn);
-    }),
-  );
+  await reads.readRoles([association?.roleArn, association?.targetRoleArn, sa?.annotations?.[IRSA_ANNOTATIONS.roleArn], podRole]);
 
   const ready = pod?.nodeName && association && agent?.addonStatus && agent.addonStatus !== 'absent' ? await attempt('the agent pods', KUBE.listPods, () => gw.kube.agentReadyOnNode(pod.nodeName!)) : undefined;
   return {
@@ -82,8 +102,8 @@ export async function gatherWorkload(gw: WorkloadGateways, cluster: WorkloadInpu
     serviceAccount: sa ?? { namespace, name },
     serviceAccountMissing: sa === undefined && !unreadable.some((u) => u.permission === KUBE.getServiceAccount) ? true : undefined,
     association: association === undefined ? undefined : association,
-    trustPolicies,
-    missingRoles,
+    trustPolicies: reads.trustPolicies,
+    missingRoles: reads.missingRoles,
     oidcProviders,
     pod,
     agent: agent ? { ...agent, runningOnNode: ready } : undefined,
@@ -101,40 +121,15 @@ export interface ClusterWorkloads {
   unreadable: NonNullable<WorkloadInputs['unreadable']>;
 }
 
-/** Calls in flight at once per cluster: enough to hide latency, few enough to stay under the services' rate limits. */
-const CONCURRENCY = 16;
 
 /**
  * The workload identity section of one cluster: every service account that uses IRSA or Pod Identity, explained.
  * Associations are described and trust policies read at most {@link CONCURRENCY} at a time, each role once.
  */
 export async function gatherCluster(gw: WorkloadGateways, cluster: WorkloadInputs['cluster'] & { name: string }): Promise<ClusterWorkloads> {
-  const unreadable: NonNullable<WorkloadInputs['unreadable']> = [];
-  async function attempt<T>(what: string, permission: string, call: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await call();
-    } catch (e) {
-      if (!isPermissionError(e)) throw e;
-      unreadable.push({ what, permission, detail: (e as Error).message ?? String(e) });
-      return undefined;
-    }
-  }
-  const trustPolicies: Record<string, string> = {};
-  const missingRoles: string[] = [];
-  const requested = new Set<string>();
-  const readRoles = (arns: (string | undefined)[]) => {
-    const fresh: string[] = [];
-    for (const a of arns) {
-      if (!a || requested.has(a) || (cluster.accountId && parseRoleArn(a)?.account !== cluster.accountId)) continue;
-      requested.add(a);
-      fresh.push(a);
-    }
-    return mapLimit(fresh, CONCURRENCY, async (arn) => {
-      const text = await attempt(`the trust policy of ${arn}`, 'iam:GetRole', () => gw.iam.getRoleTrustPolicy(arn));
-      if (text !== undefined) trustPolicies[arn] = text;
-      else if (!unreadable.some((u) => u.what === `the trust policy of ${arn}`)) missingRoles.push(arn);
-    });
-  };
+  const reads = new Reads(gw.iam, cluster.accountId);
+  const attempt = reads.attempt.bind(reads);
+  const readRoles = reads.readRoles.bind(reads);
 
   // The service accounts' IRSA roles are read while the associations are being described.
   const serviceAccountsThenRoles = attempt('the service accounts', 'Kubernetes list serviceaccounts', () => gw.kube.listServiceAccounts()).then(async (sas) => {
@@ -162,6 +157,6 @@ export async function gatherCluster(gw: WorkloadGateways, cluster: WorkloadInput
     const key = `${a.namespace}/${a.serviceAccount}`;
     wanted.set(key, byKey.get(key) ?? { namespace: a.namespace, name: a.serviceAccount });
   }
-  const rows = explainServiceAccounts({ cluster, trustPolicies, missingRoles, oidcProviders, agent, unreadable: [] }, [...wanted.values()], associations);
-  return { cluster, oidcProviders, agent, associations, rows, unreadable };
+  const rows = explainServiceAccounts({ cluster, trustPolicies: reads.trustPolicies, missingRoles: reads.missingRoles, oidcProviders, agent, unreadable: [] }, [...wanted.values()], associations);
+  return { cluster, oidcProviders, agent, associations, rows, unreadable: reads.unreadable };
 }
