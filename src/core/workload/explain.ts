@@ -251,7 +251,16 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
   const configured: Mechanism = association ? 'pod-identity' : irsaRole || inputs.unnamedRoleTrustPolicy !== undefined ? 'irsa' : 'none';
   const mechanism: Mechanism = podWebIdentity ? 'irsa' : podContainerCreds ? 'pod-identity' : configured;
   const mechanismSource = SOURCES.howItWorks;
-  if (configured === 'none') {
+  if (configured === 'none' && mechanism !== 'none') {
+    steps.push({
+      id: 'mechanism',
+      verdict: 'warn',
+      kind: 'no-mechanism',
+      title: `No IAM role is configured for ${who} any more; pod ${pod!.name} keeps what it was created with`,
+      evidence: [`the pod has the ${mechanism === 'irsa' ? 'IRSA' : 'Pod Identity'} variables from its creation`, 'a restarted pod will get none'],
+      source: mechanismSource,
+    });
+  } else if (configured === 'none') {
     steps.push({
       id: 'mechanism',
       verdict: 'fail',
@@ -486,6 +495,18 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
       trustOk = step.verdict === 'ok';
       if (step.verdict === 'fail') sdkMessage ??= SDK_MESSAGES.irsaDenied;
     }
+  } else if (mechanism === 'pod-identity' && inputs.association === null) {
+    // The variables were injected when the pod was created; the agent asks EKS Auth for the association's role now.
+    steps.push({
+      id: 'trust',
+      verdict: 'fail',
+      kind: 'association-missing',
+      title: `Pod ${pod?.name ?? ''} has Pod Identity variables, but ${who} has no association any more`.replace('Pod  has', 'The pod has'),
+      evidence: ['the cluster lists no Pod Identity association for it; the agent gets nothing for this service account'],
+      fix: `Create the association again, or restart the pods of ${who} so they are created without it.`,
+      source: SOURCES.howItWorks,
+    });
+    sdkMessage ??= SDK_MESSAGES.podIdentityDenied;
   } else if (mechanism === 'pod-identity' && association) {
     roleArn = association.roleArn;
     const role = parseRoleArn(association.roleArn);

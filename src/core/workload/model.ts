@@ -168,7 +168,8 @@ export type FindingKind =
   | 'not-checked'
   | 'not-permitted'
   | 'service-account-missing'
-  | 'role-missing';
+  | 'role-missing'
+  | 'association-missing';
 
 export interface Step {
   id: StepId;

@@ -242,6 +242,12 @@ describe('workload identity: EKS Pod Identity', () => {
     assert.match(step(bad, 'target-trust')!.evidence.join('\n'), /aws:PrincipalARN expects "arn:aws:iam::111122223333:role\/eks-pod-identity-primary-role"/);
   });
 
+  it('a pod with Pod Identity variables whose association was deleted fails, with no node-role fallback', () => {
+    const e = explainWorkload(podIdentity(POD_ID_AWS_DOCS, { association: null, pod: podIdentityPod() }));
+    assert.deepStrictEqual([e.works, e.mechanism, e.fallback?.kind], [false, 'pod-identity', 'error']);
+    assert.ok(step(e, 'association-missing'));
+  });
+
   it('an association role in another account is refused', () => {
     const foreign = `arn:aws:iam::${OTHER_ACCOUNT}:role/x`;
     assert.ok(step(explainWorkload(podIdentity(POD_ID_AWS_DOCS, { association: association({ roleArn: foreign }), trustPolicies: { [foreign]: JSON.stringify(POD_ID_AWS_DOCS) } })), 'role-other-account'));
