@@ -501,7 +501,8 @@ export function explainWorkload(inputs: WorkloadInputs, cache: PolicyCache = new
       id: 'trust',
       verdict: 'fail',
       kind: 'association-missing',
-      title: `Pod ${pod?.name ?? ''} has Pod Identity variables, but ${who} has no association any more`.replace('Pod  has', 'The pod has'),
+      // Only a pod's variables make the mechanism Pod Identity without an association, so the pod is there.
+      title: `Pod ${pod!.name} has Pod Identity variables, but ${who} has no association any more`,
       evidence: ['the cluster lists no Pod Identity association for it; the agent gets nothing for this service account'],
       fix: `Create the association again, or restart the pods of ${who} so they are created without it.`,
       source: SOURCES.howItWorks,
