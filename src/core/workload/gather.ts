@@ -18,11 +18,11 @@ export type WorkloadTarget = { serviceAccount: { namespace: string; name: string
 
 /** Whether an error is a refusal by IAM policy or Kubernetes RBAC, as opposed to a fault worth raising. */
 export function isPermissionError(e: unknown): boolean {
-  const err = e as { name?: string; code?: number; $metadata?: { httpStatusCode?: number } };
+  const err = e as { name?: string; code?: number };
   return ['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'].includes(err?.name ?? '') || err?.code === 403;
 }
 
-/** The Kubernetes permission a 403 names, for the message. */
+/** The Kubernetes permissions each read needs, as a refused read names them. */
 const KUBE = {
   getServiceAccount: 'Kubernetes get serviceaccounts',
   listPods: 'Kubernetes list pods in kube-system',
@@ -101,7 +101,7 @@ export async function gatherWorkload(gw: WorkloadGateways, cluster: WorkloadInpu
     cluster,
     serviceAccount: sa ?? { namespace, name },
     serviceAccountMissing: sa === undefined && !unreadable.some((u) => u.permission === KUBE.getServiceAccount) ? true : undefined,
-    association: association === undefined ? undefined : association,
+    association,
     trustPolicies: reads.trustPolicies,
     missingRoles: reads.missingRoles,
     oidcProviders,
@@ -120,7 +120,6 @@ export interface ClusterWorkloads {
   rows: { serviceAccount: string; explanation: ReturnType<typeof explainServiceAccounts>[number]['explanation'] }[];
   unreadable: NonNullable<WorkloadInputs['unreadable']>;
 }
-
 
 /**
  * The workload identity section of one cluster: every service account that uses IRSA or Pod Identity, explained.
