@@ -8,6 +8,7 @@ import { parseAuthenticatorLine } from '../core/insights/parser';
 import { DIFF_USAGE, diffCommand, planCheckCommand } from './diffCommands';
 import { DOCTOR_USAGE, doctorCommand, type DoctorIo } from './doctorCommand';
 import { readAccessEntries, readInput } from './inputs';
+import { WORKLOAD_USAGE, workloadCommand, type WorkloadLiveIo } from './workloadCommand';
 import { lineIndex, type LineIndex } from '../core/textPositions';
 
 export interface CliIo {
@@ -16,6 +17,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** What `eks-auth doctor` needs besides files: the environment and the real gateways. */
   doctor?: Omit<DoctorIo, keyof CliIo>;
+  /** What `eks-auth workload explain --live` needs: the cluster and its gateways. */
+  workload?: WorkloadLiveIo;
 }
 
 const USAGE = `usage:
@@ -24,7 +27,7 @@ const USAGE = `usage:
   eks-auth explain --arn ARN --aws-auth FILE [--mode CONFIG_MAP|API_AND_CONFIG_MAP|API]
                    [--access-entries FILE.json] [--format text|json]
                                                           who the ARN authenticates as (exit 1: Unauthorized)
-${DIFF_USAGE}${DOCTOR_USAGE}`;
+${DIFF_USAGE}${DOCTOR_USAGE}${WORKLOAD_USAGE}`;
 
 interface Located {
   file: string;
@@ -68,6 +71,7 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   if (command === 'explain') return explain(rest, io);
   if (command === 'diff') return diffCommand(rest, io);
   if (command === 'plan-check') return planCheckCommand(rest, io);
+  if (command === 'workload') return workloadCommand(rest, io);
   if (command === 'doctor') {
     if (!io.doctor) {
       io.stderr('eks-auth doctor: not available here\n');

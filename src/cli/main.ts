@@ -6,6 +6,7 @@
  *   eks-auth diff --before FILE --after FILE ...
  *   eks-auth plan-check PLAN.json ...
  *   eks-auth doctor [--context NAME] [--format text|json|markdown] [--timeout SECONDS] [--explain-profile P ...]
+ *   eks-auth workload explain --service-account NS/SA --oidc-issuer URL --trust-policy FILE ...
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -26,6 +27,7 @@ runCli(process.argv.slice(2), {
       return nodeDoctorDeps({ env: process.env, explainDenied: cliExplainer(explainProfiles) });
     },
   },
+  workload: { connect: async (...args) => (await import('./workloadLive')).connectWorkload(...args) },
 }).then((code) => {
   process.exitCode = code;
 });

@@ -61,21 +61,26 @@ export function checkKubeTarget(target: Pick<KubeTarget, 'clusterName' | 'endpoi
   if (!target.caData) throw new Error(`Cluster ${target.clusterName} has no certificate authority: its endpoint cannot be verified, so no token was sent.`);
 }
 
+/** A client-node configuration for one cluster, with a fresh EKS token; the target must have passed {@link checkKubeTarget}. */
+export async function kubeConfigFor(target: KubeTarget): Promise<KubeConfig> {
+  const token = await getEksToken(target.clusterName, target.region, await target.credentials());
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: target.clusterName, server: target.endpoint, caData: target.caData, skipTLSVerify: false }],
+    users: [{ name: 'eks-auth-explorer', token }],
+    contexts: [{ name: 'ctx', cluster: target.clusterName, user: 'eks-auth-explorer' }],
+    currentContext: 'ctx',
+  });
+  return kc;
+}
+
 export class ClientNodeKubeGateway implements KubeGateway {
   constructor(private readonly target: KubeTarget) {
     checkKubeTarget(target);
   }
 
-  private async config(): Promise<KubeConfig> {
-    const token = await getEksToken(this.target.clusterName, this.target.region, await this.target.credentials());
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: this.target.clusterName, server: this.target.endpoint, caData: this.target.caData, skipTLSVerify: false }],
-      users: [{ name: 'eks-auth-explorer', token }],
-      contexts: [{ name: 'ctx', cluster: this.target.clusterName, user: 'eks-auth-explorer' }],
-      currentContext: 'ctx',
-    });
-    return kc;
+  private config(): Promise<KubeConfig> {
+    return kubeConfigFor(this.target);
   }
 
   private async api(): Promise<CoreV1Api> {
