@@ -7,6 +7,7 @@
  */
 import type { AccessExplanation } from '../access/explain';
 import type { TokenCredentials } from '../aws/token';
+import { trimTrailing } from '../linearText';
 import { describeExec, ExecPlugin, updateKubeconfigExec } from './execPlugin';
 import type { ExecSpec, KubeContext } from './kubeconfig';
 
@@ -274,7 +275,8 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   }
   tokenStep.evidence.push(`cluster ${described.arn ?? clusterName} (${described.status ?? 'status unknown'})`);
   const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', command: updateKubeconfigCommand(clusterName, stsRegion, profileName) };
-  const sameServer = (a: string, b: string) => a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase();
+  // Trailing slashes trimmed without a regex: `/\/+$/` retried every slash of a long run (the server is kubeconfig text).
+  const sameServer = (a: string, b: string) => trimTrailing(a, '/').toLowerCase() === trimTrailing(b, '/').toLowerCase();
   if (described.endpoint && !sameServer(described.endpoint, ctx.cluster.server)) {
     request.status = 'fail';
     request.evidence.push(`EKS says the endpoint of ${clusterName} is ${described.endpoint}: the kubeconfig is stale (was the cluster re-created?).`);
