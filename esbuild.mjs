@@ -5,7 +5,8 @@ import fs from 'node:fs';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning' };
+// jsonc-parser's default (UMD) entry loads its parts with a require() esbuild cannot follow: bundle its ES modules.
+const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning', alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' } };
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },

@@ -1,7 +1,7 @@
 /** Amazon EKS over REST-JSON: the routes and validation rules the extension relies on. */
 import { awsEndpointFunctions } from '@aws-sdk/core/client';
 import { createHash, randomUUID } from 'crypto';
-import { accessEntryProblems, groupsProblem, policyProblem, usernameProblem } from '../src/core/access/accessEntryRules';
+import { entryRefusal, groupsRefusal, policyRefusal, usernameRefusal, type Directory } from './accessEntryRules';
 import { ServiceError, paginate, requireString } from './http';
 import { AccessEntry, AccessScope, Cluster, EmulatorState, defaultUsername, ensureLogGroup } from './state';
 
@@ -64,10 +64,10 @@ export function matchEksRoute(method: string, path: string): { operation: string
 
 
 /** Access entries exist from these platform versions on; later Kubernetes versions always have them. */
-const ACCESS_ENTRY_MIN_PLATFORM: Record<string, number> = { '1.23': 17, '1.24': 15, '1.25': 12, '1.26': 11, '1.27': 10, '1.28': 6, '1.29': 1, '1.30': 2 };
+const ACCESS_ENTRY_MIN_PLATFORM = new Map(Object.entries({ '1.23': 17, '1.24': 15, '1.25': 12, '1.26': 11, '1.27': 10, '1.28': 6, '1.29': 1, '1.30': 2 }));
 
 function supportsAccessEntries(cluster: Cluster): boolean {
-  const min = ACCESS_ENTRY_MIN_PLATFORM[cluster.version];
+  const min = ACCESS_ENTRY_MIN_PLATFORM.get(cluster.version);
   if (min === undefined) return Number(cluster.version.split('.')[1] ?? 0) > 30 || Number(cluster.version.split('.')[0]) > 1;
   return Number(cluster.platformVersion.replace(/^eks\./, '')) >= min;
 }
@@ -216,6 +216,12 @@ function entryShape(c: Cluster, e: AccessEntry) {
   };
 }
 
+/** The scenario's IAM roles and users (with their paths), compared as IAM compares names: without case. */
+function iamDirectory(state: EmulatorState): Directory {
+  const known = new Set([...state.iam.roles, ...state.iam.users].map((a) => a.toLowerCase()));
+  return { exists: (arn) => known.has(arn.toLowerCase()) };
+}
+
 function createAccessEntry(req: EksRequest, [name]: string[], ctx: EksContext) {
   const c = cluster(ctx, req, name);
   requireApiMode(c);
@@ -225,9 +231,10 @@ function createAccessEntry(req: EksRequest, [name]: string[], ctx: EksContext) {
   const groups = req.body.kubernetesGroups;
   if (username !== undefined && typeof username !== 'string') throw new ServiceError('InvalidParameterException', 'username must be a string');
   if (groups !== undefined && (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string'))) throw new ServiceError('InvalidParameterException', 'kubernetesGroups must be a list of strings');
-  // The rules EKS documents, shared with the extension's wizard and migration planner.
-  const problems = accessEntryProblems({ principalArn, type, username: username as string | undefined, kubernetesGroups: groups as string[] | undefined }, c.accountId);
-  if (problems.length) throw new ServiceError('InvalidParameterException', problems[0]);
+  // EKS's rules, written for the emulator apart from the extension's (see accessEntryRules.ts), and the principal must
+  // exist in IAM: EKS stores the role or user id it resolves the ARN to.
+  const refused = entryRefusal({ principalArn, type, username: username as string | undefined, kubernetesGroups: groups as string[] | undefined }, c.accountId, iamDirectory(ctx.state));
+  if (refused) throw new ServiceError('InvalidParameterException', refused);
   if (c.accessEntries.has(principalArn)) {
     throw new ServiceError('ResourceInUseException', 'The specified access entry resource is already in use on this cluster.', 409);
   }
@@ -263,7 +270,7 @@ function updateAccessEntry(req: EksRequest, [name, arn]: string[], ctx: EksConte
   const groups = req.body.kubernetesGroups;
   if (username !== undefined && typeof username !== 'string') throw new ServiceError('InvalidParameterException', 'username must be a string');
   if (groups !== undefined && (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string'))) throw new ServiceError('InvalidParameterException', 'kubernetesGroups must be a list of strings');
-  const problem = (typeof username === 'string' && username !== '' ? usernameProblem(username, e.type) : undefined) ?? groupsProblem((groups as string[] | undefined) ?? [], e.type);
+  const problem = (typeof username === 'string' && username !== '' ? usernameRefusal(username, e.type) : undefined) ?? groupsRefusal((groups as string[] | undefined) ?? [], e.type);
   if (problem) throw new ServiceError('InvalidParameterException', problem);
   if (typeof username === 'string') e.username = username;
   if (groups !== undefined) e.kubernetesGroups = groups as string[];
@@ -309,7 +316,7 @@ function associatePolicy(req: EksRequest, [name, arn]: string[], ctx: EksContext
   if (!ctx.state.accessPolicies.some((p) => inPartition(p.arn, c.region) === policyArn)) {
     throw new ServiceError('ResourceNotFoundException', `The specified policyArn could not be found: ${policyArn}`, 404);
   }
-  const refused = policyProblem(policyArn, e.type);
+  const refused = policyRefusal(policyArn, e.type);
   if (refused) throw new ServiceError('InvalidParameterException', refused);
   const accessScope = parseScope(req.body.accessScope);
   const now = Math.floor(Date.now() / 1000);

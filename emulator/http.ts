@@ -27,21 +27,80 @@ export interface Call {
   at: number;
 }
 
-export async function readBody(req: http.IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new ServiceError('SerializationException', 'Request body too large', 413);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * How much of a request body the emulator will take, and for how long it waits for the rest of one. A server that
+ * buffers whatever it is sent, for as long as it is sent, can be made to hold memory and sockets forever.
+ */
+export interface BodyLimits {
+  maxBytes: number;
+  timeoutMs: number;
 }
 
-/** `Credential=AKID/20261128/us-east-1/eks/aws4_request` names the key, region and service of a signed request. */
+export const DEFAULT_BODY_LIMITS: BodyLimits = { maxBytes: 10 * 1024 * 1024, timeoutMs: 10_000 };
+
+/** Why a body was not read: over the limit (declared or counted while it streamed), too slow, or cut off. */
+export class BodyError extends Error {
+  constructor(
+    readonly kind: 'tooLarge' | 'timeout' | 'aborted',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads a request body within the limits: a Content-Length over the limit is refused before a byte is read, a chunked
+ * body is counted as it streams, and a body that has not ended within the timeout is given up.
+ */
+export function readBody(req: http.IncomingMessage, limits: BodyLimits = DEFAULT_BODY_LIMITS): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limits.maxBytes) {
+    return Promise.reject(new BodyError('tooLarge', `Request body of ${declared} bytes is over the limit of ${limits.maxBytes} bytes`));
+  }
+  // A client that resets after the body was given up must not become an unhandled 'error' event.
+  req.on('error', () => undefined);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const timer = setTimeout(() => done(new BodyError('timeout', `The request body did not arrive within ${limits.timeoutMs} ms`)), limits.timeoutMs);
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limits.maxBytes) return done(new BodyError('tooLarge', `Request body is over the limit of ${limits.maxBytes} bytes`));
+      chunks.push(chunk);
+    };
+    const onEnd = () => done();
+    const onAbort = () => done(new BodyError('aborted', 'The client closed the connection before the body ended'));
+    function done(error?: BodyError) {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onAbort).off('close', onAbort);
+      if (error) {
+        req.pause();
+        reject(error);
+      } else resolve(Buffer.concat(chunks));
+    }
+    req.on('data', onData).on('end', onEnd).on('error', onAbort).on('close', onAbort);
+  });
+}
+
+/**
+ * Answers without reading (the rest of) the body: the response says `Connection: close`, and the socket is destroyed
+ * shortly after the answer is written, so whatever the client still sends is dropped, not read. The short grace lets
+ * the answer reach the client before a reset could discard it.
+ */
+export function closeAfterResponse(req: http.IncomingMessage, res: http.ServerResponse, graceMs = 500): void {
+  const socket = req.socket;
+  if (!res.headersSent) res.setHeader('connection', 'close');
+  // 'close' follows the end of the answer, or a connection that went away first.
+  res.once('close', () => setTimeout(() => socket.destroy(), graceMs).unref());
+}
+
+/**
+ * `Credential=AKID/20261128/us-east-1/eks/aws4_request` names the key, region and service of a signed request, in the
+ * Authorization header or, for a presigned URL, in the X-Amz-Credential query parameter.
+ */
 export function credentialScope(req: http.IncomingMessage): { accessKeyId: string; region: string; service: string } | undefined {
-  const auth = req.headers.authorization ?? '';
-  const m = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
+  const credential = req.headers.authorization ? /Credential=([^,\s]+)/.exec(req.headers.authorization)?.[1] : new URL(req.url ?? '/', 'http://localhost').searchParams.get('X-Amz-Credential');
+  const m = /^([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request$/.exec(credential ?? '');
   return m ? { accessKeyId: m[1], region: m[2], service: m[3] } : undefined;
 }
 

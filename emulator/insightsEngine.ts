@@ -10,6 +10,9 @@ import type { LogEvent } from './state';
 
 export type Row = Record<string, string>;
 
+/** Rows are keyed by field names from the query (`parse ... as constructor`), so they have no prototype to collide with. */
+const newRow = (fields: Row = {}): Row => Object.assign(Object.create(null) as Row, fields);
+
 type Expr =
   | { kind: 'and' | 'or'; left: Expr; right: Expr }
   | { kind: 'not'; inner: Expr }
@@ -379,14 +382,14 @@ export function runQuery(query: Query, events: { group: string; accountId: strin
   let rows: Row[] = [];
   for (const { group, accountId, event, ptr } of events) {
     bytesScanned += Buffer.byteLength(event.message);
-    rows.push({
+    rows.push(newRow({
       '@timestamp': formatInsightsTimestamp(event.timestamp),
       '@message': event.message,
       '@logStream': event.logStreamName,
       '@log': `${accountId}:${group}`,
       '@ingestionTime': formatInsightsTimestamp(event.ingestionTime),
       '@ptr': ptr,
-    });
+    }));
   }
   let display: string[] | undefined;
   let aggregated = false;
@@ -424,7 +427,7 @@ export function runQuery(query: Query, events: { group: string; accountId: strin
           else groups.set(key, [r]);
         }
         rows = [...groups.entries()].map(([key, members]) => {
-          const out: Row = {};
+          const out = newRow();
           (JSON.parse(key) as string[]).forEach((v, i) => (out[stage.by[i].name] = v));
           for (const a of stage.aggregates) out[a.name] = aggregate(a, members);
           return out;
@@ -458,10 +461,11 @@ export function runQuery(query: Query, events: { group: string; accountId: strin
   recordsMatched ??= rows.length;
   // Without a sort, events come newest first, as the service returns them.
   if (!sorted && !aggregated) rows.sort((a, b) => compare(a['@timestamp'], b['@timestamp'], true));
-  const max = Math.min(limited ?? Infinity, limit ?? 10000, 10000);
+  // Without a StartQuery limit the service returns up to 10,000 rows; with one, up to that limit (at most 100,000).
+  const max = Math.min(limited ?? Infinity, limit ?? 10000);
   const fields = display ?? ['@timestamp', '@message'];
   const out = rows.slice(0, max).map((row) => {
-    const o: Row = {};
+    const o = newRow();
     for (const f of fields) if (row[f] !== undefined) o[f] = row[f];
     if (!aggregated) o['@ptr'] = row['@ptr'];
     return o;

@@ -10,7 +10,7 @@ import selfsigned from 'selfsigned';
 import { explainAccess } from '../src/core/access/explain';
 import type { AuthenticationMode } from '../src/core/auth/authenticator';
 import { verifyToken } from './tokenVerifier';
-import { readBody } from './http';
+import { BodyError, type BodyLimits, closeAfterResponse, readBody } from './http';
 import { authorize, grantsFor, rulesIn, type Request, type Subject } from './rbac';
 import type { Cluster, ConfigMapObject, EmulatorState } from './state';
 
@@ -58,7 +58,15 @@ type FaultCheck = (operation: string) => Promise<{ code: number; reason: string;
  * `current` looks the cluster up on each request, so a server keeps answering for its cluster after the emulator
  * state is reset.
  */
-export async function startKubeServer(current: () => Cluster | undefined, identities: () => EmulatorState['identities'], record: Record, fault: FaultCheck): Promise<KubeServer> {
+/**
+ * The API server's default request body limit, ServerRunOptions.MaxRequestBodyBytes = 3 MiB (kubernetes
+ * cmd/kube-apiserver/app/options), refused with apimachinery's NewRequestEntityTooLargeError: 413,
+ * reason RequestEntityTooLarge, "Request entity too large: limit is 3145728".
+ */
+export const KUBE_MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export async function startKubeServer(current: () => Cluster | undefined, identities: () => EmulatorState['identities'], record: Record, fault: FaultCheck, bodyTimeoutMs = 10_000): Promise<KubeServer> {
+  const limits: BodyLimits = { maxBytes: KUBE_MAX_BODY_BYTES, timeoutMs: bodyTimeoutMs };
   const initial = current();
   if (!initial) throw new Error('no such cluster');
   const notBeforeDate = new Date(Date.now() - 3600_000);
@@ -83,32 +91,51 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
       { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
     ],
   });
-  const server = https.createServer({ key: leaf.private, cert: leaf.cert }, (req, res) => {
-    handle(req, res).catch((e: Error) => status(res, 500, 'InternalError', e.message));
-  });
+  const server = https.createServer(
+    { key: leaf.private, cert: leaf.cert, headersTimeout: bodyTimeoutMs, requestTimeout: bodyTimeoutMs * 2, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      handle(req, res).catch((e: Error) => {
+        if (e instanceof BodyError) {
+          closeAfterResponse(req, res);
+          if (e.kind === 'tooLarge') return status(res, 413, 'RequestEntityTooLarge', `Request entity too large: limit is ${KUBE_MAX_BODY_BYTES}`);
+          if (e.kind === 'timeout') return status(res, 408, 'Timeout', `Timeout: ${e.message}`);
+          return;
+        }
+        if (!res.headersSent) status(res, 500, 'InternalError', e.message);
+      });
+    },
+  );
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const cluster = current();
     if (!cluster) return status(res, 503, 'ServiceUnavailable', 'the cluster no longer exists');
     const url = new URL(req.url ?? '/', 'https://localhost');
     const operation = `${req.method} ${url.pathname}`;
-    const body = await readBody(req).catch(() => '');
-    record(operation, { body: body.slice(0, 100_000) });
+    // The body is read only once the caller is authenticated, as the API server's filter chain does.
+    const recorded: { body?: string } = {};
+    record(operation, recorded);
     const injected = await fault(operation);
-    if (injected) return status(res, injected.code, injected.reason, injected.message);
+    if (injected) {
+      closeAfterResponse(req, res);
+      return status(res, injected.code, injected.reason, injected.message);
+    }
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const lookup = (id: string) => identities().find((i) => i.accessKeyId === id);
     const verdict = token ? verifyToken(token, { clusterId: cluster.name, region: cluster.region, lookup }) : { ok: false as const, error: 'no bearer token' };
     if (!verdict.ok) {
       record(`${operation} denied`, { error: verdict.error });
+      closeAfterResponse(req, res);
       return status(res, 401, 'Unauthorized', 'Unauthorized');
     }
     const caller = lookup(verdict.accessKeyId)!;
     const who = subjectFor(cluster, caller.arn, identities()[0]?.arn);
     if (!who.subject) {
       record(`${operation} denied`, { error: who.error ?? 'identity is not mapped' });
+      closeAfterResponse(req, res);
       return status(res, 401, 'Unauthorized', 'Unauthorized');
     }
+    const body = (await readBody(req, limits)).toString('utf8');
+    recorded.body = body.slice(0, 100_000);
     const subject = who.subject;
     const grants = grantsFor(subject, cluster.rbac, who.policies);
     const asked = requestOf(req.method ?? 'GET', url.pathname);
@@ -191,10 +218,13 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
           current.annotations = incoming.metadata?.annotations;
           current.ownerReferences = incoming.metadata?.ownerReferences;
         } else {
+          // Keys come from the request: `__proto__` is a key like any other, not the object's prototype.
+          const merged = Object.assign(Object.create(null) as { [key: string]: string }, current.data);
           for (const [k, v] of Object.entries(data as { [key: string]: string | null })) {
-            if (v === null) delete current.data[k];
-            else current.data[k] = v;
+            if (v === null) delete merged[k];
+            else Object.defineProperty(merged, k, { value: v, enumerable: true, writable: true, configurable: true });
           }
+          current.data = merged;
         }
         current.resourceVersion += 1;
         return json(res, 200, configMap(cluster));
@@ -208,7 +238,12 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
     }
     if (url.pathname === CONFIGMAPS_PATH && req.method === 'POST') {
       if (cluster.awsAuth) return status(res, 409, 'AlreadyExists', 'configmaps "aws-auth" already exists', { name: 'aws-auth', kind: 'configmaps' });
-      const incoming = JSON.parse(body || '{}') as { metadata?: { name?: string }; data?: { [key: string]: string } };
+      let incoming: { metadata?: { name?: string }; data?: { [key: string]: string } };
+      try {
+        incoming = JSON.parse(body || '{}');
+      } catch {
+        return status(res, 400, 'BadRequest', 'the body of the request was in an unknown format');
+      }
       if (incoming.metadata?.name !== 'aws-auth') return status(res, 403, 'Forbidden', 'the emulator only serves the aws-auth ConfigMap');
       cluster.awsAuth = { data: incoming.data ?? {}, resourceVersion: 1, uid: 'created', creationTimestamp: new Date().toISOString() };
       return json(res, 201, configMap(cluster));
@@ -265,7 +300,7 @@ function notFound(res: http.ServerResponse) {
 
 function json(res: http.ServerResponse, code: number, body: unknown) {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'content-type': 'application/json' });
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 

@@ -66,7 +66,39 @@ function withCompileError(e: unknown, queryString: string): unknown {
   return new ServiceError(e.code, e.message, e.status, { queryCompileError: { location: { startCharOffset: start, endCharOffset: start + Math.max(0, near.length - 1) }, message: e.message } });
 }
 
-export const LOGS_OPERATIONS: Record<string, Handler> = {
+/**
+ * A validation error in the form AWS's services write it (`1 validation error detected: Value 'X' at 'member' failed
+ * to satisfy constraint: Member must have value less than or equal to N`), naming the request member as the model does.
+ */
+function rangeError(member: string, value: unknown, min: number, max: number): ServiceError {
+  const below = typeof value === 'number' && value < min;
+  return new ServiceError('InvalidParameterException', `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must have value ${below ? `greater than or equal to ${min}` : `less than or equal to ${max}`}`);
+}
+
+/** An optional integer member within the model's range, or undefined when absent. */
+function intInRange(params: Record<string, unknown>, member: string, min: number, max: number): number | undefined {
+  const value = params[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw rangeError(member, value, min, max);
+  return value;
+}
+
+/**
+ * StartQuery's `limit`: 1 to 100,000 ("The maximum limit is 100,000. The maximum events returned in a single
+ * GetQueryResults API call is 10,000", StartQueryRequest.limit in @aws-sdk/client-cloudwatch-logs 3.1169's model, shape
+ * EventsLimitStartQuery; botocore 1.29's older model still has EventsLimit 1..10000). Without a limit, 10,000 rows.
+ */
+export const MAX_START_QUERY_LIMIT = 100_000;
+/** GetQueryResults `maxItems`: at most 10,000 rows per call; larger results are paged with nextToken. */
+export const MAX_RESULTS_PER_PAGE = 10_000;
+/** DescribeLogGroups `limit`: DescribeLimit, 1..50 (botocore's logs service-2.json; 50 is also the default). */
+export const MAX_DESCRIBE_LIMIT = 50;
+
+/**
+ * The operations, by X-Amz-Target operation name. A Map, so that `constructor`, `__proto__` or `toString` are
+ * unknown operations, not methods of an object.
+ */
+export const LOGS_OPERATIONS: ReadonlyMap<string, Handler> = new Map(Object.entries({
   CreateLogGroup(params, ctx) {
     const name = requireString(params, 'logGroupName');
     if (ctx.state.logGroups.has(groupKey(ctx.region, name))) throw new ServiceError('ResourceAlreadyExistsException', 'The specified log group already exists');
@@ -104,7 +136,8 @@ export const LOGS_OPERATIONS: Record<string, Handler> = {
         arn: `arn:aws:logs:${g.region}:${ctx.state.accountId}:log-group:${g.name}:*`,
         storedBytes: [...g.streams.values()].flat().reduce((n, e) => n + e.message.length, 0),
       }));
-    const { page, nextToken } = paginate(groups, params.limit, params.nextToken, 50, 50);
+    const limit = intInRange(params, 'limit', 1, MAX_DESCRIBE_LIMIT) ?? MAX_DESCRIBE_LIMIT;
+    const { page, nextToken } = paginate(groups, limit, params.nextToken, MAX_DESCRIBE_LIMIT, MAX_DESCRIBE_LIMIT);
     return { logGroups: page, nextToken };
   },
   StartQuery(params, ctx, forcedStatus) {
@@ -116,9 +149,7 @@ export const LOGS_OPERATIONS: Record<string, Handler> = {
       ...(Array.isArray(params.logGroupIdentifiers) ? (params.logGroupIdentifiers as string[]) : []),
     ];
     if (!names.length) throw new ServiceError('InvalidParameterException', `${given[0]} must name at least one log group`);
-    if (params.limit !== undefined && (typeof params.limit !== 'number' || !Number.isInteger(params.limit) || params.limit < 1 || params.limit > 10000)) {
-      throw new ServiceError('InvalidParameterException', `1 validation error detected: Value '${String(params.limit)}' at 'limit' failed to satisfy constraint: Member must have value ${Number(params.limit) < 1 ? 'greater than or equal to 1' : 'less than or equal to 10000'}`);
-    }
+    const limit = intInRange(params, 'limit', 1, MAX_START_QUERY_LIMIT);
     const queryString = requireString(params, 'queryString');
     const { startTime, endTime } = params;
     if (typeof startTime !== 'number' || typeof endTime !== 'number') {
@@ -147,7 +178,6 @@ export const LOGS_OPERATIONS: Record<string, Handler> = {
         }
       }
     }
-    const limit = typeof params.limit === 'number' ? params.limit : undefined;
     const id = randomUUID();
     queries.set(id, { id, region: ctx.region, startedAt: Date.now(), output: runQuery(query, events, limit), forcedStatus });
     return { queryId: id };
@@ -156,14 +186,13 @@ export const LOGS_OPERATIONS: Record<string, Handler> = {
     const q = getQuery(requireString(params, 'queryId'));
     const status = queryStatus(q, ctx.timing);
     const { rows, recordsMatched, recordsScanned, bytesScanned } = q.output;
-    if (params.maxItems !== undefined && (typeof params.maxItems !== 'number' || params.maxItems < 1 || params.maxItems > 10000)) {
-      throw new ServiceError('InvalidParameterException', `1 validation error detected: Value '${String(params.maxItems)}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000`);
-    }
+    const maxItems = intInRange(params, 'maxItems', 1, MAX_RESULTS_PER_PAGE);
     // While running, the service returns a growing prefix of the rows with growing statistics.
     const fraction = status === 'Scheduled' ? 0 : status === 'Running' ? Math.min(1, (Date.now() - q.startedAt - ctx.timing.scheduledMs) / ctx.timing.runningMs) / 2 : status === 'Complete' ? 1 : 0;
     const visible = rows.slice(0, Math.floor(rows.length * fraction));
     const from = params.nextToken === undefined ? 0 : readPageToken(params.nextToken, q.id);
-    const size = typeof params.maxItems === 'number' ? params.maxItems : visible.length;
+    // A page holds at most 10,000 rows, so a larger result always comes back in pages.
+    const size = maxItems ?? MAX_RESULTS_PER_PAGE;
     const page = visible.slice(from, from + size);
     const more = status === 'Complete' && from + size < visible.length;
     return {
@@ -186,7 +215,7 @@ export const LOGS_OPERATIONS: Record<string, Handler> = {
     q.finalStatus = 'Cancelled';
     return { success: true };
   },
-};
+} satisfies Record<string, Handler>));
 
 function getGroup(ctx: LogsContext, name: string) {
   const group = ctx.state.logGroups.get(groupKey(ctx.region, name));

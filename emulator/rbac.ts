@@ -79,13 +79,14 @@ export function grantsFor(subject: Subject, bindings: RbacBinding[], policies: P
   const grants: Grant[] = [{ rules: SELF_REVIEWS, via: 'ClusterRoleBinding system:basic-user' }];
   for (const b of bindings) {
     if (!named(b)) continue;
-    const rules = CLUSTER_ROLES[b.roleRef.name];
+    // Own keys only: a role named `constructor` is no built-in role.
+    const rules = Object.hasOwn(CLUSTER_ROLES, b.roleRef.name) ? CLUSTER_ROLES[b.roleRef.name] : undefined;
     if (!rules) continue;
     grants.push({ rules, namespaces: b.kind === 'RoleBinding' ? [b.namespace ?? 'default'] : undefined, via: `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}` });
   }
   for (const p of policies) {
     const name = p.policyArn.split('/').pop() ?? '';
-    const rules = ACCESS_POLICY_RULES[name];
+    const rules = Object.hasOwn(ACCESS_POLICY_RULES, name) ? ACCESS_POLICY_RULES[name] : undefined;
     if (!rules) continue;
     grants.push({ rules, namespaces: p.accessScope.type === 'namespace' ? p.accessScope.namespaces ?? [] : undefined, via: `access policy ${name} (${p.accessScope.type === 'namespace' ? `namespaces ${(p.accessScope.namespaces ?? []).join(', ')}` : 'cluster'})` });
   }

@@ -7,12 +7,12 @@ import { createHash, randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { matchEksRoute } from './eks';
-import { Call, Protocol, ServiceError, credentialScope, parseJsonBody, readBody, sendError, sendJson, sendXml, xmlEscape } from './http';
+import { BodyError, BodyLimits, Call, DEFAULT_BODY_LIMITS, Protocol, ServiceError, closeAfterResponse, credentialScope, parseJsonBody, readBody, sendError, sendJson, sendXml, xmlEscape } from './http';
 import { demoKubeconfig } from './demoKubeconfig';
 import { startKubeServer, KubeServer } from './kube';
 import { startLiveTail, type LiveTailOptions } from './liveTail';
 import { LOGS_OPERATIONS, resetQueries } from './logs';
-import { verifySigV4 } from './sigv4';
+import { SIGNATURE_MISMATCH, declaredPayloadHash, sha256Hex, verifySigV4, type SigV4Problem } from './sigv4';
 import { Cluster, EmulatorState, Identity, Scenario, buildState } from './state';
 
 export type FaultKind = 'latency' | 'throttle' | 'accessDenied' | 'expiredToken' | 'serverError' | 'limitExceeded' | 'queryStatus';
@@ -43,6 +43,8 @@ export interface EmulatorOptions {
   clockOffsetMs?: number;
   /** Keeps every AWS response as sent (status, error type, body), for the tests that hold them to the service models. */
   recordResponses?: boolean;
+  /** The largest request body taken and how long the rest of one is waited for (10 MiB and 10 s by default). */
+  bodyLimits?: Partial<BodyLimits>;
 }
 
 export interface RecordedResponse {
@@ -81,7 +83,8 @@ function faultProblem(f: unknown): string | undefined {
   return undefined;
 }
 
-const SERVICE_OF_SIGNING_NAME: Record<string, string> = { eks: 'eks', logs: 'logs', sts: 'sts', iam: 'iam' };
+/** Signing names the emulator answers for. A Map, as every lookup keyed by request data is: `constructor` is no service. */
+const SIGNING_NAMES = new Set(['eks', 'logs', 'sts', 'iam']);
 
 /** An IAM unique id: the kind's prefix and 17 more characters, 21 in all, as IAM writes them (AROA..., AIDA...). */
 function iamId(prefix: 'AROA' | 'AIDA', arn: string): string {
@@ -99,7 +102,7 @@ function assumeRole(state: EmulatorState, caller: Identity, params: Record<strin
   const sessionName = String(params.RoleSessionName ?? '');
   if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) throw new ServiceError('ValidationError', `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`, 400);
   const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
-  const trusted = state.iam.trust[roleArn] ?? [];
+  const trusted = state.iam.trust.get(roleArn) ?? [];
   if (!role || !state.iam.roles.includes(roleArn) || !trusted.includes(caller.arn)) {
     throw new ServiceError('AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
   }
@@ -123,7 +126,7 @@ function assumeRole(state: EmulatorState, caller: Identity, params: Record<strin
  */
 function ssoRoleCredentials(state: EmulatorState, token: string, accountId: string, roleName: string) {
   if (!state.sso.tokens.includes(token)) throw new ServiceError('UnauthorizedException', 'Session token not found or invalid', 401);
-  const assignment = state.sso.roles[`${accountId}/${roleName}`];
+  const assignment = state.sso.roles.get(`${accountId}/${roleName}`);
   if (!assignment) throw new ServiceError('ForbiddenException', 'No access', 403);
   const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(assignment.roleArn)!;
   const suffix = randomUUID().replace(/-/g, '').toUpperCase();
@@ -140,15 +143,24 @@ function ssoRoleCredentials(state: EmulatorState, token: string, accountId: stri
 
 /**
  * IAM GetRole and GetUser over the query protocol, answered within the caller's account: IAM looks names up in the
- * account of the credentials. IAM names are unique case-insensitively.
+ * account of the credentials. IAM names are unique case-insensitively. GetUser without UserName answers for the caller
+ * when the caller is an IAM user ("If it is not included, it defaults to the user making the request", GetUserRequest
+ * in @aws-sdk/client-iam's model) and refuses other credentials with IAM's ValidationError "Must specify userName when
+ * calling with non-User credentials" (the text moto and aws-sdk-go's IAM test fixtures reproduce).
  */
-function iamResponse(state: EmulatorState, operation: string, params: Record<string, unknown>, callerAccount: string): string {
-  const kind = operation === 'GetRole' ? 'role' : operation === 'GetUser' ? 'user' : undefined;
-  if (!kind) throw new ServiceError('InvalidAction', `Could not find operation ${operation} for version 2010-05-08`);
+function iamResponse(state: EmulatorState, operation: 'GetRole' | 'GetUser', params: Record<string, unknown>, caller: Identity): string {
+  const callerAccount = caller.arn.split(':')[4];
+  const kind = operation === 'GetRole' ? 'role' : 'user';
   const nameParam = kind === 'role' ? 'RoleName' : 'UserName';
-  const name = String(params[nameParam] ?? '');
+  let name = typeof params[nameParam] === 'string' ? (params[nameParam] as string) : '';
+  const self = !name && kind === 'user';
+  if (self) {
+    if (!/^arn:[^:]+:iam::\d{12}:user\//.test(caller.arn)) throw new ServiceError('ValidationError', 'Must specify userName when calling with non-User credentials');
+    name = caller.arn.split('/').pop()!;
+  }
   if (!name) throw new ServiceError('ValidationError', `1 validation error detected: Value null at '${nameParam.charAt(0).toLowerCase() + nameParam.slice(1)}' failed to satisfy constraint: Member must not be null`);
-  const arn = (kind === 'role' ? state.iam.roles : state.iam.users).find((a) => a.split(':')[4] === callerAccount && a.split('/').pop()!.toLowerCase() === name.toLowerCase());
+  // The caller is a user that exists, whether or not the scenario lists it under iam.users.
+  const arn = (kind === 'role' ? state.iam.roles : state.iam.users).find((a) => a.split(':')[4] === callerAccount && a.split('/').pop()!.toLowerCase() === name.toLowerCase()) ?? (self ? caller.arn : undefined);
   if (!arn) throw new ServiceError('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
   const parts = arn.split(':').pop()!.split('/');
   const actual = parts[parts.length - 1];
@@ -157,6 +169,27 @@ function iamResponse(state: EmulatorState, operation: string, params: Record<str
   const id = iamId(kind === 'role' ? 'AROA' : 'AIDA', arn);
   return `<${operation}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><${operation}Result><${tag}><Path>${xmlEscape(path)}</Path><${tag}Name>${xmlEscape(actual)}</${tag}Name><${tag}Id>${id}</${tag}Id><Arn>${xmlEscape(arn)}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate>${kind === 'role' ? '<AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument>' : ''}</${tag}></${operation}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${operation}Response>`;
 }
+
+type QueryHandler = (state: EmulatorState, caller: Identity, params: Record<string, unknown>) => string;
+
+/**
+ * The query-protocol actions, by service. Maps, so that an Action such as `constructor` or `__proto__` is an unknown
+ * action: AWS answers it with InvalidAction, HTTP 400 ("The action or operation requested is invalid", the Common
+ * Errors page of every query-protocol API reference, e.g. docs.aws.amazon.com/AmazonRDS/latest/APIReference/CommonErrors.html).
+ */
+const STS_ACTIONS = new Map<string, QueryHandler>([
+  ['GetCallerIdentity', (_state, caller) =>
+    `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${xmlEscape(caller.arn)}</Arn><UserId>${xmlEscape(caller.userId)}</UserId><Account>${caller.arn.split(':')[4]}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`],
+  ['AssumeRole', (state, caller, params) => assumeRole(state, caller, params)],
+]);
+const IAM_ACTIONS = new Map<string, QueryHandler>([
+  ['GetRole', (state, caller, params) => iamResponse(state, 'GetRole', params, caller)],
+  ['GetUser', (state, caller, params) => iamResponse(state, 'GetUser', params, caller)],
+]);
+const QUERY_VERSIONS = new Map([['sts', '2011-06-15'], ['iam', '2010-05-08']]);
+
+/** Where an error of this request is answered in the query protocol's XML, by the service it was signed for. */
+const xmlNamespaceOf = (req: http.IncomingMessage) => (credentialScope(req)?.service === 'iam' ? 'https://iam.amazonaws.com/doc/2010-05-08/' : undefined);
 
 export async function startEmulator(scenario: Scenario, options: EmulatorOptions = {}): Promise<Emulator> {
   let current = scenario;
@@ -228,6 +261,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
           if (fault.kind === 'expiredToken') return { code: 401, reason: 'Unauthorized', message: 'Unauthorized' };
           return { code: 503, reason: 'ServiceUnavailable', message: 'the server is currently unable to handle the request' };
         },
+        limits.timeoutMs,
       );
       kubeServers.set(key, pending);
     }
@@ -236,13 +270,24 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     return cluster.kube;
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      const protocol = protocolOf(req);
-      const error = e instanceof ServiceError ? e : new ServiceError('InternalFailure', `emulator error: ${(e as Error).message}`, 500);
-      if (!res.headersSent) sendError(res, protocol, error, credentialScope(req)?.service === 'iam' ? 'https://iam.amazonaws.com/doc/2010-05-08/' : undefined);
-    });
-  });
+  const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.bodyLimits };
+  /** Bodies are refused or given up on before they are read whole; the connection then closes (see closeAfterResponse). */
+  const server = http.createServer(
+    // Backstops to the per-request body timer: headers must arrive in time too, and Node checks each second.
+    { headersTimeout: limits.timeoutMs, requestTimeout: limits.timeoutMs * 2, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      handle(req, res).catch((e: unknown) => {
+        const protocol = protocolOf(req);
+        let error: ServiceError;
+        if (e instanceof BodyError) {
+          closeAfterResponse(req, res);
+          error = e.kind === 'tooLarge' ? new ServiceError('RequestEntityTooLarge', e.message, 413) : new ServiceError('RequestTimeout', e.message, 408);
+          if (e.kind === 'aborted') return;
+        } else error = e instanceof ServiceError ? e : new ServiceError('InternalFailure', `emulator error: ${(e as Error).message}`, 500);
+        if (!res.headersSent) sendError(res, protocol, error, xmlNamespaceOf(req));
+      });
+    },
+  );
 
   function record(res: http.ServerResponse, service: string, operation: string) {
     const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => http.ServerResponse;
@@ -253,6 +298,17 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     }) as typeof res.end;
   }
 
+  /** Refuses a request whose body was not read: the answer closes the connection, so the body is never read. */
+  function refuseUnread(req: http.IncomingMessage, res: http.ServerResponse, error: ServiceError): never {
+    closeAfterResponse(req, res);
+    throw error;
+  }
+
+  function signatureError(protocol: Protocol, problem: SigV4Problem): ServiceError {
+    if (problem.kind === 'token') return protocol === 'query' ? new ServiceError('InvalidClientTokenId', problem.message, 403) : new ServiceError('UnrecognizedClientException', problem.message, protocol === 'json' ? 400 : 403);
+    return protocol === 'query' ? new ServiceError('SignatureDoesNotMatch', problem.message, 403) : new ServiceError('InvalidSignatureException', problem.message, protocol === 'json' ? 400 : 403);
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     // The emulator's own clock, which the SDK reads to correct a skewed client (systemClockOffset).
     res.setHeader('Date', new Date(Date.now() + (options.clockOffsetMs ?? 0)).toUTCString());
@@ -260,32 +316,43 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     try {
       decodeURIComponent(url.pathname);
     } catch {
-      throw new ServiceError('InvalidParameterException', `The request path is not a valid URI: malformed percent-encoding in ${url.pathname.slice(0, 100)}`, 400);
+      refuseUnread(req, res, new ServiceError('InvalidParameterException', `The request path is not a valid URI: malformed percent-encoding in ${url.pathname.slice(0, 100)}`, 400));
     }
-    const body = await readBody(req);
-    if (url.pathname.startsWith('/_emulator/')) return admin(req.method ?? 'GET', url.pathname, body, res);
+    if (url.pathname.startsWith('/_emulator/')) return admin(req.method ?? 'GET', url.pathname, (await readBody(req, limits)).toString('utf8'), res);
 
-    // The IAM Identity Center portal authenticates with the SSO access token, not SigV4.
+    // The IAM Identity Center portal authenticates with the SSO access token, not SigV4; it is a GET without a body.
     if (url.pathname === '/federation/credentials' && req.method === 'GET') {
       emulator.calls.push({ service: 'sso', operation: 'GetRoleCredentials', region: 'us-east-1', params: Object.fromEntries(url.searchParams), at: Date.now() });
       if (options.recordResponses) record(res, 'sso', 'GetRoleCredentials');
       return sendJson(res, 200, ssoRoleCredentials(emulator.state, String(req.headers['x-amz-sso_bearer_token'] ?? ''), url.searchParams.get('account_id') ?? '', url.searchParams.get('role_name') ?? ''));
     }
     const protocol = protocolOf(req);
+    // Who signed, and whether the signature holds, are decided from the headers alone: an unsigned or forged request
+    // is answered without its body being read.
     const scope = credentialScope(req);
-    if (!scope) throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
+    if (!scope) refuseUnread(req, res, new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403));
     const identity = emulator.state.identities.find((i) => i.accessKeyId === scope.accessKeyId);
     if (!identity) {
-      throw protocol === 'query'
+      refuseUnread(req, res, protocol === 'query'
         ? new ServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403)
-        : new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', protocol === 'json' ? 400 : 403);
+        : new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', protocol === 'json' ? 400 : 403));
     }
-    // The signature, the session token and the clock, as AWS checks them before anything else.
-    const signed = verifySigV4(req, body, identity.secretAccessKey, identity.sessionToken, new Date(Date.now() + (options.clockOffsetMs ?? 0)));
-    if (signed) {
-      if (signed.kind === 'token') throw protocol === 'query' ? new ServiceError('InvalidClientTokenId', signed.message, 403) : new ServiceError('UnrecognizedClientException', signed.message, protocol === 'json' ? 400 : 403);
-      throw protocol === 'query' ? new ServiceError('SignatureDoesNotMatch', signed.message, 403) : new ServiceError('InvalidSignatureException', signed.message, protocol === 'json' ? 400 : 403);
+    const now = new Date(Date.now() + (options.clockOffsetMs ?? 0));
+    const declared = declaredPayloadHash(req);
+    let raw: Buffer | undefined;
+    if (declared === undefined) {
+      // No x-amz-content-sha256 (botocore signs without it): the signature covers the body's hash, so the body is
+      // read first, within the limits, and its hash is what the signature is checked over.
+      raw = await readBody(req, limits);
     }
+    const problem = verifySigV4(req, declared ?? sha256Hex(raw!), identity.secretAccessKey, identity.sessionToken, now);
+    if (problem) refuseUnread(req, res, signatureError(protocol, problem));
+    if (raw === undefined) {
+      raw = await readBody(req, limits);
+      // The signature held over the declared hash; the body must be the one it declared.
+      if (sha256Hex(raw) !== declared) throw signatureError(protocol, SIGNATURE_MISMATCH);
+    }
+    const body = raw.toString('utf8');
     const region = scope.region;
 
     let service: string;
@@ -294,46 +361,39 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     let run: () => Promise<void>;
     if (protocol === 'json') {
       service = 'logs';
-      operation = String(req.headers['x-amz-target']).split('.')[1] ?? '';
+      // awsJson1.1: X-Amz-Target is `Logs_20140328.<Operation>`; anything else names no operation.
+      const target = String(req.headers['x-amz-target']);
+      const dot = target.indexOf('.');
+      operation = target.slice(dot + 1);
       params = parseJsonBody(body);
-      const handler = LOGS_OPERATIONS[operation];
-      if (operation === 'StartLiveTail') {
+      const handler = target.slice(0, dot) === 'Logs_20140328' ? LOGS_OPERATIONS.get(operation) : undefined;
+      if (operation === 'StartLiveTail' && target.slice(0, dot) === 'Logs_20140328') {
         const tailParams = params;
         run = async () => startLiveTail(req, res, tailParams, emulator.state, region, options.liveTail);
-      } else if (!handler) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
+      } else if (!handler) throw new ServiceError('UnknownOperationException', `Unknown operation ${target}`);
       else run = async () => {
         const forced = operation === 'StartQuery' ? takeFault('logs:StartQuery', ['queryStatus'])?.status : undefined;
         const ctx = { state: emulator.state, region, timing, maxConcurrentQueries: options.maxConcurrentQueries ?? 100 };
         sendJson(res, 200, handler(params, ctx, forced), 'application/x-amz-json-1.1');
       };
-    } else if (protocol === 'query' && scope.service === 'iam') {
-      service = 'iam';
-      const form = new URLSearchParams(body);
-      operation = form.get('Action') ?? '';
-      params = Object.fromEntries(form);
-      run = async () => sendXml(res, 200, iamResponse(emulator.state, operation, params, identity.arn.split(':')[4]));
     } else if (protocol === 'query') {
-      service = 'sts';
+      service = scope.service === 'iam' ? 'iam' : 'sts';
+      // The query protocol takes its parameters from the form body or, for a GET such as a presigned URL, the query.
       const form = new URLSearchParams(body);
+      for (const [k, v] of url.searchParams) if (!k.startsWith('X-Amz-')) form.append(k, v);
       operation = form.get('Action') ?? '';
       params = Object.fromEntries(form);
-      if (operation !== 'GetCallerIdentity' && operation !== 'AssumeRole') throw new ServiceError('InvalidAction', `Could not find operation ${operation} for version ${form.get('Version')}`);
-      run = async () => {
-        if (operation === 'AssumeRole') return sendXml(res, 200, assumeRole(emulator.state, identity, params));
-        const account = identity.arn.split(':')[4];
-        sendXml(
-          res,
-          200,
-          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${xmlEscape(identity.arn)}</Arn><UserId>${xmlEscape(identity.userId)}</UserId><Account>${account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
-        );
-      };
+      const handler = (service === 'iam' ? IAM_ACTIONS : STS_ACTIONS).get(operation);
+      if (!handler) throw new ServiceError('InvalidAction', `Could not find operation ${operation} for version ${form.get('Version') ?? QUERY_VERSIONS.get(service)}`);
+      const queryParams = params;
+      run = async () => sendXml(res, 200, handler(emulator.state, identity, queryParams));
     } else {
       service = 'eks';
       const route = matchEksRoute(req.method ?? 'GET', url.pathname);
       if (!route) throw new ServiceError('UnknownOperationException', `No EKS operation for ${req.method} ${url.pathname}`, 404);
       operation = route.operation;
-      params = { ...Object.fromEntries(url.searchParams), ...parseJsonBody(body), pathParams: route.params };
       const eksBody = parseJsonBody(body);
+      params = { ...Object.fromEntries(url.searchParams), ...eksBody, pathParams: route.params };
       run = async () => {
         const result = await route.handler({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body: eksBody, region }, route.params, {
           state: emulator.state,
@@ -343,7 +403,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
         sendJson(res, 200, result);
       };
     }
-    if (SERVICE_OF_SIGNING_NAME[scope.service] && SERVICE_OF_SIGNING_NAME[scope.service] !== service) {
+    if (SIGNING_NAMES.has(scope.service) && scope.service !== service) {
       throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`, 403);
     }
     if (options.recordResponses && operation !== 'StartLiveTail') record(res, service, operation);
@@ -432,5 +492,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
 function protocolOf(req: http.IncomingMessage): Protocol {
   if (req.headers['x-amz-target']) return 'json';
   if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return 'query';
+  // A presigned query-protocol GET (an STS GetCallerIdentity URL) carries its Action in the query string.
+  if (req.method === 'GET' && new URL(req.url ?? '/', 'http://localhost').searchParams.has('Action')) return 'query';
   return 'restJson';
 }

@@ -118,8 +118,9 @@ export interface AccessPolicy {
 export interface EmulatorState {
   accountId: string;
   /** IAM role and user ARNs, with their paths, for GetRole and GetUser. */
-  iam: { roles: string[]; users: string[]; trust: Record<string, string[]> };
-  sso: { tokens: string[]; roles: Record<string, { roleArn: string; sessionName: string }> };
+  /** Maps, since they are looked up by request data (a RoleArn, an account and role name). */
+  iam: { roles: string[]; users: string[]; trust: Map<string, string[]> };
+  sso: { tokens: string[]; roles: Map<string, { roleArn: string; sessionName: string }> };
   identities: Identity[];
   clusters: Cluster[];
   accessPolicies: AccessPolicy[];
@@ -215,8 +216,8 @@ export function buildState(scenario: Scenario, now = Date.now()): EmulatorState 
   const nowSeconds = Math.floor(now / 1000);
   const state: EmulatorState = {
     accountId: scenario.accountId,
-    iam: { roles: [...(scenario.iam?.roles ?? [])], users: [...(scenario.iam?.users ?? [])], trust: { ...(scenario.iam?.trust ?? {}) } },
-    sso: { tokens: [...(scenario.sso?.tokens ?? [])], roles: { ...(scenario.sso?.roles ?? {}) } },
+    iam: { roles: [...(scenario.iam?.roles ?? [])], users: [...(scenario.iam?.users ?? [])], trust: new Map(Object.entries(scenario.iam?.trust ?? {})) },
+    sso: { tokens: [...(scenario.sso?.tokens ?? [])], roles: new Map(Object.entries(scenario.sso?.roles ?? {})) },
     identities: scenario.identities,
     accessPolicies: scenario.accessPolicies ?? DEFAULT_ACCESS_POLICIES,
     clusters: [],

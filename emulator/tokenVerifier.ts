@@ -125,7 +125,8 @@ export function verifyToken(token: string, o: VerifierOptions): Verdict {
   if (!key) return stsError('InvalidClientTokenId', 'The security token included in the request is invalid.');
   if ((key.sessionToken ?? undefined) !== (lower['x-amz-security-token'] ?? undefined)) return stsError('InvalidClientTokenId', 'The security token included in the request is invalid.');
   const headers: Record<string, string> = { host, [CLUSTER_ID_HEADER]: o.clusterId };
-  if (signedHeaders.some((h) => !(h in headers))) return stsError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
+  // Own keys only: a signed header named `constructor` is not one the replayed request has.
+  if (signedHeaders.some((h) => !Object.hasOwn(headers, h))) return stsError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');
   const expected = Buffer.from(expectedSignature(url, params, signedHeaders, headers, key.secretAccessKey, credential.slice(1), amzDate), 'hex');
   const given = Buffer.from(lower['x-amz-signature'] ?? '', 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return stsError('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.');

@@ -15,9 +15,19 @@ const ROLE = '- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n';
 const configMap = (mapRoles: string, eol = '\n') =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n${mapRoles.replace(/\n$/, '').split('\n').map((l) => (l ? `    ${l}` : '')).join('\n')}\n`.replace(/\n/g, eol);
 
+function median(fn: () => void, runs = 3): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
 /**
- * The fastest of a few runs: the machine is shared (CI, other processes), and a slower run measures the neighbours
- * and the garbage collector more than the shape; a quadratic shape is slow in every run.
+ * For the doubling ratios, the fastest of a few runs: the machine is shared (CI, other processes), and a slower run
+ * measures the neighbours and the garbage collector more than the shape; a quadratic shape is slow in every run.
  */
 function fastest(fn: () => void, runs = 3): number {
   let best = Infinity;
@@ -39,6 +49,27 @@ const hostileLogLine = (n: number, word = 'token ') => {
 };
 
 const quiet = { readFile: () => '', stdout: () => undefined, stderr: () => undefined };
+
+/** A mapRoles entry of about 160 bytes, as real ones are: 1 MiB of aws-auth holds about 6,500 of them. */
+const mapping = (i: number) => `- rolearn: arn:aws:iam::111122223333:role/platform-team-role-${String(i).padStart(5, '0')}\n  username: platform-user-${i}:{{SessionName}}\n  groups:\n    - platform-team-${i % 40}\n`;
+/** The number of such mappings in an aws-auth ConfigMap of this many bytes. */
+const mappingsIn = (bytes: number) => Math.floor(bytes / mapping(0).length);
+const MIB = 1024 * 1024;
+const AWS_AUTH_SIZES = [MIB / 8, MIB / 4, MIB / 2, MIB];
+/** aws-auth as kubectl get -o yaml writes it, with n mappings, the one at `drop` left out. */
+const awsAuthFile = (n: number, drop = -1) => configMap(Array.from({ length: n }, (_, i) => (i === drop ? '' : mapping(i))).join(''));
+/** The same aws-auth inside a plan from terraform show -json: kubernetes_config_map_v1_data updated in place. */
+function awsAuthPlan(n: number): string {
+  const data = (drop: number) => ({ mapRoles: Array.from({ length: n }, (_, i) => (i === drop ? '' : mapping(i))).join('') });
+  const side = (drop: number) => ({ data: data(drop), field_manager: 'Terraform', force: true, id: 'kube-system/aws-auth', metadata: [{ name: 'aws-auth', namespace: 'kube-system' }] });
+  return JSON.stringify({
+    format_version: '1.2',
+    terraform_version: '1.9.8',
+    resource_changes: [
+      { address: 'module.aws_auth.kubernetes_config_map_v1_data.aws_auth[0]', module_address: 'module.aws_auth', mode: 'managed', type: 'kubernetes_config_map_v1_data', name: 'aws_auth', index: 0, provider_name: 'registry.terraform.io/hashicorp/kubernetes', change: { actions: ['update'], before: side(-1), after: side(3), after_unknown: {}, before_sensitive: { data: {}, metadata: [{}] }, after_sensitive: { data: {}, metadata: [{}] } } },
+    ],
+  });
+}
 
 const SHAPES: { name: string; unit: string; sizes: number[]; run(n: number): () => unknown }[] = [
   {
@@ -93,6 +124,24 @@ const SHAPES: { name: string; unit: string; sizes: number[]; run(n: number): () 
     run: (n) => {
       const text = configMap(ROLE.repeat(n).replace(/role\/A/g, () => `role/team/A`), '\r\n');
       return () => lintAwsAuth(text);
+    },
+  },
+  {
+    name: 'eks-auth diff of an aws-auth of N bytes',
+    unit: 'bytes',
+    sizes: AWS_AUTH_SIZES,
+    run: (n) => {
+      const files: Record<string, string> = { 'before.yaml': awsAuthFile(mappingsIn(n)), 'after.yaml': awsAuthFile(mappingsIn(n), 3) };
+      return () => runCli(['diff', '--before', 'before.yaml', '--after', 'after.yaml'], { ...quiet, readFile: (f: string) => files[f] });
+    },
+  },
+  {
+    name: 'eks-auth plan-check of an aws-auth of N bytes',
+    unit: 'bytes',
+    sizes: AWS_AUTH_SIZES,
+    run: (n) => {
+      const text = awsAuthPlan(mappingsIn(n));
+      return () => runCli(['plan-check', 'plan.json'], { ...quiet, readFile: () => text });
     },
   },
   {
@@ -174,7 +223,8 @@ const SHAPES: { name: string; unit: string; sizes: number[]; run(n: number): () 
 
 console.log('shape · size · fastest of 3 runs, ms · ratio to the previous size (target <= 3: linear doubles, quadratic quadruples)');
 let worst = 0;
-for (const shape of SHAPES.filter((s) => !process.env.BENCH_SHAPES || s.name.includes(process.env.BENCH_SHAPES))) {
+const selected = (name: string) => !process.env.BENCH_SHAPES || name.includes(process.env.BENCH_SHAPES);
+for (const shape of SHAPES.filter((s) => selected(s.name))) {
   let previous: number | undefined;
   for (const n of shape.sizes) {
     const run = shape.run(n);
@@ -187,3 +237,10 @@ for (const shape of SHAPES.filter((s) => !process.env.BENCH_SHAPES || s.name.inc
   }
 }
 console.log(`worst doubling ratio: x${worst.toFixed(2)} (target <= 3)`);
+// The absolute target for the largest ConfigMap the API server stores (1 MiB): a pipeline step, not a coffee break.
+for (const command of ['diff', 'plan-check'] as const) {
+  const shape = SHAPES.find((s) => s.name.startsWith(`eks-auth ${command} `))!;
+  if (!selected(shape.name)) continue;
+  const ms = median(shape.run(MIB));
+  console.log(`eks-auth ${command} of a 1 MiB aws-auth (${mappingsIn(MIB)} mappings): ${ms.toFixed(0)} ms (target < 1000 ms)`);
+}

@@ -1,5 +1,6 @@
 // Runs the integration suite (out/test/integration) inside a real VS Code extension host: code-server's Node
 // extension host, with headless Debian Chromium as the workbench. Exits with the suite's code.
+// `--restricted` runs out/test/integration-restricted instead, in an untrusted workspace (Restricted Mode).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,8 @@ const log = (...a) => console.log(`[vscode-host +${((Date.now() - t0) / 1000).to
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-ws-'));
 const workspace = makeWorkspace(path.join(ROOT, 'test/fixtures'), scratch);
-const server = await startCodeServer({ workspace, log, keepTmp: !!process.env.KEEP_TMP });
+const restricted = process.argv.includes('--restricted');
+const server = await startCodeServer({ workspace, log, keepTmp: !!process.env.KEEP_TMP, restricted });
 const browser = await launchBrowser();
 let code = 1;
 try {
@@ -21,7 +23,7 @@ try {
   await page.exposeFunction('codeAutomationLog', (type, args) => console[type in console ? type : 'log'](...args));
   await page.exposeFunction('codeAutomationExit', (c) => finish(c));
   page.on('pageerror', (e) => log('pageerror:', e.message));
-  await page.goto(workbenchUrl(server.host, workspace, { testsPath: path.join(ROOT, 'out/test/integration/index') }));
+  await page.goto(workbenchUrl(server.host, workspace, { testsPath: path.join(ROOT, restricted ? 'out/test/integration-restricted/index' : 'out/test/integration/index') }));
   const timer = setTimeout(() => finish('timeout'), timeoutMs);
   code = await done;
   clearTimeout(timer);

@@ -36,14 +36,18 @@ const wants = (part) => only.length === 0 || only.includes(part);
 if (wants('unit')) await runMocha('unit', files(path.join(ROOT, 'out/test/unit'), '.test.js'), 20000);
 if (wants('emulator')) await runMocha('emulator', files(path.join(ROOT, 'out/test/emulator'), '.test.js'), 20000);
 
-if (wants('integration')) {
-  const statsFile = path.join(ROOT, 'test-results/integration-stats.json');
+/** A suite inside a real VS Code host (scripts/run-ext-tests.mjs), which writes its counts to test-results/. */
+function runHostSuite(label, statsName, args = []) {
+  const statsFile = path.join(ROOT, 'test-results', statsName);
   fs.rmSync(statsFile, { force: true });
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts/run-ext-tests.mjs')], { stdio: 'inherit' });
-  if (fs.existsSync(statsFile)) add('integration (real VS Code host)', JSON.parse(fs.readFileSync(statsFile, 'utf8')));
-  else add('integration (real VS Code host) did not report', { passes: 0, failures: 1, pending: 0 });
+  const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts/run-ext-tests.mjs'), ...args], { stdio: 'inherit' });
+  if (fs.existsSync(statsFile)) add(label, JSON.parse(fs.readFileSync(statsFile, 'utf8')));
+  else add(`${label} did not report`, { passes: 0, failures: 1, pending: 0 });
   if (run.status !== 0 && totals.failures === 0) totals.failures += 1;
 }
+
+if (wants('integration')) runHostSuite('integration (real VS Code host)', 'integration-stats.json');
+if (wants('restricted')) runHostSuite('Restricted Mode (real VS Code host, untrusted workspace)', 'integration-restricted-stats.json', ['--restricted']);
 
 if (wants('e2e')) await runMocha('UI end-to-end', files(path.join(ROOT, 'test/e2e'), '.test.mjs'), 180000);
 // Last: it rebuilds dist/ for production to package the VSIX.

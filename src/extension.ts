@@ -23,7 +23,7 @@ export interface EksAuthExplorerApi {
 export function activate(context: vscode.ExtensionContext): EksAuthExplorerApi {
   const log = createLogger();
   const services = createServices(log);
-  context.subscriptions.push(log, services.documentContexts, services.changeSafety);
+  context.subscriptions.push(log, services.documentContexts, services.changeSafety, services.settingsGuard);
   let tree: ReturnType<typeof activateClusters> | undefined;
   const features: [string, () => void][] = [
     ['aws-auth language service', () => activateAuthLint(context, services)],

@@ -26,7 +26,8 @@ export function freePort() {
  * Starts code-server on 127.0.0.1 with a throw-away user-data dir holding `settings`, serving `workspace`.
  * Returns { url, host, tmp, stop }. `env` reaches the extension host, which inherits code-server's environment.
  */
-export async function startCodeServer({ workspace, settings = {}, env = {}, port, keepTmp = false, log = () => {}, installVsix }) {
+/** `restricted`: workspace trust on and this workspace not trusted, so the extension runs in Restricted Mode. */
+export async function startCodeServer({ workspace, settings = {}, env = {}, port, keepTmp = false, log = () => {}, installVsix, restricted = false }) {
   if (!fs.existsSync(CODE_SERVER)) throw new Error(`code-server not found at ${CODE_SERVER}: run scripts/setup-test-host.sh first`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-host-'));
   if (installVsix) {
@@ -40,14 +41,16 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
     'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
     'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.tips.enabled': false,
     'security.workspace.trust.enabled': false, 'window.commandCenter': false, 'editor.stickyScroll.enabled': false,
-    'workbench.colorTheme': 'Default Dark Modern', ...settings,
+    'workbench.colorTheme': 'Default Dark Modern',
+    ...(restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {}),
+    ...settings,
   }, null, 2));
   fs.writeFileSync(path.join(tmp, 'config.yaml'), '');
   const host = `127.0.0.1:${port ?? await freePort()}`;
   const child = spawn(CODE_SERVER, [
     '--config', path.join(tmp, 'config.yaml'), '--auth', 'none', '--bind-addr', host,
     '--user-data-dir', path.join(tmp, 'user-data'), '--extensions-dir', path.join(tmp, 'extensions'),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(restricted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--ignore-last-opened', workspace,
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, XDG_CONFIG_HOME: tmp, XDG_DATA_HOME: tmp, TMPDIR: tmp }, detached: false });
   const out = fs.createWriteStream(path.join(tmp, 'code-server.log'));

@@ -13,7 +13,8 @@ export const DIFF_USAGE = `  eks-auth diff --before FILE --after FILE [--access-
                 [--mode M] [--mode-after M] [--format text|json|sarif|markdown]
                                                           who gains and loses access (exit 1: a lockout)
   eks-auth plan-check PLAN.json [--mode M] [--format text|json|sarif|markdown]
-                                                          the same for terraform show -json output (exit 1: a lockout)
+                                                          the same for terraform show -json output (exit 1: a lockout;
+                                                          a destroyed cluster is reported, exit 0)
 `;
 
 function options(args: string[], names: string[], command: string, io: CliIo): { opts: Record<string, string>; rest: string[] } | undefined {
@@ -91,9 +92,6 @@ export function planCheckCommand(args: string[], io: CliIo): number {
     io.stderr(`eks-auth plan-check: ${rest[0]}: ${(e as Error).message}\n`);
     return 2;
   }
-  if (!clusters.length) {
-    io.stdout(opts.format === 'json' ? '[]\n' : 'The plan changes no EKS access (no aws-auth, access entry, policy association or authentication mode).\n');
-    return 0;
-  }
+  // No EKS resource in the plan: every format still prints a valid, empty report (SARIF with a run and no results).
   return report(clusters.map((c) => ({ cluster: c.cluster, diff: diffAccess(c.before, c.after), notes: c.notes })), opts.format ?? 'text', rest[0], io);
 }

@@ -9,6 +9,7 @@ import type { AccessQuestion, ContextReport, DoctorDeps } from '../core/kubeconf
 import { diagnoseContext } from '../core/kubeconfig/doctor';
 import { explainWithFirstReadableProfile } from '../core/kubeconfig/explainRefusal';
 import { doctorExitCode, doctorText } from '../core/kubeconfig/doctorReport';
+import { shellKindOf } from '../core/shell/commandLine';
 import { kubeconfigPaths, readKubeconfig, type KubeconfigFile } from '../core/kubeconfig/kubeconfig';
 import type { CliIo } from './commands';
 
@@ -77,7 +78,7 @@ export async function doctorCommand(args: string[], io: DoctorIo): Promise<numbe
   const deps = await io.deps(explainProfiles);
   // Contexts are independent: check them together, as their AWS and Kubernetes calls mostly wait.
   const reports: ContextReport[] = await Promise.all(chosen.map((c) => diagnoseContext(c, deps, question)));
-  io.stdout(format === 'json' ? `${JSON.stringify({ contexts: reports, errors: config.errors }, null, 2)}\n` : doctorText(reports));
+  io.stdout(format === 'json' ? `${JSON.stringify({ contexts: reports, errors: config.errors }, null, 2)}\n` : doctorText(reports, shellKindOf(io.env.SHELL, process.platform)));
   // kubectl refuses to load a merged kubeconfig when one of its files is broken, whatever the context.
   return config.errors.length ? 1 : doctorExitCode(reports);
 }

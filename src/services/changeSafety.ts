@@ -2,7 +2,8 @@
  * The confirmation every change to cluster access goes through: the before-and-after diff from the authenticator
  * model, a modal that names who gains cluster-admin, and for a lockout a modal that names who and what loses
  * access and then asks for the cluster name to be typed. The modal's detail holds the first lines; the whole
- * table opens as a Markdown preview beside the editor, and the question comes back after it.
+ * table opens as a Markdown preview beside the editor, and the question then waits in a notification (not a modal
+ * over the table) until the user comes back to it.
  */
 import * as vscode from 'vscode';
 import { AccessDiff, AccessState, diffText } from '../core/access/accessDiff';
@@ -41,16 +42,22 @@ export class ChangeSafety implements vscode.TextDocumentContentProvider, vscode.
   /** Returns whether the user confirmed; a lockout is confirmed only by typing the cluster name. */
   async confirm(c: ChangeConfirmation): Promise<boolean> {
     const { diff } = c;
-    const table = diffText(diff, MAX_LINES);
-    this.log?.info(`${c.action} on ${c.cluster}: ${diff.severity}\n${table}`);
+    this.log?.info(`${c.action} on ${c.cluster}: ${diff.severity}\n${diffText(diff)}`);
+    // Each fact once: an escalation is named in the title, so the detail does not repeat it.
+    const table = diffText(diff, MAX_LINES, { findings: diff.severity !== 'escalation' });
     const extra = c.extra ?? [];
     const detail = [...extra, table].join('\n');
     const showTable = diff.principals.length || diff.nodeRoles.some((r) => r.before !== r.after) ? vscode.l10n.t('Show Before and After') : undefined;
     const ask = async (title: string, button: string): Promise<boolean> => {
+      let shown = false;
       for (;;) {
-        const answer = await vscode.window.showWarningMessage(title, { modal: true, detail }, ...[button, showTable].filter((b): b is string => !!b));
-        if (!showTable || answer !== showTable) return answer === button;
+        // Once the table is open beside the editor, the question waits in a notification instead of a modal over it.
+        const answer = shown
+          ? await vscode.window.showWarningMessage(title, button, vscode.l10n.t('Cancel'))
+          : await vscode.window.showWarningMessage(title, { modal: true, detail }, ...[button, showTable].filter((b): b is string => !!b));
+        if (shown || !showTable || answer !== showTable) return answer === button;
         await this.showTable(c);
+        shown = true;
       }
     };
     if (diff.severity === 'lockout') {

@@ -9,7 +9,8 @@ import type { StsGateway } from '../core/aws/stsGateway';
 import type { ClusterRef, GatewaySource, Identity } from '../core/clusters/clusterAccess';
 import type { ClusterSummary } from '../core/clusters/model';
 import { loadedModules, loadEks, loadIam, loadKube, loadLogs, loadProfiles, loadSts } from '../shared/lazy';
-import { endpointOverrides, settings } from '../shared/settings';
+import { endpointOverrides, settings, userSetting } from '../shared/settings';
+import { requireTrust, UntrustedWorkspaceError } from '../shared/trust';
 
 export class Connections implements GatewaySource {
   private readonly gateways = new Map<string, Promise<unknown>>();
@@ -43,6 +44,8 @@ export class Connections implements GatewaySource {
     const key = JSON.stringify([service, profile ?? null, region]);
     let g = this.gateways.get(key) as Promise<T> | undefined;
     if (!g) {
+      // Every signed AWS call starts here: none in Restricted Mode.
+      if (!vscode.workspace.isTrusted) return Promise.reject(new UntrustedWorkspaceError(vscode.l10n.t('Calling AWS')));
       void this.listenForExpiry();
       g = build();
       this.gateways.set(key, g);
@@ -68,6 +71,7 @@ export class Connections implements GatewaySource {
   }
 
   async kubeFor(ref: ClusterRef, summary: ClusterSummary): Promise<KubeGateway> {
+    requireTrust(vscode.l10n.t('Calling the Kubernetes API'));
     if (!summary.endpoint || !summary.caData) throw new Error(`Cluster ${ref.cluster} has no endpoint yet (status ${summary.status}).`);
     const sts = await this.stsFor(ref.profile, ref.region);
     const { ClientNodeKubeGateway } = await loadKube();
@@ -76,7 +80,7 @@ export class Connections implements GatewaySource {
 
   /** Profiles from settings or the shared files, each with its regions; the default chain when there are none. */
   async identities(): Promise<Identity[]> {
-    const configured = settings().get<string[]>('profiles') ?? [];
+    const configured = userSetting<string[]>('profiles') ?? [];
     const extraRegions = settings().get<string[]>('regions') ?? [];
     const profiles = await (await loadProfiles()).listProfiles().catch(() => []);
     const chosen = configured.length ? configured.map((name) => profiles.find((p) => p.name === name) ?? { name, sso: false, region: undefined }) : profiles;

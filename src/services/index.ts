@@ -8,6 +8,7 @@ import { ChangeSafety } from './changeSafety';
 import { Connections } from './connections';
 import { DocumentClusterContexts } from './documentContexts';
 import { KubeconfigDoctor } from './kubeconfigDoctor';
+import { SettingsGuard } from './settingsGuard';
 
 export interface Services {
   log: vscode.LogOutputChannel;
@@ -21,12 +22,14 @@ export interface Services {
   changeSafety: ChangeSafety;
   /** The user's kubeconfig contexts and the doctor's reports on them. */
   doctor: KubeconfigDoctor;
+  /** Keeps credential-routing settings to the user's own, and shows an active endpoint override. */
+  settingsGuard: SettingsGuard;
 }
 
 export function createServices(log: vscode.LogOutputChannel): Services {
   const connections = new Connections(log);
   const clusters = new ClusterAccessService(connections);
-  return { log, connections, clusters, changeSafety: new ChangeSafety(log), documentContexts: new DocumentClusterContexts(), doctor: new KubeconfigDoctor(clusters, log) };
+  return { log, connections, clusters, changeSafety: new ChangeSafety(log), documentContexts: new DocumentClusterContexts(), doctor: new KubeconfigDoctor(clusters, log), settingsGuard: new SettingsGuard(log) };
 }
 
-export type { ChangeSafety, ClusterAccessService, Connections, KubeconfigDoctor };
+export type { ChangeSafety, ClusterAccessService, Connections, KubeconfigDoctor, SettingsGuard };

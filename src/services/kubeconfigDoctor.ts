@@ -12,6 +12,7 @@ import type { AccessQuestion, ContextReport } from '../core/kubeconfig/doctor';
 import type { Kubeconfig, KubeconfigFile } from '../core/kubeconfig/kubeconfig';
 import { loadDoctor, loadDoctorGateways, loadKubeconfig } from '../shared/lazy';
 import { endpointOverrides, settings } from '../shared/settings';
+import { requireTrust } from '../shared/trust';
 
 export class KubeconfigDoctor {
   private readonly reports = new Map<string, ContextReport>();
@@ -54,6 +55,8 @@ export class KubeconfigDoctor {
 
   /** Diagnoses the named contexts (every context when none are named) together; each report is kept as it lands. */
   async diagnose(names: string[] | undefined, isCancelled: () => boolean, onReport: (r: ContextReport) => void = () => undefined): Promise<ContextReport[]> {
+    // A diagnosis runs the kubeconfig's exec plugins and calls AWS: never in Restricted Mode.
+    requireTrust(vscode.l10n.t('Diagnosing kubectl access'));
     const [{ config }, { diagnoseContext }, { nodeDoctorDeps }] = await Promise.all([this.read(), loadDoctor(), loadDoctorGateways()]);
     const chosen = names ? config.contexts.filter((c) => names.includes(c.name)) : config.contexts;
     const deps = nodeDoctorDeps({

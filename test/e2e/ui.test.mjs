@@ -172,6 +172,58 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     await webview.locator('#count', { hasText: '15 of 15 rows' }).waitFor({ timeout: 5000 });
   });
 
+  it('fits an editor 850 px wide: the Explain column on screen, one scroll area, readable chips named as the rows, a time range from the keyboard', async () => {
+    const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const viewport = page.viewportSize();
+    const editorWidth = async () => (await page.locator('iframe.webview.ready').boundingBox()).width;
+    await page.setViewportSize({ width: Math.round(viewport.width + 850 - (await editorWidth())), height: viewport.height });
+    try {
+      await page.waitForFunction(() => Math.abs(document.querySelector('iframe.webview.ready').getBoundingClientRect().width - 850) < 4, null, { timeout: 10000 });
+      await page.waitForTimeout(500);
+      const layout = await webview.locator('body').evaluate(() => {
+        const right = (sel) => Math.max(...[...document.querySelectorAll(sel)].map((e) => e.getBoundingClientRect().right));
+        const root = document.documentElement;
+        return {
+          width: root.clientWidth,
+          height: root.clientHeight,
+          scrollWidth: Math.max(root.scrollWidth, document.body.scrollWidth),
+          scrollHeight: document.body.scrollHeight,
+          actionsRight: right('.row .col-actions .explain'),
+          summaryHeight: document.getElementById('summary').getBoundingClientRect().height,
+        };
+      });
+      assert.ok(Math.abs(layout.width - 850) < 30, `the webview is ${layout.width} px wide`);
+      assert.ok(layout.scrollWidth <= layout.width, `no horizontal scrollbar: ${layout.scrollWidth} px of content in ${layout.width}`);
+      assert.ok(layout.actionsRight <= layout.width, `the Explain buttons end at ${layout.actionsRight} px, inside ${layout.width}`);
+      assert.ok(layout.summaryHeight < layout.height / 3, `the summary takes ${layout.summaryHeight} of ${layout.height} px`);
+      assert.ok(layout.scrollHeight <= layout.height + 1, 'the page does not scroll: only the rows do');
+      // One label per outcome: every outcome a row shows has a chip of the same name, readable on its background.
+      const chips = await webview.locator('#chips .chip').allInnerTexts();
+      for (const label of new Set(await webview.locator('.row .col-outcomeLabel').allInnerTexts())) assert.ok(chips.some((c) => c.startsWith(`${label} `)), `a chip for "${label}" among ${chips.join(' | ')}`);
+      const contrast = await webview.locator('#chips .chip').first().evaluate((chip) => {
+        const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map((v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)).reduce((t, v, i) => t + v * [0.2126, 0.7152, 0.0722][i], 0);
+        const style = chip.ownerDocument.defaultView.getComputedStyle(chip);
+        const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+      });
+      assert.ok(contrast >= 4.5, `chip text contrast ${contrast.toFixed(2)}:1 (WCAG AA asks 4.5:1)`);
+      // The timeline from the keyboard: the newest interval, widened by ten, then the whole range again.
+      await webview.locator('#timeline').focus();
+      await page.keyboard.press('ArrowLeft');
+      for (let i = 0; i < 10; i++) await page.keyboard.press('Shift+ArrowLeft');
+      await webview.locator('#clear-window:not([hidden])').waitFor({ timeout: 5000 });
+      assert.match(await webview.locator('#timeline-status').innerText(), /^Showing \d{4}-\d\d-\d\d \d\d:\d\d to /);
+      const shown = Number(/^(\d+) of 15/.exec(await webview.locator('#count').innerText())?.[1]);
+      assert.ok(shown < 15, `the last eleven minutes show ${shown} of the 15 rows`);
+      await page.screenshot({ path: path.join(RESULTS, 'troubleshoot-850.png') });
+      await page.keyboard.press('Escape');
+      await webview.locator('#count', { hasText: '15 of 15 rows' }).waitFor({ timeout: 5000 });
+    } finally {
+      await page.setViewportSize(viewport);
+    }
+  });
+
   it('tails the authenticator log live: an event written now appears as a row', async () => {
     const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await webview.locator('#tail').click();

@@ -148,6 +148,8 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
     await eks().send(new ListAccessEntriesCommand({ clusterName: 'prod-payments', maxResults: 2 }));
     await eks().send(new DescribeAccessEntryCommand({ clusterName: 'prod-payments', principalArn: `arn:aws:iam::${A}:role/Developer` }));
     const principalArn = `arn:aws:iam::${A}:role/Conformance`;
+    emu.state.iam.roles.push(principalArn);
+    await quiet(eks().send(new CreateAccessEntryCommand({ clusterName: 'prod-payments', principalArn: `arn:aws:iam::${A}:role/NotInIam` })));
     await eks().send(new CreateAccessEntryCommand({ clusterName: 'prod-payments', principalArn, kubernetesGroups: ['g'] }));
     await quiet(eks().send(new CreateAccessEntryCommand({ clusterName: 'prod-payments', principalArn })));
     await quiet(eks().send(new CreateAccessEntryCommand({ clusterName: 'prod-payments', principalArn: `arn:aws:sts::${A}:assumed-role/X/s` })));
@@ -206,7 +208,7 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
       conform(r.body ? JSON.parse(r.body) : {}, op[5], `${r.operation}`, problems);
     }
     assert.deepStrictEqual(problems, []);
-    const served = [...EKS_OPERATIONS.map((o) => `eks:${o}`), ...Object.keys(LOGS_OPERATIONS).map((o) => `logs:${o}`), 'sso:GetRoleCredentials'];
+    const served = [...EKS_OPERATIONS.map((o) => `eks:${o}`), ...[...LOGS_OPERATIONS.keys()].map((o) => `logs:${o}`), 'sso:GetRoleCredentials'];
     assert.deepStrictEqual(served.filter((o) => !seen.has(o)), [], 'every operation the emulator serves is checked');
   });
 

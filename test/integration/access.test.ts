@@ -97,6 +97,25 @@ describe('explain access and migrate to access entries, against the emulator', f
     assert.ok(second.asked.some((a) => /Stay in API_AND_CONFIG_MAP/.test(a)));
   });
 
+  it('Create Access Entry with cluster-admin cancelled leaves no entry: one confirmation, before any call', async () => {
+    const arn = `arn:aws:iam::${A}:role/WouldBeAdmin`;
+    const writes = () => emu.calls.filter((c) => c.operation === 'CreateAccessEntry' || c.operation === 'AssociateAccessPolicy').length;
+    const writesBefore = writes();
+    // Type, principal, username, groups, the policy and its scope, then the confirmation: dismissed (Cancel).
+    const prompts = answerPrompts(['STANDARD', arn, '', '', 'AmazonEKSClusterAdminPolicy', 'cluster', undefined]);
+    try {
+      await vscode.commands.executeCommand('eksAuth.accessEntries.create', await clusterNode('us-east-1', 'prod-payments'));
+    } finally {
+      prompts.restore();
+    }
+    const confirmations = prompts.asked.filter((a) => a.startsWith('showWarningMessage'));
+    assert.strictEqual(confirmations.length, 1, `one confirmation for the entry and its policy: ${prompts.asked.join(' | ')}`);
+    assert.match(confirmations[0], /WouldBeAdmin gains cluster-admin/, 'it names who gains cluster-admin');
+    assert.strictEqual(writes(), writesBefore, 'no CreateAccessEntry or AssociateAccessPolicy call');
+    assert.ok(!emu.state.clusters.find((c) => c.name === 'prod-payments')!.accessEntries.has(arn), 'no entry left behind');
+    assert.ok(!prompts.asked.some((a) => a.startsWith('showErrorMessage')), 'cancelling is not an error');
+  });
+
   it('refuses a cluster whose platform version has no access entries', async () => {
     const { asked } = await runQuietly('eksAuth.access.migrate', await clusterNode('us-east-1', 'legacy-batch'));
     assert.ok(asked.some((a) => /platform 1\.27 eks\.5, which has no access entries/.test(a)));

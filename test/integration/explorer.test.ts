@@ -402,6 +402,28 @@ describe('cluster explorer against the emulator', function () {
       assert.ok(!emu.calls.some((c) => c.service === 'kube' && c.operation.includes('PUT')), 'nothing was written');
     });
 
+    it('cancelling a risky save from Ctrl+S (eksAuth.awsAuth.save) is not an error: the edit stays unsaved', async () => {
+      const doc = await vscode.workspace.openTextDocument(uri('staging-web', 'eu-west-1'));
+      const editor = await vscode.window.showTextDocument(doc);
+      const text = doc.getText();
+      const start = text.indexOf('    - rolearn: arn:aws:iam::111122223333:role/staging-web-node');
+      const end = text.indexOf('    - rolearn', start + 10);
+      await editor.edit((e) => e.delete(new vscode.Range(doc.positionAt(start), doc.positionAt(end))));
+      const prompts = answerPrompts([undefined]);
+      let saved: unknown;
+      try {
+        saved = await vscode.commands.executeCommand('eksAuth.awsAuth.save');
+      } finally {
+        prompts.restore();
+      }
+      assert.strictEqual(saved, false);
+      assert.match(prompts.asked[0], /Saving this aws-auth would lock people or nodes out of staging-web/);
+      assert.ok(!prompts.asked.some((a) => a.startsWith('showErrorMessage')), `no error: ${prompts.asked.join(' | ')}`);
+      assert.ok(doc.isDirty, 'the edit is still in the editor, unsaved');
+      assert.ok(!emu.calls.some((c) => c.service === 'kube' && c.operation.includes('PUT')), 'nothing was written');
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    });
+
     it('saves a change that drops the node role only once the cluster name is typed', async () => {
       const doc = await vscode.workspace.openTextDocument(uri('staging-web', 'eu-west-1'));
       const editor = await vscode.window.showTextDocument(doc);

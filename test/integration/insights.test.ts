@@ -193,9 +193,12 @@ describe('troubleshooting panel state', function () {
       await waitFor(() => panel.summary, 'the summary');
       const total = panel.summary!.granted.concat(panel.summary!.denied).reduce((t, n) => t + n, 0);
       assert.ok(total > 5, `the summary counts ${total} events, more than the 5 rows`);
+      const summary = panel.summary;
       const all = await panel.fetchAll();
       assert.deepStrictEqual([all?.complete, all?.rows.length, panel.currentRows.length], [true, 15, 15], 'Fetch every event brings the whole range');
       assert.strictEqual(results(panel).header.limit, undefined, 'and the notice goes away');
+      assert.strictEqual(panel.summary, summary, 'the summary and its timeline stay: the range is the same');
+      assert.strictEqual(results(panel).keepSummary, true, 'and the webview is told to keep them');
     } finally {
       await config.update('insights.limit', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -224,6 +227,22 @@ describe('troubleshooting panel state', function () {
     panel.panel.dispose();
     await tail;
     assert.strictEqual(panel.tailing, false, 'closing the panel ends the session');
+  });
+
+  it('shows another range in the same tab when the user changes the range', async () => {
+    const node = await clusterNode('us-east-1', 'prod-payments');
+    const panel = await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', node, 60);
+    const prompts = answerPrompts(['Last 15 minutes']);
+    try {
+      await panel.changeRange();
+    } finally {
+      prompts.restore();
+    }
+    const webviewTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
+    assert.strictEqual(webviewTabs().length, 1, 'no second panel');
+    assert.deepStrictEqual([panel.state.rangeMinutes, results(panel).header.range, panel.panel.title], [15, 'last 15 minutes', 'Auth: prod-payments (last 15 minutes)']);
+    assert.strictEqual(await vscode.commands.executeCommand<TroubleshootPanel>('eksAuth.insights.troubleshoot', node, 15), panel, 'the tab is found under its new range');
+    assert.strictEqual(webviewTabs().length, 1);
   });
 
   it('answers an explanation request for the row it names by @ptr, with the request id', async () => {

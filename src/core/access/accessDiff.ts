@@ -6,7 +6,7 @@
  * must be confirmed by typing the cluster name; an escalation is named in the confirmation.
  */
 import { canonicalize, stripPath } from '../auth/arn';
-import { AccessEntryInfo, AuthenticationMode, authenticate, AwsAuthModel, loadAwsAuth, nodeRoleJoins } from '../auth/authenticator';
+import { AccessEntryInfo, AccessEntryStore, AuthenticationMode, authenticate, AuthInput, AwsAuthModel, DecodedItem, loadAwsAuth, mappingsFor, nodeRoleJoins } from '../auth/authenticator';
 import type { Binding } from './explain';
 
 export const CLUSTER_ADMIN_POLICY_NAME = 'AmazonEKSClusterAdminPolicy';
@@ -19,16 +19,28 @@ export interface AccessState {
   awsAuth?: Record<string, string>;
   /** Why aws-auth could not be read, when it could not: whoever depends on it is then unknown. */
   awsAuthError?: string;
+  /** Where aws-auth comes from, for reports (a Terraform resource address). */
+  awsAuthSource?: string;
   /** Access entries with their associated policies and scopes. */
   accessEntries: AccessEntryInfo[];
   /** RBAC bindings, where known: a binding to the cluster-admin ClusterRole is an admin path. */
   bindings?: Binding[];
   /** The roles of managed node groups and Fargate profiles. */
-  nodeRoles?: { label: string; arn: string; kind: 'ec2' | 'fargate' }[];
+  nodeRoles?: { label: string; arn: string; kind: 'ec2' | 'fargate'; source?: string }[];
   /** The identity making the change: losing its own access is a lockout. */
   callerArn?: string;
+  /** How reports name the caller ("you" when unset; "the identity that runs apply" for a plan). */
+  callerLabel?: string;
   /** Set when the cluster creator keeps cluster-admin that no configuration shows (CONFIG_MAP, bootstrap admin). */
   creatorAdmin?: boolean;
+  /** How reports name that creator ("the cluster creator (implicit)" when unset). */
+  creatorLabel?: string;
+  /** Where the creator's admin comes from, for reports (the cluster's Terraform address). */
+  creatorSource?: string;
+  /** The cluster does not exist in this state: before a plan creates it, or after a plan destroys it. */
+  absent?: boolean;
+  /** Where the cluster itself comes from, for reports (its Terraform resource address). */
+  clusterSource?: string;
 }
 
 export interface PrincipalAccess {
@@ -38,13 +50,13 @@ export interface PrincipalAccess {
   groups: string[];
   /** How it is a cluster-admin: system:masters, the cluster admin policy at cluster scope, a cluster-admin binding. */
   adminVia: string[];
-  /** Namespaces its access policies reach (`*` for cluster scope). */
+  /** Each access policy and where it reaches: `Name (cluster)` or `Name (namespace NS)`. */
   policyScopes: string[];
   /** Whether it is a node identity that can join (system:bootstrappers and system:nodes). */
   node: boolean;
 }
 
-export type Severity = 'lockout' | 'escalation' | 'change' | 'none';
+export type Severity = 'lockout' | 'escalation' | 'destroy' | 'change' | 'none';
 
 export interface PrincipalChange {
   principal: string;
@@ -53,6 +65,10 @@ export interface PrincipalChange {
   severity: Severity;
   /** What changed, in words. */
   changes: string[];
+  /** Where its access comes from on either side: Terraform resource addresses, or who created an entry. */
+  sources: string[];
+  /** Why, when the cause is not the obvious one: a duplicate that wins, a path that never matches, a dropped section. */
+  reasons: string[];
 }
 
 export interface NodeRoleCoverage {
@@ -60,6 +76,15 @@ export interface NodeRoleCoverage {
   arn: string;
   before: boolean;
   after: boolean;
+}
+
+/** One thing a reviewer must see, with where it comes from and why. */
+export interface Finding {
+  kind: 'lockout' | 'escalation' | 'destroy';
+  message: string;
+  principal?: string;
+  sources: string[];
+  reasons: string[];
 }
 
 export interface AccessDiff {
@@ -73,10 +98,17 @@ export interface AccessDiff {
   lockouts: string[];
   /** Each principal that gains cluster-admin. */
   escalations: string[];
+  /** The lockouts, escalations and a cluster's destruction, with their sources and reasons. */
+  findings: Finding[];
 }
 
+/** The session name the diff asks the model with; reports show `{{SessionName}}` in its place. */
+const SESSION = 'eks-auth-diff';
+/** A rendered value as a person reads it: the session is whoever's, not the diff's placeholder. */
+const unrendered = (v: string) => v.split(SESSION).join('{{SessionName}}');
+
 /** The caller the authenticator would see for a principal: a role is assumed in a session, a user signs as itself. */
-function callerOf(principal: string, session = 'eks-auth-diff'): string {
+function callerOf(principal: string, session = SESSION): string {
   const c = canonicalize(principal);
   if ('error' in c || c.kind !== 'role') return principal;
   return `arn:${c.partition}:sts::${c.account}:assumed-role/${c.canonical.split(':role/')[1]}/${session}`;
@@ -107,42 +139,120 @@ function principalsOf(states: AccessState[], models: (AwsAuthModel | undefined)[
   return [...seen.values()].sort();
 }
 
-function accessOf(principal: string, state: AccessState, model: AwsAuthModel | undefined): PrincipalAccess {
-  const input = { mode: state.mode, awsAuth: state.mode === 'API' ? undefined : model, accessEntries: state.mode === 'CONFIG_MAP' ? [] : state.accessEntries };
+/** One state as the authenticator is asked about it: the model and the keyed entry store, built once. */
+interface Prepared {
+  state: AccessState;
+  model?: AwsAuthModel;
+  input: AuthInput;
+  /** Every aws-auth item (dropped and overridden ones too) by its principal key, for saying why. */
+  items: Map<string, DecodedItem[]>;
+}
+
+function prepare(state: AccessState): Prepared {
+  const model = state.awsAuth && !state.absent ? loadAwsAuth(state.awsAuth) : undefined;
+  const input: AuthInput = {
+    mode: state.mode,
+    awsAuth: state.mode === 'API' ? undefined : model,
+    accessEntries: new AccessEntryStore(state.mode === 'CONFIG_MAP' || state.absent ? [] : state.accessEntries),
+  };
+  const items = new Map<string, DecodedItem[]>();
+  for (const item of [...(model?.sections.mapRoles.items ?? []), ...(model?.sections.mapUsers.items ?? [])]) {
+    if (!item.arn) continue;
+    const key = lower(stripPath(item.arn.trim()));
+    const list = items.get(key);
+    if (list) list.push(item);
+    else items.set(key, [item]);
+  }
+  return { state, model, input, items };
+}
+
+interface Evaluated extends PrincipalAccess {
+  sources: string[];
+}
+
+function accessOf(principal: string, p: Prepared): Evaluated {
+  const { state, input } = p;
+  if (state.absent) return { authenticated: false, groups: [], adminVia: [], policyScopes: [], node: false, sources: [] };
   const result = authenticate(callerOf(principal), input);
   // A node role's username renders only for an instance session: ask again as one, as a node would call.
   const asNode = !result.authenticated && result.via ? authenticate(callerOf(principal, 'i-0123456789abcdef0'), input) : result;
   const r = asNode.authenticated ? asNode : result;
-  const groups = r.authenticated ? r.groups : [];
+  const groups = r.authenticated ? r.groups.map(unrendered) : [];
   const adminVia: string[] = [];
   const policyScopes: string[] = [];
+  const sources: string[] = [];
+  if (r.via === 'access entry' && r.entry?.source) sources.push(r.entry.source);
+  if ((r.via === 'mapRoles' || r.via === 'mapUsers' || r.via === 'mapAccounts') && state.awsAuthSource) sources.push(state.awsAuthSource);
   if (r.authenticated) {
     if (groups.includes('system:masters')) adminVia.push('system:masters');
-    for (const p of r.via === 'access entry' ? (r.entry?.policies ?? []) : []) {
-      const name = p.policyArn?.split('/').pop() ?? '';
-      const scope = p.accessScope?.type === 'namespace' ? (p.accessScope.namespaces ?? []) : ['*'];
-      policyScopes.push(...scope.map((n) => `${name}:${n}`));
+    for (const pol of r.via === 'access entry' ? (r.entry?.policies ?? []) : []) {
+      const name = pol.policyArn?.split('/').pop() ?? '';
+      const scope = pol.accessScope?.type === 'namespace' ? (pol.accessScope.namespaces ?? []) : ['*'];
+      policyScopes.push(...scope.map((n) => (n === '*' ? `${name} (cluster)` : `${name} (namespace ${n})`)));
       if (name === CLUSTER_ADMIN_POLICY_NAME && scope.includes('*')) adminVia.push(`${CLUSTER_ADMIN_POLICY_NAME} (cluster)`);
+      if (pol.source) sources.push(pol.source);
     }
     for (const b of state.bindings ?? []) {
       if (b.kind !== 'ClusterRoleBinding' || b.roleRef.kind !== 'ClusterRole' || b.roleRef.name !== 'cluster-admin') continue;
       const names = b.subjects.filter((s) => (s.kind === 'User' && s.name === r.username) || (s.kind === 'Group' && groups.includes(s.name) && s.name !== 'system:masters'));
-      if (names.length) adminVia.push(`ClusterRoleBinding ${b.name}`);
+      if (names.length) {
+        adminVia.push(`ClusterRoleBinding ${b.name}`);
+        if (b.source) sources.push(b.source);
+      }
     }
   }
   return {
     authenticated: r.authenticated,
     via: r.via,
-    username: r.authenticated ? r.username : undefined,
+    username: r.authenticated && r.username !== undefined ? unrendered(r.username) : undefined,
     groups,
     adminVia,
     policyScopes: policyScopes.sort(),
     node: r.authenticated && NODE_GROUPS.every((g) => groups.includes(g)),
+    sources,
   };
 }
 
+const strip = (e: Evaluated): PrincipalAccess => ({ authenticated: e.authenticated, via: e.via, username: e.username, groups: e.groups, adminVia: e.adminVia, policyScopes: e.policyScopes, node: e.node });
 const isAdmin = (a: PrincipalAccess) => a.adminVia.length > 0;
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const SECTION_OF: Record<string, 'mapRoles' | 'mapUsers' | 'mapAccounts'> = { mapRoles: 'mapRoles', mapUsers: 'mapUsers', mapAccounts: 'mapAccounts' };
+
+/**
+ * Why a principal's aws-auth access differs from what its entries seem to say, from the model: the rules of
+ * aws-iam-authenticator that surprise people (docs/authenticator.md): a later duplicate replaces an earlier one, a
+ * role ARN with a path never matches, an entry `Validate()` rejects is dropped, a YAML error drops the whole section.
+ */
+function reasonsFor(principal: string, b: Evaluated, a: Evaluated, before: Prepared, after: Prepared): string[] {
+  const out: string[] = [];
+  const lost = b.authenticated && (!a.authenticated || a.via !== b.via);
+  const section = b.via ? SECTION_OF[b.via] : undefined;
+  if (lost && section) {
+    if (after.state.absent) {
+      // The cluster goes: said once, by the destroy finding.
+    } else if (after.state.mode === 'API' && before.state.mode !== 'API') out.push('aws-auth is ignored in authentication mode API');
+    else if (!after.model) out.push(`aws-auth is gone after the change${after.state.awsAuthSource ? ` (${after.state.awsAuthSource})` : ''}, so nothing maps from it`);
+    else {
+      const sec = after.model.sections[section];
+      if (sec.error) out.push(`${section} has a YAML error (${sec.error.message}): the authenticator drops the whole ${section} section`);
+      else if (sec.notAList) out.push(`${section} is not a list: the authenticator maps nothing from it`);
+      else if (!(after.items.get(lower(principal)) ?? []).length) out.push(`aws-auth after the change has no ${section} entry for it`);
+    }
+  }
+  if (b.authenticated !== a.authenticated || b.via !== a.via || isAdmin(b) !== isAdmin(a)) {
+    for (const item of after.items.get(lower(principal)) ?? []) {
+      const where = `${item.section} entry ${item.index + 1}`;
+      if (item.section === 'mapRoles' && stripPath(item.arn.trim()) !== item.arn.trim()) out.push(`${where} has a path in its role ARN (${item.arn}): STS reports role sessions without the path, so the authenticator never matches it`);
+      if (item.replacedBy) out.push(`${where} is overridden by ${item.replacedBy.section} entry ${item.replacedBy.index + 1} for the same ARN: the last duplicate wins and groups are not merged`);
+      if (item.dropped) out.push(`${where} is dropped by the authenticator: ${item.dropped}`);
+    }
+  }
+  for (const p of [after, before]) {
+    const entry = p.input.accessEntries instanceof AccessEntryStore ? p.input.accessEntries.find(principal) : undefined;
+    if (entry?.sourceNote && !out.includes(entry.sourceNote)) out.push(entry.sourceNote);
+  }
+  return out;
+}
 
 function describeChanges(before: PrincipalAccess, after: PrincipalAccess): string[] {
   const out: string[] = [];
@@ -158,63 +268,141 @@ function describeChanges(before: PrincipalAccess, after: PrincipalAccess): strin
   return out;
 }
 
+const union = (...lists: string[][]) => [...new Set(lists.flat())];
+const sameItem = (x: DecodedItem | undefined, y: DecodedItem | undefined) => x === y || (!!x && !!y && x.section === y.section && x.arn === y.arn && x.username === y.username && same(x.groups, y.groups));
+
+/**
+ * Whether everything the authenticator reads for this principal is the same in both states, so its access is too:
+ * most principals of a large aws-auth are untouched by an edit, and asking the model once for them keeps the diff
+ * of a 1 MiB aws-auth fast. `context` says the states already agree on the mode, mapAccounts and the bindings.
+ */
+function unchangedFor(principal: string, pb: Prepared, pa: Prepared, context: boolean): boolean {
+  if (!context || pb.state.absent || pa.state.absent) return false;
+  const stores = [pb.input.accessEntries, pa.input.accessEntries] as AccessEntryStore[];
+  if (stores.some((s) => s.find(principal))) return false;
+  if (pb.state.mode === 'API') return true;
+  if (!pb.model || !pa.model) return !pb.model && !pa.model;
+  const [b, a] = [mappingsFor(pb.model, principal), mappingsFor(pa.model, principal)];
+  return sameItem(b.role, a.role) && b.users.length === a.users.length && b.users.every((u, i) => sameItem(u, a.users[i]));
+}
+
+/** The states agree on everything but aws-auth mappings and access entries (mode, mapAccounts, bindings, caller). */
+function sameContext(pb: Prepared, pa: Prepared): boolean {
+  const accounts = (m?: AwsAuthModel) => [...(m?.accounts ?? [])].sort().join(',');
+  return pb.state.mode === pa.state.mode && accounts(pb.model) === accounts(pa.model) && JSON.stringify(pb.state.bindings ?? null) === JSON.stringify(pa.state.bindings ?? null);
+}
+
 /** The access of every principal in `before` and `after`, and what a change from one to the other does. */
 export function diffAccess(before: AccessState, after: AccessState): AccessDiff {
-  const models = [before, after].map((s) => (s.awsAuth ? loadAwsAuth(s.awsAuth) : undefined));
+  const findings: Finding[] = [];
+  const diff = (severity: Severity, rest: Partial<AccessDiff> = {}): AccessDiff => ({
+    severity,
+    principals: [],
+    nodeRoles: [],
+    adminPathsBefore: [],
+    adminPathsAfter: [],
+    ...rest,
+    findings,
+    lockouts: findings.filter((f) => f.kind === 'lockout').map((f) => f.message),
+    escalations: findings.filter((f) => f.kind === 'escalation').map((f) => f.message),
+  });
+  if (after.absent && !before.absent) {
+    // Deleting the cluster deletes its access entries and the ConfigMap with it: nobody is locked out of a cluster
+    // that no longer exists, and the reviewer needs to hear that the cluster goes.
+    findings.push({ kind: 'destroy', message: 'the cluster is destroyed, and every access entry, aws-auth and node with it', sources: after.clusterSource ? [after.clusterSource] : [], reasons: [] });
+    return diff('destroy');
+  }
+  const [pb, pa] = [prepare(before), prepare(after)];
   const principals: PrincipalChange[] = [];
-  const lockouts: string[] = [];
-  const escalations: string[] = [];
-  const adminPathsBefore: string[] = before.creatorAdmin ? ['the cluster creator (implicit)'] : [];
-  const adminPathsAfter: string[] = after.creatorAdmin ? ['the cluster creator (implicit)'] : [];
-  const caller = before.callerArn ?? after.callerArn;
+  const creator = (s: AccessState) => (s.creatorAdmin && !s.absent ? [s.creatorLabel ?? 'the cluster creator (implicit)'] : []);
+  const adminPathsBefore: string[] = creator(before);
+  const adminPathsAfter: string[] = creator(after);
+  const caller = after.callerArn ?? before.callerArn;
   const callerKey = caller ? principalKey(caller) : undefined;
-  for (const principal of principalsOf([before, after], models)) {
-    const b = accessOf(principal, before, models[0]);
-    const a = accessOf(principal, after, models[1]);
-    if (isAdmin(b)) adminPathsBefore.push(principal);
-    if (isAdmin(a)) adminPathsAfter.push(principal);
+  const callerLabel = after.callerLabel ?? before.callerLabel ?? 'you';
+  const byPrincipal = new Map<string, PrincipalChange>();
+  const context = sameContext(pb, pa);
+  for (const principal of principalsOf([before, after], [pb.model, pa.model])) {
+    const b = accessOf(principal, pb);
+    const a = unchangedFor(principal, pb, pa, context) ? b : accessOf(principal, pa);
+    const mine = callerKey !== undefined && lower(callerKey) === lower(principal);
+    const name = mine ? `${principal} (${callerLabel})` : principal;
+    if (isAdmin(b)) adminPathsBefore.push(name);
+    if (isAdmin(a)) adminPathsAfter.push(name);
     const changes = describeChanges(b, a);
     if (!changes.length) continue;
+    // aws-auth access that changes comes from whatever writes aws-auth after the change as well.
+    const writer = b.via?.startsWith('map') && pa.state.awsAuthSource ? [pa.state.awsAuthSource] : [];
+    const sources = union(b.sources, a.sources, writer);
+    const reasons = reasonsFor(principal, b, a, pb, pa);
     let severity: Severity = 'change';
-    const mine = callerKey !== undefined && lower(callerKey) === lower(principal);
+    const finding = (kind: Finding['kind'], message: string) => findings.push({ kind, message, principal, sources, reasons });
     if ((b.authenticated && !a.authenticated && mine) || (b.node && !a.node)) {
       severity = 'lockout';
-      lockouts.push(mine ? `${principal} (you) ${changes.join('; ')}` : `${principal} ${changes.join('; ')}`);
+      finding('lockout', `${name} ${changes.join('; ')}`);
     } else if (mine && isAdmin(b) && !isAdmin(a)) {
       severity = 'lockout';
-      lockouts.push(`${principal} (you) loses cluster-admin`);
+      finding('lockout', `${name} loses cluster-admin`);
     } else if (!isAdmin(b) && isAdmin(a)) {
       severity = 'escalation';
-      escalations.push(`${principal} gains cluster-admin (${a.adminVia.join(', ')})`);
+      finding('escalation', `${name} gains cluster-admin (${a.adminVia.join(', ')})`);
     }
-    principals.push({ principal, before: b, after: a, severity, changes });
+    const change = { principal, before: strip(b), after: strip(a), severity, changes, sources, reasons };
+    principals.push(change);
+    byPrincipal.set(lower(principal), change);
   }
   const nodeRoles: NodeRoleCoverage[] = [];
-  const roles = new Map<string, { label: string; arn: string; kind: 'ec2' | 'fargate' }>();
+  const roles = new Map<string, { label: string; arn: string; kind: 'ec2' | 'fargate'; source?: string }>();
   for (const r of [...(before.nodeRoles ?? []), ...(after.nodeRoles ?? [])]) roles.set(`${r.label}|${r.arn}`, r);
   for (const r of roles.values()) {
-    const joins = (s: AccessState, m: AwsAuthModel | undefined) => nodeRoleJoins(r.arn, r.kind, { mode: s.mode, awsAuth: s.mode === 'API' ? undefined : m, accessEntries: s.mode === 'CONFIG_MAP' ? [] : s.accessEntries }).joins;
-    const coverage = { label: r.label, arn: r.arn, before: joins(before, models[0]), after: joins(after, models[1]) };
+    const joins = (p: Prepared) => !p.state.absent && nodeRoleJoins(r.arn, r.kind, p.input).joins;
+    const coverage = { label: r.label, arn: r.arn, before: joins(pb), after: joins(pa) };
     nodeRoles.push(coverage);
-    if (coverage.before && !coverage.after && !lockouts.some((l) => l.startsWith(principalKey(r.arn) ?? r.arn))) lockouts.push(`${r.label} (${r.arn}) can no longer join: its nodes go NotReady`);
+    if (!coverage.before || coverage.after) continue;
+    const key = principalKey(r.arn);
+    const change = key ? byPrincipal.get(lower(key)) : undefined;
+    const already = change?.severity === 'lockout' ? findings.find((f) => f.kind === 'lockout' && f.principal === change.principal) : undefined;
+    if (already) {
+      // One finding per role, in the words a reviewer knows it by: the node group, and what its nodes do.
+      already.message = `${r.label}: ${already.message}: its nodes go NotReady`;
+      already.sources = union(already.sources, r.source ? [r.source] : []);
+      change!.sources = already.sources;
+    } else findings.push({ kind: 'lockout', message: `${r.label} (${r.arn}) can no longer join: its nodes go NotReady`, principal: key, sources: union(r.source ? [r.source] : [], change?.sources ?? []), reasons: change?.reasons ?? [] });
   }
-  if (adminPathsBefore.length && !adminPathsAfter.length) lockouts.unshift(`no cluster-admin path is left (before: ${adminPathsBefore.join(', ')})`);
+  const lostAdmin = principals.filter((p) => isAdmin(p.before) && !isAdmin(p.after));
+  if (adminPathsBefore.length && !adminPathsAfter.length) findings.unshift({ kind: 'lockout', message: `no cluster-admin path is left (before: ${adminPathsBefore.join(', ')})`, sources: union(...lostAdmin.map((p) => p.sources)), reasons: union(...lostAdmin.map((p) => p.reasons)) });
+  if (after.creatorAdmin && !before.creatorAdmin && !after.absent) findings.push({ kind: 'escalation', message: `${after.creatorLabel ?? 'the cluster creator'} gains cluster-admin (EKS makes the IAM principal that creates the cluster an administrator)`, sources: after.creatorSource ? [after.creatorSource] : [], reasons: [] });
+  // A cluster the change creates with nobody able to administer it through Kubernetes: the same outage, from day one.
+  if (before.absent && !adminPathsAfter.length) findings.unshift({ kind: 'lockout', message: 'no principal is cluster-admin of the new cluster (no creator admin, no admin access entry, no system:masters mapping)', sources: after.clusterSource ? [after.clusterSource] : [], reasons: [] });
   // Fail closed: leaving aws-auth behind when it could not be read may lock out anyone it maps.
-  if (before.awsAuthError && before.mode !== 'API' && after.mode === 'API') lockouts.push(`aws-auth could not be read (${before.awsAuthError}): whoever it maps loses access in API mode, and who that is is unknown`);
-  const severity: Severity = lockouts.length ? 'lockout' : escalations.length ? 'escalation' : principals.length ? 'change' : 'none';
-  return { severity, principals, nodeRoles, adminPathsBefore, adminPathsAfter, lockouts, escalations };
+  if (before.awsAuthError && before.mode !== 'API' && after.mode === 'API') findings.push({ kind: 'lockout', message: `aws-auth could not be read (${before.awsAuthError}): whoever it maps loses access in API mode, and who that is is unknown`, sources: [], reasons: [] });
+  const severity: Severity = findings.some((f) => f.kind === 'lockout') ? 'lockout' : findings.some((f) => f.kind === 'escalation') ? 'escalation' : principals.length ? 'change' : 'none';
+  return diff(severity, { principals, nodeRoles, adminPathsBefore, adminPathsAfter });
 }
 
 const accessText = (a: PrincipalAccess) =>
   a.authenticated ? `${a.username || '(empty username)'} [${a.groups.join(', ') || 'no groups'}]${a.adminVia.length ? ' admin' : ''}${a.policyScopes.length ? ` policies ${a.policyScopes.join(', ')}` : ''}` : 'Unauthorized';
 
-/** The diff as plain text: a line per changed principal, before -> after, then the node roles and admin paths. */
-export function diffText(d: AccessDiff, limit = Infinity): string {
+/** "from X; because Y" for a finding or a principal, or '' when there is nothing to add. */
+export function provenance(f: { sources: string[]; reasons: string[] }): string {
+  return [f.sources.length ? `from ${f.sources.join(', ')}` : '', f.reasons.length ? `because ${f.reasons.join('; ')}` : ''].filter(Boolean).join('; ');
+}
+
+const withProvenance = (text: string, f: { sources: string[]; reasons: string[] }) => {
+  const p = provenance(f);
+  return p ? `${text} (${p})` : text;
+};
+
+/**
+ * The diff as plain text: the findings, a line per changed principal (before -> after), then the node roles and
+ * admin paths. `findings: false` leaves out the escalation lines, for a confirmation whose title already names them.
+ */
+export function diffText(d: AccessDiff, limit = Infinity, options: { findings?: boolean } = {}): string {
+  if (d.severity === 'destroy') return d.findings.map((f) => `DESTROY: ${withProvenance(f.message, f)}`).join('\n');
   const lines: string[] = [];
-  for (const l of d.lockouts) lines.push(`LOCKOUT: ${l}`);
-  for (const e of d.escalations) lines.push(`ESCALATION: ${e}`);
+  for (const f of d.findings) if (options.findings !== false || f.kind !== 'escalation') lines.push(`${f.kind.toUpperCase()}: ${withProvenance(f.message, f)}`);
   const shown = d.principals.slice(0, limit);
-  for (const p of shown) lines.push(`${p.severity === 'change' ? 'change' : p.severity}: ${p.principal}: ${accessText(p.before)} -> ${accessText(p.after)}`);
+  for (const p of shown) lines.push(withProvenance(`${p.severity === 'change' ? 'change' : p.severity}: ${p.principal}: ${accessText(p.before)} -> ${accessText(p.after)}`, p));
   if (d.principals.length > shown.length) lines.push(`... and ${d.principals.length - shown.length} more principals`);
   for (const r of d.nodeRoles) if (r.before !== r.after) lines.push(`node role ${r.label}: ${r.before ? 'joins' : 'cannot join'} -> ${r.after ? 'joins' : 'cannot join'}`);
   lines.push(`cluster-admin paths: ${d.adminPathsBefore.length} -> ${d.adminPathsAfter.length}`);

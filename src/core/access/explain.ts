@@ -15,6 +15,8 @@ export interface Binding {
   namespace?: string;
   roleRef: { kind: string; name: string };
   subjects: { kind: string; name: string }[];
+  /** Where the binding comes from, for reports (a Terraform resource address). */
+  source?: string;
 }
 
 export interface AccessContext {

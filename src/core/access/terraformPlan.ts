@@ -1,18 +1,31 @@
 /**
  * Reads a Terraform plan (`terraform show -json PLANFILE`, format 1.x) into the before and after access of each EKS
- * cluster it changes: aws-auth through kubernetes_config_map, kubernetes_config_map_v1 and
- * kubernetes_config_map_v1_data (kube-system/aws-auth; data values as the plan holds them, `yamlencode` output
- * included), aws_eks_access_entry, aws_eks_access_policy_association and aws_eks_cluster's access_config. Only what
- * the plan manages is known: entries Terraform does not manage are not in either state.
+ * cluster it changes. It follows hashicorp/terraform `internal/command/jsonplan/plan.go` (the `plan` and `Change`
+ * structs, `marshalResourceChange`, `omitUnknowns`, `unknownAsBool`, `actionString`) and `jsonconfig/config.go`
+ * (the `configuration` block); docs/change-safety.md cites each rule with its lines. What it reads:
+ * aws-auth through kubernetes_config_map(_v1) and kubernetes_config_map_v1_data (kube-system/aws-auth),
+ * aws_eks_access_entry, aws_eks_access_policy_association, aws_eks_cluster (access_config), aws_eks_node_group and
+ * aws_eks_fargate_profile (their roles must keep joining), and RBAC bindings (kubernetes_cluster_role_binding(_v1),
+ * kubernetes_role_binding(_v1)). Only what the plan manages is known: anything else in the cluster is in neither state.
  */
-import type { AccessEntryInfo, AuthenticationMode } from '../auth/authenticator';
+import { AccessEntryInfo, AuthenticationMode } from '../auth/authenticator';
 import type { AccessState } from './accessDiff';
+import type { Binding } from './explain';
 
 const CONFIG_MAPS = ['kubernetes_config_map', 'kubernetes_config_map_v1', 'kubernetes_config_map_v1_data'];
+const CLUSTER_ROLE_BINDINGS = ['kubernetes_cluster_role_binding', 'kubernetes_cluster_role_binding_v1'];
+const ROLE_BINDINGS = ['kubernetes_role_binding', 'kubernetes_role_binding_v1'];
 const MODES: AuthenticationMode[] = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
+/** EKS creates these entries itself for managed node groups and Fargate profiles once the API is on. */
+const EKS_CREATED = 'terraform-aws-eks docs/UPGRADE-20.0.md: "EKS automatically adds access entries for the roles used by EKS managed node groups and Fargate profiles"';
+const APPLY_IDENTITY = 'the identity that runs apply';
 
 export interface PlannedCluster {
   cluster: string;
+  /** What the plan does to the cluster itself: create, destroy, replace, update, or nothing (not in the plan). */
+  change: 'create' | 'destroy' | 'replace' | 'update' | 'none';
+  /** The aws_eks_cluster resource address, when the cluster is in the plan. */
+  address?: string;
   before: AccessState;
   after: AccessState;
   /** What the plan leaves unknown until apply, or could not be tied to this cluster. */
@@ -21,8 +34,13 @@ export interface PlannedCluster {
 
 interface ResourceChange {
   address?: string;
+  module_address?: string;
+  mode?: string;
   type?: string;
-  change?: { actions?: string[]; before?: unknown; after?: unknown; after_unknown?: unknown };
+  name?: string;
+  deposed?: string;
+  action_reason?: string;
+  change?: { actions?: string[]; before?: unknown; after?: unknown; after_unknown?: unknown; before_sensitive?: unknown; after_sensitive?: unknown };
 }
 
 type Obj = Record<string, unknown>;
@@ -30,11 +48,73 @@ const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Arr
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 /** Terraform writes nested blocks as lists of objects. */
 const block = (v: unknown): Obj | undefined => obj(Array.isArray(v) ? v[0] : v);
+const blocks = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj).filter((o): o is Obj => !!o) : []);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const unknown = (u: unknown, key: string): boolean => {
-  const o = obj(u);
-  return !!o && o[key] !== undefined && o[key] !== false;
+/**
+ * Whether `after_unknown` marks this attribute unknown. `unknownAsBool` writes `true` only for an unknown value; a
+ * known map or object becomes a nested object (`{}` when nothing in it is unknown) and a known leaf is omitted.
+ */
+const unknownAt = (u: unknown, key: string): boolean => obj(u)?.[key] === true;
+
+interface Actions {
+  creates: boolean;
+  deletes: boolean;
+  replaced: boolean;
+  /** ["forget"]: Terraform drops the object from its state but leaves it in the cluster. */
+  forgets: boolean;
+}
+const actionsOf = (ch: ResourceChange): Actions => {
+  const a = ch.change?.actions ?? [];
+  // plan.go: the three replace actions all list "delete", so scanning for it finds every deletion.
+  return { creates: a.includes('create'), deletes: a.includes('delete'), replaced: a.includes('delete') && a.includes('create'), forgets: a.includes('forget') };
 };
+
+/** The object before and after, as the plan says the cluster will hold it. */
+function sides(ch: ResourceChange): { before?: Obj; after?: Obj; afterUnknown: unknown } {
+  const { forgets, creates } = actionsOf(ch);
+  const before = obj(ch.change?.before);
+  // Forgetting leaves the real object as it was.
+  const after = forgets && !creates ? before : obj(ch.change?.after);
+  return { before, after, afterUnknown: forgets && !creates ? {} : ch.change?.after_unknown };
+}
+
+/**
+ * Whether the plan marks an attribute (or anything in it) sensitive. The values are in the plan all the same (plan.go
+ * marshals `before`/`after` whole and the sensitivity beside them), so they are compared; the note tells the reader
+ * that the report names principals taken from them.
+ */
+function sensitive(ch: ResourceChange, key: string): boolean {
+  const marked = (v: unknown): boolean => v === true || (Array.isArray(v) ? v.some(marked) : !!obj(v) && Object.values(obj(v)!).some(marked));
+  return [ch.change?.before_sensitive, ch.change?.after_sensitive].some((s) => s === true || marked(obj(s)?.[key]));
+}
+
+/** The `configuration` resource for a change, to follow its expressions' references (jsonconfig/config.go). */
+function configResource(plan: Obj, ch: ResourceChange): Obj | undefined {
+  let mod = obj(obj(plan.configuration)?.root_module);
+  const modulePath = (ch.module_address ?? '').match(/module\.[^.[]+/g) ?? [];
+  for (const m of modulePath) mod = obj(obj(obj(mod?.module_calls)?.[m.slice('module.'.length)])?.module);
+  return blocks(mod?.resources).find((r) => r.type === ch.type && r.name === ch.name && (r.mode ?? 'managed') === (ch.mode ?? 'managed'));
+}
+
+/** The resource addresses (in the change's module) an attribute's expression refers to. */
+function referencesOf(plan: Obj, ch: ResourceChange, attribute: string): string[] {
+  const refs = strings(obj(obj(configResource(plan, ch)?.expressions)?.[attribute])?.references);
+  const prefix = ch.module_address ? `${ch.module_address}.` : '';
+  return refs.map((r) => prefix + r);
+}
+
+/** The identity Terraform runs as, from data sources read during the plan (prior_state). */
+function applyIdentity(plan: Obj): string | undefined {
+  const found: { type: string; values: Obj }[] = [];
+  const walk = (m: Obj | undefined) => {
+    if (!m) return;
+    for (const r of blocks(m.resources)) if (r.mode === 'data' && obj(r.values)) found.push({ type: String(r.type), values: obj(r.values)! });
+    blocks(m.child_modules).forEach(walk);
+  };
+  walk(obj(obj(obj(plan.prior_state)?.values)?.root_module));
+  // aws_iam_session_context gives the role behind an assumed-role session (what terraform-aws-eks maps).
+  return str(found.find((f) => f.type === 'aws_iam_session_context')?.values.issuer_arn) || str(found.find((f) => f.type === 'aws_caller_identity')?.values.arn);
+}
 
 /** Throws an Error saying what is wrong when the text is not a plan in Terraform's JSON format. */
 export function readTerraformPlan(text: string, defaultMode: AuthenticationMode = 'API_AND_CONFIG_MAP'): PlannedCluster[] {
@@ -47,95 +127,257 @@ export function readTerraformPlan(text: string, defaultMode: AuthenticationMode 
   // The format's own rule: ignore unknown properties, reject an unknown major version.
   const version = str(plan?.format_version);
   if (version && !version.startsWith('1.') && version !== '1') throw new Error(`format_version ${version} is not supported (1.x is): upgrade eks-auth, or write the plan with Terraform 1.x`);
-  if (!plan || !Array.isArray(plan.resource_changes)) throw new Error('no resource_changes: expected the output of terraform show -json PLANFILE');
-  const changes = plan.resource_changes as ResourceChange[];
+  // plan.go writes resource_changes with omitempty: a plan that changes nothing has none, but still has format_version.
+  if (!plan || (!Array.isArray(plan.resource_changes) && !version)) throw new Error('no resource_changes: expected the output of terraform show -json PLANFILE');
+  const p = plan;
+  // Data sources are read, not changed; a deposed object is an old copy being cleaned up, not the one that stays.
+  const changes = ((plan.resource_changes as ResourceChange[] | undefined) ?? []).filter((c) => c.mode !== 'data' && !c.deposed);
+  const ofType = (...types: string[]) => changes.filter((c) => types.includes(c.type ?? ''));
   const clusters = new Map<string, PlannedCluster>();
+  const byAddress = new Map<string, PlannedCluster>();
   const notes: string[] = [];
+  const identity = applyIdentity(plan);
   const clusterOf = (name: string) => {
     let c = clusters.get(name);
     if (!c) {
-      c = { cluster: name, before: { mode: defaultMode, accessEntries: [] }, after: { mode: defaultMode, accessEntries: [] }, notes: [] };
+      const state = (): AccessState => ({ mode: defaultMode, accessEntries: [], ...(identity ? { callerArn: identity, callerLabel: APPLY_IDENTITY } : {}) });
+      c = { cluster: name, change: 'none', before: state(), after: state(), notes: [] };
       clusters.set(name, c);
     }
     return c;
   };
-  const sides = (ch: ResourceChange) => ({ before: obj(ch.change?.before), after: obj(ch.change?.after), afterUnknown: ch.change?.after_unknown });
 
   // Clusters and their modes first, so entries and aws-auth find them.
-  for (const ch of changes.filter((c) => c.type === 'aws_eks_cluster')) {
+  for (const ch of ofType('aws_eks_cluster')) {
     const { before, after } = sides(ch);
+    const act = actionsOf(ch);
     const name = str(after?.name) ?? str(before?.name);
-    if (!name) continue;
+    if (!name) {
+      notes.push(`${ch.address}: its name is known only after apply, so its access is not in the diff`);
+      continue;
+    }
     const c = clusterOf(name);
-    const mode = (o?: Obj) => str(block(o?.access_config)?.authentication_mode) as AuthenticationMode | undefined;
-    const b = mode(before);
-    const a = mode(after);
-    if (b && MODES.includes(b)) c.before.mode = b;
-    if (a && MODES.includes(a)) c.after.mode = a;
-    else if (b && MODES.includes(b)) c.after.mode = b;
-    if (!before && after && block(after.access_config)?.bootstrap_cluster_creator_admin_permissions !== false) c.after.creatorAdmin = true;
+    c.address = ch.address;
+    c.before.clusterSource = c.after.clusterSource = ch.address;
+    byAddress.set(ch.address ?? '', c);
+    c.change = act.replaced ? 'replace' : act.creates ? 'create' : act.deletes ? 'destroy' : (ch.change?.actions ?? []).includes('update') ? 'update' : 'none';
+    const mode = (o?: Obj) => {
+      const m = str(block(o?.access_config)?.authentication_mode) as AuthenticationMode | undefined;
+      return m && MODES.includes(m) ? m : undefined;
+    };
+    c.before.mode = mode(before) ?? defaultMode;
+    // EKS's own default for a new cluster without access_config is CONFIG_MAP (CreateCluster accessConfig).
+    c.after.mode = mode(after) ?? (act.creates ? 'CONFIG_MAP' : c.before.mode);
+    if (c.change === 'create') c.before.absent = true;
+    if (c.change === 'destroy') c.after.absent = true;
+    // CONFIG_MAP: the creator has system:masters that appears in no configuration (EKS user guide, auth-configmap).
+    if (!act.creates && c.before.mode === 'CONFIG_MAP') {
+      c.before.creatorAdmin = c.after.creatorAdmin = true;
+      c.before.creatorLabel = c.after.creatorLabel = 'the cluster creator (implicit system:masters)';
+    }
+    if (act.creates && after) {
+      const bootstrap = block(after.access_config)?.bootstrap_cluster_creator_admin_permissions;
+      // Unset means EKS's default, true; CONFIG_MAP always makes the creator an admin.
+      if (bootstrap !== false || c.after.mode === 'CONFIG_MAP') {
+        c.after.creatorAdmin = true;
+        c.after.creatorLabel = identity ? `${APPLY_IDENTITY} (${identity}, cluster creator)` : `${APPLY_IDENTITY} (cluster creator)`;
+        c.after.creatorSource = ch.address;
+      }
+    }
+    if (c.change === 'replace') c.notes.push(`${ch.address} is replaced (${ch.change?.actions?.join(', ')}${ch.action_reason ? `: ${ch.action_reason}` : ''}): the new cluster has only the access this plan creates`);
   }
 
-  const entries: { cluster: string; side: 'before' | 'after'; entry: AccessEntryInfo }[] = [];
-  for (const ch of changes.filter((c) => c.type === 'aws_eks_access_entry')) {
+  /** The cluster an EKS resource belongs to: its cluster_name, or what the expression refers to when unknown. */
+  const clusterFor = (ch: ResourceChange, o: Obj, side: 'before' | 'after', afterUnknown: unknown): PlannedCluster | undefined => {
+    const name = str(o.cluster_name);
+    if (name && !(side === 'after' && unknownAt(afterUnknown, 'cluster_name'))) return clusterOf(name);
+    // cluster_name = aws_eks_cluster.this[0].id is unknown until a new cluster exists: the configuration still says
+    // which cluster it is.
+    for (const ref of referencesOf(p, ch, 'cluster_name')) {
+      const c = byAddress.get(ref) ?? [...byAddress.entries()].find(([a]) => ref === a.replace(/\[[^\]]*\]$/, ''))?.[1];
+      if (c) return c;
+    }
+    const created = [...byAddress.values()];
+    if (created.length === 1) {
+      notes.push(`${ch.address}: its cluster_name is known only after apply; it is taken to be ${created[0].address}, the only cluster in the plan`);
+      return created[0];
+    }
+    notes.push(`${ch.address}: its cluster_name is known only after apply, so its access is not in the diff`);
+    return undefined;
+  };
+
+  // Access entries, keyed per state by principal so associations find theirs without a scan.
+  const keyed = new Map<AccessState, Map<string, AccessEntryInfo>>();
+  const entryIn = (state: AccessState, arn: string) => keyed.get(state)?.get(arn.toLowerCase());
+  const addEntry = (state: AccessState, e: AccessEntryInfo) => {
+    let m = keyed.get(state);
+    if (!m) keyed.set(state, (m = new Map()));
+    if (m.has(e.principalArn.toLowerCase())) return;
+    m.set(e.principalArn.toLowerCase(), e);
+    state.accessEntries.push(e);
+  };
+  for (const ch of ofType('aws_eks_access_entry', 'aws_eks_access_policy_association', ...CONFIG_MAPS)) {
+    const key = ch.type?.startsWith('kubernetes') ? 'data' : 'principal_arn';
+    if (sensitive(ch, key)) notes.push(`${ch.address}: ${key} is marked sensitive in the plan; it is compared all the same, and this report names the principals in it`);
+  }
+  const replacedEntries = new Set<string>();
+  for (const ch of ofType('aws_eks_access_entry')) {
     const { before, after, afterUnknown } = sides(ch);
+    const act = actionsOf(ch);
     for (const [side, o] of [['before', before], ['after', after]] as const) {
       if (!o) continue;
-      const cluster = str(o.cluster_name);
-      const principalArn = str(o.principal_arn);
-      if (side === 'after' && (unknown(afterUnknown, 'principal_arn') || unknown(afterUnknown, 'cluster_name'))) {
-        notes.push(`${ch.address}: its principal or cluster is known only after apply, so its access is not in the diff`);
+      const c = clusterFor(ch, o, side, afterUnknown);
+      if (!c) continue;
+      if (side === 'after' && unknownAt(afterUnknown, 'principal_arn')) {
+        notes.push(`${ch.address}: its principal is known only after apply, so its access is not in the diff`);
         continue;
       }
-      if (!cluster || !principalArn) continue;
-      entries.push({ cluster, side, entry: { principalArn, type: str(o.type) ?? 'STANDARD', username: str(o.user_name), kubernetesGroups: strings(o.kubernetes_groups), policies: [] } });
+      const principalArn = str(o.principal_arn);
+      if (!principalArn) continue;
+      if (side === 'after' && c.change === 'replace' && !act.creates) {
+        c.notes.push(`${ch.address} is not created again for the replaced cluster: its access is gone`);
+        continue;
+      }
+      const entry: AccessEntryInfo = {
+        principalArn,
+        type: str(o.type) ?? 'STANDARD',
+        // user_name and kubernetes_groups are Optional+Computed: unknown on create means EKS's defaults.
+        username: side === 'after' && unknownAt(afterUnknown, 'user_name') ? undefined : str(o.user_name) || undefined,
+        kubernetesGroups: strings(o.kubernetes_groups),
+        policies: [],
+        source: ch.address,
+      };
+      if (side === 'after' && act.replaced) {
+        replacedEntries.add(`${c.cluster}|${principalArn.toLowerCase()}`);
+        entry.sourceNote = `${ch.address} is replaced (${ch.change?.actions?.join(', ')}${ch.action_reason ? `: ${ch.action_reason}` : ''}): deleting an access entry deletes its policy associations (EKS user guide, Delete access entries)`;
+      }
+      addEntry(c[side], entry);
     }
   }
-  for (const { cluster, side, entry } of entries) clusterOf(cluster)[side].accessEntries.push(entry);
 
-  for (const ch of changes.filter((c) => c.type === 'aws_eks_access_policy_association')) {
+  for (const ch of ofType('aws_eks_access_policy_association')) {
     const { before, after, afterUnknown } = sides(ch);
+    const act = actionsOf(ch);
     for (const [side, o] of [['before', before], ['after', after]] as const) {
       if (!o) continue;
-      if (side === 'after' && (unknown(afterUnknown, 'principal_arn') || unknown(afterUnknown, 'policy_arn'))) {
+      if (side === 'after' && (unknownAt(afterUnknown, 'principal_arn') || unknownAt(afterUnknown, 'policy_arn'))) {
         notes.push(`${ch.address}: its principal or policy is known only after apply, so it is not in the diff`);
         continue;
       }
-      const cluster = str(o.cluster_name);
+      const c = clusterFor(ch, o, side, afterUnknown);
       const principalArn = str(o.principal_arn);
       const policyArn = str(o.policy_arn);
-      if (!cluster || !principalArn || !policyArn) continue;
-      const scope = block(o.access_scope);
-      const state = clusterOf(cluster)[side];
-      let entry = state.accessEntries.find((e) => e.principalArn === principalArn);
+      if (!c || !principalArn || !policyArn) continue;
+      // An association the plan keeps, on an entry it replaces, is deleted with the entry and not made again.
+      if (side === 'after' && !act.creates && replacedEntries.has(`${c.cluster}|${principalArn.toLowerCase()}`)) {
+        c.notes.push(`${ch.address} is deleted with its replaced access entry and not created again in this plan`);
+        continue;
+      }
+      if (side === 'after' && c.change === 'replace' && !act.creates) continue;
+      const state = c[side];
+      let entry = entryIn(state, principalArn);
       if (!entry) {
         // An association for an entry the plan does not manage: the entry exists, with EKS's defaults.
         entry = { principalArn, type: 'STANDARD', kubernetesGroups: [], policies: [] };
-        state.accessEntries.push(entry);
+        addEntry(state, entry);
       }
-      entry.policies!.push({ policyArn, accessScope: { type: str(scope?.type) ?? 'cluster', namespaces: strings(scope?.namespaces) } });
+      const scope = block(o.access_scope);
+      entry.policies!.push({ policyArn, accessScope: { type: str(scope?.type) ?? 'cluster', namespaces: strings(scope?.namespaces) }, source: ch.address });
     }
   }
 
-  const awsAuth: { before?: Record<string, string>; after?: Record<string, string>; address?: string }[] = [];
-  for (const ch of changes.filter((c) => CONFIG_MAPS.includes(c.type ?? ''))) {
+  // Node groups and Fargate profiles: their roles must keep joining, and EKS gives them entries of its own.
+  for (const ch of ofType('aws_eks_node_group', 'aws_eks_fargate_profile')) {
+    const { before, after, afterUnknown } = sides(ch);
+    const fargate = ch.type === 'aws_eks_fargate_profile';
+    const roleKey = fargate ? 'pod_execution_role_arn' : 'node_role_arn';
+    for (const [side, o] of [['before', before], ['after', after]] as const) {
+      if (!o) continue;
+      const c = clusterFor(ch, o, side, afterUnknown);
+      if (!c) continue;
+      if (side === 'after' && unknownAt(afterUnknown, roleKey)) {
+        c.notes.push(`${ch.address}: its role is known only after apply, so whether it joins is not in the diff`);
+        continue;
+      }
+      const arn = str(o[roleKey]);
+      if (!arn) continue;
+      const label = fargate ? `Fargate profile ${str(o.fargate_profile_name) ?? ch.address}` : `managed node group ${str(o.node_group_name) ?? ch.address}`;
+      const state = c[side];
+      (state.nodeRoles ??= []).push({ label, arn, kind: fargate ? 'fargate' : 'ec2', source: ch.address });
+      if (state.mode !== 'CONFIG_MAP') {
+        const type = fargate ? 'FARGATE_LINUX' : /WINDOWS/.test(str(o.ami_type) ?? '') ? 'EC2_WINDOWS' : 'EC2_LINUX';
+        addEntry(state, { principalArn: arn, type, kubernetesGroups: [], policies: [], source: `the ${type} access entry EKS creates for ${ch.address} (${EKS_CREATED})` });
+      }
+    }
+  }
+
+  const awsAuth: { before?: Record<string, string>; after?: Record<string, string>; address?: string; unknown?: string[] | 'all' }[] = [];
+  const bindings: { before?: Binding; after?: Binding }[] = [];
+  for (const ch of ofType(...CONFIG_MAPS)) {
     const { before, after, afterUnknown } = sides(ch);
     const meta = block((after ?? before)?.metadata);
     if (str(meta?.name) !== 'aws-auth' || (str(meta?.namespace) ?? 'default') !== 'kube-system') continue;
-    if (unknown(afterUnknown, 'data')) notes.push(`${ch.address}: its data is known only after apply, so the aws-auth after the change is unknown`);
     const data = (o?: Obj) => (o ? Object.fromEntries(Object.entries(obj(o.data) ?? {}).filter((kv): kv is [string, string] => typeof kv[1] === 'string')) : undefined);
-    awsAuth.push({ before: data(before), after: unknown(afterUnknown, 'data') ? data(before) : data(after), address: ch.address });
+    const unknownData = obj(afterUnknown)?.data;
+    let unknown: string[] | 'all' | undefined;
+    if (unknownData === true) {
+      notes.push(`${ch.address}: its data is known only after apply, so aws-auth after the change is taken to be as before`);
+      unknown = 'all';
+    } else if (obj(unknownData)) {
+      // A known map with some unknown values: only those keys are unknown.
+      unknown = Object.entries(obj(unknownData)!).filter(([, v]) => v === true).map(([k]) => k);
+      for (const k of unknown) notes.push(`${ch.address}: data.${k} is known only after apply, so it is taken to be as before`);
+    }
+    awsAuth.push({ before: data(before), after: data(after), address: ch.address, unknown });
   }
-  if (awsAuth.length) {
+  const binding = (ch: ResourceChange, o: Obj | undefined): Binding | undefined => {
+    if (!o) return undefined;
+    const meta = block(o.metadata);
+    const ref = block(o.role_ref);
+    return {
+      kind: CLUSTER_ROLE_BINDINGS.includes(ch.type ?? '') ? 'ClusterRoleBinding' : 'RoleBinding',
+      name: str(meta?.name) ?? ch.address ?? '',
+      namespace: str(meta?.namespace),
+      roleRef: { kind: str(ref?.kind) ?? '', name: str(ref?.name) ?? '' },
+      subjects: blocks(o.subject).map((s) => ({ kind: str(s.kind) ?? '', name: str(s.name) ?? '' })),
+      source: ch.address,
+    };
+  };
+  for (const ch of ofType(...CLUSTER_ROLE_BINDINGS, ...ROLE_BINDINGS)) {
+    const { before, after } = sides(ch);
+    bindings.push({ before: binding(ch, before), after: binding(ch, after) });
+  }
+  // Deletions first: a ConfigMap whose data one resource stops managing while another writes it ends up written.
+  awsAuth.sort((x, y) => Number(!!x.after) - Number(!!y.after));
+  if (awsAuth.length || bindings.length) {
     if (!clusters.size) clusterOf('(the cluster of the kubernetes provider)');
     const targets = [...clusters.values()];
-    if (targets.length > 1) notes.push(`aws-auth (${awsAuth.map((a) => a.address).join(', ')}) is compared on each of the ${targets.length} clusters in the plan: the plan does not say which one the kubernetes provider points at`);
+    const addresses = [...awsAuth.map((a) => a.address), ...bindings.map((b) => (b.after ?? b.before)?.source)];
+    if (targets.length > 1) notes.push(`${addresses.join(', ')} compared on each of the ${targets.length} clusters in the plan: the plan does not say which one the kubernetes provider points at`);
     for (const c of targets) {
       for (const a of awsAuth) {
         if (a.before) c.before.awsAuth = { ...(c.before.awsAuth ?? {}), ...a.before };
+        if (a.before) c.before.awsAuthSource = a.address;
+        if (a.after || !c.after.awsAuthSource) c.after.awsAuthSource = a.address;
+        // Deleting a ConfigMap removes it; deleting kubernetes_config_map_v1_data removes the keys it manages.
         if (a.after) c.after.awsAuth = { ...(c.after.awsAuth ?? {}), ...a.after };
+        else if (a.before && c.after.awsAuth && !a.unknown) for (const k of Object.keys(a.before)) delete c.after.awsAuth[k];
+      }
+      // What the plan cannot know yet is taken to stay as it is in the cluster before the change.
+      for (const a of awsAuth) {
+        if (a.unknown === 'all') c.after.awsAuth = c.before.awsAuth && { ...c.before.awsAuth };
+        else
+          for (const k of a.unknown ?? []) {
+            if (c.before.awsAuth?.[k] !== undefined) (c.after.awsAuth ??= {})[k] = c.before.awsAuth[k];
+            else if (c.after.awsAuth) delete c.after.awsAuth[k];
+          }
+      }
+      for (const b of bindings) {
+        if (b.before) (c.before.bindings ??= []).push(b.before);
+        if (b.after) (c.after.bindings ??= []).push(b.after);
       }
     }
+    for (const c of targets) if (c.after.awsAuth && !Object.keys(c.after.awsAuth).length && !awsAuth.some((a) => a.after)) c.after.awsAuth = undefined;
   }
   for (const c of clusters.values()) c.notes.push(...notes);
   return [...clusters.values()];

@@ -284,7 +284,66 @@ export interface AccessEntryInfo {
   type?: string;
   username?: string;
   kubernetesGroups?: string[];
-  policies?: { policyArn?: string; accessScope?: { type?: string; namespaces?: string[] } }[];
+  policies?: { policyArn?: string; accessScope?: { type?: string; namespaces?: string[] }; source?: string }[];
+  /** Where the entry comes from, for reports (a Terraform resource address, "created by EKS for ..."). */
+  source?: string;
+  /** Why the entry looks as it does after a change, in words (a replaced entry that lost its policies). */
+  sourceNote?: string;
+}
+
+/**
+ * The access entries keyed as the authenticator finds them: by the principal ARN without its role path, compared
+ * with Go's case folding. The first entry for a key wins, as `find` over the list did. Build it once per state and
+ * pass it to `authenticate` for many principals: a lookup is then constant time instead of a scan.
+ */
+export class AccessEntryStore {
+  private readonly byKey = new Map<string, AccessEntryInfo>();
+  constructor(readonly entries: readonly AccessEntryInfo[]) {
+    for (const e of entries) {
+      const key = foldCase(stripPath(e.principalArn.trim()));
+      if (!this.byKey.has(key)) this.byKey.set(key, e);
+    }
+  }
+  /** The entry the authenticator finds for a canonical caller ARN. */
+  find(canonicalArn: string): AccessEntryInfo | undefined {
+    return this.byKey.get(foldCase(canonicalArn));
+  }
+}
+
+/** The aws-auth store keyed as `RoleMapping.Matches` / `UserMapping.Matches` compare (Go case folding). */
+interface MappingIndex {
+  roles: Map<string, DecodedItem>;
+  users: Map<string, DecodedItem[]>;
+}
+const mappingIndexes = new WeakMap<AwsAuthModel, MappingIndex>();
+
+/**
+ * The aws-auth mappings the authenticator would consider for a canonical caller ARN, looked up in the keyed store:
+ * the role mapping that matches, else every user mapping that matches (more than one only for case variants).
+ */
+export function mappingsFor(model: AwsAuthModel, canonicalArn: string): { role?: DecodedItem; users: DecodedItem[] } {
+  const index = mappingIndex(model);
+  const key = foldCase(canonicalArn);
+  return { role: index.roles.get(key), users: index.users.get(key) ?? [] };
+}
+
+/** The keyed view of a model's store, built once per model (the store is never changed after loading). */
+function mappingIndex(model: AwsAuthModel): MappingIndex {
+  let index = mappingIndexes.get(model);
+  if (!index) {
+    index = { roles: new Map(), users: new Map() };
+    // SSO matchers have no rolearn and match nothing while SSORoleMatch is off (see mappingMatches).
+    for (const r of model.roles) if (r.arn !== '' && !index.roles.has(foldCase(r.arn))) index.roles.set(foldCase(r.arn), r);
+    for (const u of model.users) {
+      if (u.arn === '') continue;
+      const key = foldCase(u.arn);
+      const list = index.users.get(key);
+      if (list) list.push(u);
+      else index.users.set(key, [u]);
+    }
+    mappingIndexes.set(model, index);
+  }
+  return index;
 }
 
 /** The caller as the authenticator sees it after STS GetCallerIdentity. */
@@ -348,7 +407,8 @@ export interface AuthInput {
   mode: AuthenticationMode;
   /** aws-auth `data`, or its loaded model; undefined when the ConfigMap does not exist or was not read. */
   awsAuth?: Record<string, string | undefined> | AwsAuthModel;
-  accessEntries?: AccessEntryInfo[];
+  /** The access entries, or their keyed store when many callers are asked about the same entries. */
+  accessEntries?: AccessEntryInfo[] | AccessEntryStore;
 }
 
 const INSTANCE_ID = /^i-([A-Za-z0-9_]{8}|[A-Za-z0-9_]{17})$/;
@@ -450,7 +510,8 @@ export function authenticate(who: string | Caller, input: AuthInput): AuthResult
 
   let found: { username: string; groups: string[] } | undefined;
   if (input.mode !== 'CONFIG_MAP') {
-    const entry = (input.accessEntries ?? []).find((e) => accessEntryMatches(e.principalArn, canonical));
+    const entries = input.accessEntries;
+    const entry = entries instanceof AccessEntryStore ? entries.find(canonical) : (entries ?? []).find((e) => accessEntryMatches(e.principalArn, canonical));
     if (entry) {
       found = accessEntryIdentity(entry, p);
       result.via = 'access entry';
@@ -470,8 +531,9 @@ export function authenticate(who: string | Caller, input: AuthInput): AuthResult
         if (sec.error) steps.push({ id: 'configMap', title: `aws-auth ${s} dropped`, outcome: 'warning', detail: `${sec.error.message}: the authenticator ignores the whole ${s} section.` });
         else if (sec.notAList) steps.push({ id: 'configMap', title: `aws-auth ${s} dropped`, outcome: 'warning', detail: `${s} is ${sec.notAList.got === 'object' ? 'a mapping' : `a ${sec.notAList.got}`}, not a list: nothing in it maps.` });
       }
-      const lower = canonical.toLowerCase();
-      const role = model.roles.find((m) => mappingMatches(m, lower));
+      const index = mappingIndex(model);
+      const key = foldCase(canonical);
+      const role = index.roles.get(key);
       if (role) {
         found = { username: role.username, groups: role.groups };
         result.via = 'mapRoles';
@@ -479,7 +541,7 @@ export function authenticate(who: string | Caller, input: AuthInput): AuthResult
         steps.push({ id: 'mapRoles', title: 'aws-auth mapRoles', outcome: 'match', detail: `${role.arn} (entry ${role.index + 1}): username ${role.username || '(empty)'}, groups ${role.groups.join(', ') || 'none'}.` });
       } else {
         steps.push({ id: 'mapRoles', title: 'aws-auth mapRoles', outcome: 'no-match', detail: `No rolearn equals ${canonical}.` });
-        const users = model.users.filter((m) => mappingMatches(m, lower));
+        const users = index.users.get(key) ?? [];
         if (users.length) {
           const user = users[0];
           found = { username: user.username, groups: user.groups };

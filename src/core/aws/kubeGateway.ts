@@ -46,8 +46,25 @@ export interface KubeGateway {
 const NAMESPACE = 'kube-system';
 const NAME = 'aws-auth';
 
+/**
+ * An EKS token is a credential for about 15 minutes, valid against any cluster that trusts the caller: it goes only
+ * to the endpoint DescribeCluster named for that cluster, over TLS verified with the CA DescribeCluster returned.
+ */
+export function checkKubeTarget(target: Pick<KubeTarget, 'clusterName' | 'endpoint' | 'caData'>): void {
+  let url: URL;
+  try {
+    url = new URL(target.endpoint);
+  } catch {
+    throw new Error(`Cluster ${target.clusterName} has no valid endpoint (${JSON.stringify(target.endpoint)}): no token was sent.`);
+  }
+  if (url.protocol !== 'https:') throw new Error(`Cluster ${target.clusterName} names an endpoint that is not HTTPS (${url.origin}): no token was sent.`);
+  if (!target.caData) throw new Error(`Cluster ${target.clusterName} has no certificate authority: its endpoint cannot be verified, so no token was sent.`);
+}
+
 export class ClientNodeKubeGateway implements KubeGateway {
-  constructor(private readonly target: KubeTarget) {}
+  constructor(private readonly target: KubeTarget) {
+    checkKubeTarget(target);
+  }
 
   private async config(): Promise<KubeConfig> {
     const token = await getEksToken(this.target.clusterName, this.target.region, await this.target.credentials());

@@ -4,7 +4,8 @@
  * Parents fetch in getChildren and own their empty and error cases (makeChildren).
  */
 import type { AccessEntry, AssociatedAccessPolicy } from '../aws/eksGateway';
-import { explainAwsError, formatExplained } from '../aws/errors';
+import { neverMatches, type NeverMatch } from '../auth/rules/arnRules';
+import { explainAwsError, formatExplained, type AwsErrorKind } from '../aws/errors';
 import type { ClusterAccessService, ClusterRef, ClusterScoped, Identity } from '../clusters/clusterAccess';
 import { loadAccessEntryPage } from '../clusters/loader';
 import { ClusterSummary, MODE_LABELS, Mapping, accessPolicyName, nodeRoleStatus, principalLabel, scopeLabel, shadowedBy, whoCanGetIn } from '../clusters/model';
@@ -100,6 +101,8 @@ export class ErrorNode extends ExplorerNode {
   constructor(
     parent: ExplorerNode,
     readonly message: string,
+    /** What failed, for callers that act on it (the welcome view shows for `no-credentials`). */
+    readonly kind: AwsErrorKind = 'other',
   ) {
     super(parent, parent.ctx);
   }
@@ -114,9 +117,10 @@ export async function makeChildren(parent: ExplorerNode, load: () => Promise<Exp
     const nodes = await load();
     return nodes.length ? nodes : [new InfoNode(parent, empty, undefined, 'info', undefined, CONTEXT.placeholder)];
   } catch (e) {
-    const explained = formatExplained(explainAwsError(e, profile));
+    const error = explainAwsError(e, profile);
+    const explained = formatExplained(error);
     parent.ctx.log.error(`Failed to load ${parent.view().label}: ${explained}`, e);
-    return [new ErrorNode(parent, explained)];
+    return [new ErrorNode(parent, explained, error.kind)];
   }
 }
 
@@ -343,12 +347,17 @@ export class PolicyNode extends ExplorerNode {
 }
 
 export class AwsAuthNode extends ClusterSectionNode {
+  /** How many mappings can never match a caller, once the children are loaded. */
+  private neverMatching = 0;
   constructor(clusterNode: ClusterNode) {
     super(clusterNode, clusterNode.ctx.t('aws-auth ConfigMap'), 'file-code', CONTEXT.awsAuth);
   }
   view(): NodeView {
     const v = super.view();
-    return this.clusterNode.summary.mode === 'API' ? { ...v, collapsible: 'none', description: 'ignored in API mode' } : v;
+    if (this.clusterNode.summary.mode === 'API') return { ...v, collapsible: 'none', description: 'ignored in API mode' };
+    if (!this.neverMatching) return v;
+    const text = this.ctx.t('{0} never match', this.neverMatching);
+    return { ...v, description: text, tooltip: this.ctx.t('{0} of its mappings can never match a caller: expand it to see why.', this.neverMatching), icon: 'warning' };
   }
   getChildren() {
     const c = this.clusterNode;
@@ -358,12 +367,21 @@ export class AwsAuthNode extends ClusterSectionNode {
       if (access.awsAuthError) throw new Error(access.awsAuthError);
       if (access.awsAuthMissing) return [new InfoNode(this, 'kube-system/aws-auth does not exist', undefined, 'info')];
       const entryArns = access.entries.map((e) => e.principalArn);
-      return access.mappings.map((m) => new AwsAuthEntryNode(this, m, c.summary.mode === 'API_AND_CONFIG_MAP' ? shadowedBy(m, entryArns) : undefined));
+      const nodes = access.mappings.map((m) => new AwsAuthEntryNode(this, m, c.summary.mode === 'API_AND_CONFIG_MAP' ? shadowedBy(m, entryArns) : undefined));
+      const neverMatching = nodes.filter((n) => n.neverMatch).length;
+      if (neverMatching !== this.neverMatching) {
+        this.neverMatching = neverMatching;
+        // Drawn before its children were read: its description changes now.
+        this.ctx.changed(this);
+      }
+      return nodes;
     }, this.ctx.t('No mappings in aws-auth'), c.ref.profile);
   }
 }
 
 export class AwsAuthEntryNode extends ExplorerNode {
+  /** Why no caller can ever match this mapping (the linter's reason), if none can. */
+  readonly neverMatch?: NeverMatch;
   constructor(
     parent: AwsAuthNode,
     readonly mapping: Mapping,
@@ -371,15 +389,18 @@ export class AwsAuthEntryNode extends ExplorerNode {
   ) {
     super(parent, parent.ctx);
     this.arn = mapping.arn;
+    this.neverMatch = mapping.item ? neverMatches(mapping.item) : undefined;
   }
   view(): NodeView {
     const m = this.mapping;
-    const parts = [m.section, m.username, m.groups.length ? `groups: ${m.groups.join(', ')}` : undefined, this.shadowedByEntry ? 'shadowed by access entry' : undefined];
+    const never = this.neverMatch;
+    const parts = [never ? this.ctx.t('never matches ({0})', never.rule) : undefined, m.section, m.username, m.groups.length ? `groups: ${m.groups.join(', ')}` : undefined, this.shadowedByEntry ? 'shadowed by access entry' : undefined];
     return {
       label: m.section === 'mapAccounts' ? `account ${m.arn}` : principalLabel(m.arn),
       description: parts.filter(Boolean).join(' · '),
-      tooltip: `${m.arn}\nusername: ${m.username ?? '(none)'}\ngroups: ${m.groups.join(', ') || 'none'}${this.shadowedByEntry ? `\nThe access entry for ${this.shadowedByEntry} wins in API_AND_CONFIG_MAP mode: this mapping is not used.` : ''}`,
-      icon: this.shadowedByEntry ? 'circle-slash' : m.section === 'mapUsers' ? 'person' : 'account',
+      tooltip: `${m.arn}\nusername: ${m.username ?? '(none)'}\ngroups: ${m.groups.join(', ') || 'none'}${never ? `\n\n${never.rule}: ${never.message}` : ''}${this.shadowedByEntry ? `\nThe access entry for ${this.shadowedByEntry} wins in API_AND_CONFIG_MAP mode: this mapping is not used.` : ''}`,
+      icon: never ? 'warning' : this.shadowedByEntry ? 'circle-slash' : m.section === 'mapUsers' ? 'person' : 'account',
+      iconIsError: !!never,
       collapsible: 'none',
       contextValue: CONTEXT.awsAuthEntry,
     };

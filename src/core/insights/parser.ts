@@ -4,9 +4,9 @@
  */
 import { someLine } from '../linearText';
 
-export type Outcome = 'granted' | 'denied-unmapped' | 'token-expired' | 'token-malformed' | 'sts-error' | 'throttled' | 'render-error' | 'configmap-error' | 'other';
+export type Outcome = 'granted' | 'denied-unmapped' | 'token-expired' | 'token-malformed' | 'sts-error' | 'throttled' | 'render-error' | 'denied-other' | 'configmap-error' | 'other';
 
-export const OUTCOMES: Outcome[] = ['granted', 'denied-unmapped', 'token-expired', 'token-malformed', 'sts-error', 'throttled', 'render-error', 'configmap-error', 'other'];
+export const OUTCOMES: Outcome[] = ['granted', 'denied-unmapped', 'token-expired', 'token-malformed', 'sts-error', 'throttled', 'render-error', 'denied-other', 'configmap-error', 'other'];
 
 export interface AuthenticatorEvent {
   time?: string;
@@ -117,7 +117,10 @@ export function classify(message: string | undefined, error: string | undefined)
   if (err.startsWith('sts getcalleridentity failed') || err.includes('sts getcalleridentity')) return 'sts-error';
   if (err.includes('is not mapped')) return 'denied-unmapped';
   if (err.includes('rendertemplates') || err.includes('error rendering')) return 'render-error';
-  return 'other';
+  // The server logs "access denied" with whatever error token verification returned
+  // (aws-iam-authenticator pkg/server/server.go, `log.WithError(err).Warn("access denied")`): a wording not listed
+  // above is still a denial, and the summary counts it as one.
+  return msg === 'access denied' ? 'denied-other' : 'other';
 }
 
 /** Reads one log line. Never throws: whatever the line holds, it comes back as one event (at worst `other`). */
@@ -171,6 +174,7 @@ export const OUTCOME_LABELS: Record<Outcome, string> = {
   'sts-error': 'denied: STS error',
   throttled: 'denied: STS throttled',
   'render-error': 'denied: template error',
+  'denied-other': 'denied: other reason',
   'configmap-error': 'aws-auth parse error',
   other: 'other',
 };
@@ -184,6 +188,7 @@ export const OUTCOME_ADVICE: Record<Outcome, string> = {
   'sts-error': 'STS rejected the presigned request: the credentials were invalid or expired when the token was made.',
   throttled: 'STS throttled the authenticator; retries usually succeed. Many clients authenticating at once can cause this.',
   'render-error': 'A username or group template could not be rendered, e.g. {{EC2PrivateDNSName}} for a caller that is not an EC2 instance.',
+  'denied-other': 'The authenticator denied the request for a reason this panel does not name: read the error in the raw line.',
   'configmap-error': 'aws-auth has a YAML error: a whole section was dropped. Open aws-auth from the cluster to see where.',
   other: 'An informational line, or one this parser does not recognise.',
 };

@@ -36,6 +36,14 @@ export function toRows(results: { field?: string; value?: string }[][] | undefin
 /** GetQueryResults pages up to 100,000 rows of one query. */
 export const MAX_RESULT_ROWS = 100_000;
 
+/**
+ * The largest StartQuery `limit`: "The maximum limit is 100,000. The maximum events returned in a single
+ * GetQueryResults API call is 10,000 log events per request. You can retrieve up to 100,000 log event results from a
+ * query by paginating with the nextToken" (StartQueryRequest.limit, @aws-sdk/client-cloudwatch-logs 3.1169 model,
+ * shape EventsLimitStartQuery; Logs Insights QL only, not PPL or SQL). runQuery reads every page.
+ */
+export const MAX_QUERY_LIMIT = 100_000;
+
 export async function runQuery(logs: Pick<LogsGateway, 'startQuery' | 'getQueryResults' | 'stopQuery'>, input: StartQueryInput, options: RunOptions = {}): Promise<QueryResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const queryId = await logs.startQuery(input);

@@ -1,7 +1,9 @@
 /**
- * Every event of a range, past the row cap of one Logs Insights query (`limit` at most 10,000): the range is split
- * in halves while a window comes back full, newest window first, until each window holds fewer rows than the
- * limit. Rows are deduplicated by @ptr, since query bounds are whole seconds and neighbouring windows share one.
+ * Every event of a range, past the row cap of one Logs Insights query (StartQuery `limit`, at most 100,000; see
+ * MAX_QUERY_LIMIT): the range is split in halves while a window comes back full, newest window first, until each
+ * window holds fewer rows than the limit. Rows are deduplicated by @ptr, since query bounds are whole seconds and
+ * neighbouring windows share one. Each split re-scans its range, so the largest limit means the fewest queries and
+ * bytes scanned: a range of fewer than 100,000 events is one query, read in pages of 10,000.
  */
 export interface WindowRun {
   rows: Record<string, string>[];

@@ -17,7 +17,7 @@ export type StepStatus = 'pass' | 'fail' | 'warn' | 'skip';
 export type DoctorFix =
   | { kind: 'ssoLogin'; label: string; profile: string }
   | { kind: 'rewriteExec'; label: string; file: string; user: string; exec: ExecSpec }
-  | { kind: 'updateKubeconfig'; label: string; command: string }
+  | { kind: 'updateKubeconfig'; label: string; argv: string[] }
   | { kind: 'createAccessEntry' | 'openAwsAuth'; label: string; cluster: { profile?: string; region: string; cluster: string }; principalArn: string };
 
 export interface DoctorStep {
@@ -106,14 +106,16 @@ export function regionOfEndpoint(server: string): string | undefined {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 const errorName = (e: unknown) => (e as { name?: string } | undefined)?.name ?? '';
 
-/** The `aws eks update-kubeconfig` command line for a cluster, every value quoted for the shell. */
-function updateKubeconfigCommand(cluster: string, region: string, profile?: string): string {
-  return `aws eks update-kubeconfig --name ${shellQuote(cluster)} --region ${shellQuote(region)}${profile ? ` --profile ${shellQuote(profile)}` : ''}`;
+/** The `aws eks update-kubeconfig` program and arguments for a cluster, quoted later for the shell that runs them. */
+function updateKubeconfigArgv(cluster: string, region: string, profile?: string): string[] {
+  return ['aws', 'eks', 'update-kubeconfig', '--name', cluster, '--region', region, ...(profile ? ['--profile', profile] : [])];
 }
 
-/** A word for a POSIX shell: as it is when that is safe, else single-quoted. */
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+/** The program and arguments a fix runs in a terminal, or undefined for a fix that runs none. */
+export function fixArgv(fix: DoctorFix): string[] | undefined {
+  if (fix.kind === 'updateKubeconfig') return fix.argv;
+  if (fix.kind === 'ssoLogin') return ['aws', 'sso', 'login', '--profile', fix.profile];
+  return undefined;
 }
 
 /**
@@ -269,12 +271,12 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
     if (errorName(e) === 'ResourceNotFoundException') {
       tokenStep.evidence.push(`No cluster ${clusterName} in account ${caller.account}, region ${stsRegion}: the token is made for a cluster that is not there, so the API server refuses it.`);
       if (endpointRegion && endpointRegion !== stsRegion) tokenStep.fixes.push(fixedExec(clusterName, endpointRegion));
-      tokenStep.fixes.push({ kind: 'updateKubeconfig', label: 'Write a fresh context with aws eks update-kubeconfig', command: updateKubeconfigCommand(clusterName, endpointRegion ?? stsRegion, profileName) });
+      tokenStep.fixes.push({ kind: 'updateKubeconfig', label: 'Write a fresh context with aws eks update-kubeconfig', argv: updateKubeconfigArgv(clusterName, endpointRegion ?? stsRegion, profileName) });
     } else tokenStep.evidence.push(`DescribeCluster ${clusterName} in ${stsRegion} failed: ${message(e)}`);
     return report('fail', tokenStep.evidence[0], { identityArn: caller.arn });
   }
   tokenStep.evidence.push(`cluster ${described.arn ?? clusterName} (${described.status ?? 'status unknown'})`);
-  const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', command: updateKubeconfigCommand(clusterName, stsRegion, profileName) };
+  const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', argv: updateKubeconfigArgv(clusterName, stsRegion, profileName) };
   // Trailing slashes trimmed without a regex: `/\/+$/` retried every slash of a long run (the server is kubeconfig text).
   const sameServer = (a: string, b: string) => trimTrailing(a, '/').toLowerCase() === trimTrailing(b, '/').toLowerCase();
   if (described.endpoint && !sameServer(described.endpoint, ctx.cluster.server)) {

@@ -1,6 +1,7 @@
 /** The doctor's reports as text for a terminal and as Markdown for a preview, with every outside value escaped. */
 import { markdownText } from '../markdown';
-import type { ContextReport, StepStatus } from './doctor';
+import { tryCommandLine, type ShellKind } from '../shell/commandLine';
+import { fixArgv, type ContextReport, type DoctorFix, type StepStatus } from './doctor';
 
 const MARK: Record<StepStatus, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP' };
 const ICON: Record<ContextReport['verdict'], string> = { ok: 'OK', fail: 'FAIL', warn: 'WARN', 'not-eks': 'NOT EKS' };
@@ -9,14 +10,25 @@ const ICON: Record<ContextReport['verdict'], string> = { ok: 'OK', fail: 'FAIL',
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const plain = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 
-export function doctorText(reports: ContextReport[]): string {
+/** The command a fix runs, quoted for `shell`, or a word that it must be run by hand. */
+function fixCommand(fix: DoctorFix, shell: ShellKind): string | undefined {
+  const argv = fixArgv(fix);
+  if (!argv) return undefined;
+  return tryCommandLine(shell, argv) ?? 'a value in it cannot be quoted safely for this shell: run it by hand';
+}
+
+/** The reports for a terminal; commands are quoted for `shell`, the one the user will paste them into. */
+export function doctorText(reports: ContextReport[], shell: ShellKind = 'posix'): string {
   const out: string[] = [];
   for (const r of reports) {
     out.push(`${ICON[r.verdict]}  ${plain(r.context)}${r.current ? ' (current)' : ''}: ${plain(r.summary)}`);
     for (const s of r.steps) {
       out.push(`  ${MARK[s.status]}  ${s.title}`);
       for (const e of s.evidence) out.push(`        ${plain(e)}`);
-      for (const f of s.fixes) out.push(`        fix: ${plain(f.label)}${f.kind === 'updateKubeconfig' ? `: ${plain(f.command)}` : f.kind === 'ssoLogin' ? `: aws sso login --profile ${plain(f.profile)}` : ''}`);
+      for (const f of s.fixes) {
+        const command = fixCommand(f, shell);
+        out.push(`        fix: ${plain(f.label)}${command ? `: ${plain(command)}` : ''}`);
+      }
     }
     out.push('');
   }

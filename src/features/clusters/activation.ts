@@ -19,6 +19,7 @@ export function activate(context: vscode.ExtensionContext, services: Services): 
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('eksAuth.profiles') || e.affectsConfiguration('eksAuth.regions') || e.affectsConfiguration('eksAuth.endpoints')) tree.refresh();
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void tree.refresh()),
     ...registerViewCommands(services, tree),
     ...registerClusterSettingsCommands(services),
     ...registerAccessEntryCommands(services),

@@ -87,6 +87,38 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
     this.services.documentContexts.set(uri, { name: ref.cluster, authenticationMode: summary.mode, accessEntryArns, authenticatorLogging: summary.authenticatorLogging });
   }
 
+  /** Texts the user confirmed through `eksAuth.awsAuth.save` just before VS Code writes them: not asked twice. */
+  private readonly confirmed = new Map<string, string>();
+
+  /** The change-safety confirmation for saving this text over the aws-auth the editor read. */
+  private async confirmSave(uri: vscode.Uri, text: string): Promise<boolean> {
+    const ref = refFromUri(uri);
+    const entry = this.entries.get(uri.toString());
+    if (!entry) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Open aws-auth from the cluster before saving it.'));
+    const data = readConfigMapData(text);
+    const losses = [...sectionDroppingProblems(text), ...accessLostBySave(entry.object.data, data)];
+    // Against the object this editor read: a change made on the cluster since then fails at write with a conflict.
+    const before = { ...(await this.services.clusters.currentState(ref)), awsAuth: entry.object.data };
+    return this.services.changeSafety.confirm({ cluster: ref.cluster, action: vscode.l10n.t('Saving this aws-auth'), confirmLabel: vscode.l10n.t('Save Anyway'), diff: diffAccess(before, { ...before, awsAuth: data }), extra: losses });
+  }
+
+  /**
+   * Save (Ctrl+S / Cmd+S in an aws-auth editor): the confirmation comes before VS Code starts saving, so Cancel
+   * leaves the edit in the editor, unsaved, with no error. VS Code reports any error from `writeFile` as a failed
+   * save with Retry, a cancellation included, which is why the question is asked here first.
+   */
+  async save(doc: vscode.TextDocument): Promise<boolean> {
+    const key = doc.uri.toString();
+    const text = doc.getText();
+    if (!(await this.confirmSave(doc.uri, text))) return false;
+    this.confirmed.set(key, text);
+    try {
+      return await doc.save();
+    } finally {
+      this.confirmed.delete(key);
+    }
+  }
+
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     if (uri.query === 'current') throw vscode.FileSystemError.NoPermissions(uri);
     const ref = refFromUri(uri);
@@ -94,11 +126,8 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
     if (!entry) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Open aws-auth from the cluster before saving it.'));
     const text = new TextDecoder().decode(content);
     const data = readConfigMapData(text);
-    const losses = [...sectionDroppingProblems(text), ...accessLostBySave(entry.object.data, data)];
-    // Against the object this editor read: a change made on the cluster since then fails below with a conflict.
-    const before = { ...(await this.services.clusters.currentState(ref)), awsAuth: entry.object.data };
-    const confirmed = await this.services.changeSafety.confirm({ cluster: ref.cluster, action: vscode.l10n.t('Saving this aws-auth'), confirmLabel: vscode.l10n.t('Save Anyway'), diff: diffAccess(before, { ...before, awsAuth: data }), extra: losses });
-    if (!confirmed) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Save cancelled: nothing was written to {0}.', ref.cluster));
+    // Saved some other way (the menu, Save All, auto save): ask now; VS Code shows a refusal as a failed save.
+    if (this.confirmed.get(uri.toString()) !== text && !(await this.confirmSave(uri, text))) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Save cancelled: nothing was written to {0}.', ref.cluster));
     const kube = await this.services.connections.kubeFor(ref, entry.summary);
     try {
       const saved = await kube.replaceAwsAuth(entry.object, data);
@@ -133,8 +162,14 @@ export class AwsAuthFileSystem implements vscode.FileSystemProvider {
 
 /** The `eks-auth:` file system and "Open aws-auth" from the tree or the palette. */
 export function registerAwsAuthFiles(services: Services): vscode.Disposable[] {
+  const files = new AwsAuthFileSystem(services);
   return [
-    vscode.workspace.registerFileSystemProvider('eks-auth', new AwsAuthFileSystem(services), { isCaseSensitive: true }),
+    vscode.workspace.registerFileSystemProvider('eks-auth', files, { isCaseSensitive: true }),
+    registerGuarded(services.log, 'eksAuth.awsAuth.save', async () => {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (doc?.uri.scheme !== 'eks-auth' || doc.uri.query === 'current') return vscode.commands.executeCommand('workbench.action.files.save');
+      return files.save(doc);
+    }),
     registerGuarded(services.log, 'eksAuth.awsAuth.openFromCluster', async (node?: unknown) => {
       const c = await pickCluster(services.clusters, node);
       if (!c) return;

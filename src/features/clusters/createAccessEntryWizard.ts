@@ -1,10 +1,14 @@
-/** "Create Access Entry": type, principal, username and groups, then (for STANDARD) an optional policy. */
+/**
+ * "Create Access Entry": type, principal, username and groups, then (for STANDARD) an optional policy. The whole
+ * change (the entry and its policy) is shown in one confirmation before the first call: cancelling it, or any step
+ * before it, leaves the cluster as it was.
+ */
 import * as vscode from 'vscode';
 import { diffAccess } from '../../core/access/accessDiff';
 import type { ClusterAccessService, ClusterRef } from '../../core/clusters/clusterAccess';
 import { ChangeSafety, withEntry } from '../../services/changeSafety';
 import { groupsProblem, parseGroups, principalProblem, usernameProblem, WIZARD_ENTRY_TYPES } from '../../core/access/accessEntryRules';
-import { associatePolicyWizard } from './associatePolicyWizard';
+import { pickPolicy } from './associatePolicyWizard';
 
 /** Returns whether an entry was created. */
 export async function createAccessEntryWizard(clusters: ClusterAccessService, ref: ClusterRef, safety: ChangeSafety, prefill?: string): Promise<boolean> {
@@ -31,11 +35,25 @@ export async function createAccessEntryWizard(clusters: ClusterAccessService, re
   }
   const eks = await clusters.gateways.eksFor(ref.profile, ref.region);
   const input = { principalArn: principalArn.trim(), type, username: username || undefined, kubernetesGroups: kubernetesGroups?.length ? kubernetesGroups : undefined };
+  // Only STANDARD entries take policies (EKS user guide, access policies); the choice is made before anything is written.
+  const policy = type === 'STANDARD' ? await pickPolicy(eks, input.principalArn, true) : 'none';
+  if (!policy) return false;
+  const policies = policy === 'none' ? [] : [{ policyArn: policy.arn, accessScope: policy.accessScope }];
   // A new entry wins over the principal's aws-auth mapping in API_AND_CONFIG_MAP: it can take access away too.
   const before = await clusters.currentState(ref);
-  if (!(await safety.confirm({ cluster: ref.cluster, action: vscode.l10n.t('Create the access entry for {0}', input.principalArn), confirmLabel: vscode.l10n.t('Create'), diff: diffAccess(before, withEntry(before, input.principalArn, { ...input, policies: [] })) }))) return false;
+  const action = policy === 'none' ? vscode.l10n.t('Create the access entry for {0}', input.principalArn) : vscode.l10n.t('Create the access entry for {0} with {1}', input.principalArn, policy.label);
+  if (!(await safety.confirm({ cluster: ref.cluster, action, confirmLabel: vscode.l10n.t('Create'), diff: diffAccess(before, withEntry(before, input.principalArn, { ...input, policies })) }))) return false;
   await eks.createAccessEntry(ref.cluster, input);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Created the access entry for {0} on {1}.', principalArn, ref.cluster));
-  if (type === 'STANDARD') await associatePolicyWizard(clusters, ref, principalArn.trim(), safety, true);
+  if (policy === 'none') {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Created the access entry for {0} on {1}.', input.principalArn, ref.cluster));
+    return true;
+  }
+  try {
+    await eks.associateAccessPolicy(ref.cluster, input.principalArn, policy.arn, policy.accessScope);
+  } catch (e) {
+    // The entry exists without its policy: say so, so the user can associate it again or delete the entry.
+    throw new Error(vscode.l10n.t('Created the access entry for {0}, but associating {1} failed: {2}', input.principalArn, policy.label, (e as Error).message));
+  }
+  void vscode.window.showInformationMessage(vscode.l10n.t('Created the access entry for {0} with {1} on {2}.', input.principalArn, policy.label, ref.cluster));
   return true;
 }

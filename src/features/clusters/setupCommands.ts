@@ -2,15 +2,20 @@
 import * as vscode from 'vscode';
 import type { Services } from '../../services';
 import { registerGuarded } from '../../shared/commands';
+import { terminalCommand } from '../../shared/terminal';
 
 export function registerSetupCommands(context: vscode.ExtensionContext, { log }: Services): vscode.Disposable[] {
   return [
     registerGuarded(log, 'eksAuth.setup.configureProfile', async () => {
-      const terminal = vscode.window.createTerminal('AWS configure');
+      const sso = terminalCommand(['aws', 'configure', 'sso'])!;
+      // `||` is not PowerShell 5's; `$?` says whether the last command succeeded in every PowerShell.
+      const line = sso.shell === 'powershell' ? `${sso.line}; if (-not $?) { aws configure }` : `${sso.line} || aws configure`;
+      const terminal = vscode.window.createTerminal({ name: 'AWS configure', shellPath: sso.shellPath });
       terminal.show();
-      terminal.sendText('aws configure sso || aws configure', false);
+      // Typed, not run: the user presses Enter.
+      terminal.sendText(line, false);
     }),
-    registerGuarded(log, 'eksAuth.setup.openDocs', () => vscode.env.openExternal(vscode.Uri.parse('https://docs.aws.amazon.com/eks/latest/userguide/grant-k8s-access.html'))),
+    registerGuarded(log, 'eksAuth.setup.openDocs', () => vscode.env.openExternal(vscode.Uri.parse('https://docs.aws.amazon.com/eks/latest/userguide/grant-k8s-access.html')), { offline: true }),
     registerGuarded(log, 'eksAuth.setup.openDemoGuide', async () => {
       // The development folder has README.md; vsce packages the Marketplace README as readme.md.
       const readme = await Promise.any(['README.md', 'readme.md'].map(async (name) => {
@@ -19,6 +24,6 @@ export function registerSetupCommands(context: vscode.ExtensionContext, { log }:
         return uri;
       })).catch(() => vscode.Uri.joinPath(context.extensionUri, 'README.md'));
       await vscode.commands.executeCommand('markdown.showPreview', readme);
-    }),
+    }, { offline: true }),
   ];
 }

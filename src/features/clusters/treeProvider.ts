@@ -61,6 +61,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   }
 
   private async loadRoots(): Promise<ExplorerNode[]> {
+    // Restricted Mode: no AWS call; the view's welcome content says why and offers to trust the workspace.
+    if (!vscode.workspace.isTrusted) return [];
     const identities = await this.services.connections.identities();
     const profiles = identities.map((i) => new ProfileNode(this.ctx, i));
     let roots: ExplorerNode[] = profiles;
@@ -69,7 +71,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
       roots = await this.getChildren(profiles[0]);
     }
     // No profile and no credentials at all: the welcome view, with its "Configure AWS Profile" button, says it best.
-    const noCredentials = identities.length === 1 && !identities[0].profile && roots.length === 1 && roots[0] instanceof ErrorNode && roots[0].message.startsWith('No AWS credentials were found');
+    const noCredentials = identities.length === 1 && !identities[0].profile && roots.length === 1 && roots[0] instanceof ErrorNode && roots[0].kind === 'no-credentials';
     if (noCredentials) roots = [];
     void vscode.commands.executeCommand('setContext', 'eksAuth.noClusters', roots.length === 0);
     return roots;

@@ -9,14 +9,14 @@ import type { ClusterTreeProvider } from './treeProvider';
 
 export function registerViewCommands({ log, clusters }: Services, tree: ClusterTreeProvider): vscode.Disposable[] {
   return [
-    registerGuarded(log, 'eksAuth.clusters.refresh', () => tree.refresh()),
-    registerGuarded(log, 'eksAuth.clusters.refreshNode', (node?: ExplorerNode) => tree.refresh(node)),
-    registerGuarded(log, 'eksAuth.clusters.showLogs', () => log.show()),
+    registerGuarded(log, 'eksAuth.clusters.refresh', () => tree.refresh(), { offline: true }),
+    registerGuarded(log, 'eksAuth.clusters.refreshNode', (node?: ExplorerNode) => tree.refresh(node), { offline: true }),
+    registerGuarded(log, 'eksAuth.clusters.showLogs', () => log.show(), { offline: true }),
     registerGuarded(log, 'eksAuth.clusters.copyArn', async (node?: ExplorerNode) => {
       if (!node?.arn) return;
       await vscode.env.clipboard.writeText(node.arn);
       void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', node.arn), 3000);
-    }),
+    }, { offline: true }),
     registerGuarded(log, 'eksAuth.clusters.openConsole', async (node?: unknown) => {
       const c = await pickCluster(clusters, node);
       if (!c) return;

@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext, services: Services): 
     registerGuarded(services.log, 'eksAuth.insights.editQuery', async () => {
       const doc = await vscode.workspace.openTextDocument({ language: 'eks-auth-insights', content: vscode.workspace.getConfiguration('eksAuth').get<string>('insights.query') ?? '' });
       await vscode.window.showTextDocument(doc);
-    }),
+    }, { offline: true }),
     registerGuarded(services.log, 'eksAuth.insights.runQueryDocument', async (uri?: vscode.Uri) => {
       const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!doc) return undefined;

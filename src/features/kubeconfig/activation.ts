@@ -6,6 +6,7 @@ import { ContextsView } from './contextsView';
 import { diagnoseCommand } from './diagnoseCommand';
 import { REPORT_SCHEME, ReportDocuments } from './reportDocuments';
 import { registerStatusBar } from './statusBar';
+import { whenTrusted } from '../../shared/trust';
 
 export function activate(context: vscode.ExtensionContext, services: Services): void {
   const view = new ContextsView(services);
@@ -16,9 +17,9 @@ export function activate(context: vscode.ExtensionContext, services: Services): 
     services.doctor,
     vscode.window.createTreeView('eksAuth.kubeconfig', { treeDataProvider: view }),
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, previews),
-    vscode.commands.registerCommand('eksAuth.kubeconfig.diagnose', commands.run),
-    vscode.commands.registerCommand('eksAuth.kubeconfig.fix', commands.fixContext),
-    vscode.commands.registerCommand('eksAuth.kubeconfig.addContext', addContextCommand(services, previews, (name) => commands.run(name))),
+    vscode.commands.registerCommand('eksAuth.kubeconfig.diagnose', whenTrusted(vscode.l10n.t('Diagnosing kubectl access'), commands.run)),
+    vscode.commands.registerCommand('eksAuth.kubeconfig.fix', whenTrusted(vscode.l10n.t('Fixing kubectl access'), commands.fixContext)),
+    vscode.commands.registerCommand('eksAuth.kubeconfig.addContext', whenTrusted(vscode.l10n.t('Writing a kubectl context'), addContextCommand(services, previews, (name) => commands.run(name)))),
     vscode.commands.registerCommand('eksAuth.kubeconfig.refresh', () => {
       services.doctor.forget();
       view.refresh();

@@ -3,7 +3,8 @@
  * exec-block rewrite behind a diff preview and a backup, and the access fixes through the cluster commands.
  */
 import * as vscode from 'vscode';
-import { shellQuote, type DoctorFix } from '../../core/kubeconfig/doctor';
+import { fixArgv, type DoctorFix } from '../../core/kubeconfig/doctor';
+import { terminalCommand } from '../../shared/terminal';
 import { rewriteExec } from '../../core/kubeconfig/rewriteExec';
 import { runAccessFix } from '../../shared/accessFixes';
 import type { ReportDocuments } from './reportDocuments';
@@ -11,10 +12,18 @@ import type { ReportDocuments } from './reportDocuments';
 /** What became of a fix: `applied` means the kubeconfig changed, so the context should be checked again. */
 export type FixOutcome = 'applied' | 'started' | 'cancelled' | 'failed';
 
-function runInTerminal(name: string, command: string): FixOutcome {
-  const terminal = vscode.window.createTerminal({ name });
+/** Shows the exact command line, asks, and only then runs it in a terminal whose shell the line was quoted for. */
+async function runInTerminal(name: string, argv: string[]): Promise<FixOutcome> {
+  const command = terminalCommand(argv);
+  if (!command) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('This command cannot be passed safely to your terminal\'s shell, so it was not run: {0}', argv.join(' ')));
+    return 'failed';
+  }
+  const run = vscode.l10n.t('Run');
+  if ((await vscode.window.showWarningMessage(vscode.l10n.t('Run this command in a terminal?'), { modal: true, detail: command.line }, run)) !== run) return 'cancelled';
+  const terminal = vscode.window.createTerminal({ name, shellPath: command.shellPath });
   terminal.show();
-  terminal.sendText(command);
+  terminal.sendText(command.line);
   return 'started';
 }
 
@@ -87,9 +96,8 @@ async function rewriteExecBlock(fix: Extract<DoctorFix, { kind: 'rewriteExec' }>
 export async function applyFix(fix: DoctorFix, previews: ReportDocuments): Promise<FixOutcome> {
   switch (fix.kind) {
     case 'ssoLogin':
-      return runInTerminal('aws sso login', `aws sso login --profile ${shellQuote(fix.profile)}`);
     case 'updateKubeconfig':
-      return runInTerminal('aws eks update-kubeconfig', fix.command);
+      return runInTerminal(fix.kind === 'ssoLogin' ? 'aws sso login' : 'aws eks update-kubeconfig', fixArgv(fix)!);
     case 'rewriteExec':
       return rewriteExecBlock(fix, previews);
     case 'createAccessEntry':

@@ -1,6 +1,45 @@
 /** Messages between the troubleshooting panel and its webview; shared by both sides. */
 import type { AccessExplanation } from '../../core/access/explain';
 import { OUTCOME_LABELS, parseAuthenticatorLine, type Outcome } from '../../core/insights/parser';
+import type { RowWire } from '../../core/insights/rowStore';
+
+export type { RowWire };
+
+/**
+ * The id of every element that the webview draws and tests and the benchmark find: one table, so a renamed element
+ * cannot leave a caller looking for the old id.
+ */
+export const IDS = {
+  title: 'title',
+  meta: 'meta',
+  rerun: 'rerun',
+  range: 'range',
+  editQuery: 'edit-query',
+  exportCsv: 'export-csv',
+  exportJson: 'export-json',
+  tail: 'tail',
+  tailStatus: 'tail-status',
+  filter: 'filter',
+  count: 'count',
+  chips: 'chips',
+  truncated: 'truncated',
+  fetchAll: 'fetch-all',
+  summary: 'summary',
+  summaryTitle: 'summary-title',
+  clearWindow: 'clear-window',
+  timeline: 'timeline',
+  timelineStatus: 'timeline-status',
+  summaryDenied: 'summary-denied',
+  summaryClients: 'summary-clients',
+  topDenied: 'top-denied',
+  error: 'error',
+  grid: 'grid',
+  scroller: 'scroller',
+  spacer: 'spacer',
+  rows: 'rows',
+} as const;
+
+export type ElementId = (typeof IDS)[keyof typeof IDS];
 
 export interface RowView {
   /** The log event's @ptr: the row's identity across appends, re-renders and re-runs. */
@@ -8,6 +47,11 @@ export interface RowView {
   time: string;
   outcome: Outcome;
   outcomeLabel: string;
+  /**
+   * The authenticator said "access denied" (`msg="access denied"`): the summary's definition of a denial, so the
+   * rows' counts and the summary's agree.
+   */
+  denied: boolean;
   arn: string;
   username: string;
   groups: string;
@@ -15,12 +59,6 @@ export interface RowView {
   error: string;
   raw: string;
 }
-
-/**
- * Rows travel as their timestamp and raw log line only, and the webview parses them: sending every parsed field as
- * well doubles a 10,000-row message, and moving it dominates the time to show the rows.
- */
-export type RowWire = [timestamp: string, raw: string, ptr: string];
 
 /** One parser for both sides, so the panel and the host agree on every row. */
 export function toRowView([timestamp, raw, ptr]: RowWire): RowView {
@@ -30,6 +68,7 @@ export function toRowView([timestamp, raw, ptr]: RowWire): RowView {
     time: timestamp || e.time || '',
     outcome: e.outcome,
     outcomeLabel: OUTCOME_LABELS[e.outcome],
+    denied: e.message === 'access denied',
     arn: e.arn ?? '',
     username: e.username ?? '',
     groups: e.groups.join(', '),
@@ -84,9 +123,19 @@ export type HostMessage =
    * `append` adds rows to those already sent: while a query runs its results grow, so only the new ones travel
    * (rows are keyed by @ptr). `replace` starts over.
    */
-  | { type: 'results'; runId: number; mode: 'replace' | 'append'; header: Header; rows: RowWire[]; final: boolean; advice: Record<string, string>; state: PanelState; completedAt?: number; webviewWaitMs?: number }
+  | {
+      type: 'results';
+      runId: number;
+      mode: 'replace' | 'append';
+      header: Header;
+      rows: RowWire[];
+      final: boolean;
+      state: PanelState;
+      /** The run covers the same range as the summary on screen (Fetch every event), which therefore stays. */
+      keepSummary?: boolean;
+    }
   | { type: 'error'; runId: number; message: string; header?: Header }
-  | { type: 'summary'; runId: number; summary: SummaryView; completedAt: number }
+  | { type: 'summary'; runId: number; summary: SummaryView }
   /** The answer to the `explain` request with the same requestId, for the row with that @ptr. */
   | { type: 'explanation'; requestId: number; ptr: string; explanation?: AccessExplanation; error?: string }
   /** Live tail started or stopped; `message` says why it stopped when the user did not stop it. */
@@ -102,8 +151,6 @@ export type WebviewMessage =
   | { type: 'export'; format: 'csv' | 'json' }
   | { type: 'explain'; requestId: number; ptr: string }
   | { type: 'fix'; kind: 'createAccessEntry' | 'openAwsAuth' | 'explainAccess'; principalArn: string }
-  /** Sent after the final rows are on screen: how long since the query completed. */
-  | { type: 'rendered'; rows: number; ms: number }
   | { type: 'tail'; on: boolean }
   /** Fetch every event of the range in windows under the service's row cap. */
   | { type: 'fetchAll' };

@@ -51,47 +51,52 @@ interface ArnContext {
   replace(title: string, value: string): ReturnType<typeof embeddedFix>;
 }
 
-/** The role path, for the rules A11, A12 and A25 that split it by kind. */
-function rolePath({ reading, item }: ArnContext): { path: string; fixed: string } | undefined {
-  if (reading.kind !== 'parsed' || reading.parsed.kind !== 'role' || !reading.parsed.path) return undefined;
-  return { path: reading.parsed.path, fixed: stripPath(item.arn) };
-}
-
 const SSO_PATH = 'aws-reserved/sso.amazonaws.com';
 const SERVICE_PATH = 'aws-service-role/';
 
+/** Why a mapping's ARN can never equal a caller's, with the rule that says so and the ARN that would match. */
+export interface NeverMatch {
+  rule: 'A11' | 'A12' | 'A13' | 'A14' | 'A25';
+  message: string;
+  /** The value that would match, where there is one. */
+  fixed?: string;
+}
+
+/**
+ * The one reading of "this ARN never matches", shared by the lint rules and by anything else that shows a mapping
+ * (the explorer marks such a mapping with the same reason).
+ */
+export function neverMatches(item: DecodedItem): NeverMatch | undefined {
+  const reading = readingOf(item);
+  if (!reading) return undefined;
+  const key = item.section === 'mapRoles' ? 'rolearn' : 'userarn';
+  if (reading.kind === 'whitespace') return { rule: 'A14', message: `This ${key} has leading or trailing white space inside its quotes: the authenticator compares it exactly, so it never matches.`, fixed: item.arn.trim() };
+  if (reading.kind === 'malformed') return reading.root ? undefined : { rule: 'A14', message: `This ${key} never matches: ${reading.problem}.` };
+  if (reading.kind === 'session') return { rule: 'A13', message: `This is an STS session ARN; the authenticator compares IAM role ARNs, so it never matches. Use ${reading.fixed}.`, fixed: reading.fixed };
+  if (reading.parsed.kind !== 'role' || !reading.parsed.path) return undefined;
+  const path = reading.parsed.path;
+  const fixed = stripPath(item.arn);
+  if (path.startsWith(SERVICE_PATH)) return { rule: 'A25', message: `A service-linked role: its path never matches (use ${fixed}), and access entries do not support service-linked roles, so it cannot be migrated.`, fixed };
+  if (path.startsWith(SSO_PATH)) return { rule: 'A12', message: `IAM Identity Center roles must be written without their aws-reserved/sso.amazonaws.com/... path: STS reports ${fixed}, so this never matches.`, fixed };
+  return { rule: 'A11', message: `The role path "/${path}/" never matches: STS reports role ARNs without a path. Use ${fixed}.`, fixed };
+}
+
+/** A rule that reports `neverMatches` when it names this rule, with the fix to the matching value. */
+function neverMatchRule(id: NeverMatch['rule'], severity: 'error' | 'warning', title: string, fixTitle: (n: NeverMatch) => string): Rule {
+  return rule({ id, severity, title }, {
+    item: onArn(({ report }, { item, e, range, replace }) => {
+      const n = neverMatches(item);
+      if (n?.rule !== id) return;
+      report.inEmbedded(e, range, n.message, n.fixed !== undefined ? { fixes: [replace(fixTitle(n), n.fixed)] } : undefined);
+    }),
+  });
+}
+
 export const ARN_RULES: Rule[] = [
-  rule({ id: 'A11', severity: 'error', title: 'A role ARN with a path' }, {
-    item: onArn(({ report }, a) => {
-      const { e, range, replace } = a;
-      const p = rolePath(a);
-      if (!p || p.path.startsWith(SERVICE_PATH) || p.path.startsWith(SSO_PATH)) return;
-      report.inEmbedded(e, range, `The role path "/${p.path}/" never matches: STS reports role ARNs without a path. Use ${p.fixed}.`, { fixes: [replace(`Use ${p.fixed}`, p.fixed)] });
-    }),
-  }),
-  rule({ id: 'A12', severity: 'error', title: 'An IAM Identity Center role with its path' }, {
-    item: onArn(({ report }, a) => {
-      const { e, range, replace } = a;
-      const p = rolePath(a);
-      if (!p?.path.startsWith(SSO_PATH)) return;
-      report.inEmbedded(e, range, `IAM Identity Center roles must be written without their aws-reserved/sso.amazonaws.com/... path: STS reports ${p.fixed}, so this never matches.`, { fixes: [replace(`Use ${p.fixed}`, p.fixed)] });
-    }),
-  }),
-  rule({ id: 'A13', severity: 'error', title: 'An STS session ARN as rolearn' }, {
-    item: onArn(({ report }, { reading, e, range, replace }) => {
-      if (reading.kind !== 'session') return;
-      report.inEmbedded(e, range, `This is an STS session ARN; the authenticator compares IAM role ARNs, so it never matches. Use ${reading.fixed}.`, { fixes: [replace(`Use ${reading.fixed}`, reading.fixed)] });
-    }),
-  }),
-  rule({ id: 'A14', severity: 'error', title: 'An ARN that never matches' }, {
-    item: onArn(({ report }, { reading, item, e, range, key, replace }) => {
-      if (reading.kind === 'whitespace') {
-        report.inEmbedded(e, range, `This ${key} has leading or trailing white space inside its quotes: the authenticator compares it exactly, so it never matches.`, { fixes: [replace('Remove the white space', item.arn.trim())] });
-      } else if (reading.kind === 'malformed' && !reading.root) {
-        report.inEmbedded(e, range, `This ${key} never matches: ${reading.problem}.`);
-      }
-    }),
-  }),
+  neverMatchRule('A11', 'error', 'A role ARN with a path', (n) => `Use ${n.fixed}`),
+  neverMatchRule('A12', 'error', 'An IAM Identity Center role with its path', (n) => `Use ${n.fixed}`),
+  neverMatchRule('A13', 'error', 'An STS session ARN as rolearn', (n) => `Use ${n.fixed}`),
+  neverMatchRule('A14', 'error', 'An ARN that never matches', () => 'Remove the white space'),
   rule({ id: 'A15', severity: 'warning', title: 'A user ARN as rolearn, or a role ARN as userarn' }, {
     item: onArn(({ report }, { reading, e, range, key }) => {
       if (reading.kind !== 'parsed') return;
@@ -99,12 +104,5 @@ export const ARN_RULES: Rule[] = [
       if (key === 'userarn' && reading.parsed.kind === 'role') report.inEmbedded(e, range, 'userarn holds an IAM role ARN: it works, but tools classify mappings by key. Move it to mapRoles as rolearn (without a path).');
     }),
   }),
-  rule({ id: 'A25', severity: 'warning', title: 'A service-linked role' }, {
-    item: onArn(({ report }, a) => {
-      const { e, range, replace } = a;
-      const p = rolePath(a);
-      if (!p?.path.startsWith(SERVICE_PATH)) return;
-      report.inEmbedded(e, range, `A service-linked role: its path never matches (use ${p.fixed}), and access entries do not support service-linked roles, so it cannot be migrated.`, { fixes: [replace(`Use ${p.fixed}`, p.fixed)] });
-    }),
-  }),
+  neverMatchRule('A25', 'warning', 'A service-linked role', (n) => `Use ${n.fixed}`),
 ];

@@ -105,6 +105,69 @@ describe('access diff', () => {
     assert.match(diffText(d), /cluster-admin paths: 1 -> 0/);
   });
 
+  // Why a principal's access changes, in the authenticator's own rules (docs/authenticator.md, pkg/config/types.go,
+  // pkg/mapper/configmap/configmap.go): the finding says it, so a reviewer does not have to know them.
+  const REASONS: [string, string, RegExp][] = [
+    ['a later duplicate for the same ARN wins, groups not merged', nodeMapping + fargateMapping + adminMapping + adminMapping.replace('system:masters', 'viewers') + devMapping('developers'), /mapRoles entry 3 is overridden by mapRoles entry 4 for the same ARN: the last duplicate wins/],
+    ['a role ARN with a path never matches', nodeMapping + fargateMapping + adminMapping.replace('role/Admin', 'role/team/Admin') + devMapping('developers'), /has a path in its role ARN \(arn:aws:iam::111122223333:role\/team\/Admin\): STS reports role sessions without the path/],
+    ['a YAML error drops the whole section', nodeMapping + fargateMapping + adminMapping + devMapping('developers') + '- rolearn: [unclosed\n', /mapRoles has a YAML error \(.*\): the authenticator drops the whole mapRoles section/],
+  ];
+  for (const [name, mapRoles, reason] of REASONS) {
+    it(`says why the admin loses cluster-admin: ${name}`, () => {
+      const d = diffAccess({ ...base, awsAuthSource: 'module.aws_auth.kubernetes_config_map_v1_data.aws_auth[0]' }, { ...withRoles(mapRoles), awsAuthSource: 'module.aws_auth.kubernetes_config_map_v1_data.aws_auth[0]' });
+      const lost = d.findings.find((f) => f.kind === 'lockout' && /no cluster-admin path is left/.test(f.message));
+      assert.ok(lost, diffText(d));
+      assert.ok(lost.reasons.some((r) => reason.test(r)), lost.reasons.join(' | '));
+      assert.deepStrictEqual(lost.sources, ['module.aws_auth.kubernetes_config_map_v1_data.aws_auth[0]'], 'names the resource that writes aws-auth');
+    });
+  }
+
+  it('a destroyed cluster is reported as destroyed, not as a lockout', () => {
+    const d = diffAccess(base, { ...base, absent: true });
+    assert.deepStrictEqual([d.severity, d.lockouts, d.principals], ['destroy', [], []]);
+    assert.match(diffText(d), /^DESTROY: the cluster is destroyed/);
+  });
+
+  it('a new cluster with no admin at all is a lockout; with the creator admin it names who', () => {
+    const created: AccessState = { mode: 'API', accessEntries: [], absent: true };
+    const none = diffAccess(created, { mode: 'API', accessEntries: [{ principalArn: DEV, policies: [{ policyArn: VIEW_POLICY, accessScope: { type: 'cluster' } }] }] });
+    assert.strictEqual(none.severity, 'lockout');
+    assert.match(none.lockouts[0], /no principal is cluster-admin of the new cluster/);
+    const withCreator = diffAccess(created, { mode: 'API', accessEntries: [], creatorAdmin: true, creatorLabel: 'the identity that runs apply (cluster creator)', creatorSource: 'aws_eks_cluster.this' });
+    assert.strictEqual(withCreator.severity, 'escalation');
+    assert.deepStrictEqual(withCreator.findings.map((f) => [f.message.split(' gains')[0], f.sources]), [['the identity that runs apply (cluster creator)', ['aws_eks_cluster.this']]]);
+  });
+
+  it('grows linearly with the size of aws-auth (keyed lookups, no scan per principal)', () => {
+    // Each principal used to be found by scanning every mapping and every entry: quadratic (4,000 took 3.5 times
+    // 2,000). The speed target itself is printed by npm run bench:shapes.
+    const roles = (n: number) => Array.from({ length: n }, (_, i) => `- rolearn: arn:aws:iam::${A}:role/team-role-${i}\n  username: user-${i}\n  groups:\n    - team-${i % 40}\n`).join('');
+    const entries = (n: number) => Array.from({ length: n / 4 }, (_, i) => ({ principalArn: `arn:aws:iam::${A}:role/entry-${i}`, policies: [{ policyArn: VIEW_POLICY, accessScope: { type: 'cluster' } }] }));
+    const time = (n: number) => {
+      const before: AccessState = { mode: 'API_AND_CONFIG_MAP', awsAuth: { mapRoles: roles(n) }, accessEntries: entries(n) };
+      const after: AccessState = { ...before, awsAuth: { mapRoles: roles(n).replace('role/team-role-1\n', 'role/team-role-1x\n') }, accessEntries: entries(n).slice(1) };
+      diffAccess(before, after);
+      const t = process.hrtime.bigint();
+      const d = diffAccess(before, after);
+      assert.strictEqual(d.principals.length, 3);
+      return Number(process.hrtime.bigint() - t) / 1e6;
+    };
+    const small = time(1_000);
+    const large = time(4_000);
+    // Four times the mappings: about four times the time when linear, sixteen when quadratic.
+    assert.ok(large < Math.max(8 * small, 150), `1,000 mappings ${small.toFixed(0)} ms, 4,000 ${large.toFixed(0)} ms`);
+  });
+
+  it('shows no internal placeholder: the session is {{SessionName}}, a policy scope is in words', () => {
+    const d = diffAccess(base, { ...base, accessEntries: [{ principalArn: `arn:aws:iam::${A}:role/Ops`, policies: [{ policyArn: ADMIN_POLICY, accessScope: { type: 'cluster' } }, { policyArn: VIEW_POLICY, accessScope: { type: 'namespace', namespaces: ['apps'] } }] }] });
+    const text = diffText(d);
+    assert.match(text, /role\/Ops: Unauthorized -> arn:aws:sts::111122223333:assumed-role\/Ops\/\{\{SessionName\}\} \[no groups\] admin policies AmazonEKSClusterAdminPolicy \(cluster\), AmazonEKSViewPolicy \(namespace apps\)/);
+    assert.ok(!/eks-auth-diff|:\*/.test(text), text);
+    // A confirmation whose title names the escalation shows it once: not again in its detail.
+    assert.strictEqual(diffText(d, Infinity, { findings: false }).split('gains cluster-admin').length - 1, 0);
+    assert.strictEqual(text.split('gains cluster-admin').length - 1, 1);
+  });
+
   it('writes a readable line per principal, before -> after', () => {
     const d = diffAccess(base, withRoles(nodeMapping + fargateMapping + adminMapping + devMapping('system:masters')));
     assert.match(diffText(d), /escalation: arn:aws:iam::111122223333:role\/Dev: dev \[developers\] -> dev \[system:masters\] admin/);

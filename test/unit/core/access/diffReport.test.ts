@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { AccessState, diffAccess } from '../../../../src/core/access/accessDiff';
-import { formatDiffReport } from '../../../../src/core/access/diffReport';
+import { formatDiffReport, REPORT_FORMATS } from '../../../../src/core/access/diffReport';
 
 const A = '111122223333';
 const NODE = `arn:aws:iam::${A}:role/NodeRole`;
@@ -22,5 +22,30 @@ describe('access diff report', () => {
     const text = formatDiffReport([{ cluster: 'prod', diff: diffAccess(state, { ...state, mode: 'API_AND_CONFIG_MAP' }) }], 'markdown');
     assert.ok(!text.includes('node or Fargate role'), text);
     assert.match(text, /No principal gains or loses access\./);
+  });
+
+  // A plan with no EKS change still gives the pipeline a valid document in the format it asked for: a SARIF upload
+  // step fails on anything that is not a SARIF log (SARIF 2.1.0 §3.13: runs with results, which may be empty).
+  it('prints a valid report in every format when nothing changes', () => {
+    const out = Object.fromEntries(REPORT_FORMATS.map((f) => [f, formatDiffReport([], f)]));
+    const sarif = JSON.parse(out.sarif);
+    assert.strictEqual(sarif.version, '2.1.0');
+    assert.strictEqual(sarif.runs.length, 1);
+    assert.deepStrictEqual(sarif.runs[0].results, []);
+    assert.strictEqual(sarif.runs[0].tool.driver.name, 'eks-auth');
+    assert.deepStrictEqual(JSON.parse(out.json), []);
+    for (const f of ['text', 'markdown']) {
+      assert.strictEqual(out[f].trimEnd().split('\n').length, 1, `${f}: one line`);
+      assert.match(out[f], /changes no EKS access/);
+    }
+    assert.ok(!/^[#|>-]/.test(out.markdown), 'plain Markdown, no heading or table');
+  });
+
+  it('gives each SARIF result the Terraform addresses it comes from as logical locations', () => {
+    const before: AccessState = { mode: 'API', accessEntries: [{ principalArn: `arn:aws:iam::${A}:role/Admin`, source: 'module.eks.aws_eks_access_entry.this["admin"]', policies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', accessScope: { type: 'cluster' }, source: 'module.eks.aws_eks_access_policy_association.this["admin_admin"]' }] }] };
+    const sarif = JSON.parse(formatDiffReport([{ cluster: 'prod', diff: diffAccess(before, { ...before, accessEntries: [] }) }], 'sarif', 'plan.json'));
+    const lockout = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'lockout');
+    assert.deepStrictEqual(lockout.locations[0].logicalLocations.map((l: { fullyQualifiedName: string }) => l.fullyQualifiedName), ['module.eks.aws_eks_access_entry.this["admin"]', 'module.eks.aws_eks_access_policy_association.this["admin_admin"]']);
+    assert.strictEqual(lockout.locations[0].physicalLocation.artifactLocation.uri, 'plan.json');
   });
 });

@@ -11,7 +11,7 @@ describe('explainAwsError', () => {
   it('reads the SDK\'s SSO messages on one line only, and a hostile "sso sso ..." message in linear time', () => {
     // The SDK's own texts: @aws-sdk/credential-provider-sso ("The SSO session associated with this profile has
     // expired. ..." / "... is invalid. ...") and @aws-sdk/token-providers ("Token is expired. ...").
-    const sso = (message: string) => /aws sso login/.test(explainAwsError(err('CredentialsProviderError', message)).next ?? '');
+    const sso = (message: string) => explainAwsError(err('CredentialsProviderError', message)).kind === 'sso-expired';
     assert.ok(sso('The SSO session associated with this profile is invalid. To refresh this SSO session run aws sso login with the corresponding profile.'));
     assert.ok(sso('Token is expired. To refresh this SSO session run \'aws sso login\' with the corresponding profile.'));
     assert.ok(!sso('sso\nexpired'), 'the two words on different lines, as `.` reads them');
@@ -24,7 +24,7 @@ describe('explainAwsError', () => {
       });
       return runs.sort((a, b) => a - b)[1];
     };
-    assert.ok(!/SSO session has expired/.test(explainAwsError(hostile(65536)).message));
+    assert.strictEqual(explainAwsError(hostile(65536)).kind, 'other');
     const small = timeOf(() => explainAwsError(hostile(16384)));
     const large = timeOf(() => explainAwsError(hostile(65536)));
     // Four times the message: about four times the time when linear, sixteen when quadratic.
@@ -48,5 +48,18 @@ describe('explainAwsError', () => {
     assert.match(busy.message, /still in progress/);
     assert.match(busy.next!, /ACTIVE/);
     assert.match(explainAwsError(err('InvalidParameterException', 'Only one type of update can be allowed.')).next!, /one after the other/);
+  });
+  it('gives each failure a kind that callers act on, whatever the message says', () => {
+    const cases: [Error, string][] = [
+      [err('TokenProviderError', 'anything'), 'sso-expired'],
+      [err('ExpiredTokenException', 'anything'), 'credentials-expired'],
+      [err('AccessDeniedException', 'anything'), 'access-denied'],
+      [err('InvalidClientTokenId', 'anything'), 'unrecognized-credentials'],
+      [err('CredentialsProviderError', 'anything'), 'no-credentials'],
+      [err('ThrottlingException', 'anything'), 'throttled'],
+      [err('Error', 'anything', { code: 'ECONNREFUSED' }), 'unreachable'],
+      [err('ValidationException', 'anything'), 'other'],
+    ];
+    for (const [e, kind] of cases) assert.strictEqual(explainAwsError(e).kind, kind, `${e.name}`);
   });
 });

@@ -136,6 +136,28 @@ describe('explorer nodes with fake gateways', () => {
     assert.strictEqual(w.calls.filter((c) => c.startsWith('GetConfigMap')).length, 1, 'one aws-auth read for both sections');
   });
 
+  it('marks the mappings no caller can ever match with the linter\'s rule and reason, and counts them on aws-auth', async () => {
+    // The shapes of docs/rules.md A11 (a role path), A12 (an IAM Identity Center role with its path) and A13 (an STS
+    // session ARN), which the authenticator keeps but never matches (pkg/arn Canonicalize strips no path).
+    const mapRoles = [
+      `- rolearn: ${NODE_ROLE}\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [system:nodes]`,
+      `- rolearn: arn:aws:iam::${A}:role/teams/Deployer\n  username: deployer\n  groups: [deployers]`,
+      `- rolearn: arn:aws:iam::${A}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Admin_0123456789abcdef\n  username: admin\n  groups: [system:masters]`,
+      `- rolearn: arn:aws:sts::${A}:assumed-role/Dev/jane\n  username: dev`,
+    ].join('\n');
+    const w = world({ clusters: { 'us-east-1': [{ name: 'c', mode: 'CONFIG_MAP', awsAuth: { mapRoles } }] } });
+    const { profile, changed } = explorer(w);
+    const [cluster] = await profile().getChildren();
+    const awsAuth = await child(cluster, 'aws-auth ConfigMap');
+    assert.strictEqual(awsAuth.view().description, undefined, 'nothing known before its children are read');
+    const mappings = await awsAuth.getChildren();
+    assert.deepStrictEqual(mappings.map((m) => m.view().description?.split(' · ')[0]), ['mapRoles', 'never matches (A11)', 'never matches (A12)', 'never matches (A13)']);
+    assert.match(mappings[1].view().tooltip ?? '', /A11: The role path "\/teams\/" never matches.*Use arn:aws:iam::111122223333:role\/Deployer/);
+    assert.deepStrictEqual(mappings.map((m) => m.view().iconIsError ?? false), [false, true, true, true]);
+    assert.strictEqual(awsAuth.view().description, '3 never match');
+    assert.ok(changed.includes(awsAuth), 'the section redraws with its count');
+  });
+
   it('says aws-auth could not be read on node roles it cannot confirm, and shows the error node in the aws-auth section', async () => {
     const w = world({ clusters: { 'us-east-1': [{ name: 'c', mode: 'CONFIG_MAP', nodegroups: [{ nodegroupName: 'ng', nodeRole: NODE_ROLE }] }] } });
     const [cluster] = await explorer(w).profile().getChildren();

@@ -12,6 +12,9 @@ const LINES: Record<string, { line: string; fields: Record<string, unknown> }> =
   'sts-error': { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" client="10.0.0.1:1" error="sts getCallerIdentity failed: error from AWS (expected 200, got 403)" method=POST path=/authenticate', fields: {} },
   throttled: { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" client="10.0.0.1:1" error="sts getCallerIdentity was throttled: Throttling: Rate exceeded" method=POST path=/authenticate', fields: {} },
   'render-error': { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/X" client="10.0.0.1:1" error="mapper EKSConfigMap renderTemplates error: error rendering username template \\"system:node:{{EC2PrivateDNSName}}\\": failed" method=POST path=/authenticate', fields: { arn: 'arn:aws:iam::111122223333:role/X' } },
+  // An error token verification returns unwrapped (aws-iam-authenticator pkg/token/token.go, "invalid host format,
+  // too few labels"), logged by pkg/server/server.go with msg="access denied" like every other denial.
+  'denied-other': { line: 'time="2026-11-28T09:41:35Z" level=warning msg="access denied" client="10.0.0.1:1" error="invalid host format, too few labels: sts" method=POST path=/authenticate', fields: { message: 'access denied' } },
   'configmap-error': { line: 'time="2026-11-28T09:41:35Z" level=error msg="Errors parsing configmap: [yaml: line 13: did not find expected key]"', fields: {} },
   other: { line: 'time="2026-11-28T09:41:35Z" level=info msg="STS response" accesskeyid=ASIA accountid=111122223333 arn="arn:aws:sts::111122223333:assumed-role/R/s" client="10.0.0.1:1" session=s userid=AROA:s', fields: { arn: 'arn:aws:sts::111122223333:assumed-role/R/s' } },
 };
@@ -98,7 +101,7 @@ describe('authenticator log parser on hostile lines', () => {
     const small = timeOf(() => parseAuthenticatorLine(line(16384)));
     const large = timeOf(() => parseAuthenticatorLine(line(65536)));
     // Four times the input: about four times the time when linear, sixteen when quadratic (npm run bench:insights prints the figures).
-    assert.ok(large < Math.max(8 * small, 5), `16 KiB ${small.toFixed(2)} ms, 64 KiB ${large.toFixed(2)} ms`);
+    assert.ok(large < Math.max(8 * small, 20), `16 KiB ${small.toFixed(2)} ms, 64 KiB ${large.toFixed(2)} ms`);
   });
 
   // The hostile shape of issue 19: an error of repeated "token " (or "expired ") made the old test
@@ -114,7 +117,7 @@ describe('authenticator log parser on hostile lines', () => {
       it(`reads 64 KiB ${json ? 'JSON' : 'text'} lines whose error repeats "${word.trim()}" in linear time`, () => {
         const e = parseAuthenticatorLine(hostileLine(65536, word, json));
         assert.strictEqual(e.raw.length, 65536);
-        assert.deepStrictEqual([e.message, e.outcome], ['access denied', 'other'], 'one of the two words alone is not an expired token');
+        assert.deepStrictEqual([e.message, e.outcome], ['access denied', 'denied-other'], 'one of the two words alone is not an expired token');
         const small = timeOf(() => parseAuthenticatorLine(hostileLine(16384, word, json)));
         const large = timeOf(() => parseAuthenticatorLine(hostileLine(65536, word, json)));
         assert.ok(large < Math.max(8 * small, 20), `16 KiB ${small.toFixed(2)} ms, 64 KiB ${large.toFixed(2)} ms`);
@@ -136,8 +139,8 @@ describe('authenticator log parser on hostile lines', () => {
     const json = (error: string) => parseAuthenticatorLine(JSON.stringify({ msg: 'access denied', error })).outcome;
     assert.strictEqual(json('token has expired'), 'token-expired');
     assert.strictEqual(json('expired token'), 'token-expired');
-    assert.strictEqual(json('token\nexpired'), 'other', 'a line break between the words');
-    assert.strictEqual(json('token\u2028expired'), 'other', 'U+2028 ends a line for `.`');
+    assert.strictEqual(json('token\nexpired'), 'denied-other', 'a line break between the words');
+    assert.strictEqual(json('token\u2028expired'), 'denied-other', 'U+2028 ends a line for `.`');
   });
 
   it('keeps key=value pairs exactly as before: quoted with escapes, bare, unclosed quotes, keys inside words', () => {

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { ClusterAsk, DoctorDeps, diagnoseContext, formatAge, regionOfEndpoint, shellQuote } from '../../../../src/core/kubeconfig/doctor';
+import { ClusterAsk, DoctorDeps, diagnoseContext, formatAge, regionOfEndpoint } from '../../../../src/core/kubeconfig/doctor';
+import { commandLine } from '../../../../src/core/shell/commandLine';
 import { doctorExitCode, doctorMarkdown, doctorText } from '../../../../src/core/kubeconfig/doctorReport';
 import { getEksToken } from '../../../../src/core/aws/token';
 import type { KubeContext } from '../../../../src/core/kubeconfig/kubeconfig';
@@ -109,7 +110,7 @@ describe('the kubeconfig doctor, step by step', () => {
     const moved = await diagnoseContext(context(), deps({ describeCluster: async () => ({ endpoint: 'https://NEW.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=' }) }));
     const request = moved.steps[0];
     assert.strictEqual(request.status, 'fail');
-    assert.ok(request.fixes.some((f) => f.kind === 'updateKubeconfig' && f.command === 'aws eks update-kubeconfig --name web --region eu-west-1 --profile dev'));
+    assert.ok(request.fixes.some((f) => f.kind === 'updateKubeconfig' && commandLine('posix', f.argv) === 'aws eks update-kubeconfig --name web --region eu-west-1 --profile dev'));
     const newCa = await diagnoseContext(context(), deps({ describeCluster: async () => ({ endpoint: 'https://abc.gr7.eu-west-1.eks.amazonaws.com/', caData: 'TkVX' }) }));
     assert.ok(newCa.steps[0].evidence.some((e) => /x509: certificate signed by unknown authority/.test(e)), 'the endpoint matches case- and slash-insensitively; the CA does not');
   });
@@ -182,11 +183,10 @@ describe('the kubeconfig doctor, step by step', () => {
     assert.ok(!r.steps.some((s) => s.id === 'mapping' && s.status !== 'skip'));
   });
 
-  it('quotes hostile names for the terminal commands it offers', async () => {
-    assert.deepStrictEqual([shellQuote('prod-web'), shellQuote("x; rm -rf ~ 'y'"), shellQuote('$(id)')], ['prod-web', `'x; rm -rf ~ '\\''y'\\'''`, "'$(id)'"]);
+  it('offers the terminal command as a program and its arguments, the hostile name one argument', async () => {
     const r = await diagnoseContext(context({}, ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'web;reboot']), deps({ describeCluster: async () => Promise.reject(Object.assign(new Error('No cluster found'), { name: 'ResourceNotFoundException' })) }));
     const fix = r.steps.find((s) => s.id === 'token')!.fixes.find((f) => f.kind === 'updateKubeconfig');
-    assert.ok(fix?.kind === 'updateKubeconfig' && fix.command === "aws eks update-kubeconfig --name 'web;reboot' --region eu-west-1 --profile dev", JSON.stringify(fix));
+    assert.ok(fix?.kind === 'updateKubeconfig' && fix.argv.join('|') === 'aws|eks|update-kubeconfig|--name|web;reboot|--region|eu-west-1|--profile|dev', JSON.stringify(fix));
   });
 
   it('formats ages and reads the region of an EKS endpoint', () => {
