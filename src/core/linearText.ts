@@ -34,3 +34,13 @@ export function trimTrailing(text: string, char: string): string {
   while (end > 0 && text[end - 1] === char) end--;
   return text.slice(0, end);
 }
+
+/**
+ * `text` without a final `[...]` holding no `]` (a Terraform instance key such as `["a"]` or `[0]`): what
+ * `text.replace(/\[[^\]]*\]$/, '')` gives, found from the end instead of from every `[`.
+ */
+export function trimTrailingIndex(text: string): string {
+  if (!text.endsWith(']')) return text;
+  const open = text.indexOf('[', text.lastIndexOf(']', text.length - 2) + 1);
+  return open >= 0 && open < text.length - 1 ? text.slice(0, open) : text;
+}

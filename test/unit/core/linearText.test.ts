@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { followedOnOneLine, someLine, trimTrailing } from '../../../src/core/linearText';
+import { followedOnOneLine, someLine, trimTrailing, trimTrailingIndex } from '../../../src/core/linearText';
 
 function timeOf(fn: () => void): number {
   const runs: number[] = [];
@@ -38,6 +38,15 @@ describe('linear text tests', () => {
 
   it('trims a trailing run exactly as replace(/\\/+$/, "") does', () => {
     for (const text of ['', '/', '///', 'https://x/', 'https://x//', 'https://x/y', '/a/', 'a/\n/']) assert.strictEqual(trimTrailing(text, '/'), text.replace(/\/+$/, ''), text);
+  });
+
+  it('cuts a final [key] exactly as replace(/\\[[^\\]]*\\]$/, "") does, and in linear time on an address of many [', () => {
+    for (const text of randomTexts(['[', ']', 'a', '"', '0', '.'], 20_000)) assert.strictEqual(trimTrailingIndex(text), text.replace(/\[[^\]]*\]$/, ''), JSON.stringify(text));
+    assert.strictEqual(trimTrailingIndex('module.eks.aws_eks_cluster.this["prod"]'), 'module.eks.aws_eks_cluster.this');
+    const address = (n: number) => `aws_eks_cluster.this["${'['.repeat(n)}"]x`;
+    const small = timeOf(() => trimTrailingIndex(address(16384)));
+    const large = timeOf(() => trimTrailingIndex(address(65536)));
+    assert.ok(large < Math.max(8 * small, 20), `16 KiB ${small.toFixed(2)} ms, 64 KiB ${large.toFixed(2)} ms`);
   });
 
   it('stays linear on a line of repeated first words ("sso sso ..."), where the regex took quadratic time', () => {
