@@ -156,31 +156,31 @@ const SHAPES: { name: string; unit: string; sizes: number[]; run(n: number): () 
     },
   },
   {
-    name: 'hostile log lines: error of repeated "token " (parse, 100 lines)',
+    name: 'hostile log lines: error of repeated "token " (parse, 400 lines)',
     unit: 'bytes a line',
     sizes: [8_192, 16_384, 32_768, 65_536],
     run: (n) => {
       const line = hostileLogLine(n);
       return () => {
-        for (let i = 0; i < 100; i++) parseAuthenticatorLine(line);
+        for (let i = 0; i < 400; i++) parseAuthenticatorLine(line);
       };
     },
   },
   {
-    name: 'hostile log lines: error of repeated "expired " (parse, 100 lines)',
+    name: 'hostile log lines: error of repeated "expired " (parse, 400 lines)',
     unit: 'bytes a line',
     sizes: [8_192, 16_384, 32_768, 65_536],
     run: (n) => {
       const line = hostileLogLine(n, 'expired ');
       return () => {
-        for (let i = 0; i < 100; i++) parseAuthenticatorLine(line);
+        for (let i = 0; i < 400; i++) parseAuthenticatorLine(line);
       };
     },
   },
   {
     name: 'eks-auth logs parse: hostile "token " lines of 64 KiB',
     unit: 'lines',
-    sizes: [30, 60, 120, 240],
+    sizes: [60, 120, 240, 480],
     run: (n) => {
       const text = `${hostileLogLine(65_536)}\n`.repeat(n);
       return () => runCli(['logs', 'parse', 'log.txt'], { ...quiet, readFile: () => text });
