@@ -1,6 +1,7 @@
 // Bundles the extension host code, the CLI and the webview into dist/.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
+import { buildGo } from './scripts/buildGo.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -16,6 +17,10 @@ const builds = [
 // uPlot's stylesheet beside the webview bundle: the CSP allows styles from the extension only.
 fs.mkdirSync('dist/webview', { recursive: true });
 fs.copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css');
+
+// go-yaml v2 as WebAssembly (dist/goyaml), the library the extension reads aws-auth sections with, and the native
+// oracle for the tests (out/go). A package must contain it; a development build without Go warns.
+buildGo({ required: production });
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -7,27 +7,36 @@ import * as https from 'https';
 import type * as http from 'http';
 import type { AddressInfo } from 'net';
 import selfsigned from 'selfsigned';
-import { explainAccess } from '../src/core/access/explain';
-import type { AuthenticationMode } from '../src/core/auth/authenticator';
+import { GoAuthenticator } from './authenticator';
 import { verifyToken } from './tokenVerifier';
 import { BodyError, type BodyLimits, closeAfterResponse, readBody } from './http';
 import { authorize, grantsFor, rulesIn, type Request, type Subject } from './rbac';
 import type { Cluster, ConfigMapObject, EmulatorState } from './state';
 
 /**
- * Who the API server sees for an IAM principal: the authenticator model decides, in the cluster's mode, from its
- * access entries and aws-auth. The scenario's first identity created every cluster: as on EKS, the creator keeps a
- * system:masters that no configuration shows (an emulator simplification: in every mode, not only CONFIG_MAP).
+ * Who the API server sees for an IAM principal: the Go authenticator (authenticator.ts, not the product's model)
+ * decides, in the cluster's mode, from its access entries and aws-auth. A node signing in with an instance id as its
+ * session gets that instance's private DNS name, as EKS looks it up. The scenario's first identity created every
+ * cluster: as on EKS, the creator keeps a system:masters that no configuration shows (an emulator simplification: in
+ * every mode, not only CONFIG_MAP).
  */
-export function subjectFor(cluster: Cluster, arn: string, creatorArn: string | undefined): { subject?: Subject; policies: { policyArn: string; accessScope: { type: string; namespaces?: string[] } }[]; error?: string } {
+export async function subjectFor(authenticator: GoAuthenticator, cluster: Cluster, caller: { arn: string; accessKeyId?: string }, creatorArn: string | undefined): Promise<{ subject?: Subject; policies: { policyArn: string; accessScope: { type: string; namespaces?: string[] } }[]; error?: string }> {
   const entries = [...cluster.accessEntries.values()];
-  const e = explainAccess(arn, { mode: cluster.authenticationMode as AuthenticationMode, accessEntries: entries, awsAuth: cluster.awsAuth?.data });
-  if (e.authenticated) {
-    const entry = e.via === 'access entry' ? entries.find((x) => x.principalArn === e.trace.entry?.principalArn) : undefined;
-    return { subject: { username: e.username ?? '', groups: e.groups }, policies: entry?.policies ?? [] };
+  const session = /\/(i-[0-9a-f]{8,17})$/.exec(caller.arn)?.[1];
+  const answer = await authenticator.ask({
+    mode: cluster.authenticationMode,
+    awsAuth: cluster.awsAuth?.data,
+    accessEntries: entries.map((e) => ({ principalArn: e.principalArn, type: e.type, username: e.username, kubernetesGroups: e.kubernetesGroups })),
+    arn: caller.arn,
+    accessKeyId: caller.accessKeyId,
+    privateDnsNames: session ? { [session]: `ip-10-0-${parseInt(session.slice(-4), 16) % 256}-${parseInt(session.slice(-2), 16)}.${cluster.region}.compute.internal` } : {},
+  });
+  if (answer.authenticated) {
+    const entry = answer.mapper === 'DynamicFile' ? entries.find((x) => x.principalArn === answer.accessEntry) : undefined;
+    return { subject: { username: answer.username ?? '', groups: answer.groups ?? [] }, policies: entry?.policies ?? [] };
   }
-  if (creatorArn && arn === creatorArn) return { subject: { username: 'kubernetes-admin', groups: ['system:masters'] }, policies: [] };
-  return { policies: [], error: e.trace.log };
+  if (creatorArn && caller.arn === creatorArn) return { subject: { username: 'kubernetes-admin', groups: ['system:masters'] }, policies: [] };
+  return { policies: [], error: answer.error };
 }
 
 /** The verb and resource a request asks for, as the API server's RBAC sees it. */
@@ -91,6 +100,7 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
       { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
     ],
   });
+  const authenticator = new GoAuthenticator();
   const server = https.createServer(
     { key: leaf.private, cert: leaf.cert, headersTimeout: bodyTimeoutMs, requestTimeout: bodyTimeoutMs * 2, connectionsCheckingInterval: 1000 },
     (req, res) => {
@@ -128,7 +138,7 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
       return status(res, 401, 'Unauthorized', 'Unauthorized');
     }
     const caller = lookup(verdict.accessKeyId)!;
-    const who = subjectFor(cluster, caller.arn, identities()[0]?.arn);
+    const who = await subjectFor(authenticator, cluster, caller, identities()[0]?.arn);
     if (!who.subject) {
       record(`${operation} denied`, { error: who.error ?? 'identity is not mapped' });
       closeAfterResponse(req, res);
@@ -258,6 +268,7 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
     caData: Buffer.from(ca.cert).toString('base64'),
     close: () =>
       new Promise((resolve) => {
+        authenticator.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

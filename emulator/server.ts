@@ -13,6 +13,7 @@ import { startKubeServer, KubeServer } from './kube';
 import { startLiveTail, type LiveTailOptions } from './liveTail';
 import { LOGS_OPERATIONS, resetQueries } from './logs';
 import { SIGNATURE_MISMATCH, declaredPayloadHash, sha256Hex, verifySigV4, type SigV4Problem } from './sigv4';
+import { verifyToken } from './tokenVerifier';
 import { Cluster, EmulatorState, Identity, Scenario, buildState } from './state';
 
 export type FaultKind = 'latency' | 'throttle' | 'accessDenied' | 'expiredToken' | 'serverError' | 'limitExceeded' | 'queryStatus';
@@ -326,6 +327,9 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
       if (options.recordResponses) record(res, 'sso', 'GetRoleCredentials');
       return sendJson(res, 200, ssoRoleCredentials(emulator.state, String(req.headers['x-amz-sso_bearer_token'] ?? ''), url.searchParams.get('account_id') ?? '', url.searchParams.get('role_name') ?? ''));
     }
+    // A presigned GetCallerIdentity (an EKS token replayed, as aws-iam-authenticator's Verify does): STS checks the
+    // signature over the Host and x-k8s-aws-id headers the request carries.
+    if (req.method === 'GET' && url.searchParams.get('Action') === 'GetCallerIdentity' && url.searchParams.has('X-Amz-Signature')) return presignedCallerIdentity(req, url, res);
     const protocol = protocolOf(req);
     // Who signed, and whether the signature holds, are decided from the headers alone: an unsigned or forged request
     // is answered without its body being read.
@@ -413,6 +417,28 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     const fault = takeFault(target, ['throttle', 'accessDenied', 'expiredToken', 'serverError', 'limitExceeded']);
     if (fault) throw faultError(service, operation, fault.kind, identity.arn);
     await run();
+  }
+
+  async function presignedCallerIdentity(req: http.IncomingMessage, url: URL, res: http.ServerResponse) {
+    const host = String(req.headers.host ?? '');
+    const clusterId = String(req.headers['x-k8s-aws-id'] ?? '');
+    const region = /\/\d{8}\/([^/]+)\/sts\//.exec(url.searchParams.get('X-Amz-Credential') ?? '')?.[1] ?? 'us-east-1';
+    const token = `k8s-aws-v1.${Buffer.from(`https://${host}${url.pathname}${url.search}`).toString('base64url')}`;
+    const lookup = (id: string) => emulator.state.identities.find((i) => i.accessKeyId === id);
+    emulator.calls.push({ service: 'sts', operation: 'GetCallerIdentity', region, params: { presigned: true, host, clusterId }, at: Date.now() });
+    await applyLatency('sts:GetCallerIdentity');
+    const verdict = verifyToken(token, { clusterId, region, lookup, now: new Date(Date.now() + (options.clockOffsetMs ?? 0)) });
+    if (!verdict.ok) {
+      // The verifier's STS answers carry "Body: Code: Message"; its format checks are the authenticator's, refused here as STS would refuse the request.
+      const m = /Body: (\w+): (.*)$/.exec(verdict.error);
+      return sendError(res, 'query', m ? new ServiceError(m[1], m[2], 403) : new ServiceError('AccessDenied', verdict.error, 403));
+    }
+    const identity = lookup(verdict.accessKeyId)!;
+    sendXml(
+      res,
+      200,
+      `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>${xmlEscape(identity.arn)}</Arn><UserId>${xmlEscape(identity.userId)}</UserId><Account>${identity.arn.split(':')[4]}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+    );
   }
 
   function admin(method: string, path: string, body: string, res: http.ServerResponse) {

@@ -268,11 +268,13 @@ export function buildState(scenario: Scenario, now = Date.now()): EmulatorState 
       const group = ensureLogGroup(state, `/aws/eks/${c.name}/cluster`, c.region, now - 86400_000 * c.syntheticAuthenticatorLogs.days);
       const { count, days } = c.syntheticAuthenticatorLogs;
       const span = days * 86400_000;
+      // Written as the release EKS runs today words them (aws-iam-authenticator v0.7.7 and later,
+      // pkg/errutil/errors.go ErrNotMapped); one cluster runs one release, so its log never mixes wordings.
       for (let i = 0; i < count; i++) {
         const timestamp = now - Math.floor((i * span) / count);
         const time = new Date(timestamp).toISOString().replace(/\.\d+Z$/, 'Z');
         const message = i % 10 === 0
-          ? `time="${time}" level=warning msg="access denied" arn="arn:aws:iam::${state.accountId}:role/Denied-${i % 40}" client="10.1.${i % 200}.${i % 250}:443" error="ARN is not mapped" method=POST path=/authenticate`
+          ? `time="${time}" level=warning msg="access denied" arn="arn:aws:iam::${state.accountId}:role/Denied-${i % 40}" client="10.1.${i % 200}.${i % 250}:443" error="identity is not mapped" method=POST path=/authenticate`
           : `time="${time}" level=info msg="access granted" arn="arn:aws:iam::${state.accountId}:role/Team-${i % 300}" client="10.0.${i % 200}.${i % 250}:443" groups="[team-${i % 37}]" method=POST path=/authenticate uid="aws-iam-authenticator:${state.accountId}:AROA${i % 300}" username="team-${i % 300}"`;
         appendEvent(group, `authenticator-${hexId(`${c.name}${i % 4}`, 32)}`, { timestamp, ingestionTime: timestamp + 500, message });
       }

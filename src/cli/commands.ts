@@ -159,7 +159,12 @@ function explain(args: string[], io: CliIo): number {
   let awsAuth: Record<string, string> | undefined;
   let entries: AccessEntryInfo[] = [];
   try {
-    if (opts['aws-auth']) awsAuth = readAwsAuthFile(readInput(io, opts['aws-auth']));
+    if (opts['aws-auth']) {
+      const file = readAwsAuthFile(readInput(io, opts['aws-auth']));
+      awsAuth = file.data;
+      // Said only when it leaves nothing to read: beside kube-system/aws-auth the other objects are just other objects.
+      if (!file.data) for (const name of file.ignored) io.stderr(`eks-auth explain: ${name} is not kube-system/aws-auth: the authenticator never reads it\n`);
+    }
     if (opts['access-entries']) entries = readAccessEntries(io, opts['access-entries']);
   } catch (e) {
     io.stderr(`eks-auth explain: ${(e as Error).message}\n`);

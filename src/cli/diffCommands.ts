@@ -65,7 +65,7 @@ export function diffCommand(args: string[], io: CliIo): number {
     const mode = (opts.mode ?? 'API_AND_CONFIG_MAP') as AuthenticationMode;
     const state = (awsAuth: string | undefined, entries: string | undefined, m: AuthenticationMode): AccessState => ({
       mode: m,
-      awsAuth: awsAuth ? readAwsAuthFile(readInput(io, awsAuth)) : undefined,
+      awsAuth: awsAuth ? readAwsAuthFile(readInput(io, awsAuth)).data : undefined,
       accessEntries: entries ? readAccessEntries(io, entries) : [],
     });
     before = state(opts.before, opts['access-entries-before'], mode);

@@ -5,7 +5,7 @@
  *   eks-auth explain --arn ARN --aws-auth FILE ...
  *   eks-auth diff --before FILE --after FILE ...
  *   eks-auth plan-check PLAN.json ...
- *   eks-auth doctor [--context NAME] [--format text|json]
+ *   eks-auth doctor [--context NAME] [--format text|json|markdown] [--timeout SECONDS] [--explain-profile P ...]
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -23,7 +23,7 @@ runCli(process.argv.slice(2), {
     readOptional: (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined),
     deps: async (explainProfiles) => {
       const [{ nodeDoctorDeps }, { cliExplainer }] = await Promise.all([import('../core/kubeconfig/doctorGateways'), import('./doctorCommand')]);
-      return nodeDoctorDeps({ env: process.env, explainDenied: cliExplainer([...explainProfiles, process.env.AWS_PROFILE, undefined]) });
+      return nodeDoctorDeps({ env: process.env, explainDenied: cliExplainer(explainProfiles) });
     },
   },
 }).then((code) => {

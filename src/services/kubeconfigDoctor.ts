@@ -6,13 +6,23 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { explainWithFirstReadableProfile } from '../core/kubeconfig/explainRefusal';
+import { explainWithChosenProfiles } from '../core/kubeconfig/explainRefusal';
 import type { ClusterAccessService } from '../core/clusters/clusterAccess';
 import type { AccessQuestion, ContextReport } from '../core/kubeconfig/doctor';
 import type { Kubeconfig, KubeconfigFile } from '../core/kubeconfig/kubeconfig';
 import { loadDoctor, loadDoctorGateways, loadKubeconfig } from '../shared/lazy';
 import { endpointOverrides, settings } from '../shared/settings';
 import { requireTrust } from '../shared/trust';
+
+/** A kubeconfig that lies in a folder of an untrusted workspace is the repository's, not the user's: never run it. */
+function mayRunPluginOf(file: string): true | string {
+  if (vscode.workspace.isTrusted) return true;
+  const inside = (vscode.workspace.workspaceFolders ?? []).some((f) => {
+    const rel = path.relative(f.uri.fsPath, file);
+    return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
+  });
+  return inside ? `${file} belongs to this untrusted workspace; its exec plugin runs only after you trust the workspace.` : true;
+}
 
 export class KubeconfigDoctor {
   private readonly reports = new Map<string, ContextReport>();
@@ -53,23 +63,36 @@ export class KubeconfigDoctor {
     return this.reports.get(context);
   }
 
-  /** Diagnoses the named contexts (every context when none are named) together; each report is kept as it lands. */
-  async diagnose(names: string[] | undefined, isCancelled: () => boolean, onReport: (r: ContextReport) => void = () => undefined): Promise<ContextReport[]> {
+  /**
+   * Diagnoses the named contexts (every context when none are named) together; each report is kept as it lands.
+   * Only ever called because the user asked: it runs the contexts' exec plugins, as kubectl would, which may open a
+   * browser or ask for MFA. A kubeconfig inside the folders of an untrusted workspace is never run.
+   */
+  async diagnose(names: string[] | undefined, cancel: vscode.CancellationToken, onReport: (r: ContextReport) => void = () => undefined): Promise<ContextReport[]> {
     // A diagnosis runs the kubeconfig's exec plugins and calls AWS: never in Restricted Mode.
     requireTrust(vscode.l10n.t('Diagnosing kubectl access'));
     const [{ config }, { diagnoseContext }, { nodeDoctorDeps }] = await Promise.all([this.read(), loadDoctor(), loadDoctorGateways()]);
     const chosen = names ? config.contexts.filter((c) => names.includes(c.name)) : config.contexts;
+    const abort = new AbortController();
+    const onCancel = cancel.onCancellationRequested(() => abort.abort());
     const deps = nodeDoctorDeps({
       env: process.env,
       endpoints: endpointOverrides(),
-      // The explorer's profiles can usually read what the refused identity cannot.
-      explainDenied: async (ref, principal) => explainWithFirstReadableProfile(this.clusters, ref, principal, (await this.clusters.gateways.identities()).map((i) => i.profile)),
+      mayRunPlugin: (file) => mayRunPluginOf(file),
+      // Only the profiles the user chose for the explorer, and only those in the cluster's account (issue 19).
+      explainDenied: async (ref, principal) =>
+        explainWithChosenProfiles(
+          this.clusters,
+          ref,
+          principal,
+          (await this.clusters.gateways.identities()).map((i) => ({ profile: i.profile, account: async () => (await (await this.clusters.gateways.stsFor(i.profile, ref.region)).getCallerIdentity()).account })),
+        ),
     });
     const question = this.question();
     const reports = await Promise.all(
       chosen.map(async (c) => {
-        const r = await diagnoseContext(c, deps, question, isCancelled);
-        if (!isCancelled()) {
+        const r = await diagnoseContext(c, deps, question, { signal: abort.signal });
+        if (!cancel.isCancellationRequested) {
           this.reports.set(c.name, r);
           this.log.info(`kubectl context ${c.name}: ${r.verdict}: ${r.summary}`);
           onReport(r);
@@ -77,7 +100,7 @@ export class KubeconfigDoctor {
         }
         return r;
       }),
-    );
+    ).finally(() => onCancel.dispose());
     return reports;
   }
 

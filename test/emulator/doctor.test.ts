@@ -5,6 +5,7 @@ import { execFile } from 'child_process';
 import { createHash } from 'crypto';
 import { promisify } from 'util';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { startEmulator, Emulator } from '../../emulator/server';
@@ -16,9 +17,10 @@ import { nodeDoctorDeps } from '../../src/core/kubeconfig/doctorGateways';
 import { readKubeconfig } from '../../src/core/kubeconfig/kubeconfig';
 import { updateKubeconfigExec } from '../../src/core/kubeconfig/execPlugin';
 import { addContext } from '../../src/core/kubeconfig/addContext';
-import { rewriteExec } from '../../src/core/kubeconfig/rewriteExec';
+import { rewriteCluster, rewriteExec } from '../../src/core/kubeconfig/rewriteExec';
 import { getEksToken } from '../../src/core/aws/token';
 import { AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { awsPluginOrSkip } from './awsPlugin';
 
 const scenario = loadScenarioFile('demo');
 const [admin, dev] = scenario.identities;
@@ -31,21 +33,23 @@ describe('kubeconfig doctor against the emulator', function () {
   let dir: string;
   let aws: string;
   const saved: Record<string, string | undefined> = {};
-  const env = () => ({ ...process.env });
+  // The editor's environment: the Debian awscli first on PATH (`aws` in kubeconfigs written by update-kubeconfig).
+  const env = () => ({ ...process.env, PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env.PATH ?? ''}` });
 
-  before(async () => {
-    emu = await startEmulator(scenario);
+  before(async function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-doctor-'));
     fs.mkdirSync(path.join(dir, 'bin'));
-    // Never run: the doctor only checks that kubectl would find it.
-    aws = path.join(dir, 'bin', 'aws');
-    fs.writeFileSync(aws, '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    // The doctor runs the plugin as kubectl would: the real awscli (Debian's), pointed at the emulator.
+    aws = awsPluginOrSkip(this, path.join(dir, 'bin'));
+    emu = await startEmulator(scenario);
     fs.writeFileSync(path.join(dir, 'config'), '[profile demo-admin]\nregion = us-east-1\n\n[profile demo-dev]\nregion = us-east-1\n\n[profile demo-sso]\nsso_session = eks-auth-demo-never-logged-in\nsso_account_id = 111122223333\nsso_role_name = Developers\nregion = us-east-1\n\n[sso-session eks-auth-demo-never-logged-in]\nsso_start_url = https://demo.awsapps.com/start\nsso_region = us-east-1\n');
     fs.writeFileSync(path.join(dir, 'credentials'), `[demo-admin]\naws_access_key_id = ${admin.accessKeyId}\naws_secret_access_key = ${admin.secretAccessKey}\n\n[demo-dev]\naws_access_key_id = ${dev.accessKeyId}\naws_secret_access_key = ${dev.secretAccessKey}\n`);
-    for (const k of ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_REGION']) saved[k] = process.env[k];
+    for (const k of ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_REGION', 'EKS_AUTH_TEST_ENDPOINT', 'AWS_EC2_METADATA_DISABLED']) saved[k] = process.env[k];
     process.env.AWS_CONFIG_FILE = path.join(dir, 'config');
     process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'credentials');
     process.env.AWS_ENDPOINT_URL = emu.endpoint;
+    process.env.EKS_AUTH_TEST_ENDPOINT = emu.endpoint;
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
     for (const k of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_REGION']) delete process.env[k];
     clearCredentialCache();
   });
@@ -54,7 +58,7 @@ describe('kubeconfig doctor against the emulator', function () {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
-    await emu.close();
+    await emu?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -66,7 +70,7 @@ describe('kubeconfig doctor against the emulator', function () {
   }
   const failing = (r: ContextReport) => r.steps.find((s) => s.status === 'fail');
 
-  it('passes the working context with the identity and groups the API server reports', async () => {
+  it('passes the working context with the identity STS gives for the plugin\'s token and the groups the API server reports', async () => {
     const r = (await diagnoseAll()).get('prod-payments-admin')!;
     assert.strictEqual(r.verdict, 'ok', JSON.stringify(r.steps, null, 1));
     assert.strictEqual(r.identityArn, admin.arn);
@@ -78,11 +82,10 @@ describe('kubeconfig doctor against the emulator', function () {
     const reports = await diagnoseAll();
     const expectations: [string, string, RegExp, string?][] = [
       ['prod-payments-data-scientist', 'mapping', /401 Unauthorized/, 'openAwsAuth'],
-      ['prod-payments-v1alpha1', 'exec', /v1alpha1 was removed in Kubernetes 1\.24/, 'rewriteExec'],
-      ['staging-web-wrong-region', 'token', /No cluster staging-web in account 111122223333, region us-east-1/, 'updateKubeconfig'],
-      ['prod-payments-recreated', 'request', /the kubeconfig is stale/, 'updateKubeconfig'],
-      ['prod-payments-no-aws-cli', 'exec', /not on the editor's PATH/, undefined],
-      ['prod-payments-sso-expired', 'exec', /No IAM Identity Center session is cached/, 'ssoLogin'],
+      ['prod-payments-v1alpha1', 'exec', /exec plugin: invalid apiVersion "client\.authentication\.k8s\.io\/v1alpha1"/, 'rewriteExec'],
+      ['prod-payments-recreated', 'request', /EKS DescribeCluster says the endpoint of prod-payments is .*: the kubeconfig is stale/, 'updateKubeconfig'],
+      ['prod-payments-no-aws-cli', 'exec', /exec: executable \/opt\/aws-cli-v1\/bin\/aws not found/, undefined],
+      ['prod-payments-sso-expired', 'exec', /^prediction: No IAM Identity Center session is cached/, 'ssoLogin'],
     ];
     for (const [name, step, evidence, fix] of expectations) {
       const r = reports.get(name)!;
@@ -95,7 +98,9 @@ describe('kubeconfig doctor against the emulator', function () {
       assert.ok(later.every((s) => s.status === 'skip' || s.status === 'pass'), `${name}: nothing after the failing step fails`);
     }
     const scientist = reports.get('prod-payments-data-scientist')!;
-    assert.match(scientist.identityArn!, /^arn:aws:sts::111122223333:assumed-role\/DataScientist\//, 'the --role was assumed through STS');
+    assert.strictEqual(scientist.identityArn, 'arn:aws:sts::111122223333:assumed-role/DataScientist/EKSGetTokenAuth', 'awscli assumed --role with its own session name');
+    // An exec --region other than the cluster's works: the authenticator accepts any STS region of the partition.
+    assert.strictEqual(reports.get('staging-web-wrong-region')!.verdict, 'ok', JSON.stringify(reports.get('staging-web-wrong-region')!.steps, null, 1));
     assert.ok(failing(scientist)!.evidence.some((e) => /session ARN/.test(e)), 'the model names the near miss: aws-auth maps one session ARN');
   });
 
@@ -142,9 +147,49 @@ describe('kubeconfig doctor against the emulator', function () {
     assert.deepStrictEqual(removed.map((l) => l.trim()), ['apiVersion: client.authentication.k8s.io/v1alpha1'], 'only the apiVersion line changed');
   });
 
+  it('repairs the re-created cluster\'s entry in place with EKS\'s endpoint and CA, and the context passes', async () => {
+    const text = await emu.kubeconfig(aws);
+    const before = (await diagnoseAll(text)).get('prod-payments-recreated')!;
+    const fix = failing(before)!.fixes.find((f) => f.kind === 'repairCluster');
+    assert.ok(fix && fix.kind === 'repairCluster', failing(before)!.fixes.map((f) => f.kind).join(', '));
+    const repaired = rewriteCluster(text, fix.cluster, fix.server, fix.caData);
+    assert.ok(repaired.ok);
+    const after = (await diagnoseAll(repaired.text)).get('prod-payments-recreated')!;
+    assert.strictEqual(after.verdict, 'ok', JSON.stringify(after.steps, null, 1));
+    const removed = text.split('\n').filter((l) => !repaired.text.split('\n').includes(l));
+    assert.deepStrictEqual(removed.map((l) => l.trim()), ['server: https://127.0.0.1:1'], 'only the server line changed (the CA was already the cluster\'s)');
+  });
+
+  it('ends a server that accepts and never answers in the step\'s time limit, and tells it from a refused connection', async () => {
+    // A black hole: TCP accepted, no TLS handshake, no answer (a firewall that drops, a private endpoint half-reached).
+    const sockets: net.Socket[] = [];
+    const hole = net.createServer((s) => sockets.push(s));
+    await new Promise<void>((resolve) => hole.listen(0, '127.0.0.1', resolve));
+    try {
+      const text = await emu.kubeconfig(aws);
+      const base = readKubeconfig([{ path: path.join(dir, 'kubeconfig'), text }]).contexts.find((c) => c.name === 'prod-payments-admin')!;
+      const ctx = { ...base, cluster: { ...base.cluster!, server: `https://127.0.0.1:${(hole.address() as net.AddressInfo).port}` } };
+      const started = Date.now();
+      const r = await diagnoseContext(ctx, nodeDoctorDeps({ env: env(), explainDenied: async () => undefined }), undefined, { stepTimeoutMs: 1500 });
+      assert.ok(Date.now() - started < 20000, `${Date.now() - started} ms`);
+      assert.strictEqual(failing(r)?.id, 'request', JSON.stringify(r.steps, null, 1));
+      assert.match(r.steps[0].evidence.join(' | '), /no answer before the time limit/);
+      // Here the server is not the cluster's: only EKS's word (DescribeCluster's endpoint) makes the kubeconfig "stale".
+      assert.ok(r.steps[0].evidence.some((e) => /EKS DescribeCluster says the endpoint of prod-payments is .*stale/.test(e)), r.steps[0].evidence.join(' | '));
+      const refused = await diagnoseContext({ ...ctx, cluster: { ...ctx.cluster, server: 'https://127.0.0.1:1' } }, nodeDoctorDeps({ env: env(), explainDenied: async () => undefined }), undefined, { stepTimeoutMs: 1500 });
+      assert.match(refused.steps[0].evidence.join(' | '), /the connection was refused/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      hole.close();
+    }
+  });
+
   describe('IAM Identity Center sessions, read from the SSO cache as the SDK reads it', () => {
     let home: string | undefined;
     const cache = (session: string, body: object) => {
+      // awscli keeps the role credentials it got through the portal in ~/.aws/cli/cache and uses them until they
+      // expire, whatever the SSO token's state (kubectl keeps working meanwhile): each case starts without them.
+      fs.rmSync(path.join(dir, 'home', '.aws', 'cli', 'cache'), { recursive: true, force: true });
       const folder = path.join(dir, 'home', '.aws', 'sso', 'cache');
       fs.mkdirSync(folder, { recursive: true });
       // The SDK's cache file name: the SHA-1 of the sso-session name (@smithy/shared-ini-file-loader getSSOTokenFilepath).
@@ -166,8 +211,7 @@ describe('kubeconfig doctor against the emulator', function () {
     it('signs in through the portal with a live session ("expires in 12 min"), then meets the SSO role path near miss', async () => {
       cache('live', { accessToken: 'demo-sso-access-token', expiresAt: new Date(Date.now() + 12 * 60_000 + 20_000).toISOString(), region: 'us-east-1', startUrl: 'https://demo.awsapps.com/start' });
       const r = await diagnoseContext(await ssoContext(), nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied() }));
-      assert.ok(r.steps[1].evidence.includes('IAM Identity Center session expires in 12 min'), r.steps[1].evidence.join(' | '));
-      assert.strictEqual(r.steps[1].status, 'pass');
+      assert.strictEqual(r.steps[1].status, 'pass', r.steps[1].evidence.join(' | '));
       assert.ok(emu.calls.some((c) => c.service === 'sso' && c.params.role_name === 'Developers' && c.params.account_id === '111122223333'));
       assert.strictEqual(r.identityArn, 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Developers_0123456789abcdef/demo-user');
       // aws-auth maps the SSO role with its path; the authenticator compares the role ARN without it, so EKS says 401.
@@ -182,7 +226,7 @@ describe('kubeconfig doctor against the emulator', function () {
       const r = await diagnoseContext(await ssoContext(), nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied() }));
       const exec = r.steps.find((s) => s.id === 'exec')!;
       assert.strictEqual(exec.status, 'fail');
-      assert.ok(exec.evidence.includes('IAM Identity Center session expired 3 h ago'));
+      assert.ok(exec.evidence.includes('prediction: IAM Identity Center session expired 3 h ago'), exec.evidence.join(' | '));
       assert.deepStrictEqual(exec.fixes.map((f) => f.kind), ['ssoLogin']);
       assert.ok(!emu.calls.some((c) => c.service === 'sso'));
     });
@@ -192,7 +236,9 @@ describe('kubeconfig doctor against the emulator', function () {
       const r = await diagnoseContext(await ssoContext(), nodeDoctorDeps({ env: env(), explainDenied: cliExplainDenied() }));
       const exec = r.steps.find((s) => s.id === 'exec')!;
       assert.strictEqual(exec.status, 'fail');
-      assert.ok(exec.evidence.some((e) => /could not be loaded: .*Session token not found or invalid/.test(e)), exec.evidence.join(' | '));
+      // awscli's own words for the portal's UnauthorizedException, then the SDK's in the prediction.
+      assert.ok(exec.evidence.some((e) => /^plugin stderr: The SSO session associated with this profile has expired or is otherwise invalid/.test(e)), exec.evidence.join(' | '));
+      assert.ok(exec.evidence.some((e) => /^prediction: .*could not be loaded: .*Session token not found or invalid/.test(e)), exec.evidence.join(' | '));
       assert.deepStrictEqual(exec.fixes.map((f) => f.kind), ['ssoLogin']);
     });
   });
@@ -276,6 +322,24 @@ describe('kubeconfig doctor against the emulator', function () {
       // The developers group is bound to edit cluster-wide, which reads ConfigMaps everywhere but no RBAC objects.
       await developer.makeApiClient(CoreV1Api).readNamespacedConfigMap({ name: 'aws-auth', namespace: 'kube-system' });
       await assert.rejects(developer.makeApiClient(RbacAuthorizationV1Api).listClusterRoleBinding(), (e: { code?: number; body?: unknown }) => e.code === 403 && /cannot list resource "clusterrolebindings" in API group "rbac.authorization.k8s.io" at the cluster scope/.test((JSON.parse(String(e.body)) as { message: string }).message));
+    });
+
+    it('authenticates with go-yaml and the Go mapper, not the product model: a section go-yaml refuses is a 401, node sessions get their instance DNS name', async () => {
+      const tabby = { accessKeyId: 'ASIATABBY00000000001', secretAccessKey: 't', sessionToken: 'tok', arn: 'arn:aws:sts::111122223333:assumed-role/Tabby/i-0123456789abcdef0', userId: 'AROATABBY00000000001:i-0123456789abcdef0' };
+      emu.state.identities.push(tabby);
+      const cluster = emu.state.clusters.find((c) => c.name === 'prod-payments')!;
+      const saved = cluster.awsAuth!.data.mapRoles;
+      const review = async () => (await client(tabby)).makeApiClient(AuthenticationV1Api).createSelfSubjectReview({ body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+      try {
+        // A tab before a key: go-yaml's scanner refuses it ("found a tab character that violates indentation").
+        cluster.awsAuth!.data.mapRoles = `${saved}- rolearn: arn:aws:iam::111122223333:role/Tabby\n\t username: x\n`;
+        await assert.rejects(review(), (e: { code?: number }) => e.code === 401);
+        cluster.awsAuth!.data.mapRoles = `${saved}- rolearn: arn:aws:iam::111122223333:role/Tabby\n  username: system:node:{{EC2PrivateDNSName}}\n  groups: [system:bootstrappers, system:nodes]\n`;
+        const seen = await review();
+        assert.match(seen.status?.userInfo?.username ?? '', /^system:node:ip-[0-9-]+\.[a-z0-9-]+\.compute\.internal$/);
+      } finally {
+        cluster.awsAuth!.data.mapRoles = saved;
+      }
     });
 
     it('scopes an access policy to its namespaces in SelfSubjectAccessReview', async () => {

@@ -108,6 +108,25 @@ describe('cluster explorer against the emulator', function () {
     ]);
   });
 
+  it('lets an unmapped node role join from the tree: an access entry of its node type, after one confirmation', async () => {
+    const t = await tree();
+    const prod = await cluster(t, 'us-east-1', 'prod-payments');
+    const windows = (await t.getChildren(await child(t, prod, 'Node roles'))).find((r) => label(r) === 'node group windows')!;
+    assert.strictEqual(toTreeItem(windows).contextValue, 'eksAuth.nodeRole.unmapped', 'the fix is offered on the node');
+    const arn = `arn:aws:iam::${A}:role/NodeInstanceRole-windows`;
+    const prompts = answerPrompts(['Create']);
+    try {
+      await vscode.commands.executeCommand('eksAuth.nodeRoles.fix', windows);
+    } finally {
+      prompts.restore();
+    }
+    const entry = emu.state.clusters.find((c) => c.name === 'prod-payments')!.accessEntries.get(arn);
+    assert.strictEqual(entry?.type, 'EC2_WINDOWS', `the Windows node group's type, asked once: ${prompts.asked.join(' | ')}`);
+    assert.ok(!prompts.asked.some((a) => a.startsWith('pick: Access entry type')), 'the type is not asked: it follows from the node group');
+    const roles = await t.getChildren(await child(t, await cluster(t, 'us-east-1', 'prod-payments'), 'Node roles'));
+    assert.strictEqual(describe_(roles.find((r) => label(r) === 'node group windows')!), 'NodeInstanceRole-windows · mapped');
+  });
+
   it('says the ConfigMap is ignored in API mode and marks unmapped Fargate roles', async () => {
     const t = await tree();
     const api_ = await cluster(t, 'eu-west-1', 'platform-api');

@@ -9,6 +9,7 @@ import type { Emulator } from '../../emulator/server';
 import type { ContextReport } from '../../src/core/kubeconfig/doctor';
 import { answerPrompts, clusterNode, withEmulator } from './helpers';
 import { readKubeconfig } from '../../src/core/kubeconfig/kubeconfig';
+import { awsPluginOrSkip } from '../emulator/awsPlugin';
 
 describe('kubeconfig doctor in VS Code', function () {
   this.timeout(90000);
@@ -16,13 +17,17 @@ describe('kubeconfig doctor in VS Code', function () {
   let dir: string;
   let kubeconfig: string;
   let saved: string | undefined;
+  let savedEndpoint: string | undefined;
   withEmulator((e) => (emu = e));
 
-  before(async () => {
+  before(async function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-kubeconfig-'));
     fs.mkdirSync(path.join(dir, 'bin'));
-    const aws = path.join(dir, 'bin', 'aws');
-    fs.writeFileSync(aws, '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    // The doctor runs the exec plugin as kubectl does: the real awscli (Debian's), its STS and SSO clients pointed at the emulator.
+    const aws = awsPluginOrSkip(this, path.join(dir, 'bin'));
+    savedEndpoint = process.env.EKS_AUTH_TEST_ENDPOINT;
+    process.env.EKS_AUTH_TEST_ENDPOINT = emu.endpoint;
+    process.env.AWS_EC2_METADATA_DISABLED = 'true';
     kubeconfig = path.join(dir, 'config');
     saved = process.env.KUBECONFIG;
     // A second file that also defines the working context: kubectl's first file wins, so this one must be ignored.
@@ -34,6 +39,8 @@ describe('kubeconfig doctor in VS Code', function () {
   after(() => {
     if (saved === undefined) delete process.env.KUBECONFIG;
     else process.env.KUBECONFIG = saved;
+    if (savedEndpoint === undefined) delete process.env.EKS_AUTH_TEST_ENDPOINT;
+    else process.env.EKS_AUTH_TEST_ENDPOINT = savedEndpoint;
     fs.rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(async () => {
@@ -68,11 +75,10 @@ describe('kubeconfig doctor in VS Code', function () {
   });
 
   for (const [context, step, evidence, fixKind] of [
-    ['prod-payments-v1alpha1', 'exec', /v1alpha1 was removed in Kubernetes 1\.24/, 'rewriteExec'],
-    ['prod-payments-no-aws-cli', 'exec', /is not on the editor's PATH/, undefined],
-    ['prod-payments-sso-expired', 'exec', /No IAM Identity Center session is cached/, 'ssoLogin'],
-    ['staging-web-wrong-region', 'token', /No cluster staging-web in account 111122223333, region us-east-1/, 'updateKubeconfig'],
-    ['prod-payments-recreated', 'request', /the kubeconfig is stale/, 'updateKubeconfig'],
+    ['prod-payments-v1alpha1', 'exec', /exec plugin: invalid apiVersion "client\.authentication\.k8s\.io\/v1alpha1"/, 'rewriteExec'],
+    ['prod-payments-no-aws-cli', 'exec', /exec: executable \/opt\/aws-cli-v1\/bin\/aws not found/, undefined],
+    ['prod-payments-sso-expired', 'exec', /^prediction: No IAM Identity Center session is cached/, 'ssoLogin'],
+    ['prod-payments-recreated', 'request', /EKS DescribeCluster says the endpoint .*the kubeconfig is stale/, 'updateKubeconfig'],
     ['prod-payments-data-scientist', 'mapping', /401 Unauthorized/, 'openAwsAuth'],
   ] as const) {
     it(`finds what breaks ${context} at step "${step}" and offers its fix`, async () => {
@@ -88,6 +94,10 @@ describe('kubeconfig doctor in VS Code', function () {
       assert.ok(!/k8s-aws-v1\.|secret|AKIA|ASIA/.test(preview), 'no token or key in the report');
     });
   }
+
+  it('passes an exec --region other than the cluster\'s, as kubectl does (any STS region of the partition)', async () => {
+    assert.strictEqual((await diagnose('staging-web-wrong-region')).report.verdict, 'ok');
+  });
 
   it('ends with the cluster\'s 403 for what eksAuth.kubeconfig.accessCheck asks, naming the grants it has', async () => {
     const config = vscode.workspace.getConfiguration('eksAuth');

@@ -4,7 +4,7 @@
  * bindings that grant the resulting identity, and the fix.
  */
 import { canonicalize, equalFold, parseArn, stripPath } from '../auth/arn';
-import { AccessEntryInfo, AuthenticationMode, AuthResult, authenticate, AwsAuthModel, DecodedItem, isAwsAuthModel, loadAwsAuth, SECTION_KEYS, StepOutcome } from '../auth/authenticator';
+import { AccessEntryInfo, AuthenticationMode, AuthResult, authenticate, AwsAuthModel, DecodedItem, isAwsAuthModel, loadAwsAuth, LOG_WORDING_RELEASES, SECTION_KEYS, StepOutcome } from '../auth/authenticator';
 import { markdownText } from '../markdown';
 
 export type { AccessEntryInfo, StepOutcome };
@@ -168,7 +168,7 @@ export function explanationMarkdown(e: AccessExplanation, cluster?: string, plai
   const lines = [`# Access for ${t(e.principal)}${cluster ? ` on ${t(cluster)}` : ''}`, '', `**${t(e.verdict)}**`, '', '| result | step | evidence |', '|---|---|---|'];
   for (const s of e.steps) lines.push(`| ${result[s.outcome]} | ${t(s.title)} | ${t(s.detail)} |`);
   if (e.nearMisses.length) lines.push('', '## Near misses', '', ...e.nearMisses.map((n) => `- ${t(n)}`));
-  lines.push('', `Authenticator log: ${t(e.trace.log)}`);
+  lines.push('', `Authenticator log (as aws-iam-authenticator ${LOG_WORDING_RELEASES} writes it): ${t(e.trace.log)}`);
   if (e.fix) lines.push('', `**Fix:** ${t(e.fix.label)}.`);
   return lines.join('\n') + '\n';
 }

@@ -8,7 +8,7 @@
  * read aws-auth only through this module.
  */
 import { canonicalize, CanonicalPrincipal, equalFold, foldCase, stripPath } from './arn';
-import { GoValue, GoYamlError, yamlToJson, yamlToStringList } from './goYaml';
+import { GoValue, readSection } from './goYaml';
 
 export type SectionKey = 'mapRoles' | 'mapUsers' | 'mapAccounts';
 export const SECTION_KEYS: readonly SectionKey[] = ['mapRoles', 'mapUsers', 'mapAccounts'];
@@ -54,7 +54,7 @@ export interface SectionModel {
   /** absent: no such key; skipped: empty after trimming (or `""`, `''`, two backticks); failed: nothing loaded. */
   state: 'absent' | 'skipped' | 'loaded' | 'failed';
   /** A YAML or JSON conversion error: the whole section is dropped. */
-  error?: { message: string; position: number; uncertain?: boolean };
+  error?: { message: string; position: number };
   /** The section decoded to something other than a list: nothing in it maps. */
   notAList?: { got: string; range: Range };
   items: DecodedItem[];
@@ -81,7 +81,7 @@ const GO_TYPE: Record<GoValue['t'] | 'json', string> = { str: 'string', int: 'nu
 const PERMISSION_SET = /^[A-Za-z0-9_+=,.@-]{1,32}$/;
 const PARTITION_IDS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
 
-/** True for values ParseMap skips: blank after trimming, `""`, `''` or two backticks. */
+/** True for values ParseMap skips: blank after trimming, `""`, `''` (since v0.7.1) or two backticks. */
 export function isSkippable(value: string): boolean {
   const t = value.trim();
   return t === '' || t === '""' || t === "''" || t === '``';
@@ -110,6 +110,7 @@ function decodeItem(section: 'mapRoles' | 'mapUsers', index: number, v: GoValue)
     item.typeErrors.push({ field: '', got: GO_TYPE[v.t], range: v.range, message: `json: cannot unmarshal ${GO_TYPE[v.t]} into Go value of type ${goTypeName(section)}` });
     return item;
   }
+  let groupsBacking: string[] = [];
   const typeError = (field: string, got: GoValue, type: string) =>
     item.typeErrors.push({ field, got: GO_TYPE[got.t], range: got.range, message: `json: cannot unmarshal ${GO_TYPE[got.t]} into Go struct field ${struct}.${field} of type ${type}` });
   for (const entry of v.entries) {
@@ -125,6 +126,7 @@ function decodeItem(section: 'mapRoles' | 'mapUsers', index: number, v: GoValue)
       if (f.field === 'groups') {
         item.groups = [];
         item.groupRanges = [];
+        groupsBacking = [];
       }
       if (f.field === 'sso') item.sso = undefined;
       item.fields[f.field] = source;
@@ -147,11 +149,17 @@ function decodeItem(section: 'mapRoles' | 'mapUsers', index: number, v: GoValue)
           typeError(f.name, value, '[]string');
           break;
         }
-        // A JSON array replaces the slice; an element of another type stays "" (its zero value).
-        item.groups = value.items.map((g) => {
-          if (g.t === 'str') return g.v;
-          if (g.t !== 'null') typeError(`${f.name}`, g, 'string');
-          return '';
+        // encoding/json decodes an array into the slice's existing backing array (decode.go `array`: the length is
+        // reset, elements are decoded in place, it grows only past the capacity). An element of another type is
+        // left as it was: "" in a new slice, but the earlier value when another key in a different case (`Groups`,
+        // sorted before `groups`) already filled that place.
+        item.groups = value.items.map((g, i) => {
+          if (g.t === 'str') groupsBacking[i] = g.v;
+          else {
+            if (g.t !== 'null') typeError(`${f.name}`, g, 'string');
+            groupsBacking[i] ??= '';
+          }
+          return groupsBacking[i];
         });
         item.groupRanges = value.items.map((g) => g.range);
         item.fields.groups = source;
@@ -199,47 +207,51 @@ function storeKey(item: DecodedItem): string {
   return `arn:${partition}:iam::${item.sso!.accountID}:role/AWSReservedSSO_${item.sso!.permissionSetName}_*`.toLowerCase();
 }
 
-/** Loads one section's text as ParseMap does. */
+/**
+ * Loads one section's text as ParseMap does. Whether it converts, and to what, is what go-yaml v2, sigs.k8s.io/yaml
+ * and encoding/json say (goYaml.ts `readSection`); decoding the items and Validate() follow here.
+ */
 export function loadSection(section: SectionKey, text: string | undefined): SectionModel {
   if (text === undefined) return emptySection(section, 'absent');
-  if (isSkippable(text)) return emptySection(section, 'skipped');
+  const reading = readSection(section, text);
+  if (reading.kind === 'skipped') return emptySection(section, 'skipped');
   const model = emptySection(section, 'loaded');
-  try {
-    if (section === 'mapAccounts') {
-      const { values, typeErrors } = yamlToStringList(text);
-      model.accounts = values;
-      model.accountErrors = typeErrors;
-      if (typeErrors.length) model.logErrors.push(`yaml: unmarshal errors:\n  ${typeErrors.map((t) => t.message).join('\n  ')}`);
-      if (!values.length && typeErrors.length) model.state = 'failed';
-      return model;
-    }
-    const json = yamlToJson(text);
-    if (json.t === 'json') {
-      // Text starting with "{" is passed to encoding/json as it is: an object, or invalid JSON, never a list.
-      model.state = 'failed';
-      model.notAList = { got: 'object', range: [text.search(/\{/), text.length] };
-      model.logErrors.push(`json: cannot unmarshal object into Go value of type []${goTypeName(section)}`);
-      return model;
-    }
-    if (json.t === 'null') return model;
-    if (json.t !== 'seq') {
-      model.state = 'failed';
-      model.notAList = { got: GO_TYPE[json.t], range: json.range };
-      model.logErrors.push(`json: cannot unmarshal ${GO_TYPE[json.t]} into Go value of type []${goTypeName(section)}`);
-      return model;
-    }
-    model.items = json.items.map((v, i) => decodeItem(section, i, v));
-    const firstTypeError = model.items.flatMap((i) => i.typeErrors)[0];
-    if (firstTypeError) model.logErrors.push(firstTypeError.message);
-    for (const item of model.items) {
-      item.dropped = validate(item);
-      if (item.dropped) model.logErrors.push(item.dropped);
-    }
-  } catch (e) {
-    if (!(e instanceof GoYamlError)) throw e;
+  if (reading.kind === 'failed') {
     model.state = 'failed';
-    model.error = { message: e.message, position: Math.max(0, e.position), ...(e.uncertain ? { uncertain: true } : {}) };
-    model.logErrors.push(/^(json|unsupported|invalid map key)/.test(e.message) ? e.message : `yaml: ${e.message}`);
+    model.error = { message: reading.message, position: reading.position };
+    model.logErrors.push(reading.log);
+    return model;
+  }
+  if (reading.kind === 'accounts') {
+    model.accounts = reading.values;
+    model.accountErrors = reading.typeErrors;
+    if (reading.log) model.logErrors.push(reading.log);
+    if (!reading.values.length && reading.typeErrors.length) model.state = 'failed';
+    return model;
+  }
+  if (section === 'mapAccounts') throw new Error('mapAccounts read as mapRoles');
+  if (reading.kind === 'json') {
+    // Text starting with "{" is passed to encoding/json as it is: an object, or invalid JSON, never a list.
+    model.state = 'failed';
+    if (reading.invalid) model.error = { message: reading.log, position: reading.position };
+    else model.notAList = { got: 'object', range: [reading.position, text.length] };
+    model.logErrors.push(reading.log);
+    return model;
+  }
+  const json = reading.value;
+  if (json.t === 'null') return model;
+  if (json.t !== 'seq') {
+    model.state = 'failed';
+    model.notAList = { got: GO_TYPE[json.t], range: json.range };
+    model.logErrors.push(reading.unmarshalError ?? `json: cannot unmarshal ${GO_TYPE[json.t]} into Go value of type []${goTypeName(section)}`);
+    return model;
+  }
+  model.items = json.items.map((v, i) => decodeItem(section, i, v));
+  const firstTypeError = reading.unmarshalError ?? model.items.flatMap((i) => i.typeErrors)[0]?.message;
+  if (firstTypeError) model.logErrors.push(firstTypeError);
+  for (const item of model.items) {
+    item.dropped = validate(item);
+    if (item.dropped) model.logErrors.push(item.dropped);
   }
   return model;
 }
@@ -465,6 +477,21 @@ function render(template: string, caller: Caller): { value: string; error?: stri
 const groupsText = (g: string[]) => `[${g.join(' ')}]`;
 
 /**
+ * `ErrNotMapped`, the error of an `access denied` line when no mapper maps the caller, as each aws-iam-authenticator
+ * release words it (read from the tags: `pkg/errutil/errors.go`, before v0.6.14 `pkg/mapper/mapper.go`, before v0.5.0
+ * `pkg/server/server.go`). The model writes the current wording; the log parser reads them all.
+ */
+export const NOT_MAPPED_WORDING: readonly { releases: string; error: string }[] = [
+  { releases: 'v0.7.7 and later', error: 'identity is not mapped' },
+  { releases: 'v0.6.14 to v0.7.6 (and v0.5.21 and later on the 0.5 line)', error: 'Identity is not mapped' },
+  { releases: 'v0.5.0 to v0.5.20, v0.6.0 to v0.6.13', error: 'ARN is not mapped' },
+  { releases: 'v0.4.0 and earlier', error: 'ARN is not mapped: <the lower-cased canonical ARN>' },
+];
+
+/** Which releases write the log lines the model returns. */
+export const LOG_WORDING_RELEASES = NOT_MAPPED_WORDING[0].releases;
+
+/**
  * What the authenticator answers for this caller: `doMapping` over the mappers of the cluster's mode (access entries
  * in API and API_AND_CONFIG_MAP, then aws-auth roles, users and accounts in CONFIG_MAP and API_AND_CONFIG_MAP), then
  * template rendering. Every step is in the trace with its evidence.
@@ -572,7 +599,7 @@ export function authenticate(who: string | Caller, input: AuthInput): AuthResult
       }
     }
   }
-  if (!found) return deny('identity is not mapped');
+  if (!found) return deny(NOT_MAPPED_WORDING[0].error);
 
   result.template = found;
   const mapper = result.via === 'access entry' ? 'DynamicFile' : 'EKSConfigMap';

@@ -12,6 +12,21 @@ export interface AwsAuthDocument {
   data: YAMLMap;
   /** `kind: ConfigMap` with `metadata`; false for a bare data fragment. */
   isConfigMap: boolean;
+  name?: string;
+  namespace?: string;
+  /** Whether the authenticator reads this object (`authenticatorReads`). */
+  read: boolean;
+}
+
+/**
+ * The one ConfigMap the authenticator reads: it watches namespace kube-system with the field selector
+ * `metadata.name=aws-auth` (aws-iam-authenticator pkg/mapper/configmap/configmap.go `New`, `startLoadConfigMap`).
+ * A ConfigMap with another name or an explicit other namespace is never read, so explain, the diff and the linter
+ * (A27) all treat it as absent. A ConfigMap without a namespace goes where it is applied (`kubectl apply -n`), so it is
+ * taken as meant for kube-system, with A27's warning; a bare `data` fragment stands for aws-auth's data.
+ */
+export function authenticatorReads(d: { isConfigMap: boolean; name?: string; namespace?: string }): boolean {
+  return !d.isConfigMap || (d.name === 'aws-auth' && (d.namespace === undefined || d.namespace === 'kube-system'));
 }
 
 function get(map: unknown, key: string): unknown {
@@ -35,9 +50,11 @@ export function findAwsAuthDocuments(text: string): AwsAuthDocument[] {
     const data = get(root, 'data');
     const kind = scalarString(get(root, 'kind'));
     const name = scalarString(get(get(root, 'metadata'), 'name'));
+    const namespace = scalarString(get(get(root, 'metadata'), 'namespace'));
     const hasSectionKey = isMap(data) && data.items.some((p) => SECTION_KEYS.some((k) => k.toLowerCase() === String(isScalar(p.key) ? p.key.value : '').toLowerCase()));
     if ((kind === 'ConfigMap' && name === 'aws-auth' && isMap(data)) || hasSectionKey) {
-      docs.push({ doc: doc as Document.Parsed, data: data as YAMLMap, isConfigMap: kind === 'ConfigMap' });
+      const isConfigMap = kind === 'ConfigMap';
+      docs.push({ doc: doc as Document.Parsed, data: data as YAMLMap, isConfigMap, name, namespace, read: authenticatorReads({ isConfigMap, name, namespace }) });
     }
   }
   return docs;

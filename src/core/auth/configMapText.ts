@@ -20,19 +20,31 @@ export function readConfigMapData(text: string): Record<string, string> {
   return dataOf(doc.get('data', true));
 }
 
+/** What a file gives the authenticator: aws-auth's data, or nothing, with the ConfigMaps it never reads. */
+export interface AwsAuthFile {
+  /** Undefined when the file holds no object the authenticator reads. */
+  data?: Record<string, string>;
+  /** `namespace/name` of each aws-auth-like ConfigMap the authenticator ignores. */
+  ignored: string[];
+}
+
 /**
  * The `data` the authenticator would read from a file that may hold several documents (kubectl output, a Helm
- * render): the ConfigMap kube-system/aws-auth when there is one, else the one document that looks like aws-auth.
+ * render): kube-system/aws-auth (or a bare data fragment), by the one rule of `authenticatorReads`, which the
+ * linter's A27 applies too. A ConfigMap with another name or namespace is ignored, as the authenticator ignores it.
  */
-export function readAwsAuthFile(text: string): Record<string, string> {
+export function readAwsAuthFile(text: string): AwsAuthFile {
   const docs = findAwsAuthDocuments(text);
   if (!docs.length) {
     const single = parseDocument(text, { logLevel: 'error' });
     if (single.errors.length) throw new Error(`The file is not valid YAML: ${single.errors[0].message.split('\n')[0]}`);
-    return dataOf(single.get('data', true));
+    return { data: dataOf(single.get('data', true)), ignored: [] };
   }
-  const named = docs.filter((d) => d.isConfigMap && d.doc.getIn(['metadata', 'name']) === 'aws-auth' && d.doc.getIn(['metadata', 'namespace']) === 'kube-system');
-  return dataOf((named[0] ?? docs[0]).data as YAMLMap);
+  const ignored = docs.filter((d) => !d.read).map((d) => `${d.namespace ?? ''}/${d.name ?? ''}`);
+  const read = docs.filter((d) => d.read);
+  // kube-system/aws-auth written out wins over one that relies on `kubectl apply -n`.
+  const chosen = read.find((d) => d.namespace === 'kube-system') ?? read[0];
+  return { data: chosen ? dataOf(chosen.data as YAMLMap) : undefined, ignored };
 }
 
 function dataOf(data: unknown): Record<string, string> {

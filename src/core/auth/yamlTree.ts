@@ -46,11 +46,6 @@ export interface YamlProblem {
   message: string;
   /** Offset of the problem in the parsed text. */
   position: number;
-  /**
-   * True when our parser gave up where go-yaml might not (nesting deeper than js-yaml's recursion allows):
-   * the authenticator's verdict on this text is then unknown, not "dropped".
-   */
-  uncertain?: boolean;
 }
 
 /** js-yaml recurses per nesting level; deeper input overflows its stack (go-yaml v2 allows 10,000). */
@@ -109,7 +104,7 @@ function events(text: string): { events?: Event[]; problem?: YamlProblem } {
     const err = e as { reason?: string; message: string; mark?: { position?: number } };
     const message = err.reason ?? err.message.split('\n')[0];
     const position = Math.min(err.mark?.position ?? 0, text.length);
-    return { problem: { message, position, ...(/depth|call stack/i.test(message) ? { uncertain: true } : {}) } };
+    return { problem: { message, position } };
   }
 }
 

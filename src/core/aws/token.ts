@@ -98,3 +98,24 @@ export function decodeEksToken(token: string): DecodedToken {
     sessionToken: q.get('X-Amz-Security-Token') ?? undefined,
   };
 }
+
+/**
+ * Whether a token's STS host is one the authenticator would replay it to: the global `sts.amazonaws.com` in the aws
+ * partition, or `sts.REGION.SUFFIX` / `sts-fips.REGION.SUFFIX` with the DNS suffix (or dual-stack suffix) of REGION's
+ * own partition (aws-iam-authenticator pkg/token/token.go, verifyHost and the partition endpoints it builds). The
+ * doctor sends a token nowhere else: a token names its own host, and a hostile kubeconfig plugin could name any.
+ */
+export function isStsHost(host: string): boolean {
+  if (host === 'sts.amazonaws.com') return true;
+  const m = /^sts(?:-fips)?\.([a-z0-9-]+)\.(.+)$/.exec(host);
+  if (!m) return false;
+  const partition = awsEndpointFunctions.partition(m[1]) as { dnsSuffix?: string; dualStackDnsSuffix?: string; name?: string } | undefined;
+  // The SDK answers an unknown region with the aws partition; only a region that looks like one may use it.
+  if (!partition || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(m[1])) return false;
+  return m[2] === partition.dnsSuffix || m[2] === partition.dualStackDnsSuffix;
+}
+
+/** When the authenticator stops accepting a token: 15 minutes after X-Amz-Date (pkg/token/token.go, Verify). */
+export function tokenExpiry(decoded: DecodedToken): Date {
+  return new Date(decoded.signedAt.getTime() + TOKEN_LIFETIME_MS);
+}

@@ -22,6 +22,8 @@ export const CONTEXT = {
   awsAuthEntry: 'eksAuth.awsAuthEntry',
   nodeRoles: 'eksAuth.nodeRoles',
   nodeRole: 'eksAuth.nodeRole',
+  /** A node role that no access entry or aws-auth mapping lets join: it offers the fix. */
+  nodeRoleUnmapped: 'eksAuth.nodeRole.unmapped',
   info: 'eksAuth.info',
   loadMore: 'eksAuth.loadMore',
   error: 'eksAuth.error',
@@ -417,13 +419,14 @@ export class NodeRolesNode extends ClusterSectionNode {
       const eks = await this.ctx.clusters.gateways.eksFor(c.ref.profile, c.ref.region);
       const [nodegroups, profiles, access] = await Promise.all([eks.listNodegroups(c.ref.cluster), eks.listFargateProfiles(c.ref.cluster), this.ctx.clusters.access(c.ref)]);
       const roles = [
-        ...nodegroups.map((n) => ({ label: `node group ${n.nodegroupName}`, arn: n.nodeRole ?? '', kind: 'ec2' as const })),
-        ...profiles.map((f) => ({ label: `Fargate profile ${f.fargateProfileName}`, arn: f.podExecutionRoleArn ?? '', kind: 'fargate' as const })),
+        // The access entry type each lets join (EKS user guide, creating access entries): Windows AMIs need EC2_WINDOWS.
+        ...nodegroups.map((n) => ({ label: `node group ${n.nodegroupName}`, arn: n.nodeRole ?? '', kind: 'ec2' as const, entryType: n.amiType?.startsWith('WINDOWS') ? 'EC2_WINDOWS' : 'EC2_LINUX' })),
+        ...profiles.map((f) => ({ label: `Fargate profile ${f.fargateProfileName}`, arn: f.podExecutionRoleArn ?? '', kind: 'fargate' as const, entryType: 'FARGATE_LINUX' })),
       ];
       return roles.map((r) => {
         const status = nodeRoleStatus(r.arn, c.summary.mode, access.entries, access.awsAuthModel, r.kind);
         const unknown = c.summary.mode !== 'API' && (access.awsAuthError || access.awsAuthMissing) && !status.mapped;
-        return new NodeRoleNode(this, r.label, r.arn, status.mapped, unknown ? `${status.reason} (aws-auth could not be read)` : status.reason);
+        return new NodeRoleNode(this, r.label, r.arn, status.mapped, unknown ? `${status.reason} (aws-auth could not be read)` : status.reason, r.entryType);
       });
     }, this.ctx.t('No managed node groups or Fargate profiles'), c.ref.profile);
   }
@@ -436,10 +439,14 @@ export class NodeRoleNode extends ExplorerNode {
     readonly roleArn: string,
     readonly mapped: boolean,
     readonly reason: string,
+    /** The access entry type that lets what uses this role join: EC2_LINUX, EC2_WINDOWS or FARGATE_LINUX. */
+    readonly entryType = 'EC2_LINUX',
   ) {
     super(parent, parent.ctx);
     this.arn = roleArn;
+    this.clusterNode = parent.clusterNode;
   }
+  readonly clusterNode: ClusterNode;
   view(): NodeView {
     return {
       label: this.label,
@@ -448,7 +455,7 @@ export class NodeRoleNode extends ExplorerNode {
       icon: this.mapped ? 'pass' : 'error',
       iconIsError: !this.mapped,
       collapsible: 'none',
-      contextValue: CONTEXT.nodeRole,
+      contextValue: this.mapped ? CONTEXT.nodeRole : CONTEXT.nodeRoleUnmapped,
     };
   }
 }

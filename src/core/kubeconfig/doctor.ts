@@ -1,23 +1,33 @@
 /**
  * "Why does my kubectl get Unauthorized?": one context of the user's kubeconfig walked through the six steps of the
- * EKS authentication flow, each with its evidence, a verdict and the fix, ending with the cluster's own answer
- * (SelfSubjectReview, SelfSubjectAccessReview) rather than only the authenticator model's. Every call goes through
- * injected dependencies, so the extension, the CLI and the tests run the same walk. No token, secret or session
- * credential is ever put into the report.
+ * EKS authentication flow, each with its evidence, a verdict and the fix. The doctor asks the same parties kubectl
+ * asks rather than imitating them: it runs the exec plugin as client-go runs it (execRunner.ts), reads the identity
+ * from STS's answer to the token's own presigned request (as aws-iam-authenticator's Verify does), and connects with
+ * every connection field of the kubeconfig for the cluster's answer (SelfSubjectReview, SelfSubjectAccessReview).
+ * An in-process prediction (profiles, SSO cache, AssumeRole) only explains a plugin that failed, and says it is one.
+ * Every call goes through injected dependencies with a time limit and the caller's cancel. No token, secret or
+ * session credential is ever put into the report.
  */
 import type { AccessExplanation } from '../access/explain';
-import type { TokenCredentials } from '../aws/token';
+import { decodeEksToken, isStsHost, tokenExpiry, TOKEN_PREFIX, type DecodedToken, type TokenCredentials } from '../aws/token';
 import { trimTrailing } from '../linearText';
 import { describeExec, ExecPlugin, updateKubeconfigExec } from './execPlugin';
-import type { ExecSpec, KubeContext } from './kubeconfig';
+import { execConfigProblem, type ExecOutcome } from './execRunner';
+import { clusterAccount } from './explainRefusal';
+import { maskAccessKeyId, scrub, secretValues } from './redact';
+
+import type { ClusterEntry, ExecSpec, KubeContext } from './kubeconfig';
 
 export type StepId = 'request' | 'exec' | 'token' | 'sts' | 'mapping' | 'rbac';
 export type StepStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
 export type DoctorFix =
-  | { kind: 'ssoLogin'; label: string; profile: string }
+  | { kind: 'ssoLogin'; label: string; profile: string; /** The aws the plugin runs, so the login is for the same CLI. */ aws: string }
+  | { kind: 'installAwsCli'; label: string; url: string }
   | { kind: 'rewriteExec'; label: string; file: string; user: string; exec: ExecSpec }
   | { kind: 'updateKubeconfig'; label: string; argv: string[] }
+  /** The context's own cluster entry repaired in place with EKS's endpoint and CA, behind a diff and a backup. */
+  | { kind: 'repairCluster'; label: string; file: string; cluster: string; server: string; caData?: string }
   | { kind: 'createAccessEntry' | 'openAwsAuth'; label: string; cluster: { profile?: string; region: string; cluster: string }; principalArn: string };
 
 export interface DoctorStep {
@@ -57,8 +67,10 @@ export interface AccessQuestion {
   group?: string;
 }
 
-/** A Kubernetes API answer, or the HTTP status and message it refused with. */
-export type KubeAnswer<T> = { ok: true; value: T } | { ok: false; code: number; message: string };
+export type NetworkFailure = 'tls' | 'timeout' | 'refused' | 'dns' | 'proxy' | 'reset' | 'other';
+
+/** A Kubernetes API answer, or the HTTP status and message it refused with (`code` 0: no HTTP answer at all). */
+export type KubeAnswer<T> = { ok: true; value: T } | { ok: false; code: number; message: string; network?: NetworkFailure };
 
 export interface ClusterAsk {
   /** SelfSubjectReview (authentication.k8s.io/v1, served from Kubernetes 1.28; 404 before). */
@@ -68,29 +80,56 @@ export interface ClusterAsk {
   rules(namespace: string): Promise<KubeAnswer<string[]>>;
 }
 
+/** STS's answer to the token's presigned GetCallerIdentity, as the authenticator gets it. */
+export type StsAnswer = { ok: true; arn: string; account: string; userId?: string } | { ok: false; status: number; code: string; message: string; network?: NetworkFailure };
+
 export interface SsoSession {
   /** The IAM Identity Center session's end, from the SSO token cache; undefined when no cached token was found. */
   expiresAt?: Date;
   startUrl?: string;
 }
 
+/** What the doctor asks of the world. The prediction members serve only to explain a plugin that did not run or failed. */
 export interface DoctorDeps {
-  /** The editor's environment, for AWS_PROFILE, AWS_REGION and PATH. */
+  /** The editor's environment, which a plugin inherits (PATH, AWS_PROFILE, AWS_REGION...). */
   env: Record<string, string | undefined>;
   now(): number;
+  /** `true` when the exec plugin of this kubeconfig file may run now; otherwise why it may not. */
+  mayRunPlugin(file: string): true | string;
+  runPlugin(o: { exec: ExecSpec; userName: string; cluster: ClusterEntry; timeoutMs: number; signal: AbortSignal }): Promise<ExecOutcome>;
   findOnPath(command: string): Promise<string | undefined>;
-  /** The profile as the shared config files define it; `exists` false when they do not. */
+  /** The major version of an awscli (`aws --version`: "aws-cli/2.9.19 ..."); undefined when it cannot be told. */
+  awsCliMajor?(command: string): Promise<number | undefined>;
+  /** The STS endpoint the user chose, if any: tokens go there instead of to the host they name. */
+  stsEndpoint?: string;
+  /** GET of the token's presigned URL with the x-k8s-aws-id header, as the authenticator replays it. */
+  tokenIdentity(url: URL, clusterId: string, signal: AbortSignal): Promise<StsAnswer>;
+  cluster(entry: ClusterEntry, token: string, signal: AbortSignal): ClusterAsk;
+  /** Prediction: the profile as the shared config files define it; `exists` false when they do not. */
   profile(name: string | undefined): Promise<{ exists: boolean; region?: string; sso?: SsoSession }>;
-  credentials(profile: string | undefined): Promise<TokenCredentials & { expiration?: Date }>;
-  assumeRole(credentials: TokenCredentials, roleArn: string, region: string): Promise<TokenCredentials & { expiration?: Date }>;
-  callerIdentity(credentials: TokenCredentials, region: string): Promise<{ arn: string; account: string }>;
-  describeCluster(credentials: TokenCredentials, region: string, name: string): Promise<{ arn?: string; endpoint?: string; caData?: string; status?: string }>;
-  /** The bearer token the exec plugin would make (`k8s-aws-v1.`...), made in-process with the same credentials. */
-  eksToken(clusterName: string, region: string, credentials: TokenCredentials, now: Date): Promise<string>;
-  cluster(server: string, caData: string | undefined, token: string): ClusterAsk;
+  /** Prediction: the credentials the plugin's environment resolves to (`profile` undefined: the default chain over `env`). */
+  credentials(profile: string | undefined, env: Record<string, string | undefined>): Promise<TokenCredentials & { expiration?: Date }>;
+  assumeRole(credentials: TokenCredentials, roleArn: string, region: string | undefined, sessionName: string): Promise<TokenCredentials & { expiration?: Date }>;
+  /** `region` undefined: the global endpoint, as awscli uses without a region. */
+  callerIdentity(credentials: TokenCredentials, region: string | undefined): Promise<{ arn: string; account: string }>;
+  describeCluster(credentials: TokenCredentials, region: string, name: string, signal?: AbortSignal): Promise<{ arn?: string; endpoint?: string; caData?: string; status?: string }>;
   /** The authenticator model's explanation for a principal the cluster refused; undefined when it cannot be read. */
-  explainDenied(cluster: { profile?: string; region: string; cluster: string }, principalArn: string): Promise<AccessExplanation | undefined>;
+  explainDenied(cluster: { profile?: string; region: string; cluster: string; account?: string }, principalArn: string): Promise<AccessExplanation | undefined>;
 }
+
+export interface DoctorOptions {
+  signal?: AbortSignal;
+  /** Each network step's limit (a request, an STS call); 20 s unless set. */
+  stepTimeoutMs?: number;
+  /** The plugin's limit; 60 s unless set (a plugin may wait for a browser or MFA, which the doctor cannot give it). */
+  pluginTimeoutMs?: number;
+}
+
+/** AWS's page for installing awscli v2 ("Installing or updating to the latest version of the AWS CLI"). */
+export const AWSCLI_INSTALL_URL = 'https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html';
+
+/** awscli's AssumeRole session name for `aws eks get-token --role-arn` (awscli customizations/eks/get_token.py). */
+export const AWSCLI_ROLE_SESSION_NAME = 'EKSGetTokenAuth';
 
 export function formatAge(ms: number): string {
   const abs = Math.abs(ms);
@@ -104,19 +143,12 @@ export function regionOfEndpoint(server: string): string | undefined {
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
-const errorName = (e: unknown) => (e as { name?: string } | undefined)?.name ?? '';
 
 /** The `aws eks update-kubeconfig` program and arguments for a cluster, quoted later for the shell that runs them. */
 function updateKubeconfigArgv(cluster: string, region: string, profile?: string): string[] {
   return ['aws', 'eks', 'update-kubeconfig', '--name', cluster, '--region', region, ...(profile ? ['--profile', profile] : [])];
 }
 
-/** The program and arguments a fix runs in a terminal, or undefined for a fix that runs none. */
-export function fixArgv(fix: DoctorFix): string[] | undefined {
-  if (fix.kind === 'updateKubeconfig') return fix.argv;
-  if (fix.kind === 'ssoLogin') return ['aws', 'sso', 'login', '--profile', fix.profile];
-  return undefined;
-}
 
 /**
  * The exec block a fix writes: for `aws eks get-token`, the form `aws eks update-kubeconfig` writes, keeping the
@@ -128,6 +160,37 @@ function rewrittenExec(exec: ExecSpec, plugin: ExecPlugin, clusterName: string, 
   const kept = exec.env.filter((e) => e.name !== 'AWS_PROFILE' && e.name !== 'AWS_REGION' && e.name !== 'AWS_DEFAULT_REGION');
   return { ...fresh, command: exec.command, env: [...fresh.env, ...kept] };
 }
+
+type Timed<T> = { ok: true; value: T } | { ok: false; kind: 'timeout' | 'cancelled' };
+
+/** Runs one step with its own limit; the step's signal aborts on the limit or the caller's cancel, inside the step. */
+async function timed<T>(ms: number, parent: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<Timed<T>> {
+  if (parent?.aborted) return { ok: false, kind: 'cancelled' };
+  const ac = new AbortController();
+  const onAbort = () => ac.abort();
+  parent?.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const stop = new Promise<Timed<T>>((resolve) => {
+    timer = setTimeout(() => ac.abort(), ms);
+    ac.signal.addEventListener('abort', () => resolve({ ok: false, kind: parent?.aborted ? 'cancelled' : 'timeout' }), { once: true });
+  });
+  try {
+    return await Promise.race([fn(ac.signal).then((value): Timed<T> => ({ ok: true, value })), stop]);
+  } finally {
+    clearTimeout(timer);
+    parent?.removeEventListener('abort', onAbort);
+  }
+}
+
+const NETWORK_WORDS: Record<NetworkFailure, string> = {
+  tls: 'TLS failed (the certificate is not the one the kubeconfig trusts, or the name does not match)',
+  timeout: 'no answer before the time limit (a private endpoint without a network path, a firewall that drops packets)',
+  refused: 'the connection was refused (nothing listens at that address and port)',
+  dns: 'the host name does not resolve',
+  proxy: 'the proxy-url could not be used',
+  reset: 'the connection was reset',
+  other: 'the request failed',
+};
 
 class Walk {
   readonly steps: DoctorStep[] = [];
@@ -141,229 +204,389 @@ class Walk {
   }
 }
 
-export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, question: AccessQuestion = { verb: 'list', resource: 'pods' }, isCancelled: () => boolean = () => false): Promise<ContextReport> {
+/** The last lines a plugin wrote to stderr, which say why it failed (awscli, aws-vault and SSO errors go there). */
+function stderrTail(stderr: string): string[] {
+  return stderr.split('\n').map((l) => l.trim()).filter(Boolean).slice(-3).map((l) => `plugin stderr: ${l.slice(0, 300)}`);
+}
+
+interface Prediction {
+  arn?: string;
+  evidence: string[];
+  fixes: DoctorFix[];
+  /** Set when the prediction itself shows why the plugin fails. */
+  failure?: string;
+}
+
+/**
+ * What `aws eks get-token` would do, worked out in-process: only to explain a plugin that did not run or failed, and
+ * labelled as a prediction in the report. It follows awscli (customizations/eks/get_token.py): without a region STS
+ * is the global endpoint, any region of the partition works, `--role-arn` is assumed with the session name
+ * EKSGetTokenAuth, and `--cluster-id` names an Outposts cluster.
+ */
+async function predict(plugin: ExecPlugin, exec: ExecSpec, deps: DoctorDeps, profileName: string | undefined): Promise<Prediction> {
+  const out: Prediction = { evidence: [], fixes: [] };
+  const label = (s: string) => `prediction: ${s}`;
+  // `aws sso login` exists only in awscli v2; v1 cannot use IAM Identity Center profiles at all.
+  const ssoFix = async (): Promise<void> => {
+    const major = await deps.awsCliMajor?.(exec.command).catch(() => undefined);
+    if (major === 1) {
+      out.evidence.push(label(`${exec.command} is awscli v1, which has no aws sso login and cannot use IAM Identity Center profiles: install awscli v2.`));
+      out.fixes.push({ kind: 'installAwsCli', label: 'Install awscli v2 (the AWS CLI install guide)', url: AWSCLI_INSTALL_URL });
+      return;
+    }
+    const name = profileName ?? 'default';
+    out.fixes.push({ kind: 'ssoLogin', label: `Run aws sso login --profile ${name}, then check again`, profile: name, aws: exec.command });
+  };
+  if (plugin.wrapper) {
+    out.evidence.push(label(`aws-vault keeps the keys of ${plugin.wrapper.profile} in its vault; only the plugin can use them.`));
+    return out;
+  }
+  const profile = await deps.profile(profileName).catch(() => ({ exists: false }) as Awaited<ReturnType<DoctorDeps['profile']>>);
+  if (profileName && !profile.exists) {
+    out.failure = `Profile ${profileName} is not in the AWS config files the editor sees: awscli fails with "The config profile (${profileName}) could not be found".`;
+    out.evidence.push(label(out.failure));
+    return out;
+  }
+  if (profile.sso) {
+    const expiresAt = profile.sso.expiresAt;
+    if (!expiresAt || expiresAt.getTime() <= deps.now()) {
+      out.failure = `The SSO session of profile ${profileName ?? 'default'} has ${expiresAt ? 'expired' : 'not started'}: run aws sso login.`;
+      out.evidence.push(label(expiresAt ? `IAM Identity Center session ${formatAge(expiresAt.getTime() - deps.now())}` : 'No IAM Identity Center session is cached for this profile'));
+      await ssoFix();
+      return out;
+    }
+    out.evidence.push(label(`IAM Identity Center session ${formatAge(expiresAt.getTime() - deps.now())}`));
+  }
+  const region = plugin.region.name ?? profile.region;
+  const execEnv: Record<string, string | undefined> = { ...deps.env, ...Object.fromEntries(exec.env.map((e) => [e.name, e.value])) };
+  let credentials: TokenCredentials & { expiration?: Date };
+  try {
+    // --profile wins over keys in the environment; otherwise keys in the environment win over AWS_PROFILE.
+    credentials = await deps.credentials(plugin.profile.source === 'args' ? profileName : execEnv.AWS_ACCESS_KEY_ID ? undefined : profileName, execEnv);
+  } catch (e) {
+    out.failure = `The credentials of profile ${profileName ?? 'default'} could not be loaded: ${message(e)}`;
+    out.evidence.push(label(out.failure));
+    if (profile.sso) await ssoFix();
+    return out;
+  }
+  if (credentials.expiration) out.evidence.push(label(`credentials ${formatAge(credentials.expiration.getTime() - deps.now())}`));
+  if (plugin.roleArn) {
+    try {
+      credentials = await deps.assumeRole(credentials, plugin.roleArn, region, AWSCLI_ROLE_SESSION_NAME);
+      out.evidence.push(label(`AssumeRole ${plugin.roleArn} as session ${AWSCLI_ROLE_SESSION_NAME}`));
+    } catch (e) {
+      out.failure = `AssumeRole of ${plugin.roleArn} failed: ${message(e)}. The role's trust policy must allow the profile's identity, and the profile's identity needs sts:AssumeRole on it.`;
+      out.evidence.push(label(out.failure));
+      return out;
+    }
+  }
+  try {
+    const caller = await deps.callerIdentity(credentials, region);
+    out.arn = caller.arn;
+    out.evidence.push(label(`the token would say ${caller.arn} (STS ${region ? `in ${region}` : 'global endpoint, as awscli without a region'})`));
+  } catch (e) {
+    out.failure = `STS GetCallerIdentity failed: ${message(e)}`;
+    out.evidence.push(label(out.failure));
+  }
+  return out;
+}
+
+export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, question: AccessQuestion = { verb: 'list', resource: 'pods' }, options: DoctorOptions = {}): Promise<ContextReport> {
   const base = { context: ctx.name, current: ctx.current };
   const exec = ctx.user?.exec;
-  if (!exec || !ctx.cluster) {
+  const stepMs = options.stepTimeoutMs ?? 20_000;
+  const pluginMs = options.pluginTimeoutMs ?? Math.max(stepMs, 60_000);
+  if (!exec || !ctx.cluster || !ctx.user) {
     const why = ctx.problems[0] ?? (ctx.user?.hasStaticCredentials ? 'The context authenticates with a static token or certificate, not an EKS exec plugin.' : 'The context has no exec plugin.');
     return { ...base, verdict: ctx.problems.length ? 'fail' : 'not-eks', summary: why, steps: [] };
   }
+  const cluster = ctx.cluster;
+  const user = ctx.user;
+  const execEnv = exec.env;
   const plugin = describeExec(exec, deps.env);
-  if (plugin.kind === 'unknown') {
-    return { ...base, verdict: 'not-eks', plugin, summary: `The exec plugin ${exec.command} is not one EKS Auth Explorer recognises (aws eks get-token, aws-iam-authenticator token, aws-vault exec ... -- aws ...).`, steps: [] };
-  }
   const walk = new Walk();
+  // Nothing the report says may carry a credential: the exec env's secret values, the token, or a plugin's stderr echoing them.
+  const secrets = secretValues(exec);
   const report = (verdict: ContextReport['verdict'], summary: string, extra: Partial<ContextReport> = {}): ContextReport => {
     walk.skipRest();
     const order = Object.keys(STEP_TITLES);
     walk.steps.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
-    return { ...base, verdict, summary, plugin, steps: walk.steps, ...extra };
+    for (const s of walk.steps) s.evidence = s.evidence.map((e) => scrub(e, secrets));
+    return { ...base, verdict, summary: scrub(summary, secrets), plugin, steps: walk.steps, ...extra };
   };
+  const cancelled = (extra: Partial<ContextReport> = {}) => report('warn', 'Cancelled.', extra);
 
-  // Step 1: where kubectl sends the request. Compared with EKS once the identity is known (below).
+  // Step 1: where kubectl sends the request and how it trusts the answer; checked by connecting (below).
   const request = walk.step('request');
-  request.evidence.push(`server ${ctx.cluster.server}`, ctx.cluster.caData ? 'CA from certificate-authority-data' : ctx.cluster.caFile ? `CA file ${ctx.cluster.caFile}` : 'no CA in the kubeconfig');
-  if (ctx.cluster.skipTLSVerify) {
+  request.evidence.push(`server ${cluster.server}`, cluster.caData ? 'CA from certificate-authority-data' : cluster.caFile ? `CA file ${cluster.caFile}` : 'no CA in the kubeconfig: the system roots are trusted');
+  if (cluster.tlsServerName) request.evidence.push(`tls-server-name ${cluster.tlsServerName}`);
+  if (cluster.proxyUrl) request.evidence.push(`proxy-url ${cluster.proxyUrl}`);
+  if (cluster.skipTLSVerify) {
     request.status = 'warn';
     request.evidence.push('insecure-skip-tls-verify is set: kubectl does not check who answers.');
   }
 
-  // Step 2: the exec plugin, the profile and the credentials it would use.
+  // Step 2: the exec plugin, run as kubectl runs it.
   const execStep = walk.step('exec');
   const profileName = plugin.profile.name;
-  const profile = await deps.profile(profileName);
-  let region = plugin.region.name;
-  let regionSource: string = plugin.region.source;
-  if (!region && profile.region) {
-    region = profile.region;
-    regionSource = 'profile config';
-  }
-  const endpointRegion = regionOfEndpoint(ctx.cluster.server);
+  const endpointRegion = regionOfEndpoint(cluster.server);
+  const clusterId = plugin.clusterName ?? plugin.outpostClusterId;
   execStep.evidence.push(
-    `plugin ${plugin.kind === 'aws-cli' ? 'aws eks get-token' : 'aws-iam-authenticator token'}${plugin.wrapper ? ` inside aws-vault exec ${plugin.wrapper.profile}` : ''}`,
-    `apiVersion ${plugin.apiVersion ?? '(none)'}`,
-    `cluster name ${plugin.clusterName ?? plugin.outpostClusterId ?? '(none)'}`,
-    `profile ${profileName ?? 'default'} (${plugin.profile.source})`,
-    `region ${region ?? '(none)'} (${regionSource})`,
+    `command ${exec.command}${plugin.kind !== 'unknown' ? ` (${plugin.kind === 'aws-cli' ? 'aws eks get-token' : 'aws-iam-authenticator token'}${plugin.wrapper ? ` inside aws-vault exec ${plugin.wrapper.profile}` : ''})` : ''}`,
+    `apiVersion ${exec.apiVersion ?? '(none)'}`,
+    ...(clusterId ? [`cluster ${plugin.outpostClusterId ? `id ${clusterId} (Outposts, --cluster-id)` : `name ${clusterId}`}`] : []),
+    ...(plugin.kind !== 'unknown' ? [`profile ${profileName ?? 'default'} (${plugin.profile.source})`, `region ${plugin.region.name ?? '(none: awscli signs for the global STS endpoint)'} (${plugin.region.source})`] : []),
     ...(plugin.roleArn ? [`role ${plugin.roleArn}`] : []),
   );
-  const fixedExec = (clusterName: string, fixRegion: string): DoctorFix => ({
+  const fixedExec = (name: string, fixRegion: string): DoctorFix => ({
     kind: 'rewriteExec',
-    label: `Rewrite the exec block of user ${ctx.user!.name} (v1beta1, --cluster-name ${clusterName}, --region ${fixRegion}${profileName ? `, AWS_PROFILE ${profileName}` : ''})`,
-    file: ctx.user!.file,
-    user: ctx.user!.name,
-    exec: rewrittenExec(exec, plugin, clusterName, fixRegion),
+    label: `Rewrite the exec block of user ${user.name} (v1beta1, --cluster-name ${name}, --region ${fixRegion}${profileName ? `, AWS_PROFILE ${profileName}` : ''})`,
+    file: user.file,
+    user: user.name,
+    exec: rewrittenExec(exec, plugin, name, fixRegion),
   });
-  const failExec = (why: string, fix?: DoctorFix) => {
+  const configProblem = execConfigProblem(exec, user.name);
+  if (configProblem) {
     execStep.status = 'fail';
-    execStep.evidence.push(why);
-    if (fix) execStep.fixes.push(fix);
-  };
-  const found = await deps.findOnPath(exec.command);
-  execStep.evidence.push(found ? `${exec.command} found at ${found}` : `${exec.command} is not on the editor's PATH`);
-  if (!found) failExec(`kubectl started from this editor fails with "exec: ${exec.command}: executable file not found in $PATH". Install it, or start the editor from a shell whose PATH has it.`);
-  if (plugin.apiVersionProblem) failExec(plugin.apiVersionProblem, plugin.clusterName && (region ?? endpointRegion) ? fixedExec(plugin.clusterName, (region ?? endpointRegion)!) : undefined);
-  if (!plugin.clusterName) failExec('The exec args name no cluster (--cluster-name, or -i for aws-iam-authenticator).');
-  if (!region && plugin.kind === 'aws-cli') failExec('No region is in effect: aws eks get-token fails with "You must specify a region".', plugin.clusterName && endpointRegion ? fixedExec(plugin.clusterName, endpointRegion) : undefined);
-  if (profileName && !profile.exists && !plugin.wrapper) failExec(`Profile ${profileName} is not in the AWS config files the editor sees.`);
-  if (execStep.status === 'fail') return report('fail', execStep.evidence[execStep.evidence.length - 1]);
-  if (isCancelled()) return report('warn', 'Cancelled.');
-
-  if (profile.sso) {
-    const expiresAt = profile.sso.expiresAt;
-    if (!expiresAt || expiresAt.getTime() <= deps.now()) {
-      execStep.status = 'fail';
-      execStep.evidence.push(expiresAt ? `IAM Identity Center session ${formatAge(expiresAt.getTime() - deps.now())}` : 'No IAM Identity Center session is cached for this profile');
-      execStep.fixes.push({ kind: 'ssoLogin', label: `Run aws sso login --profile ${profileName ?? 'default'}, then check again`, profile: profileName ?? 'default' });
-      return report('fail', `The SSO session of profile ${profileName ?? 'default'} has ${expiresAt ? 'expired' : 'not started'}: run aws sso login.`);
-    }
-    execStep.evidence.push(`IAM Identity Center session ${formatAge(expiresAt.getTime() - deps.now())}`);
-  }
-  // awscli and the SDK take AWS_ACCESS_KEY_ID from the environment before AWS_PROFILE; only --profile overrides it.
-  const envKeys = !plugin.wrapper && plugin.profile.source !== 'args' && !!(exec.env.find((e) => e.name === 'AWS_ACCESS_KEY_ID')?.value || deps.env.AWS_ACCESS_KEY_ID);
-  if (envKeys && profileName) {
-    execStep.status = 'warn';
-    execStep.evidence.push(`AWS_ACCESS_KEY_ID is set in the environment, so the token is made with those keys, not with profile ${profileName}.`);
-  }
-  let credentials: TokenCredentials & { expiration?: Date };
-  try {
-    credentials = await deps.credentials(envKeys ? undefined : profileName);
-  } catch (e) {
-    const sso = /sso|token/i.test(message(e)) && !!profile.sso;
-    failExec(`The credentials of profile ${profileName ?? 'default'} could not be loaded: ${message(e)}`, sso ? { kind: 'ssoLogin', label: `Run aws sso login --profile ${profileName}, then check again`, profile: profileName! } : undefined);
+    execStep.evidence.push(`kubectl fails with "${configProblem}"${exec.apiVersion === 'client.authentication.k8s.io/v1alpha1' ? ': client.authentication.k8s.io/v1alpha1 was removed in Kubernetes 1.24' : ''}.`);
+    const fixRegion = plugin.region.name ?? endpointRegion;
+    if (plugin.clusterName && fixRegion && exec.apiVersion !== 'client.authentication.k8s.io/v1') execStep.fixes.push(fixedExec(plugin.clusterName, fixRegion));
     return report('fail', execStep.evidence[execStep.evidence.length - 1]);
   }
-  if (credentials.expiration) execStep.evidence.push(`credentials ${formatAge(credentials.expiration.getTime() - deps.now())}`);
-  const stsRegion = region ?? 'us-east-1';
-  if (plugin.roleArn) {
+  // A plugin the doctor does not know, for a server that is not an EKS endpoint, is another cloud's (gke-gcloud-auth-plugin,
+  // kubelogin): not run, since running it may open a browser for a context the user did not mean to check.
+  if (plugin.kind === 'unknown' && !endpointRegion) return report('not-eks', `The exec plugin ${exec.command} is not one of EKS's and the server is not an EKS endpoint.`);
+  const may = deps.mayRunPlugin(user.file);
+  if (may !== true) {
+    execStep.status = 'warn';
+    execStep.evidence.push(`Not run: ${may}`);
+    if (plugin.kind !== 'unknown') {
+      const found = await deps.findOnPath(exec.command);
+      execStep.evidence.push(found ? `${exec.command} found at ${found}` : `${exec.command} is not on the editor's PATH`);
+    }
+    return report('warn', `The exec plugin was not run: ${may}`);
+  }
+  const ran = await deps.runPlugin({ exec, userName: user.name, cluster, timeoutMs: pluginMs, signal: options.signal ?? new AbortController().signal });
+  if (ran.kind === 'cancelled') return cancelled();
+  if (ran.kind !== 'credential') {
+    execStep.status = 'fail';
+    execStep.evidence.push(`kubectl fails with "${ran.message.split('\n')[0]}"`);
+    if (ran.kind === 'not-found') {
+      execStep.evidence.push(`${exec.command} is not on the editor's PATH (${(deps.env.PATH ?? '').split(/[:;]/).filter(Boolean).length} entries): install it, or start the editor from a shell whose PATH has it.`);
+      if (plugin.kind === 'aws-cli' && !plugin.wrapper) execStep.fixes.push({ kind: 'installAwsCli', label: 'Install awscli v2 (the AWS CLI install guide)', url: AWSCLI_INSTALL_URL });
+    }
+    if ('stderr' in ran) execStep.evidence.push(...stderrTail(ran.stderr));
+    if (ran.kind !== 'not-found' && plugin.kind !== 'unknown' && !options.signal?.aborted) {
+      const p = await predict(plugin, exec, deps, profileName);
+      execStep.evidence.push(...p.evidence);
+      execStep.fixes.push(...p.fixes);
+      if (p.failure) return report('fail', p.failure, p.arn ? { identityArn: p.arn } : {});
+    }
+    return report('fail', execStep.evidence[0]);
+  }
+  if (!ran.token) {
+    execStep.evidence.push('the plugin returned a client certificate, not a token');
+    return report('not-eks', 'The exec plugin returns a client certificate, not an EKS token.');
+  }
+  execStep.evidence.push(`the plugin returned a token in ${ran.ms} ms${ran.expiresAt ? `; kubectl reuses it until ${ran.expiresAt.toISOString()} (${formatAge(ran.expiresAt.getTime() - deps.now())})` : ''}`);
+  execStep.evidence.push(...stderrTail(ran.stderr));
+  const token = ran.token;
+  secrets.push(token);
+
+  // Step 3: what the token says, read from the presigned URL inside it.
+  const tokenStep = walk.step('token');
+  let decoded: DecodedToken | undefined;
+  if (token.startsWith(TOKEN_PREFIX)) {
     try {
-      credentials = await deps.assumeRole(credentials, plugin.roleArn, stsRegion);
-      execStep.evidence.push(`assumed ${plugin.roleArn}`);
+      decoded = decodeEksToken(token);
     } catch (e) {
-      failExec(`AssumeRole of ${plugin.roleArn} failed: ${message(e)}. The role's trust policy must allow the profile's identity, and the profile's identity needs sts:AssumeRole on it.`);
-      return report('fail', execStep.evidence[execStep.evidence.length - 1]);
+      tokenStep.status = 'fail';
+      tokenStep.evidence.push(`The token is not a presigned STS request: ${message(e)}; the authenticator refuses it ("input token was not properly formatted").`);
+      return report('fail', tokenStep.evidence[0]);
     }
   }
-  if (isCancelled()) return report('warn', 'Cancelled.');
+  if (!decoded && plugin.kind === 'unknown') return report('not-eks', `The exec plugin ${exec.command} does not make EKS tokens (no k8s-aws-v1. prefix).`);
+  if (!decoded) {
+    tokenStep.status = 'warn';
+    tokenStep.evidence.push('The token is not an EKS token (no k8s-aws-v1. prefix): the cluster decides with its own authenticator.');
+  } else {
+    const host = decoded.url.host;
+    const expiry = tokenExpiry(decoded);
+    tokenStep.evidence.push(
+      `STS host ${host}, signed for region ${decoded.region}`,
+      `signed at ${decoded.signedAt.toISOString()}; the authenticator accepts it for 15 minutes (${formatAge(expiry.getTime() - deps.now())})`,
+      `access key: ${maskAccessKeyId(decoded.accessKeyId)}${decoded.sessionToken ? ', with a session token' : ''}`,
+      `signed headers ${decoded.signedHeaders.join(';')}`,
+    );
+    if (!decoded.signedHeaders.includes('x-k8s-aws-id')) {
+      tokenStep.status = 'fail';
+      tokenStep.evidence.push('The x-k8s-aws-id header is not signed: the authenticator refuses the token ("client did not sign the x-k8s-aws-id header in the pre-signed URL").');
+      return report('fail', tokenStep.evidence[tokenStep.evidence.length - 1]);
+    }
+    if (!isStsHost(host)) {
+      tokenStep.status = 'fail';
+      tokenStep.evidence.push(`${host} is not an STS endpoint: the authenticator refuses the token (pkg/token/token.go verifyHost), and the doctor does not send it there.`);
+      return report('fail', tokenStep.evidence[tokenStep.evidence.length - 1]);
+    }
+    if (expiry.getTime() <= deps.now()) {
+      tokenStep.status = 'fail';
+      tokenStep.evidence.push('The token is older than 15 minutes: the authenticator refuses it ("X-Amz-Date parameter is expired"). Is the clock right?');
+      return report('fail', tokenStep.evidence[tokenStep.evidence.length - 1]);
+    }
+  }
 
-  // Step 4 first in time: who the token will say is calling (GetCallerIdentity with the same credentials).
+  // STS and the cluster are asked at once: each answer needs only the token, as the authenticator and kubectl
+  // (whose `auth can-i` is a request of its own) ask them. Requests still pending when a step fails are ended.
+  const inflight = new AbortController();
+  const endInflight = () => inflight.abort();
+  options.signal?.addEventListener('abort', endInflight, { once: true });
+  const api = (signal: AbortSignal) => deps.cluster(cluster, token, signal);
+  const namespace = question.namespace ?? ctx.namespace ?? 'default';
+  const asked = { ...question, namespace };
+  const whoPending = timed(stepMs, inflight.signal, (signal) => api(signal).whoami());
+  // After SelfSubjectReview, so that it goes over the same kept-alive connection.
+  const canPending = whoPending.then(() => timed(stepMs, inflight.signal, (signal) => api(signal).canI(asked)));
+  const stsPending = decoded && clusterId ? timed(stepMs, inflight.signal, (signal) => deps.tokenIdentity(decoded.url, clusterId, signal)) : undefined;
+  const settle = (r: ContextReport) => {
+    options.signal?.removeEventListener('abort', endInflight);
+    inflight.abort();
+    return r;
+  };
+  try {
+    return settle(await afterToken());
+  } catch (e) {
+    settle(undefined as never);
+    throw e;
+  }
+
+  async function afterToken(): Promise<ContextReport> {
+  // Step 4: who the token says is calling, by STS's own answer to the presigned request.
   const stsStep = walk.step('sts');
-  let caller: { arn: string; account: string };
-  try {
-    caller = await deps.callerIdentity(credentials, stsRegion);
-  } catch (e) {
-    stsStep.status = 'fail';
-    stsStep.evidence.push(`STS GetCallerIdentity failed: ${message(e)}`);
-    if (/expired/i.test(message(e)) || errorName(e) === 'ExpiredToken') stsStep.evidence.push('The credentials have expired: refresh them (aws sso login, aws-vault exec, a new session).');
-    return report('fail', stsStep.evidence[0]);
+  let caller: { arn: string; account: string } | undefined;
+  if (decoded && clusterId) {
+    const target = deps.stsEndpoint ? `${deps.stsEndpoint} (the STS endpoint you chose)` : decoded.url.host;
+    const answered = await stsPending!;
+    if (!answered.ok && answered.kind === 'cancelled') return cancelled();
+    if (!answered.ok) {
+      stsStep.status = 'fail';
+      stsStep.evidence.push(`STS at ${target} did not answer within ${Math.round(stepMs / 1000)} s.`);
+      return report('fail', stsStep.evidence[0]);
+    }
+    const a = answered.value;
+    if (!a.ok) {
+      stsStep.status = 'fail';
+      stsStep.evidence.push(a.network ? `STS at ${target} could not be reached: ${NETWORK_WORDS[a.network]}: ${a.message}` : `STS refused the token with ${a.status} ${a.code}: ${a.message}`);
+      if (a.code === 'SignatureDoesNotMatch') stsStep.evidence.push(`The token was not signed for x-k8s-aws-id ${clusterId} with these credentials: the API server would get the same answer and say 401 Unauthorized.`);
+      if (a.code === 'ExpiredToken') stsStep.evidence.push('The credentials the plugin used have expired: refresh them (aws sso login, a new aws-vault session, new keys).');
+      if (a.code === 'InvalidClientTokenId') stsStep.evidence.push('STS does not know the access key the token was signed with (deleted or deactivated keys, or keys of another partition).');
+      return report('fail', stsStep.evidence[0]);
+    }
+    caller = { arn: a.arn, account: a.account };
+    stsStep.evidence.push(`STS says the token is ${a.arn} (account ${a.account})`);
+  } else {
+    stsStep.status = 'skip';
+    stsStep.evidence.push(decoded ? 'Not asked: the exec args name no cluster, and STS checks the signature over the cluster name.' : 'Not an EKS token.');
   }
-  stsStep.evidence.push(`the token will say ${caller.arn} (account ${caller.account})`);
 
-  // Step 3: the cluster the token is for, in the account and region the exec uses; its endpoint and CA against the kubeconfig's.
-  const tokenStep = walk.step('token');
-  const clusterName = plugin.clusterName!;
-  const ref = { profile: profileName, region: stsRegion, cluster: clusterName };
-  let described: Awaited<ReturnType<DoctorDeps['describeCluster']>>;
-  try {
-    described = await deps.describeCluster(credentials, stsRegion, clusterName);
-  } catch (e) {
-    tokenStep.status = 'fail';
-    if (errorName(e) === 'ResourceNotFoundException') {
-      tokenStep.evidence.push(`No cluster ${clusterName} in account ${caller.account}, region ${stsRegion}: the token is made for a cluster that is not there, so the API server refuses it.`);
-      if (endpointRegion && endpointRegion !== stsRegion) tokenStep.fixes.push(fixedExec(clusterName, endpointRegion));
-      tokenStep.fixes.push({ kind: 'updateKubeconfig', label: 'Write a fresh context with aws eks update-kubeconfig', argv: updateKubeconfigArgv(clusterName, endpointRegion ?? stsRegion, profileName) });
-    } else tokenStep.evidence.push(`DescribeCluster ${clusterName} in ${stsRegion} failed: ${message(e)}`);
-    return report('fail', tokenStep.evidence[0], { identityArn: caller.arn });
-  }
-  tokenStep.evidence.push(`cluster ${described.arn ?? clusterName} (${described.status ?? 'status unknown'})`);
-  const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', argv: updateKubeconfigArgv(clusterName, stsRegion, profileName) };
-  // Trailing slashes trimmed without a regex: `/\/+$/` retried every slash of a long run (the server is kubeconfig text).
-  const sameServer = (a: string, b: string) => trimTrailing(a, '/').toLowerCase() === trimTrailing(b, '/').toLowerCase();
-  if (described.endpoint && !sameServer(described.endpoint, ctx.cluster.server)) {
-    request.status = 'fail';
-    request.evidence.push(`EKS says the endpoint of ${clusterName} is ${described.endpoint}: the kubeconfig is stale (was the cluster re-created?).`);
-    request.fixes.push(updateKubeconfig);
-  }
-  if (described.caData && ctx.cluster.caData && described.caData.replace(/\s/g, '') !== ctx.cluster.caData.replace(/\s/g, '')) {
-    request.status = 'fail';
-    request.evidence.push(`The kubeconfig's CA differs from the cluster's: kubectl fails with "x509: certificate signed by unknown authority".`);
-    if (!request.fixes.length) request.fixes.push(updateKubeconfig);
-  }
-  if (request.status === 'fail') return report('fail', request.evidence[request.evidence.length - 1], { identityArn: caller.arn });
-  if (isCancelled()) return report('warn', 'Cancelled.', { identityArn: caller.arn });
-
-  // Steps 5 and 6: the cluster's own answer, with a token made in-process as the exec would make it.
-  const token = await deps.eksToken(clusterName, stsRegion, credentials, new Date(deps.now()));
-  tokenStep.evidence.push(`token made for x-k8s-aws-id ${clusterName} with the STS host of ${stsRegion}`);
-  const api = deps.cluster(ctx.cluster.server, ctx.cluster.caData, token);
+  // Steps 5 and 6: the cluster's own answer to the plugin's token, over the connection kubectl would make.
   const mapping = walk.step('mapping');
-  let who = await api.whoami();
+  const identityArn = caller?.arn;
+  const ref = { profile: profileName, region: plugin.region.name ?? endpointRegion ?? decoded?.region ?? 'us-east-1', cluster: clusterId ?? cluster.name, account: clusterAccount(cluster.name, caller?.account) };
+  const whoTimed = await whoPending;
+  if (!whoTimed.ok && whoTimed.kind === 'cancelled') return cancelled({ identityArn });
+  let who: KubeAnswer<{ username: string; groups: string[]; uid?: string }> = whoTimed.ok ? whoTimed.value : { ok: false, code: 0, message: `no answer within ${Math.round(stepMs / 1000)} s`, network: 'timeout' };
+  if (!who.ok && who.code === 0) {
+    // No HTTP answer: kubectl cannot reach the server. "Stale" only with EKS's word for the endpoint.
+    request.status = 'fail';
+    const kind = who.network ?? 'other';
+    const cannot = `kubectl cannot connect: ${NETWORK_WORDS[kind]}: ${who.message}`;
+    request.evidence.push(cannot);
+    mapping.status = 'skip';
+    mapping.evidence.push('Not checked: the server could not be reached.');
+    if (kind === 'timeout') request.evidence.push('A private endpoint needs a network path (VPN, peering, a bastion); check proxies and firewalls.');
+    if (clusterId && !options.signal?.aborted) {
+      const stale = await timed(stepMs, options.signal, async (signal) => {
+        const creds = await deps.credentials(plugin.profile.source === 'args' ? profileName : deps.env.AWS_ACCESS_KEY_ID || execEnv.some((e) => e.name === 'AWS_ACCESS_KEY_ID') ? undefined : profileName, { ...deps.env, ...Object.fromEntries(execEnv.map((e) => [e.name, e.value])) });
+        return deps.describeCluster(creds, ref.region, clusterId, signal);
+      }).catch((e: unknown) => ({ ok: false as const, kind: 'error' as const, error: e }));
+      if (stale.ok) {
+        const described = stale.value;
+        // Trailing slashes cut by a loop: `/\/+$/` retried every slash of a long run (the server is kubeconfig text).
+        const sameServer = (a: string, b: string) => trimTrailing(a, '/').toLowerCase() === trimTrailing(b, '/').toLowerCase();
+        const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', argv: updateKubeconfigArgv(clusterId, ref.region, profileName) };
+        const repair = (server: string): DoctorFix[] =>
+          cluster.file && !cluster.caFile ? [{ kind: 'repairCluster', label: `Point cluster ${cluster.name} at EKS's endpoint and CA, in place in ${cluster.file}`, file: cluster.file, cluster: cluster.name, server, ...(described.caData ? { caData: described.caData } : {}) }] : [];
+        if (described.endpoint && !sameServer(described.endpoint, cluster.server)) {
+          request.evidence.push(`EKS DescribeCluster says the endpoint of ${clusterId} is ${described.endpoint}: the kubeconfig is stale (was the cluster re-created?).`);
+          request.fixes.push(...repair(described.endpoint), updateKubeconfig);
+        } else if (kind === 'tls' && described.caData && cluster.caData && described.caData.replace(/\s/g, '') !== cluster.caData.replace(/\s/g, '')) {
+          request.evidence.push('EKS DescribeCluster gives another CA than the kubeconfig\'s: kubectl fails with "x509: certificate signed by unknown authority".');
+          request.fixes.push(...repair(cluster.server), updateKubeconfig);
+        } else if (described.endpoint) request.evidence.push(`EKS DescribeCluster gives the same endpoint (${described.status ?? 'status unknown'}): the kubeconfig is current; the network path is the problem.`);
+      } else if ('error' in stale) request.evidence.push(`prediction: could not ask EKS whether the endpoint changed: ${message(stale.error)}`);
+    }
+    return report('fail', request.evidence.find((e) => /stale|another CA/.test(e)) ?? cannot, { identityArn });
+  }
   if (!who.ok && who.code === 404) {
     // Before Kubernetes 1.28 the API server has no v1 SelfSubjectReview: the model says who the caller is, and the
     // access review below shows whether the cluster authenticates it at all (it would answer 401).
-    const explained = await deps.explainDenied(ref, caller.arn).catch(() => undefined);
+    const explained = identityArn ? await deps.explainDenied(ref, identityArn).catch(() => undefined) : undefined;
     mapping.status = 'warn';
     mapping.evidence.push('The cluster does not serve SelfSubjectReview (authentication.k8s.io/v1, Kubernetes 1.28 and later): the username and groups are the authenticator model\'s.');
     if (explained && !explained.authenticated) mapping.evidence.push(`The authenticator model says: ${explained.verdict} (the cluster's creator keeps an admin access that no configuration shows, so the access review below decides).`);
     who = { ok: true, value: { username: explained?.authenticated ? explained.username ?? '' : '(not reported by the cluster)', groups: explained?.authenticated ? explained.groups : [] } };
   }
-  if (!who.ok && who.code === 0) {
-    // No HTTP answer at all: kubectl cannot reach the server (a private endpoint, a proxy, a firewall, TLS).
-    request.status = 'fail';
-    request.evidence.push(`The server did not answer: ${who.message}. A private endpoint needs a network path (VPN, peering, a bastion); check proxies and firewalls.`);
-    mapping.status = 'skip';
-    mapping.evidence.push('Not checked: the server could not be reached.');
-    return report('fail', request.evidence[request.evidence.length - 1], { identityArn: caller.arn });
-  }
   if (!who.ok) {
     mapping.status = 'fail';
     if (who.code === 401) {
-      mapping.evidence.push(`The cluster answered 401 Unauthorized for ${caller.arn}: kubectl shows "You must be logged in to the server (Unauthorized)".`);
-      const explained = await deps.explainDenied(ref, caller.arn).catch(() => undefined);
+      mapping.evidence.push(`The cluster answered 401 Unauthorized${identityArn ? ` for ${identityArn}` : ''}: kubectl shows "You must be logged in to the server (Unauthorized)".`);
+      const explained = identityArn ? await deps.explainDenied(ref, identityArn).catch(() => undefined) : undefined;
       if (explained) {
         mapping.evidence.push(`The authenticator model agrees: ${explained.verdict}`, ...explained.nearMisses);
         if (explained.fix) mapping.fixes.push({ kind: explained.fix.kind, label: explained.fix.label, cluster: ref, principalArn: explained.fix.principalArn });
-      }
-      return report('fail', `${caller.arn} is not mapped on ${clusterName}.`, { identityArn: caller.arn });
+      } else if (identityArn) mapping.evidence.push('No explanation: pass a profile that can read the cluster\'s access entries and aws-auth (--explain-profile, or a profile of the explorer in the same account).');
+      return report('fail', `${identityArn ?? 'The token'} is not mapped on ${clusterId ?? cluster.name}.`, { identityArn });
     }
     mapping.evidence.push(`SelfSubjectReview failed with ${who.code}: ${who.message}`);
-    return report('fail', mapping.evidence[0], { identityArn: caller.arn });
+    return report('fail', mapping.evidence[0], { identityArn });
   }
   if (mapping.status === 'pass') mapping.evidence.push(`the API server sees username ${who.value.username}, groups ${who.value.groups.join(', ') || '(none)'}`);
 
   const rbac = walk.step('rbac');
-  const namespace = question.namespace ?? ctx.namespace ?? 'default';
-  const asked = { ...question, namespace };
-  const can = await api.canI(asked);
+  const canTimed = await canPending;
+  if (!canTimed.ok && canTimed.kind === 'cancelled') return cancelled({ identityArn });
+  const can: KubeAnswer<{ allowed: boolean; reason?: string }> = canTimed.ok ? canTimed.value : { ok: false, code: 0, message: `no answer within ${Math.round(stepMs / 1000)} s`, network: 'timeout' };
   const what = `${asked.verb} ${asked.resource} in namespace ${namespace}`;
+  const identity = { identityArn, username: who.value.username, groups: who.value.groups };
   if (!can.ok && can.code === 401) {
     mapping.status = 'fail';
-    mapping.evidence.push(`The cluster answered 401 Unauthorized for ${caller.arn}.`);
+    mapping.evidence.push(`The cluster answered 401 Unauthorized${identityArn ? ` for ${identityArn}` : ''}.`);
     rbac.status = 'skip';
     rbac.evidence.push('Not checked: the cluster does not authenticate this identity.');
-    return report('fail', `${caller.arn} is not mapped on ${clusterName}.`, { identityArn: caller.arn });
+    return report('fail', `${identityArn ?? 'The token'} is not mapped on ${clusterId ?? cluster.name}.`, { identityArn });
   }
   if (!can.ok) {
     rbac.status = 'warn';
     rbac.evidence.push(`SelfSubjectAccessReview failed with ${can.code}: ${can.message}`);
-    return report('warn', rbac.evidence[0], { identityArn: caller.arn, username: who.value.username, groups: who.value.groups });
+    return report('warn', rbac.evidence[0], identity);
   }
   if (!can.value.allowed) {
     rbac.status = 'fail';
     rbac.evidence.push(`The cluster says no to ${what}: kubectl gets 403 Forbidden.`, ...(can.value.reason ? [`reason: ${can.value.reason}`] : []));
-    const explained = await deps.explainDenied(ref, caller.arn).catch(() => undefined);
+    const explained = identityArn ? await deps.explainDenied(ref, identityArn).catch(() => undefined) : undefined;
     if (explained) {
       rbac.evidence.push(
         explained.policies.length ? `access policies: ${explained.policies.map((p) => `${p.policyArn.split('/').pop()} (${p.scope})`).join(', ')}` : 'no access policy is associated with this principal',
         explained.bindings.length ? `RBAC bindings for this username or its groups: ${explained.bindings.map((b) => `${b.kind} ${b.name} -> ${b.roleRef.kind} ${b.roleRef.name}`).join(', ')}` : 'no RBAC binding names this username or its groups',
       );
     }
-    const rules = await api.rules(namespace);
-    if (rules.ok) rbac.evidence.push(rules.value.length ? `the cluster says this identity may, in ${namespace}: ${rules.value.slice(0, 12).join('; ')}${rules.value.length > 12 ? `; and ${rules.value.length - 12} more` : ''}` : `the cluster says this identity may do nothing in ${namespace}`);
+    const rules = await timed(stepMs, options.signal, (signal) => api(signal).rules(namespace));
+    if (rules.ok && rules.value.ok) rbac.evidence.push(rules.value.value.length ? `the cluster says this identity may, in ${namespace}: ${rules.value.value.slice(0, 12).join('; ')}${rules.value.value.length > 12 ? `; and ${rules.value.value.length - 12} more` : ''}` : `the cluster says this identity may do nothing in ${namespace}`);
     rbac.evidence.push(`Grant it with an access policy (for example AmazonEKSViewPolicy scoped to ${namespace}) or a RoleBinding for one of the groups.`);
-    return report('fail', `${caller.arn} authenticates as ${who.value.username} but may not ${what}.`, { identityArn: caller.arn, username: who.value.username, groups: who.value.groups });
+    return report('fail', `${identityArn ?? who.value.username} authenticates as ${who.value.username} but may not ${what}.`, identity);
   }
   rbac.evidence.push(`allowed: ${what}${can.value.reason ? ` (${can.value.reason})` : ''}`);
   const warned = walk.steps.some((s) => s.status === 'warn');
-  return report(warned ? 'warn' : 'ok', `kubectl reaches ${clusterName} as ${who.value.username} and may ${what}.`, { identityArn: caller.arn, username: who.value.username, groups: who.value.groups });
+  return report(warned ? 'warn' : 'ok', `kubectl reaches ${clusterId ?? cluster.server} as ${who.value.username} and may ${what}.`, identity);
+  }
 }

@@ -1,7 +1,17 @@
 /** The doctor's reports as text for a terminal and as Markdown for a preview, with every outside value escaped. */
 import { markdownText } from '../markdown';
+import type { ContextReport, DoctorFix, StepStatus } from './doctor';
 import { tryCommandLine, type ShellKind } from '../shell/commandLine';
-import { fixArgv, type ContextReport, type DoctorFix, type StepStatus } from './doctor';
+import { fixArgv } from './fixCommands';
+import { shownExec } from './redact';
+
+/**
+ * The reports as they may leave the process (JSON, text, Markdown): a fix that rewrites an exec block keeps the
+ * block's env in memory to write it back, but shows credential-like values redacted.
+ */
+export function publicReports(reports: ContextReport[]): ContextReport[] {
+  return reports.map((r) => ({ ...r, steps: r.steps.map((s) => ({ ...s, fixes: s.fixes.map((f) => (f.kind === 'rewriteExec' ? { ...f, exec: shownExec(f.exec) } : f)) })) }));
+}
 
 const MARK: Record<StepStatus, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP' };
 const ICON: Record<ContextReport['verdict'], string> = { ok: 'OK', fail: 'FAIL', warn: 'WARN', 'not-eks': 'NOT EKS' };
@@ -27,7 +37,7 @@ export function doctorText(reports: ContextReport[], shell: ShellKind = 'posix')
       for (const e of s.evidence) out.push(`        ${plain(e)}`);
       for (const f of s.fixes) {
         const command = fixCommand(f, shell);
-        out.push(`        fix: ${plain(f.label)}${command ? `: ${plain(command)}` : ''}`);
+        out.push(`        fix: ${plain(f.label)}${command ? `: ${plain(command)}` : f.kind === 'installAwsCli' ? `: ${plain(f.url)}` : ''}`);
       }
     }
     out.push('');

@@ -28,12 +28,7 @@ export interface ExecPlugin {
   profile: { name?: string; source: Source };
   region: { name?: string; source: Source };
   apiVersion?: string;
-  /** Why the apiVersion fails, when it does. */
-  apiVersionProblem?: string;
 }
-
-/** Kubernetes 1.24 removed v1alpha1 (kubernetes/kubernetes#108616); v1beta1 and v1 are served. */
-export const SUPPORTED_EXEC_API_VERSIONS = ['client.authentication.k8s.io/v1beta1', 'client.authentication.k8s.io/v1'];
 
 function baseName(command: string): string {
   return command.split(/[\\/]/).pop()!.replace(/\.(exe|cmd|bat)$/i, '');
@@ -102,12 +97,7 @@ export function describeExec(exec: ExecSpec, editorEnv: Record<string, string | 
       ? { name: profileArg, source: 'args' }
       : fromEnv(['AWS_PROFILE']) ?? { name: undefined, source: 'default' };
   const region: ExecPlugin['region'] = regionArg ? { name: regionArg, source: 'args' } : fromEnv(['AWS_REGION', 'AWS_DEFAULT_REGION']) ?? { name: undefined, source: 'default' };
-  const apiVersion = exec.apiVersion;
-  let apiVersionProblem: string | undefined;
-  if (!apiVersion) apiVersionProblem = 'The exec block has no apiVersion; kubectl refuses it.';
-  else if (apiVersion === 'client.authentication.k8s.io/v1alpha1') apiVersionProblem = 'client.authentication.k8s.io/v1alpha1 was removed in Kubernetes 1.24: kubectl 1.24 and later fail with "exec plugin: invalid apiVersion".';
-  else if (!SUPPORTED_EXEC_API_VERSIONS.includes(apiVersion)) apiVersionProblem = `kubectl does not know the exec apiVersion ${apiVersion}.`;
-  return { kind, command: exec.command, wrapper, clusterName, outpostClusterId, roleArn, profile, region, apiVersion, apiVersionProblem };
+  return { kind, command: exec.command, wrapper, clusterName, outpostClusterId, roleArn, profile, region, apiVersion: exec.apiVersion };
 }
 
 /**

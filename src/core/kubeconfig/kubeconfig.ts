@@ -6,6 +6,7 @@
  * with KUBECONFIG set, its files are merged and the first file to define a cluster, user or context name wins, and
  * the first file that sets current-context wins; without it, only `~/.kube/config` is read.
  */
+import * as path from 'path';
 import { KubeConfig } from '@kubernetes/client-node';
 
 export interface KubeconfigFile {
@@ -18,6 +19,24 @@ export interface ExecSpec {
   command: string;
   args: string[];
   env: { name: string; value: string }[];
+  /** `Never`, `IfAvailable` or `Always` (client-go api/types.go ExecInteractiveMode); v1 requires it. */
+  interactiveMode?: string;
+  provideClusterInfo?: boolean;
+  installHint?: string;
+}
+
+/** Every field of a cluster entry that decides how kubectl connects (client-go rest/transport from the kubeconfig). */
+export interface ClusterEntry {
+  name: string;
+  /** The file that defines the cluster entry (the one a repair changes). */
+  file?: string;
+  server: string;
+  caData?: string;
+  /** Resolved against the directory of the file that defines the cluster, as client-go's loader resolves it. */
+  caFile?: string;
+  skipTLSVerify: boolean;
+  tlsServerName?: string;
+  proxyUrl?: string;
 }
 
 export interface KubeContext {
@@ -26,8 +45,8 @@ export interface KubeContext {
   file: string;
   current: boolean;
   namespace?: string;
-  cluster?: { name: string; server: string; caData?: string; caFile?: string; skipTLSVerify: boolean };
-  user?: { name: string; file: string; exec?: ExecSpec; hasStaticCredentials: boolean };
+  cluster?: ClusterEntry;
+  user?: { name: string; file: string; exec?: ExecSpec; hasStaticCredentials: boolean; certFile?: string; certData?: string; keyFile?: string; keyData?: string };
   /** What is missing for kubectl to use the context at all. */
   problems: string[];
 }
@@ -37,6 +56,13 @@ export interface Kubeconfig {
   currentContext?: string;
   /** Files that could not be read as a kubeconfig: kubectl fails on them too. */
   errors: { path: string; message: string }[];
+  /**
+   * What plain `kubectl` (no --context) fails on before any request, in its words (kubectl 1.32 on this machine):
+   * `missing-context`: "Error in configuration: context was not found for specified context: NAME";
+   * `no-current-context`: an empty or absent current-context, where kubectl falls back to http://localhost:8080
+   * ("The connection to the server localhost:8080 was refused - did you specify the right host or port?").
+   */
+  currentContextProblem?: { kind: 'missing-context' | 'no-current-context'; message: string };
 }
 
 /** The files kubectl reads: every KUBECONFIG entry (path-delimited, empty ones skipped), else ~/.kube/config. */
@@ -47,11 +73,37 @@ export function kubeconfigPaths(env: { KUBECONFIG?: string }, home: string, deli
 
 function execOf(raw: unknown): ExecSpec | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
-  const e = raw as { apiVersion?: unknown; command?: unknown; args?: unknown; env?: unknown };
+  const e = raw as { apiVersion?: unknown; command?: unknown; args?: unknown; env?: unknown; interactiveMode?: unknown; provideClusterInfo?: unknown; installHint?: unknown };
   if (typeof e.command !== 'string') return undefined;
   const args = Array.isArray(e.args) ? e.args.map((a) => String(a)) : [];
   const env = Array.isArray(e.env) ? e.env.filter((v): v is { name: unknown; value: unknown } => !!v && typeof v === 'object').map((v) => ({ name: String(v.name ?? ''), value: String(v.value ?? '') })) : [];
-  return { apiVersion: typeof e.apiVersion === 'string' ? e.apiVersion : undefined, command: e.command, args, env };
+  return {
+    apiVersion: typeof e.apiVersion === 'string' ? e.apiVersion : undefined,
+    command: e.command,
+    args,
+    env,
+    ...(typeof e.interactiveMode === 'string' ? { interactiveMode: e.interactiveMode } : {}),
+    ...(e.provideClusterInfo === true ? { provideClusterInfo: true } : {}),
+    ...(typeof e.installHint === 'string' ? { installHint: e.installHint } : {}),
+  };
+}
+
+/**
+ * client-go's loader resolves file references against the directory of the kubeconfig that names them
+ * (tools/clientcmd/loader.go ResolveLocalPaths, GetAuthInfoFileReferences): CA, client certificate and key files, and
+ * the exec command only when it contains a path separator ("Only resolve exec command if it isn't PATH based").
+ */
+function resolveFrom(file: string, ref: string | undefined): string | undefined {
+  if (!ref) return ref;
+  const p = /^[A-Za-z]:[\\/]|^\\\\/.test(file) || file.includes('\\') ? path.win32 : path.posix;
+  return p.isAbsolute(ref) ? ref : p.join(p.dirname(file), ref);
+}
+
+function resolveExecCommand(file: string, exec: ExecSpec | undefined): ExecSpec | undefined {
+  if (!exec) return exec;
+  const windows = file.includes('\\') || /^[A-Za-z]:/.test(file);
+  const separator = windows ? '\\' : '/';
+  return exec.command.includes(separator) ? { ...exec, command: resolveFrom(file, exec.command)! } : exec;
 }
 
 export function readKubeconfig(files: KubeconfigFile[]): Kubeconfig {
@@ -66,7 +118,8 @@ export function readKubeconfig(files: KubeconfigFile[]): Kubeconfig {
     try {
       kc.loadFromString(file.text, { onInvalidEntry: 'filter' });
     } catch (e) {
-      errors.push({ path: file.path, message: (e as Error).message.split('\n')[0] });
+      // kubectl's words around the parser's own: `error loading config file "PATH": yaml: line 3: ...`.
+      errors.push({ path: file.path, message: `error loading config file "${file.path}": ${(e as Error).message.split('\n')[0]}` });
       continue;
     }
     for (const c of kc.clusters) if (!clusters.has(c.name)) clusters.set(c.name, { file: file.path, value: c });
@@ -87,12 +140,39 @@ export function readKubeconfig(files: KubeconfigFile[]): Kubeconfig {
       file,
       current: name === currentContext,
       namespace: value.namespace,
-      cluster: cluster ? { name: cluster.name, server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: cluster.skipTLSVerify } : undefined,
-      user: user ? { name: user.name, file: userEntry!.file, exec: execOf(user.exec), hasStaticCredentials: !!(user.token || user.certData || user.certFile || user.password) } : undefined,
+      cluster: cluster
+        ? {
+            name: cluster.name,
+            file: clusters.get(value.cluster)!.file,
+            server: cluster.server,
+            caData: cluster.caData,
+            caFile: resolveFrom(clusters.get(value.cluster)!.file, cluster.caFile),
+            skipTLSVerify: !!cluster.skipTLSVerify,
+            ...(cluster.tlsServerName ? { tlsServerName: cluster.tlsServerName } : {}),
+            ...(cluster.proxyUrl ? { proxyUrl: cluster.proxyUrl } : {}),
+          }
+        : undefined,
+      user: user
+        ? {
+            name: user.name,
+            file: userEntry!.file,
+            exec: resolveExecCommand(userEntry!.file, execOf(user.exec)),
+            hasStaticCredentials: !!(user.token || user.certData || user.certFile || user.password),
+            ...(user.certFile ? { certFile: resolveFrom(userEntry!.file, user.certFile) } : {}),
+            ...(user.certData ? { certData: user.certData } : {}),
+            ...(user.keyFile ? { keyFile: resolveFrom(userEntry!.file, user.keyFile) } : {}),
+            ...(user.keyData ? { keyData: user.keyData } : {}),
+          }
+        : undefined,
       problems,
     });
   }
   // The current context first, then the file's order.
   result.sort((a, b) => Number(b.current) - Number(a.current));
-  return { contexts: result, currentContext, errors };
+  let currentContextProblem: Kubeconfig['currentContextProblem'];
+  if (files.some((f) => f.text.trim()) && !errors.length) {
+    if (!currentContext) currentContextProblem = { kind: 'no-current-context', message: 'No current-context is set: plain kubectl falls back to http://localhost:8080 ("The connection to the server localhost:8080 was refused - did you specify the right host or port?"). Choose one with kubectl config use-context NAME.' };
+    else if (!contexts.has(currentContext)) currentContextProblem = { kind: 'missing-context', message: `Error in configuration: context was not found for specified context: ${currentContext}` };
+  }
+  return { contexts: result, currentContext, errors, ...(currentContextProblem ? { currentContextProblem } : {}) };
 }

@@ -1,5 +1,5 @@
 /**
- * Replaces one user's exec block in a kubeconfig file and nothing else: the new block is spliced into the text at
+ * Replaces one user's exec block (or one cluster's endpoint and CA) in a kubeconfig file and nothing else: the new block is spliced into the text at
  * the old block's place, so every other byte (other contexts, comments, unknown fields, quoting, line endings) stays
  * as the user wrote it. Re-serialising the whole document would reformat it.
  */
@@ -14,7 +14,41 @@ function execObject(exec: ExecSpec) {
     command: exec.command,
     args: exec.args,
     ...(exec.env.length ? { env: exec.env.map((e) => ({ name: e.name, value: e.value })) } : {}),
+    ...(exec.interactiveMode ? { interactiveMode: exec.interactiveMode } : {}),
+    ...(exec.provideClusterInfo ? { provideClusterInfo: true } : {}),
+    ...(exec.installHint ? { installHint: exec.installHint } : {}),
   };
+}
+
+/**
+ * Points one cluster entry at a new endpoint and CA, in place: only the two scalar values change (the repair for a
+ * re-created cluster, whose endpoint and CA DescribeCluster gives), so the context and its user stay as they are.
+ */
+export function rewriteCluster(text: string, clusterName: string, server: string, caData: string | undefined): RewriteResult {
+  const doc = parseDocument(text);
+  if (doc.errors.length) return { ok: false, reason: `The file is not valid YAML: ${doc.errors[0].message.split('\n')[0]}` };
+  const clusters = doc.get('clusters');
+  if (!isSeq(clusters)) return { ok: false, reason: 'The file has no clusters list.' };
+  const entry = clusters.items.find((c) => isMap(c) && (c as YAMLMap).get('name') === clusterName) as YAMLMap | undefined;
+  const fields = entry?.get('cluster', true);
+  if (!isMap(fields)) return { ok: false, reason: `The file has no cluster named ${clusterName}.` };
+  const scalarOf = (key: string) => fields.items.find((p) => isScalar(p.key) && p.key.value === key)?.value as { range?: number[]; value?: unknown } | undefined;
+  const edits: { range: number[]; value: string }[] = [];
+  const serverNode = scalarOf('server');
+  if (!isScalar(serverNode) || !serverNode.range) return { ok: false, reason: `Cluster ${clusterName} has no server to change.` };
+  // A value that is already right keeps its bytes, quoting included.
+  if (serverNode.value !== server) edits.push({ range: serverNode.range, value: server });
+  if (caData) {
+    const caNode = scalarOf('certificate-authority-data');
+    if (!isScalar(caNode) || !caNode.range) return { ok: false, reason: `Cluster ${clusterName} takes its CA from a file; run aws eks update-kubeconfig instead.` };
+    if (String(caNode.value).replace(/\s/g, '') !== caData.replace(/\s/g, '')) edits.push({ range: caNode.range, value: caData });
+  }
+  let out = text;
+  // From the end, so earlier offsets stay valid. A JSON string is also a valid YAML double-quoted scalar.
+  for (const e of edits.sort((a, b) => b.range[0] - a.range[0])) out = `${out.slice(0, e.range[0])}${JSON.stringify(e.value)}${out.slice(e.range[1])}`;
+  const check = parseDocument(out);
+  if (check.errors.length) return { ok: false, reason: `Rewriting would break the file: ${check.errors[0].message.split('\n')[0]}` };
+  return { ok: true, text: out };
 }
 
 function lineStart(text: string, offset: number): number {

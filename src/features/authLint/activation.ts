@@ -3,6 +3,7 @@
  * completions. It adds its own diagnostics beside the YAML extension's and never takes over the yaml language.
  */
 import * as vscode from 'vscode';
+import { preloadGoYamlLibrary } from '../../core/auth/goYamlLibrary';
 import type { Services } from '../../services';
 import { completionProvider, COMPLETION_TRIGGERS, hoverProvider } from './assistProviders';
 import { AwsAuthQuickFixes } from './codeActions';
@@ -12,7 +13,13 @@ const SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { scheme: 'eks-
 
 export function activate(context: vscode.ExtensionContext, services: Services): void {
   const diagnostics = new AwsAuthDiagnostics(services, vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules.md'));
-  vscode.workspace.textDocuments.forEach((d) => diagnostics.lint(d));
+  // go-yaml (WebAssembly) compiles in the background; the documents already open are linted once it is ready, so
+  // activation and the first keystroke never wait for it. A later lint that comes first loads it synchronously.
+  const started = Date.now();
+  void preloadGoYamlLibrary().then(
+    () => services.log.info(`go-yaml library loaded in ${Date.now() - started} ms`),
+    (e: Error) => services.log.error('The go-yaml library failed to load: aws-auth cannot be read', e),
+  ).finally(() => vscode.workspace.textDocuments.forEach((d) => diagnostics.lint(d)));
   context.subscriptions.push(
     diagnostics,
     vscode.workspace.onDidOpenTextDocument((d) => diagnostics.lint(d)),

@@ -1,7 +1,7 @@
 /** Access entry actions from the tree or the palette: create, delete, associate and disassociate a policy. */
 import * as vscode from 'vscode';
 import { diffAccess } from '../../core/access/accessDiff';
-import { AccessEntryNode, PolicyNode } from '../../core/explorer/nodes';
+import { AccessEntryNode, NodeRoleNode, PolicyNode } from '../../core/explorer/nodes';
 import { withEntry } from '../../services/changeSafety';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
@@ -22,6 +22,20 @@ export function registerAccessEntryCommands({ log, clusters, changeSafety }: Ser
         await createAccessEntryWizard(clusters, c.ref, changeSafety, principalArn);
       } finally {
         await clusters.invalidate(c.ref);
+      }
+    }),
+    // A node role that cannot join: an access entry of its node type in the API modes, else aws-auth.
+    registerGuarded(log, 'eksAuth.nodeRoles.fix', async (node?: NodeRoleNode) => {
+      if (!(node instanceof NodeRoleNode)) return;
+      const ref = node.clusterNode.ref;
+      if (node.clusterNode.summary.mode === 'CONFIG_MAP') {
+        await vscode.commands.executeCommand('eksAuth.awsAuth.openFromCluster', ref);
+        return;
+      }
+      try {
+        await createAccessEntryWizard(clusters, ref, changeSafety, node.roleArn, node.entryType);
+      } finally {
+        await clusters.invalidate(ref);
       }
     }),
     registerGuarded(log, 'eksAuth.accessEntries.delete', async (node?: AccessEntryNode) => {

@@ -11,12 +11,16 @@ import { groupsProblem, parseGroups, principalProblem, usernameProblem, WIZARD_E
 import { pickPolicy } from './associatePolicyWizard';
 
 /** Returns whether an entry was created. */
-export async function createAccessEntryWizard(clusters: ClusterAccessService, ref: ClusterRef, safety: ChangeSafety, prefill?: string): Promise<boolean> {
+export async function createAccessEntryWizard(clusters: ClusterAccessService, ref: ClusterRef, safety: ChangeSafety, prefill?: string, presetType?: string): Promise<boolean> {
   // Node types need a role of the cluster's own account (the cluster ARN names it).
   const clusterAccount = (await clusters.summary(ref)).arn?.split(':')[4];
-  const type = await vscode.window.showQuickPick(WIZARD_ENTRY_TYPES, { placeHolder: vscode.l10n.t('Access entry type') });
+  const type = presetType ?? (await vscode.window.showQuickPick(WIZARD_ENTRY_TYPES, { placeHolder: vscode.l10n.t('Access entry type') }));
   if (!type) return false;
-  const principalArn = await vscode.window.showInputBox({
+  // A node role from the tree comes with its type and ARN: nothing to ask but the confirmation.
+  const fromNode = presetType !== undefined && prefill !== undefined;
+  const problem = fromNode ? principalProblem(prefill, presetType, clusterAccount) : undefined;
+  if (problem) throw new Error(vscode.l10n.t('{0} cannot have an access entry of type {1}: {2}', prefill!, presetType!, problem));
+  const principalArn = fromNode ? prefill : await vscode.window.showInputBox({
     prompt: vscode.l10n.t('IAM principal ARN (role or user)'),
     placeHolder: 'arn:aws:iam::123456789012:role/NAME',
     value: prefill,

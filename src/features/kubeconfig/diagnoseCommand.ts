@@ -40,7 +40,7 @@ export function diagnoseCommand(services: Services, previews: ReportDocuments) {
     if (!names) return undefined;
     const reports = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking kubectl access'), cancellable: true },
-      (progress, token) => services.doctor.diagnose(names, () => token.isCancellationRequested, (r) => progress.report({ message: `${r.context}: ${r.verdict}`, increment: 100 / names.length })),
+      (progress, token) => services.doctor.diagnose(names, token, (r) => progress.report({ message: `${r.context}: ${r.verdict}`, increment: 100 / names.length })),
     );
     if (!reports.length) {
       void vscode.window.showWarningMessage(vscode.l10n.t('The kubeconfig has no context named {0}.', names.join(', ')));

@@ -3,24 +3,29 @@
  * exec-block rewrite behind a diff preview and a backup, and the access fixes through the cluster commands.
  */
 import * as vscode from 'vscode';
-import { fixArgv, type DoctorFix } from '../../core/kubeconfig/doctor';
+import type { DoctorFix } from '../../core/kubeconfig/doctor';
+import { fixArgv } from '../../core/kubeconfig/fixCommands';
 import { terminalCommand } from '../../shared/terminal';
-import { rewriteExec } from '../../core/kubeconfig/rewriteExec';
+import { rewriteCluster, rewriteExec, type RewriteResult } from '../../core/kubeconfig/rewriteExec';
 import { runAccessFix } from '../../shared/accessFixes';
 import type { ReportDocuments } from './reportDocuments';
 
 /** What became of a fix: `applied` means the kubeconfig changed, so the context should be checked again. */
 export type FixOutcome = 'applied' | 'started' | 'cancelled' | 'failed';
 
-/** Shows the exact command line, asks, and only then runs it in a terminal whose shell the line was quoted for. */
+/**
+ * Shows the exact command line and runs it in a terminal only when the user says so. The line is quoted for the shell
+ * the terminal is opened with (src/shared/terminal.ts), so a name from a kubeconfig stays one argument.
+ */
 async function runInTerminal(name: string, argv: string[]): Promise<FixOutcome> {
   const command = terminalCommand(argv);
   if (!command) {
     void vscode.window.showErrorMessage(vscode.l10n.t('This command cannot be passed safely to your terminal\'s shell, so it was not run: {0}', argv.join(' ')));
     return 'failed';
   }
-  const run = vscode.l10n.t('Run');
-  if ((await vscode.window.showWarningMessage(vscode.l10n.t('Run this command in a terminal?'), { modal: true, detail: command.line }, run)) !== run) return 'cancelled';
+  const run = vscode.l10n.t('Run in Terminal');
+  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Run this command in a terminal?'), { modal: true, detail: command.line }, run);
+  if (answer !== run) return 'cancelled';
   const terminal = vscode.window.createTerminal({ name, shellPath: command.shellPath });
   terminal.show();
   terminal.sendText(command.line);
@@ -74,32 +79,65 @@ export async function readText(file: vscode.Uri): Promise<string | undefined> {
   }
 }
 
-async function rewriteExecBlock(fix: Extract<DoctorFix, { kind: 'rewriteExec' }>, previews: ReportDocuments): Promise<FixOutcome> {
-  const file = vscode.Uri.file(fix.file);
+/** One in-place edit of a kubeconfig file: computed from the file as it is now, then the diff, the modal and the backup. */
+async function editInPlace(
+  path: string,
+  edit: (text: string) => RewriteResult,
+  words: { notChanged: string; title: string; question: string; confirm: string },
+  previews: ReportDocuments,
+): Promise<FixOutcome> {
+  const file = vscode.Uri.file(path);
   const original = await readText(file);
-  const result = original === undefined ? { ok: false as const, reason: 'the file no longer exists' } : rewriteExec(original, fix.user, fix.exec);
+  const result = original === undefined ? { ok: false as const, reason: 'the file no longer exists' } : edit(original);
   if (!result.ok) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('The exec block of user {0} in {1} was not changed: {2}', fix.user, fix.file, result.reason));
+    void vscode.window.showErrorMessage(`${words.notChanged}: ${result.reason}`);
     return 'failed';
   }
-  return writeAfterReview(
-    file,
-    original,
-    result.text,
+  return writeAfterReview(file, original, result.text, previews, words.title, words.question, words.confirm);
+}
+
+function rewriteExecBlock(fix: Extract<DoctorFix, { kind: 'rewriteExec' }>, previews: ReportDocuments): Promise<FixOutcome> {
+  return editInPlace(
+    fix.file,
+    (text) => rewriteExec(text, fix.user, fix.exec),
+    {
+      notChanged: vscode.l10n.t('The exec block of user {0} in {1} was not changed', fix.user, fix.file),
+      title: vscode.l10n.t('{0}: proposed exec block for {1}', fix.file, fix.user),
+      question: vscode.l10n.t('Rewrite the exec block of user {0} in {1}? The diff shows every change; the file is copied to a backup first and nothing else in it changes.', fix.user, fix.file),
+      confirm: vscode.l10n.t('Rewrite'),
+    },
     previews,
-    vscode.l10n.t('{0}: proposed exec block for {1}', fix.file, fix.user),
-    vscode.l10n.t('Rewrite the exec block of user {0} in {1}? The diff shows every change; the file is copied to a backup first and nothing else in it changes.', fix.user, fix.file),
-    vscode.l10n.t('Rewrite'),
+  );
+}
+
+function repairClusterEntry(fix: Extract<DoctorFix, { kind: 'repairCluster' }>, previews: ReportDocuments): Promise<FixOutcome> {
+  return editInPlace(
+    fix.file,
+    (text) => rewriteCluster(text, fix.cluster, fix.server, fix.caData),
+    {
+      notChanged: vscode.l10n.t('Cluster {0} in {1} was not changed', fix.cluster, fix.file),
+      title: vscode.l10n.t('{0}: cluster {1} with the endpoint and CA EKS gives', fix.file, fix.cluster),
+      question: vscode.l10n.t('Point cluster {0} in {1} at {2}? The diff shows every change; the file is copied to a backup first and nothing else in it changes.', fix.cluster, fix.file, fix.server),
+      confirm: vscode.l10n.t('Repair'),
+    },
+    previews,
   );
 }
 
 export async function applyFix(fix: DoctorFix, previews: ReportDocuments): Promise<FixOutcome> {
   switch (fix.kind) {
     case 'ssoLogin':
+      // The aws the plugin runs, so that the login lands in the cache that awscli reads.
+      return runInTerminal('aws sso login', fixArgv(fix)!);
+    case 'installAwsCli':
+      await vscode.env.openExternal(vscode.Uri.parse(fix.url));
+      return 'started';
     case 'updateKubeconfig':
-      return runInTerminal(fix.kind === 'ssoLogin' ? 'aws sso login' : 'aws eks update-kubeconfig', fixArgv(fix)!);
+      return runInTerminal('aws eks update-kubeconfig', fixArgv(fix)!);
     case 'rewriteExec':
       return rewriteExecBlock(fix, previews);
+    case 'repairCluster':
+      return repairClusterEntry(fix, previews);
     case 'createAccessEntry':
     case 'openAwsAuth':
       await runAccessFix(fix.cluster, fix.kind, fix.principalArn);

@@ -19,16 +19,20 @@ contexts:
 - {name: stale, context: {cluster: c, user: stale}}
 `;
 
+const NOW = Date.parse('2026-12-01T10:00:00Z');
+const SECRETS = { accessKeyId: 'AKIAFAKEFAKEFAKE0001', secretAccessKey: 'cli-secret-access-key' };
 const deps: DoctorDeps = {
   env: {},
-  now: () => Date.parse('2026-12-01T10:00:00Z'),
+  now: () => NOW,
+  mayRunPlugin: () => true,
+  runPlugin: async () => ({ kind: 'credential', token: await getEksToken('web', 'eu-west-1', SECRETS, new Date(NOW)), clientCertificate: false, stderr: '', ms: 5 }),
+  tokenIdentity: async () => ({ ok: true, arn: 'arn:aws:iam::111122223333:user/me', account: '111122223333' }),
   findOnPath: async () => '/usr/bin/aws',
   profile: async () => ({ exists: true, region: 'eu-west-1' }),
   credentials: async () => ({ accessKeyId: 'AKIAFAKE', secretAccessKey: 's' }),
   assumeRole: async () => ({ accessKeyId: 'ASIAFAKE', secretAccessKey: 's' }),
   callerIdentity: async () => ({ arn: 'arn:aws:iam::111122223333:user/me', account: '111122223333' }),
   describeCluster: async () => ({ endpoint: 'https://A.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=' }),
-  eksToken: getEksToken,
   cluster: () => ({ whoami: async () => ({ ok: true, value: { username: 'me', groups: [] } }), canI: async (q) => ({ ok: true, value: { allowed: q.verb === 'list' } }), rules: async () => ({ ok: true, value: [] }) }),
   explainDenied: async () => undefined,
 };
@@ -44,7 +48,7 @@ describe('eks-auth doctor', () => {
     assert.strictEqual(await runCli(['doctor'], t.io), 1);
     const out = t.out.join('');
     assert.match(out, /^OK {2}good \(current\): kubectl reaches web as me/m);
-    assert.match(out, /^FAIL {2}stale: .*v1alpha1 was removed in Kubernetes 1\.24/m);
+    assert.match(out, /^FAIL {2}stale: kubectl fails with "exec plugin: invalid apiVersion "client\.authentication\.k8s\.io\/v1alpha1"": .*removed in Kubernetes 1\.24/m);
     assert.match(out, /fix: Rewrite the exec block of user stale/);
   });
 
@@ -85,5 +89,43 @@ describe('eks-auth doctor', () => {
     assert.strictEqual(await runCli(['doctor', '--context', 'good'], mixed.io), 1, 'kubectl cannot load a merged kubeconfig with a broken file');
     assert.match(mixed.err.join(''), /\/k\/bad: /);
     assert.match(hostile.err.join(''), /\/k\/config: /);
+    assert.match(mixed.err.join(''), /error loading config file "\/k\/bad": /, 'kubectl\'s words: error loading config file "PATH": ...');
+  });
+
+  // kubectl 1.32 on this machine: "Error in configuration: context was not found for specified context: nope", and
+  // with an empty current-context it falls back to localhost:8080.
+  it('reports a current-context that names no context, and an empty one, as plain kubectl fails on them', async () => {
+    const missing = io({ '/k/config': CONFIG.replace('current-context: good', 'current-context: nope') });
+    assert.strictEqual(await runCli(['doctor'], missing.io), 1);
+    assert.match(missing.err.join(''), /kubectl without --context: Error in configuration: context was not found for specified context: nope/);
+    const named = io({ '/k/config': CONFIG.replace('current-context: good', 'current-context: nope') });
+    assert.strictEqual(await runCli(['doctor', '--context', 'good'], named.io), 0, 'kubectl --context good works');
+    const empty = io({ '/k/config': CONFIG.replace('current-context: good', 'current-context: ""') });
+    await runCli(['doctor', '--format', 'json'], empty.io);
+    assert.strictEqual((JSON.parse(empty.out.join('')) as { currentContextProblem?: { kind: string } }).currentContextProblem?.kind, 'no-current-context');
+    assert.match(empty.err.join(''), /localhost:8080/);
+  });
+
+  it('prints no credential from an exec block in text, JSON or Markdown', async () => {
+    const withKeys = CONFIG.replace('args: [--region, eu-west-1, eks, get-token, --cluster-name, web]}}\n- name: stale', 'args: [--region, eu-west-1, eks, get-token, --cluster-name, web], env: [{name: AWS_SECRET_ACCESS_KEY, value: exec-block-secret-1}, {name: AWS_SESSION_TOKEN, value: exec-block-session-1}]}}\n- name: stale')
+      .replace('apiVersion: client.authentication.k8s.io/v1alpha1, command: aws, args: [--region, eu-west-1, eks, get-token, --cluster-name, web]}}', 'apiVersion: client.authentication.k8s.io/v1alpha1, command: aws, args: [--region, eu-west-1, eks, get-token, --cluster-name, web], env: [{name: AWS_SECRET_ACCESS_KEY, value: exec-block-secret-2}]}}');
+    assert.ok(withKeys.includes('exec-block-secret-1') && withKeys.includes('exec-block-secret-2'));
+    for (const format of ['text', 'json', 'markdown']) {
+      const t = io({ '/k/config': withKeys });
+      await runCli(['doctor', '--format', format], t.io);
+      const all = t.out.join('') + t.err.join('');
+      assert.ok(all.includes('stale'), format);
+      for (const secret of ['exec-block-secret-1', 'exec-block-session-1', 'exec-block-secret-2', SECRETS.secretAccessKey]) assert.ok(!all.includes(secret), `${format} leaks ${secret}`);
+    }
+  });
+
+  it('takes --timeout in seconds for each step', async () => {
+    const t = io({ '/k/config': CONFIG });
+    t.io.doctor.deps = async () => ({ ...deps, cluster: () => ({ whoami: () => new Promise(() => undefined), canI: async () => ({ ok: true, value: { allowed: true } }), rules: async () => ({ ok: true, value: [] }) }) });
+    const started = Date.now();
+    assert.strictEqual(await runCli(['doctor', '--context', 'good', '--timeout', '0.2'], t.io), 1);
+    assert.ok(Date.now() - started < 5000);
+    assert.match(t.out.join(''), /no answer before the time limit/);
+    assert.strictEqual(await runCli(['doctor', '--timeout', 'soon'], io({ '/k/config': CONFIG }).io), 2);
   });
 });

@@ -12,7 +12,7 @@ import { rule, type Rule } from './rule';
  */
 export function braceKeyRange(text: string, error: NonNullable<SectionModel['error']>): Range | undefined {
   const at = sectionErrorOffset(text, error);
-  if (error.uncertain || !error.message.startsWith('invalid map key') || text[at] !== '{' || text[at - 1] !== '{') return undefined;
+  if (!error.message.startsWith('invalid map key') || text[at] !== '{' || text[at - 1] !== '{') return undefined;
   const close = text.indexOf('}}', at);
   return [at - 1, close < 0 ? at + 1 : close + 2];
 }
@@ -72,15 +72,11 @@ export const STRUCTURE_RULES: Rule[] = [
       }
     },
   }),
-  rule({ id: 'A03', severity: 'error', variants: { uncertain: 'warning' }, title: 'A section the authenticator cannot load' }, {
+  rule({ id: 'A03', severity: 'error', title: 'A section the authenticator cannot load' }, {
     section({ report }, section, e, model) {
       const error = model.error;
       if (!error || braceKeyRange(e.text, error)) return;
       const at = sectionErrorOffset(e.text, error);
-      if (error.uncertain) {
-        report.inEmbedded(e, [at, at + 1], `${section} is nested too deeply to analyse (${error.message}): what the authenticator makes of it is unknown. Flatten it.`, { variant: 'uncertain' });
-        return;
-      }
       report.inEmbedded(e, [at, at + 1], `YAML error in ${section}: ${error.message}. The authenticator drops the whole ${section} section when it cannot convert it${section === 'mapRoles' ? ' (node roles included: nodes go NotReady)' : ''}. Fix the YAML.`);
     },
   }),
@@ -124,6 +120,7 @@ export const STRUCTURE_RULES: Rule[] = [
       if (nameValue !== 'aws-auth') {
         report.at(name ?? metadata ?? root, `The ConfigMap is named "${nameValue ?? ''}": the authenticator reads only kube-system/aws-auth, so rename it to aws-auth.`);
       }
+      // The same rule explain and the diff follow (awsAuth.ts authenticatorReads).
       if (nsValue !== 'kube-system') {
         report.at(
           namespace ?? name ?? metadata ?? root,

@@ -169,11 +169,25 @@ describe('authenticator model: conformance with aws-iam-authenticator', () => {
   });
 
   it('never throws on hostile input, and grows linearly', () => {
-    const deep = '['.repeat(5000) + ']'.repeat(5000);
-    const r = loadAwsAuth({ mapRoles: deep, mapUsers: '&a [*a]', mapAccounts: '- ' + 'x'.repeat(100000) });
-    assert.strictEqual(r.sections.mapRoles.state, 'failed');
+    // go-yaml v2 accepts 10,000 levels and refuses the next (yaml.v2 limit_test.go): a list nested 5,000 deep loads
+    // as one item that is not a mapping, dropped; 10,001 levels drop the section.
+    const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    const r = loadAwsAuth({ mapRoles: deep(5000), mapUsers: '&a [*a]', mapAccounts: '- ' + 'x'.repeat(100000) });
+    assert.strictEqual(r.sections.mapRoles.state, 'loaded');
+    assert.strictEqual(r.sections.mapRoles.items.length, 1);
+    assert.ok(r.sections.mapRoles.items[0].dropped);
+    assert.match(loadAwsAuth({ mapRoles: deep(10001) }).sections.mapRoles.error?.message ?? '', /exceeded max depth of 10000/);
     assert.strictEqual(r.sections.mapUsers.state, 'failed', 'an alias inside its own anchor is refused');
     const bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n';
     assert.match(loadAwsAuth({ mapRoles: bomb }).sections.mapRoles.error?.message ?? '', /excessive aliasing/);
+  });
+});
+
+describe('authenticator model: encoding/json details found by the Go mapper differential', () => {
+  it('a group of another type keeps the value another-cased groups key put in its place (encoding/json decode.go `array` reuses the slice)', () => {
+    const model = loadAwsAuth({ mapRoles: '- rolearn: arn:aws:iam::111122223333:role/Dev\n  groups: [devs, yes]\n  Groups: [system:bootstrappers, system:nodes]\n' });
+    // json.Marshal sorts "Groups" before "groups": the second array decodes into the first one's backing array.
+    assert.deepStrictEqual(model.roles[0].groups, ['devs', 'system:nodes']);
+    assert.deepStrictEqual(loadAwsAuth({ mapRoles: '- rolearn: arn:aws:iam::111122223333:role/Dev\n  groups: [devs, yes]\n' }).roles[0].groups, ['devs', '']);
   });
 });

@@ -1,5 +1,7 @@
 import * as assert from 'assert';
-import { accessLostBySave, readConfigMapData, renderConfigMap, sectionDroppingProblems } from '../../../../src/core/auth/configMapText';
+import { explainAccess } from '../../../../src/core/access/explain';
+import { accessLostBySave, readAwsAuthFile, readConfigMapData, renderConfigMap, sectionDroppingProblems } from '../../../../src/core/auth/configMapText';
+import { lintAwsAuth } from '../../../../src/core/auth/lint';
 import { NODE_ROLE } from '../../helpers';
 
 const A = '111122223333';
@@ -44,5 +46,39 @@ describe('saving aws-auth: what a save takes away', () => {
   it('keeps reporting a section the authenticator would drop', () => {
     const broken = renderConfigMap({ mapRoles: NODE_ROLE + '  - x: [\n' }, '1');
     assert.ok(sectionDroppingProblems(broken).some((p) => /mapRoles/.test(p)));
+  });
+});
+
+/**
+ * Which ConfigMap the authenticator reads: kube-system/aws-auth only (aws-iam-authenticator
+ * pkg/mapper/configmap/configmap.go: the kube-system client and the metadata.name=aws-auth field selector). The linter,
+ * explain and the diff follow that one rule.
+ */
+describe('reading an aws-auth file as the authenticator does', () => {
+  const configMap = (metadata: string) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n${metadata}data:\n  mapRoles: |\n    - rolearn: arn:aws:iam::111122223333:role/Admin\n      username: admin\n      groups:\n        - system:masters\n`;
+  const caller = 'arn:aws:sts::111122223333:assumed-role/Admin/jane';
+
+  it('an aws-auth in another namespace is flagged by the linter and explain does not authenticate from it', () => {
+    const text = configMap('  name: aws-auth\n  namespace: default\n');
+    assert.ok(lintAwsAuth(text).some((p) => p.code === 'A27'));
+    const file = readAwsAuthFile(text);
+    assert.strictEqual(file.data, undefined);
+    assert.deepStrictEqual(file.ignored, ['default/aws-auth']);
+    assert.strictEqual(explainAccess(caller, { mode: 'CONFIG_MAP', accessEntries: [], awsAuth: file.data }).authenticated, false);
+  });
+
+  it('another name is ignored the same way; kube-system/aws-auth beside it is the one read', () => {
+    const text = configMap('  name: aws-auth-old\n  namespace: kube-system\n') + '---\n' + configMap('  name: aws-auth\n  namespace: kube-system\n').replace('system:masters', 'viewers');
+    const file = readAwsAuthFile(text);
+    assert.deepStrictEqual(file.ignored, ['kube-system/aws-auth-old']);
+    assert.deepStrictEqual(explainAccess(caller, { mode: 'CONFIG_MAP', accessEntries: [], awsAuth: file.data }).groups, ['viewers']);
+  });
+
+  it('kube-system/aws-auth, and one without a namespace (applied with -n), authenticate', () => {
+    for (const metadata of ['  name: aws-auth\n  namespace: kube-system\n', '  name: aws-auth\n']) {
+      const file = readAwsAuthFile(configMap(metadata));
+      assert.strictEqual(explainAccess(caller, { mode: 'CONFIG_MAP', accessEntries: [], awsAuth: file.data }).authenticated, true, metadata);
+    }
   });
 });

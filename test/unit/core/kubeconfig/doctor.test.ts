@@ -1,7 +1,8 @@
 import * as assert from 'assert';
-import { ClusterAsk, DoctorDeps, diagnoseContext, formatAge, regionOfEndpoint } from '../../../../src/core/kubeconfig/doctor';
+import { AWSCLI_ROLE_SESSION_NAME, ClusterAsk, ContextReport, DoctorDeps, diagnoseContext, formatAge, regionOfEndpoint } from '../../../../src/core/kubeconfig/doctor';
 import { commandLine } from '../../../../src/core/shell/commandLine';
-import { doctorExitCode, doctorMarkdown, doctorText } from '../../../../src/core/kubeconfig/doctorReport';
+import { doctorExitCode, doctorMarkdown, doctorText, publicReports } from '../../../../src/core/kubeconfig/doctorReport';
+import type { ExecOutcome } from '../../../../src/core/kubeconfig/execRunner';
 import { getEksToken } from '../../../../src/core/aws/token';
 import type { KubeContext } from '../../../../src/core/kubeconfig/kubeconfig';
 
@@ -20,107 +21,194 @@ function context(overrides: Partial<KubeContext> = {}, args = ['--region', 'eu-w
   };
 }
 
-function deps(overrides: Partial<DoctorDeps> = {}, ask: Partial<ClusterAsk> = {}): DoctorDeps & { calls: string[] } {
+type Fake = DoctorDeps & { calls: string[] };
+
+/** The plugin's answer: a real token (made by the project's signer, as `aws eks get-token` makes one) unless given. */
+const tokenFor = (cluster = 'web', region: string = 'eu-west-1', creds = SECRET) => getEksToken(cluster, region, creds, new Date(NOW - 1000));
+const granted = async (token?: string): Promise<ExecOutcome> => ({ kind: 'credential', token: token ?? (await tokenFor()), clientCertificate: false, expiresAt: new Date(NOW + 14 * 60_000), stderr: '', ms: 420 });
+
+function deps(overrides: Partial<DoctorDeps> = {}, ask: Partial<ClusterAsk> = {}): Fake {
   const calls: string[] = [];
   return {
     calls,
-    env: {},
+    env: { PATH: '/usr/bin' },
     now: () => NOW,
+    mayRunPlugin: () => true,
+    runPlugin: async (o) => {
+      calls.push(`run ${o.exec.command} ${o.exec.args.join(' ')}`);
+      return granted();
+    },
     findOnPath: async (c) => (c === 'aws' ? '/usr/bin/aws' : undefined),
+    tokenIdentity: async (url, clusterId) => {
+      calls.push(`sts ${url.host} ${clusterId}`);
+      return { ok: true, arn: 'arn:aws:sts::111122223333:assumed-role/Dev/s', account: '111122223333' };
+    },
     profile: async (name) => ({ exists: name === 'dev' || name === undefined, region: 'eu-west-1' }),
-    credentials: async (p) => {
-      calls.push(`credentials ${p}`);
+    credentials: async (p, env) => {
+      calls.push(`credentials ${p}${env.AWS_ACCESS_KEY_ID ? ` keys ${env.AWS_ACCESS_KEY_ID}` : ''}`);
       return { ...SECRET, expiration: new Date(NOW + 45 * 60_000) };
     },
-    assumeRole: async (_c, role) => {
-      calls.push(`assume ${role}`);
+    assumeRole: async (_c, role, region, session) => {
+      calls.push(`assume ${role} in ${region ?? 'global'} as ${session}`);
       return SECRET;
     },
-    callerIdentity: async () => ({ arn: 'arn:aws:sts::111122223333:assumed-role/Dev/s', account: '111122223333' }),
+    callerIdentity: async (_c, region) => {
+      calls.push(`caller ${region ?? 'global'}`);
+      return { arn: 'arn:aws:sts::111122223333:assumed-role/Dev/s', account: '111122223333' };
+    },
     describeCluster: async () => ({ arn: 'arn:aws:eks:eu-west-1:111122223333:cluster/web', endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=', status: 'ACTIVE' }),
-    eksToken: getEksToken,
     cluster: () => ({ whoami: async () => ({ ok: true, value: { username: 'dev', groups: ['developers', 'system:authenticated'] } }), canI: async () => ({ ok: true, value: { allowed: true } }), rules: async () => ({ ok: true, value: ['get,list,watch pods,services'] }), ...ask }),
     explainDenied: async () => undefined,
     ...overrides,
   };
 }
+const failed = (r: ContextReport) => r.steps.find((s) => s.status === 'fail');
+const pluginFails = (stderr: string): Partial<DoctorDeps> => ({ runPlugin: async (o) => ({ kind: 'exit', code: 255, message: `exec: executable ${o.exec.command} failed with exit code 255`, stderr }) });
 
 describe('the kubeconfig doctor, step by step', () => {
-  it('passes all six steps in the order of the flow', async () => {
-    const r = await diagnoseContext(context(), deps());
+  it('runs the plugin, asks STS with its token and the cluster with the same token: six steps in the order of the flow', async () => {
+    const d = deps();
+    const r = await diagnoseContext(context(), d);
     assert.strictEqual(r.verdict, 'ok');
     assert.deepStrictEqual(r.steps.map((s) => [s.id, s.status]), [['request', 'pass'], ['exec', 'pass'], ['token', 'pass'], ['sts', 'pass'], ['mapping', 'pass'], ['rbac', 'pass']]);
-    assert.ok(r.steps[1].evidence.includes('credentials expires in 45 min'));
+    assert.deepStrictEqual(d.calls, ['run aws --region eu-west-1 eks get-token --cluster-name web', 'sts sts.eu-west-1.amazonaws.com web'], 'nothing is predicted when the plugin works');
+    assert.ok(r.steps[2].evidence.includes('STS host sts.eu-west-1.amazonaws.com, signed for region eu-west-1'), r.steps[2].evidence.join(' | '));
+    assert.ok(r.steps[2].evidence.includes('access key: long-term key ending 0001, with a session token'), r.steps[2].evidence.join(' | '));
+    assert.strictEqual(r.identityArn, 'arn:aws:sts::111122223333:assumed-role/Dev/s');
   });
 
-  it('never puts a key, a secret, a session token or the bearer token into the report', async () => {
+  it('never puts a key, a secret, a session token or the bearer token into any format of the report', async () => {
     let token = '';
-    const r = await diagnoseContext(context(), deps({ cluster: (_s, _c, t) => ((token = t), { whoami: async () => ({ ok: false, code: 401, message: 'Unauthorized' }), canI: async () => ({ ok: false, code: 401, message: '' }), rules: async () => ({ ok: false, code: 401, message: '' }) }) }));
-    const all = JSON.stringify(r) + doctorText([r]) + doctorMarkdown([r]);
-    for (const secret of [SECRET.accessKeyId, SECRET.secretAccessKey, SECRET.sessionToken, token, token.slice(0, 40)]) assert.ok(!all.includes(secret), secret);
+    const env = [{ name: 'AWS_ACCESS_KEY_ID', value: 'AKIAEXECENVKEY000001' }, { name: 'AWS_SECRET_ACCESS_KEY', value: 'exec-env-secret-value' }, { name: 'AWS_SESSION_TOKEN', value: 'exec-env-session-token' }, { name: 'MY_API_PASSWORD', value: 'hunter2-hunter2' }];
+    const secrets = [SECRET.secretAccessKey, SECRET.sessionToken, 'AKIAEXECENVKEY000001', 'exec-env-secret-value', 'exec-env-session-token', 'hunter2-hunter2'];
+    const unauthorized = deps({
+      runPlugin: async () => {
+        token = await tokenFor();
+        // A plugin that echoes what it was given must not leak it through the report either.
+        return { ...(await granted(token)), stderr: `debug: using exec-env-secret-value and ${token}` };
+      },
+      cluster: (_e, t) => ({ whoami: async () => ({ ok: false, code: 401, message: `Unauthorized ${t}` }), canI: async () => ({ ok: false, code: 401, message: '' }), rules: async () => ({ ok: false, code: 401, message: '' }) }),
+    });
+    const reports = [
+      await diagnoseContext(context({}, undefined, env), unauthorized),
+      // A failing v1alpha1 block carries its env into the rewrite fix.
+      await diagnoseContext(context({ user: { name: 'u', file: '/k', hasStaticCredentials: false, exec: { apiVersion: 'client.authentication.k8s.io/v1alpha1', command: 'aws', args: ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'web'], env } } }), deps()),
+    ];
+    assert.ok(reports[1].steps[1].fixes.some((f) => f.kind === 'rewriteExec'));
+    const shown = publicReports(reports);
+    const all = [JSON.stringify(shown), doctorText(shown), doctorMarkdown(shown)].join('\n');
+    for (const secret of [...secrets, token, token.slice(11, 60)]) assert.ok(!all.includes(secret), `leaked: ${secret}`);
     assert.match(token, /^k8s-aws-v1\./);
+    assert.ok(JSON.stringify(shown).includes('long-term key ending 0001'), 'the access key id is shown by its end');
+    const fix = reports[1].steps[1].fixes.find((f) => f.kind === 'rewriteExec');
+    assert.ok(fix?.kind === 'rewriteExec' && fix.exec.env.some((e) => e.value === 'exec-env-secret-value'), 'the fix itself keeps the value it must write back');
   });
 
-  it('shows the SSO session as "expires in 12 min" and an expired one as "expired 3 h ago" with aws sso login', async () => {
-    const live = await diagnoseContext(context(), deps({ profile: async () => ({ exists: true, region: 'eu-west-1', sso: { expiresAt: new Date(NOW + 12 * 60_000) } }) }));
-    assert.ok(live.steps[1].evidence.includes('IAM Identity Center session expires in 12 min'));
-    const d = deps({ profile: async () => ({ exists: true, sso: { expiresAt: new Date(NOW - 3 * 3600_000) } }) });
-    const expired = await diagnoseContext(context(), d);
-    const exec = expired.steps.find((s) => s.id === 'exec')!;
-    assert.strictEqual(exec.status, 'fail');
-    assert.ok(exec.evidence.includes('IAM Identity Center session expired 3 h ago'));
-    assert.deepStrictEqual(exec.fixes, [{ kind: 'ssoLogin', label: 'Run aws sso login --profile dev, then check again', profile: 'dev' }]);
-    assert.deepStrictEqual(d.calls, [], 'no credentials are asked for once the session is known to be over');
-  });
-
-  it('warns that AWS_ACCESS_KEY_ID in the environment wins over AWS_PROFILE, and uses those keys', async () => {
-    const d = deps({ env: { AWS_ACCESS_KEY_ID: 'AKIAENV' } });
+  it('explains a failing plugin with the SSO session, labelled as a prediction, with aws sso login', async () => {
+    const d = deps({ ...pluginFails('Error when retrieving token from sso: Token has expired and refresh failed'), profile: async () => ({ exists: true, sso: { expiresAt: new Date(NOW - 3 * 3600_000) } }) });
     const r = await diagnoseContext(context(), d);
-    assert.strictEqual(r.verdict, 'warn');
-    assert.ok(r.steps[1].evidence.some((e) => /AWS_ACCESS_KEY_ID is set in the environment, so the token is made with those keys, not with profile dev/.test(e)));
-    assert.deepStrictEqual(d.calls, ['credentials undefined']);
-    const explicit = deps({ env: { AWS_ACCESS_KEY_ID: 'AKIAENV' } });
-    await diagnoseContext(context({}, ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'web', '--profile', 'dev'], []), explicit);
-    assert.deepStrictEqual(explicit.calls, ['credentials dev'], '--profile overrides the environment');
+    const exec = r.steps.find((s) => s.id === 'exec')!;
+    assert.strictEqual(exec.status, 'fail');
+    assert.strictEqual(exec.evidence.find((e) => e.startsWith('kubectl fails')), 'kubectl fails with "exec: executable aws failed with exit code 255"');
+    assert.ok(exec.evidence.includes('plugin stderr: Error when retrieving token from sso: Token has expired and refresh failed'));
+    assert.ok(exec.evidence.includes('prediction: IAM Identity Center session expired 3 h ago'), exec.evidence.join(' | '));
+    assert.deepStrictEqual(exec.fixes, [{ kind: 'ssoLogin', label: 'Run aws sso login --profile dev, then check again', profile: 'dev', aws: 'aws' }]);
+    assert.ok(!d.calls.some((c) => c.startsWith('credentials')), 'no credentials are asked for once the session is known to be over');
+    // awscli v1 has no `aws sso login` (its command list has no sso): the fix is awscli v2.
+    const v1 = await diagnoseContext(context(), deps({ ...pluginFails('boom'), awsCliMajor: async () => 1, profile: async () => ({ exists: true, sso: { expiresAt: new Date(NOW - 60_000) } }) }));
+    const fixes = v1.steps.find((s) => s.id === 'exec')!.fixes;
+    assert.deepStrictEqual(fixes.map((f) => f.kind), ['installAwsCli']);
   });
 
-  it('assumes --role-arn and says why AssumeRole failed', async () => {
-    const args = ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'web', '--role-arn', 'arn:aws:iam::111122223333:role/Admin'];
+  it('offers to install awscli when the plugin\'s aws is not on PATH, in kubectl\'s words', async () => {
+    const r = await diagnoseContext(context(), deps({ runPlugin: async () => ({ kind: 'not-found', message: 'exec: executable aws not found' }) }));
+    const exec = failed(r)!;
+    assert.ok(exec.evidence.includes('kubectl fails with "exec: executable aws not found"'));
+    assert.deepStrictEqual(exec.fixes.map((f) => f.kind), ['installAwsCli']);
+  });
+
+  it('predicts as awscli would: exec env keys over AWS_PROFILE, --profile over keys, --role-arn as EKSGetTokenAuth, global STS without a region', async () => {
+    const keys = [{ name: 'AWS_PROFILE', value: 'dev' }, { name: 'AWS_ACCESS_KEY_ID', value: 'AKIAEXECKEYS00000001' }, { name: 'AWS_SECRET_ACCESS_KEY', value: 's' }];
+    const d = deps(pluginFails('boom'));
+    await diagnoseContext(context({}, ['eks', 'get-token', '--cluster-name', 'web', '--role-arn', 'arn:aws:iam::111122223333:role/Admin'], keys), d);
+    assert.deepStrictEqual(d.calls, ['credentials undefined keys AKIAEXECKEYS00000001', `assume arn:aws:iam::111122223333:role/Admin in eu-west-1 as ${AWSCLI_ROLE_SESSION_NAME}`, 'caller eu-west-1']);
+    const explicit = deps(pluginFails('boom'));
+    await diagnoseContext(context({}, ['eks', 'get-token', '--cluster-name', 'web', '--profile', 'dev'], keys), explicit);
+    assert.match(explicit.calls[0], /^credentials dev/, '--profile overrides keys in the environment');
+    const global = deps({ ...pluginFails('boom'), profile: async () => ({ exists: true }) });
+    const r = await diagnoseContext(context({}, ['eks', 'get-token', '--cluster-name', 'web']), global);
+    assert.ok(global.calls.includes('caller global'), global.calls.join(' | '));
+    assert.ok(r.steps[1].evidence.some((e) => /^prediction: the token would say .*global endpoint, as awscli without a region/.test(e)));
+    assert.strictEqual(r.verdict, 'fail', 'the plugin failed: that is kubectl\'s verdict, whatever the prediction says');
+  });
+
+  it('passes a token for the global STS endpoint, or for another region than the cluster\'s, as the authenticator accepts any STS region of the partition', async () => {
+    const globalToken = Buffer.from((await tokenFor()).slice(11), 'base64url').toString().replace('sts.eu-west-1.amazonaws.com', 'sts.amazonaws.com');
+    const d = deps({ runPlugin: async () => granted(`k8s-aws-v1.${Buffer.from(globalToken).toString('base64url')}`) });
+    const r = await diagnoseContext(context({}, ['eks', 'get-token', '--cluster-name', 'web']), d);
+    assert.strictEqual(r.verdict, 'ok', JSON.stringify(r.steps, null, 1));
+    assert.ok(d.calls.includes('sts sts.amazonaws.com web'));
+    const other = deps({ runPlugin: async () => granted(await tokenFor('web', 'us-east-1')) });
+    assert.strictEqual((await diagnoseContext(context({}, ['--region', 'us-east-1', 'eks', 'get-token', '--cluster-name', 'web']), other)).verdict, 'ok');
+  });
+
+  it('never sends a token to a host that is not STS', async () => {
+    const evil = Buffer.from((await tokenFor()).slice(11), 'base64url').toString().replace('sts.eu-west-1.amazonaws.com', 'sts.eu-west-1.attacker.example');
+    const d = deps({ runPlugin: async () => granted(`k8s-aws-v1.${Buffer.from(evil).toString('base64url')}`) });
+    const r = await diagnoseContext(context(), d);
+    assert.strictEqual(failed(r)!.id, 'token');
+    assert.ok(!d.calls.some((c) => c.startsWith('sts ')), d.calls.join(' | '));
+  });
+
+  it('reports STS refusing the token with its code, as the API server would hear it', async () => {
+    const r = await diagnoseContext(context(), deps({ tokenIdentity: async () => ({ ok: false, status: 403, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' }) }));
+    const sts = failed(r)!;
+    assert.strictEqual(sts.id, 'sts');
+    assert.ok(sts.evidence.some((e) => /was not signed for x-k8s-aws-id web/.test(e)));
+  });
+
+  it('refuses what kubectl refuses in the exec block, in kubectl\'s words, with the rewrite as the fix', async () => {
     const d = deps();
-    await diagnoseContext(context({}, args), d);
-    assert.deepStrictEqual(d.calls, ['credentials dev', 'assume arn:aws:iam::111122223333:role/Admin']);
-    const denied = await diagnoseContext(context({}, args), deps({ assumeRole: async () => Promise.reject(Object.assign(new Error('User: x is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' })) }));
-    const exec = denied.steps.find((s) => s.id === 'exec')!;
-    assert.strictEqual(exec.status, 'fail');
-    assert.match(exec.evidence[exec.evidence.length - 1], /AssumeRole of arn:aws:iam::111122223333:role\/Admin failed: User: x is not authorized.*trust policy/);
-  });
-
-  it('takes the region from the profile when the exec names none, and fails with the endpoint\'s region as the fix when nothing does', async () => {
-    const fromProfile = await diagnoseContext(context({}, ['eks', 'get-token', '--cluster-name', 'web']), deps());
-    assert.ok(fromProfile.steps[1].evidence.includes('region eu-west-1 (profile config)'));
-    const none = await diagnoseContext(context({}, ['eks', 'get-token', '--cluster-name', 'web']), deps({ profile: async () => ({ exists: true }) }));
-    const exec = none.steps.find((s) => s.id === 'exec')!;
-    assert.strictEqual(exec.status, 'fail');
-    assert.ok(exec.evidence.some((e) => /You must specify a region/.test(e)));
+    const r = await diagnoseContext(context({ user: { name: 'u', file: '/k', hasStaticCredentials: false, exec: { apiVersion: 'client.authentication.k8s.io/v1alpha1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'web'], env: [] } } }), d);
+    const exec = failed(r)!;
+    assert.strictEqual(exec.id, 'exec');
+    assert.ok(exec.evidence.includes('kubectl fails with "exec plugin: invalid apiVersion "client.authentication.k8s.io/v1alpha1"": client.authentication.k8s.io/v1alpha1 was removed in Kubernetes 1.24.'), exec.evidence.join(' | '));
     const fix = exec.fixes[0];
-    assert.ok(fix.kind === 'rewriteExec' && fix.exec.args.join(' ') === '--region eu-west-1 eks get-token --cluster-name web');
+    assert.ok(fix.kind === 'rewriteExec' && fix.exec.args.join(' ') === '--region eu-west-1 eks get-token --cluster-name web', 'the region comes from the endpoint');
+    assert.deepStrictEqual(d.calls, [], 'the plugin is not run');
   });
 
-  it('fails the request step when the endpoint or the CA changed, with update-kubeconfig as the fix', async () => {
-    const moved = await diagnoseContext(context(), deps({ describeCluster: async () => ({ endpoint: 'https://NEW.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=' }) }));
-    const request = moved.steps[0];
-    assert.strictEqual(request.status, 'fail');
-    assert.ok(request.fixes.some((f) => f.kind === 'updateKubeconfig' && commandLine('posix', f.argv) === 'aws eks update-kubeconfig --name web --region eu-west-1 --profile dev'));
-    const newCa = await diagnoseContext(context(), deps({ describeCluster: async () => ({ endpoint: 'https://abc.gr7.eu-west-1.eks.amazonaws.com/', caData: 'TkVX' }) }));
-    assert.ok(newCa.steps[0].evidence.some((e) => /x509: certificate signed by unknown authority/.test(e)), 'the endpoint matches case- and slash-insensitively; the CA does not');
+  it('does not run a plugin it may not run, and says why', async () => {
+    const d = deps({ mayRunPlugin: () => 'the kubeconfig belongs to an untrusted workspace' });
+    const r = await diagnoseContext(context(), d);
+    assert.deepStrictEqual([r.verdict, d.calls], ['warn', []]);
+    assert.match(r.summary, /not run: the kubeconfig belongs to an untrusted workspace/);
   });
 
-  it('compares a kubeconfig server holding a long run of slashes in linear time', async () => {
-    // The kubeconfig is outside text; /\/+$/ retried every slash of a run that does not end the server (2 s at 64 Ki).
+  it('tells a refused connection, a TLS failure and a timeout apart; "stale" only when DescribeCluster gives another endpoint', async () => {
+    const refused = (message = 'connect ECONNREFUSED 10.0.0.1:443') => ({ whoami: async () => ({ ok: false as const, code: 0, message, network: 'refused' as const }) });
+    const moved = await diagnoseContext(context(), deps({ describeCluster: async () => ({ endpoint: 'https://NEW.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=' }) }, refused()));
+    assert.strictEqual(failed(moved)!.id, 'request');
+    assert.ok(failed(moved)!.fixes.some((f) => f.kind === 'updateKubeconfig' && commandLine('posix', f.argv) === 'aws eks update-kubeconfig --name web --region eu-west-1 --profile dev'));
+    assert.match(moved.summary, /the kubeconfig is stale/);
+    const same = await diagnoseContext(context(), deps({}, refused()));
+    assert.match(same.summary, /the connection was refused/);
+    assert.ok(same.steps[0].evidence.some((e) => /same endpoint .*the network path is the problem/.test(e)));
+    assert.deepStrictEqual(same.steps[0].fixes, [], 'no update-kubeconfig for a kubeconfig that is current');
+    const tls = await diagnoseContext(context(), deps({ describeCluster: async () => ({ endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: 'TkVX' }) }, { whoami: async () => ({ ok: false, code: 0, message: 'unable to verify the first certificate', network: 'tls' }) }));
+    assert.ok(tls.steps[0].evidence.some((e) => /another CA .*x509: certificate signed by unknown authority/.test(e)));
+    const slow = await diagnoseContext(context(), deps({}, { whoami: () => new Promise(() => undefined) }), undefined, { stepTimeoutMs: 50 });
+    assert.match(slow.steps[0].evidence.join(' | '), /no answer before the time limit/);
+    assert.match(slow.summary, /no answer before the time limit/);
+  });
+
+  it('compares a kubeconfig server holding a long run of slashes with EKS\'s endpoint in linear time', async () => {
+    // The kubeconfig is outside text; /\/+$/ retried every slash of a run that does not end the server (5 s at 64 Ki).
+    const refused = { whoami: async () => ({ ok: false as const, code: 0, message: 'connect ECONNREFUSED 10.0.0.1:443', network: 'refused' as const }) };
     const server = (n: number, tail: string) => `https://ABC.gr7.eu-west-1.eks.amazonaws.com${'/'.repeat(n)}${tail}`;
-    const run = (n: number, tail: string) => diagnoseContext(context({ cluster: { ...context().cluster!, server: server(n, tail) } }), deps());
-    assert.strictEqual((await run(65536, '')).steps[0].status, 'pass', 'trailing slashes alone are the same server');
-    assert.strictEqual((await run(65536, 'x')).steps[0].status, 'fail', 'a path after them is not');
+    const run = (n: number, tail: string) => diagnoseContext(context({ cluster: { ...context().cluster!, server: server(n, tail) } }), deps({}, refused));
+    assert.ok((await run(65536, '')).steps[0].evidence.some((e) => /same endpoint/.test(e)), 'trailing slashes alone are the same server');
+    assert.match((await run(65536, 'x')).summary, /the kubeconfig is stale/, 'a path after them is not');
     const time = async (n: number) => {
       let best = Infinity;
       for (let i = 0; i < 3; i++) {
@@ -160,32 +248,36 @@ describe('the kubeconfig doctor, step by step', () => {
     assert.deepStrictEqual([refused.verdict, refused.steps.find((s) => s.id === 'mapping')!.status], ['fail', 'fail'], 'a 401 from the access review overrules the model');
   });
 
-  it('fails the request step when the server does not answer at all', async () => {
-    const r = await diagnoseContext(context(), deps({}, { whoami: async () => ({ ok: false, code: 0, message: 'connect ECONNREFUSED 10.0.0.1:443' }) }));
-    assert.deepStrictEqual(r.steps.map((s) => [s.id, s.status]).filter(([, st]) => st !== 'pass'), [['request', 'fail'], ['mapping', 'skip'], ['rbac', 'skip']]);
-    assert.match(r.summary, /The server did not answer: connect ECONNREFUSED 10\.0\.0\.1:443\. A private endpoint needs a network path/);
-  });
-
   it('says which contexts are not EKS, and names a context that points nowhere', async () => {
     const token = await diagnoseContext(context({ user: { name: 'u', file: 'f', hasStaticCredentials: true } }), deps());
     assert.strictEqual(token.verdict, 'not-eks');
-    const gke = await diagnoseContext(context({ user: { name: 'u', file: 'f', exec: { command: 'gke-gcloud-auth-plugin', args: [], env: [], apiVersion: 'client.authentication.k8s.io/v1beta1' }, hasStaticCredentials: false } }), deps());
+    const gke = await diagnoseContext(context({ user: { name: 'u', file: 'f', exec: { command: 'gke-gcloud-auth-plugin', args: [], env: [], apiVersion: 'client.authentication.k8s.io/v1beta1' }, hasStaticCredentials: false } }), deps({ runPlugin: async () => granted('ya29.google-token') }));
     assert.strictEqual(gke.verdict, 'not-eks');
+    const d = deps();
+    const elsewhere = await diagnoseContext(context({ cluster: { name: 'g', server: 'https://34.1.2.3', skipTLSVerify: false }, user: { name: 'u', file: 'f', exec: { command: 'gke-gcloud-auth-plugin', args: [], env: [], apiVersion: 'client.authentication.k8s.io/v1beta1' }, hasStaticCredentials: false } }), d);
+    assert.deepStrictEqual([elsewhere.verdict, d.calls], ['not-eks', []], 'another cloud\'s plugin for another cloud\'s server is not run');
     const lost = await diagnoseContext(context({ cluster: undefined, problems: ['The context names cluster "x", which no kubeconfig file defines.'] }), deps());
     assert.deepStrictEqual([lost.verdict, lost.summary], ['fail', 'The context names cluster "x", which no kubeconfig file defines.']);
   });
 
-  it('stops between steps when cancelled', async () => {
-    let cancelled = false;
-    const d = deps({ credentials: async () => ((cancelled = true), SECRET) });
-    const r = await diagnoseContext(context(), d, undefined, () => cancelled);
+  it('cancels inside a step: a request that never answers ends when the user cancels', async () => {
+    const ac = new AbortController();
+    const d = deps({}, { whoami: () => new Promise(() => undefined) });
+    setTimeout(() => ac.abort(), 30);
+    const started = Date.now();
+    const r = await diagnoseContext(context(), d, undefined, { signal: ac.signal, stepTimeoutMs: 60_000 });
     assert.strictEqual(r.summary, 'Cancelled.');
-    assert.ok(!r.steps.some((s) => s.id === 'mapping' && s.status !== 'skip'));
+    assert.ok(Date.now() - started < 5000);
+    let seen: AbortSignal | undefined;
+    const inPlugin = new AbortController();
+    setTimeout(() => inPlugin.abort(), 30);
+    const r2 = await diagnoseContext(context(), deps({ runPlugin: (o) => ((seen = o.signal), new Promise((res) => o.signal.addEventListener('abort', () => res({ kind: 'cancelled', message: 'Cancelled while the plugin ran.' })))) }), undefined, { signal: inPlugin.signal });
+    assert.deepStrictEqual([r2.summary, seen?.aborted], ['Cancelled.', true], 'the plugin run gets the cancel');
   });
 
   it('offers the terminal command as a program and its arguments, the hostile name one argument', async () => {
-    const r = await diagnoseContext(context({}, ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'web;reboot']), deps({ describeCluster: async () => Promise.reject(Object.assign(new Error('No cluster found'), { name: 'ResourceNotFoundException' })) }));
-    const fix = r.steps.find((s) => s.id === 'token')!.fixes.find((f) => f.kind === 'updateKubeconfig');
+    const r = await diagnoseContext(context({}, ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'web;reboot']), deps({ describeCluster: async () => ({ endpoint: 'https://NEW.gr7.eu-west-1.eks.amazonaws.com' }) }, { whoami: async () => ({ ok: false, code: 0, message: 'refused', network: 'refused' }) }));
+    const fix = r.steps.find((s) => s.id === 'request')!.fixes.find((f) => f.kind === 'updateKubeconfig');
     assert.ok(fix?.kind === 'updateKubeconfig' && fix.argv.join('|') === 'aws|eks|update-kubeconfig|--name|web;reboot|--region|eu-west-1|--profile|dev', JSON.stringify(fix));
   });
 
@@ -208,8 +300,8 @@ describe('doctor reports', () => {
 
   it('exits 0 when every EKS context works, 1 when one fails, 3 on warnings only', async () => {
     const ok = await diagnoseContext(context(), deps());
-    const warn = await diagnoseContext(context(), deps({ env: { AWS_ACCESS_KEY_ID: 'AKIAENV' } }));
-    const fail = await diagnoseContext(context(), deps({ findOnPath: async () => undefined }));
+    const warn = await diagnoseContext(context(), deps({ mayRunPlugin: () => 'not now' }));
+    const fail = await diagnoseContext(context(), deps(pluginFails('boom')));
     assert.deepStrictEqual([doctorExitCode([ok]), doctorExitCode([ok, warn]), doctorExitCode([warn, fail]), doctorExitCode([])], [0, 3, 1, 0]);
   });
 });
@@ -217,7 +309,7 @@ describe('doctor reports', () => {
 describe('doctor report summary', () => {
   it('opens a report of several contexts with a table, failing contexts first, values escaped', async () => {
     const ok = await diagnoseContext(context({ name: 'good' }), deps());
-    const bad = await diagnoseContext(context({ name: 'bad|ctx', current: false }), deps({ findOnPath: async () => undefined }));
+    const bad = await diagnoseContext(context({ name: 'bad|ctx', current: false }), deps(pluginFails('boom')));
     const md = doctorMarkdown([ok, bad]);
     const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| context'));
     assert.match(rows[0], /^\| bad\\\|ctx \| FAIL \|/);

@@ -41,13 +41,6 @@ describe('exec plugins', () => {
     assert.strictEqual(describeExec(exec('aws', ['sts', 'get-caller-identity']), {}).kind, 'unknown');
   });
 
-  it('fails v1alpha1 (removed in Kubernetes 1.24), a missing and an unknown apiVersion', () => {
-    assert.match(describeExec(exec('aws', ['eks', 'get-token'], {}, 'client.authentication.k8s.io/v1alpha1'), {}).apiVersionProblem!, /removed in Kubernetes 1\.24/);
-    assert.match(describeExec({ command: 'aws', args: [], env: [] }, {}).apiVersionProblem!, /no apiVersion/);
-    assert.match(describeExec(exec('aws', [], {}, 'client.authentication.k8s.io/v2'), {}).apiVersionProblem!, /does not know/);
-    assert.strictEqual(describeExec(exec('aws', [], {}, 'client.authentication.k8s.io/v1'), {}).apiVersionProblem, undefined);
-  });
-
   it('writes the exec block in the form aws eks update-kubeconfig writes', () => {
     assert.deepStrictEqual(updateKubeconfigExec({ name: 'web', region: 'eu-west-1' }, 'dev', 'arn:r'), {
       apiVersion: 'client.authentication.k8s.io/v1beta1',

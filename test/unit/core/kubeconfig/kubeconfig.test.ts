@@ -66,4 +66,45 @@ describe('kubeconfig reading as kubectl does', () => {
     const k = readKubeconfig([{ path: 'a', text: file('one', 'https://a') + 'current-context: two\n' }, { path: 'b', text: file('two', 'https://b') }]);
     assert.deepStrictEqual(k.contexts.map((c) => c.name), ['two', 'one']);
   });
+
+  // client-go tools/clientcmd/loader.go ResolveLocalPaths and GetAuthInfoFileReferences.
+  it('resolves the CA file, client certificates and a relative exec command against the kubeconfig\'s own directory', () => {
+    const text = `apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster: {server: "https://k.example", certificate-authority: certs/ca.crt, tls-server-name: api.internal, proxy-url: "http://proxy.corp:3128", insecure-skip-tls-verify: false}
+users:
+- name: u
+  user:
+    client-certificate: u.crt
+    client-key: /abs/u.key
+    exec: {apiVersion: client.authentication.k8s.io/v1, interactiveMode: Never, provideClusterInfo: true, command: ./bin/plugin, args: []}
+- name: p
+  user:
+    exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: aws, args: []}
+contexts:
+- {name: x, context: {cluster: c, user: u}}
+- {name: y, context: {cluster: c, user: p}}
+current-context: x
+`;
+    const k = readKubeconfig([{ path: '/home/me/.kube/config', text }]);
+    const x = k.contexts.find((c) => c.name === 'x')!;
+    assert.deepStrictEqual(x.cluster, { name: 'c', file: '/home/me/.kube/config', server: 'https://k.example', caData: undefined, caFile: '/home/me/.kube/certs/ca.crt', skipTLSVerify: false, tlsServerName: 'api.internal', proxyUrl: 'http://proxy.corp:3128' });
+    assert.deepStrictEqual([x.user?.certFile, x.user?.keyFile], ['/home/me/.kube/u.crt', '/abs/u.key']);
+    assert.deepStrictEqual(x.user?.exec, { apiVersion: 'client.authentication.k8s.io/v1', command: '/home/me/.kube/bin/plugin', args: [], env: [], interactiveMode: 'Never', provideClusterInfo: true });
+    assert.strictEqual(k.contexts.find((c) => c.name === 'y')!.user?.exec?.command, 'aws', 'a command without a separator is looked up on PATH');
+  });
+
+  // kubectl 1.32 on this machine, with KUBECONFIG naming each file.
+  it('reports a current-context that names no context, an empty one, and a broken file in kubectl\'s words', () => {
+    const missing = readKubeconfig([{ path: 'a', text: file('one', 'https://a.example', 'current-context: nope\n') }]);
+    assert.deepStrictEqual(missing.currentContextProblem, { kind: 'missing-context', message: 'Error in configuration: context was not found for specified context: nope' });
+    const empty = readKubeconfig([{ path: 'a', text: file('one', 'https://a.example', 'current-context: ""\n') }]);
+    assert.strictEqual(empty.currentContextProblem?.kind, 'no-current-context');
+    assert.match(empty.currentContextProblem!.message, /localhost:8080 was refused/);
+    assert.strictEqual(readKubeconfig([{ path: 'a', text: file('one', 'https://a.example', 'current-context: one\n') }]).currentContextProblem, undefined);
+    const broken = readKubeconfig([{ path: 'a', text: file('one', 'https://a.example', 'current-context: one\n') }, { path: '/k/broken.yaml', text: 'apiVersion: v1\nkind: Config\nclusters: [\n' }]);
+    assert.match(broken.errors[0].message, /^error loading config file "\/k\/broken\.yaml": /);
+  });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { readKubeconfig } from '../../../../src/core/kubeconfig/kubeconfig';
-import { rewriteExec } from '../../../../src/core/kubeconfig/rewriteExec';
+import { rewriteCluster, rewriteExec } from '../../../../src/core/kubeconfig/rewriteExec';
 
 const KUBECONFIG = `# my clusters, by hand
 apiVersion: v1
@@ -70,5 +70,31 @@ describe('rewriting one exec block', () => {
     const exec = readKubeconfig([{ path: 'k', text: r.text }]).contexts[0].user?.exec;
     assert.strictEqual(exec?.command, 'aws');
     assert.strictEqual(exec?.env[0].value, 'x\n  command: rm -rf /');
+  });
+
+  it('keeps interactiveMode, provideClusterInfo and installHint of the block it rewrites', () => {
+    const r = rewriteExec(KUBECONFIG, 'old', { ...NEW, apiVersion: 'client.authentication.k8s.io/v1', interactiveMode: 'Never', provideClusterInfo: true, installHint: 'brew install awscli' });
+    assert.ok(r.ok);
+    const exec = readKubeconfig([{ path: 'k', text: r.text }]).contexts[0].user?.exec;
+    assert.deepStrictEqual([exec?.interactiveMode, exec?.provideClusterInfo, exec?.installHint], ['Never', true, 'brew install awscli']);
+  });
+});
+
+describe('repairing one cluster entry in place', () => {
+  it('changes only the server and the CA data of the named cluster, flow style included', () => {
+    const r = rewriteCluster(KUBECONFIG, 'a', 'https://NEW.gr7.eu-west-1.eks.amazonaws.com', 'TkVX');
+    assert.ok(r.ok);
+    const changed = r.text.split('\n').filter((l) => !KUBECONFIG.split('\n').includes(l));
+    assert.deepStrictEqual(changed, ['  cluster: {server: "https://NEW.gr7.eu-west-1.eks.amazonaws.com", certificate-authority-data: "TkVX"}']);
+    const ctx = readKubeconfig([{ path: 'k', text: r.text }]).contexts[0];
+    assert.deepStrictEqual([ctx.cluster?.server, ctx.cluster?.caData, ctx.user?.name], ['https://NEW.gr7.eu-west-1.eks.amazonaws.com', 'TkVX', 'old']);
+  });
+
+  it('refuses a cluster it cannot repair in place, saying why', () => {
+    const r = rewriteCluster(KUBECONFIG, 'nope', 'https://x', undefined);
+    assert.ok(!r.ok && /no cluster named nope/.test(r.reason));
+    const withFile = KUBECONFIG.replace('certificate-authority-data: QQ==', 'certificate-authority: ca.crt');
+    const f = rewriteCluster(withFile, 'a', 'https://x', 'TkVX');
+    assert.ok(!f.ok && /CA from a file/.test(f.reason));
   });
 });
