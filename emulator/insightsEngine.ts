@@ -69,10 +69,13 @@ function parseGlobOrRegex(rest: string): Stage {
 }
 
 function parseStats(rest: string): Stage {
-  const [aggText, byText] = rest.split(/\s+by\s+/i);
+  // A match only starts where a run of spaces starts: `(?<!\s)` says so, and keeps a long run of spaces from being
+  // rescanned from each of its positions (quadratic); the pieces are the same.
+  const [aggText, byText] = rest.split(/(?<!\s)\s+by\s+/i);
   const aggregates: Aggregate[] = [];
   for (const a of splitTopLevel(aggText)) {
-    const m = /^(count_distinct|count|min|max|sum|avg)\(\s*(\*|@?[\w.]+)?\s*\)(?:\s+as\s+(@?[\w.]+))?$/i.exec(a.trim());
+    // `\(\s*(arg\s*)?\)`, not `\(\s*(arg)?\s*\)`: the same calls, without two runs of spaces competing for one gap.
+    const m = /^(count_distinct|count|min|max|sum|avg)\(\s*(?:(\*|@?[\w.]+)\s*)?\)(?:\s+as\s+(@?[\w.]+))?$/i.exec(a.trim());
     if (!m) throw malformed(`stats ${a}`);
     const fn = m[1].toLowerCase() as Aggregate['fn'];
     if (fn !== 'count' && (!m[2] || m[2] === '*')) throw malformed(`stats ${a}`);
@@ -111,7 +114,7 @@ function splitTopLevel(text: string): string[] {
 }
 
 export function parseQuery(text: string): Query {
-  const commands = splitPipes(text.replace(/^\s*#.*$/gm, ''));
+  const commands = splitPipes(stripComments(text));
   const query: Query = { stages: [] };
   for (const raw of commands) {
     const command = raw.trim();
@@ -157,26 +160,72 @@ function malformed(near: string): ServiceError {
   return new ServiceError('MalformedQueryException', `unexpected symbol found near: ${near.slice(0, 60)}`);
 }
 
-/** Splits on pipes that are not inside strings or regex literals. */
+const isSpace = (c: string) => /\s/.test(c);
+const isLineBreak = (c: string) => c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
+
+/**
+ * Removes comment lines: what `text.replace(/^\s*#.*$/gm, '')` gives (a line whose first non-space is `#`, from the
+ * earliest line start in the spaces before it to the end of that line), in one pass. The regex restarted its `\s*`
+ * at every line start of a run of blank lines and took quadratic time on a query of many blank lines.
+ */
+function stripComments(text: string): string {
+  let out = '';
+  let kept = 0;
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let first = lineStart;
+    while (first < text.length && isSpace(text[first])) first++;
+    if (first === text.length) break;
+    let end = first;
+    while (end < text.length && !isLineBreak(text[end])) end++;
+    if (text[first] === '#') {
+      out += text.slice(kept, lineStart);
+      kept = end;
+    }
+    // Every line start between lineStart and `first` has the same first non-space, so the next one to try is the
+    // one after this line.
+    lineStart = end + 1;
+  }
+  return out + text.slice(kept);
+}
+
+/**
+ * Whether a `/` at `end` opens a regex literal: the command so far (from `start`) ends with `like`, `=` or
+ * `parse FIELD`, then spaces, which is what `/(like|=|parse\s+@?[\w.]+)\s*$/` asked of it. Read backwards from the
+ * slash, so each slash costs the text since the previous one, not the whole command again.
+ */
+function opensRegex(text: string, start: number, end: number): boolean {
+  let j = end;
+  while (j > start && isSpace(text[j - 1])) j--;
+  if (j > start && text[j - 1] === '=') return true;
+  if (j - start >= 4 && text.startsWith('like', j - 4)) return true;
+  let i = j;
+  while (i > start && /[\w.]/.test(text[i - 1])) i--;
+  if (i === j) return false;
+  if (i > start && text[i - 1] === '@') i--;
+  const field = i;
+  while (i > start && isSpace(text[i - 1])) i--;
+  return i < field && i - start >= 5 && text.startsWith('parse', i - 5);
+}
+
+/** Splits on pipes that are not inside strings or regex literals. Parts are slices of the text, never rebuilt. */
 function splitPipes(text: string): string[] {
   const parts: string[] = [];
-  let current = '';
+  let start = 0;
   let quote: string | null = null;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quote) {
-      current += ch;
-      if (ch === '\\') current += text[++i] ?? '';
+      if (ch === '\\') i++;
       else if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'" || (ch === '/' && /(like|=|parse\s+@?[\w.]+)\s*$/.test(current))) {
+    } else if (ch === '"' || ch === "'" || (ch === '/' && opensRegex(text, start, i))) {
       quote = ch;
-      current += ch;
     } else if (ch === '|') {
-      parts.push(current);
-      current = '';
-    } else current += ch;
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
   }
-  parts.push(current);
+  parts.push(text.slice(start));
   return parts;
 }
 

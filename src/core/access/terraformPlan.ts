@@ -8,6 +8,7 @@
  * aws_eks_fargate_profile (their roles must keep joining), and RBAC bindings (kubernetes_cluster_role_binding(_v1),
  * kubernetes_role_binding(_v1)). Only what the plan manages is known: anything else in the cluster is in neither state.
  */
+import { trimTrailingIndex } from '../linearText';
 import { AccessEntryInfo, AuthenticationMode } from '../auth/authenticator';
 import type { AccessState } from './accessDiff';
 import type { Binding } from './explain';
@@ -194,7 +195,8 @@ export function readTerraformPlan(text: string, defaultMode: AuthenticationMode 
     // cluster_name = aws_eks_cluster.this[0].id is unknown until a new cluster exists: the configuration still says
     // which cluster it is.
     for (const ref of referencesOf(p, ch, 'cluster_name')) {
-      const c = byAddress.get(ref) ?? [...byAddress.entries()].find(([a]) => ref === a.replace(/\[[^\]]*\]$/, ''))?.[1];
+      // The instance key is cut from the end: /\[[^\]]*\]$/ retried every `[` of an address (plan text) made of them.
+      const c = byAddress.get(ref) ?? [...byAddress.entries()].find(([a]) => ref === trimTrailingIndex(a))?.[1];
       if (c) return c;
     }
     const created = [...byAddress.values()];

@@ -1,4 +1,5 @@
 /** Turns AWS SDK and network errors into a message that names the cause and the next step. */
+import { followedOnOneLine } from '../linearText';
 
 /** What went wrong, for callers that act on it; the message is for people and may be reworded freely. */
 export type AwsErrorKind = 'sso-expired' | 'credentials-expired' | 'access-denied' | 'unrecognized-credentials' | 'no-credentials' | 'throttled' | 'update-in-progress' | 'one-update-at-a-time' | 'unreachable' | 'other';
@@ -15,7 +16,9 @@ export function explainAwsError(e: unknown, profile?: string): ExplainedError {
   const name = err?.name ?? 'Error';
   const message = err?.message ?? String(e);
   const profileArg = profile ? ` --profile ${profile}` : '';
-  if (/SSO session .*expired|Token is expired|sso.*(expired|invalid)|refresh failed/i.test(message) || name === 'TokenProviderError') {
+  // `SSO session .*expired` is one case of `sso.*(expired|invalid)`; that one is asked a line at a time, in linear time,
+  // because the message may come from a server and the regex took quadratic time on "sso sso sso ...".
+  if (/Token is expired|refresh failed/i.test(message) || followedOnOneLine(message, /sso/i, /expired|invalid/i) || name === 'TokenProviderError') {
     return { kind: 'sso-expired', message: `The SSO session has expired: ${message}`, next: `Run "aws sso login${profileArg}", then refresh.` };
   }
   if (name === 'ExpiredToken' || name === 'ExpiredTokenException' || /security token included in the request is expired/i.test(message)) {

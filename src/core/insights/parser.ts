@@ -2,6 +2,7 @@
  * Reads aws-iam-authenticator log lines (logrus text or JSON) into fields and an outcome. Log lines are hostile
  * input: anything unexpected comes back as outcome `other` with the raw text, never as an exception.
  */
+import { someLine } from '../linearText';
 
 export type Outcome = 'granted' | 'denied-unmapped' | 'token-expired' | 'token-malformed' | 'sts-error' | 'throttled' | 'render-error' | 'denied-other' | 'configmap-error' | 'other';
 
@@ -97,14 +98,21 @@ function parseGroups(value: unknown): string[] {
   return inner ? inner.split(/\s+/) : [];
 }
 
+/**
+ * `token.*expired|expired.*token` asked one line at a time, as `.` does: the regex took quadratic time on a line of
+ * repeated "token". The two words cannot overlap (no end of one begins the other), so "both on one line" is the same
+ * question in either order.
+ */
+const tokenAndExpired = (line: string) => line.includes('token') && line.includes('expired');
+
 export function classify(message: string | undefined, error: string | undefined): Outcome {
   const msg = (message ?? '').toLowerCase();
   const err = (error ?? '').toLowerCase();
   if (msg === 'access granted') return 'granted';
   if (msg.startsWith('errors parsing configmap') || err.startsWith('errors parsing configmap')) return 'configmap-error';
   if (msg !== 'access denied' && !err) return 'other';
-  if (/x-amz-date parameter is expired|token.*expired|expired.*token/.test(err)) return 'token-expired';
-  if (err.includes('was throttled') || /throttl/.test(err)) return 'throttled';
+  if (err.includes('x-amz-date parameter is expired') || someLine(err, tokenAndExpired)) return 'token-expired';
+  if (err.includes('throttl')) return 'throttled';
   if (err.startsWith('input token was not properly formatted') || err.includes('not properly formatted')) return 'token-malformed';
   if (err.startsWith('sts getcalleridentity failed') || err.includes('sts getcalleridentity')) return 'sts-error';
   if (err.includes('is not mapped')) return 'denied-unmapped';

@@ -10,6 +10,7 @@
  */
 import type { AccessExplanation } from '../access/explain';
 import { decodeEksToken, isStsHost, tokenExpiry, TOKEN_PREFIX, type DecodedToken, type TokenCredentials } from '../aws/token';
+import { trimTrailing } from '../linearText';
 import { describeExec, ExecPlugin, updateKubeconfigExec } from './execPlugin';
 import { execConfigProblem, type ExecOutcome } from './execRunner';
 import { clusterAccount } from './explainRefusal';
@@ -510,7 +511,8 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
       }).catch((e: unknown) => ({ ok: false as const, kind: 'error' as const, error: e }));
       if (stale.ok) {
         const described = stale.value;
-        const sameServer = (a: string, b: string) => a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase();
+        // Trailing slashes cut by a loop: `/\/+$/` retried every slash of a long run (the server is kubeconfig text).
+        const sameServer = (a: string, b: string) => trimTrailing(a, '/').toLowerCase() === trimTrailing(b, '/').toLowerCase();
         const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', argv: updateKubeconfigArgv(clusterId, ref.region, profileName) };
         const repair = (server: string): DoctorFix[] =>
           cluster.file && !cluster.caFile ? [{ kind: 'repairCluster', label: `Point cluster ${cluster.name} at EKS's endpoint and CA, in place in ${cluster.file}`, file: cluster.file, cluster: cluster.name, server, ...(described.caData ? { caData: described.caData } : {}) }] : [];

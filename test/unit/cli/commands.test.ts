@@ -78,6 +78,25 @@ describe('eks-auth CLI', () => {
     assert.deepStrictEqual(lines[0].groups, ['a', 'b']);
   });
 
+  it('parses authenticator log lines of 64 KiB whose error repeats "token " in linear time', async () => {
+    // Issue 19: 60 such lines took 26 s, as /token.*expired/ ran to the end of the line from every "token".
+    const head = 'level=warning msg="access denied" error="';
+    const line = (n: number) => `${head}${'token '.repeat(n / 6).slice(0, n - head.length - 1)}"`;
+    const run = async (n: number) => {
+      const t = io({ 'log.txt': `${line(n)}\n`.repeat(8) });
+      const started = process.hrtime.bigint();
+      assert.strictEqual(await runCli(['logs', 'parse', 'log.txt'], t.io), 0);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      return { ms, outcomes: t.out.join('').trim().split('\n').map((l) => (JSON.parse(l) as { outcome: string }).outcome) };
+    };
+    await run(16384);
+    const small = await run(16384);
+    const large = await run(65536);
+    assert.deepStrictEqual(large.outcomes, Array(8).fill('denied-other'), 'one object per line; "token" without "expired" is no expired token');
+    // Four times the line length: about four times the time when linear, sixteen when quadratic.
+    assert.ok(large.ms < Math.max(8 * small.ms, 100), `8 lines of 16 KiB ${small.ms.toFixed(1)} ms, of 64 KiB ${large.ms.toFixed(1)} ms`);
+  });
+
   it('explains access offline from an aws-auth file and saved access entries', async () => {
     const files = {
       'aws-auth.yaml': configMap({ mapRoles: '- rolearn: arn:aws:iam::111122223333:role/Dev\n  username: "dev:{{SessionName}}"\n  groups:\n    - developers\n' }),

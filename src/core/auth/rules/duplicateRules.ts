@@ -21,7 +21,9 @@ function removeItemFix(loaded: LoadedSection, item: DecodedItem): Fix | undefine
   } else {
     // The last item: remove from the newline that ends the previous item, so no blank line is left behind.
     s = Math.max(0, start - 1);
-    en = text.replace(/\s+$/, '').length;
+    // trimEnd removes exactly what `\s` matches (ECMA-262: WhiteSpace and LineTerminator), in one pass; the regex
+    // `/\s+$/` retried every start of a long run of spaces inside the text and took quadratic time.
+    en = text.trimEnd().length;
   }
   if (en <= s) return undefined;
   const hs = e.offsets[s];

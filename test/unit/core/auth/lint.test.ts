@@ -302,6 +302,29 @@ describe('lintAwsAuth on hostile input', () => {
     assert.strictEqual(lintAwsAuth(keys(20_000)).filter((p) => p.code === 'A08').length, 20_000, 'every unknown key is reported');
   });
 
+  it('offers the A16 fix for a last mapUsers entry holding a long run of spaces, in linear time', () => {
+    // The fix trimmed the section with /\s+$/, which retried every space of a run that does not end the text:
+    // 64 Ki spaces in a username took 2.4 s of linting.
+    const users = (n: number) => configMap({ mapUsers: `- userarn: arn:aws:iam::111122223333:user/Jane\n  username: jane\n- userarn: arn:aws:iam::111122223333:user/jane\n  username: "a${' '.repeat(n)}b"\n` });
+    const a16 = (text: string) => lintAwsAuth(text).find((p) => p.code === 'A16');
+    const fixed = applyEdits(users(65536), a16(users(65536))!.fixes![0].edits);
+    assert.ok(fixed.endsWith('  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/Jane\n      username: jane\n'), JSON.stringify(fixed.slice(-120)));
+    assert.strictEqual(a16(fixed), undefined);
+    const time = (text: string) => {
+      let best = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const t = process.hrtime.bigint();
+        lintAwsAuth(text);
+        best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
+      }
+      return best;
+    };
+    const small = time(users(16384));
+    const large = time(users(65536));
+    // Four times the input: about four times the time when linear, sixteen when quadratic (npm run bench:shapes).
+    assert.ok(large < Math.max(8 * small, 30), `16 Ki spaces ${small.toFixed(1)} ms, 64 Ki ${large.toFixed(1)} ms`);
+  });
+
   it('offers the A01 fix for a bare list of 200,000 lines without overflowing the stack', () => {
     const text = `data:\n  mapRoles:\n${'    - rolearn: arn:aws:iam::111122223333:role/A\n'.repeat(200_000)}`;
     const a01 = lintAwsAuth(text).find((p) => p.code === 'A01');

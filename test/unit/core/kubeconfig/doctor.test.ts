@@ -202,6 +202,28 @@ describe('the kubeconfig doctor, step by step', () => {
     assert.match(slow.summary, /no answer before the time limit/);
   });
 
+  it('compares a kubeconfig server holding a long run of slashes with EKS\'s endpoint in linear time', async () => {
+    // The kubeconfig is outside text; /\/+$/ retried every slash of a run that does not end the server (5 s at 64 Ki).
+    const refused = { whoami: async () => ({ ok: false as const, code: 0, message: 'connect ECONNREFUSED 10.0.0.1:443', network: 'refused' as const }) };
+    const server = (n: number, tail: string) => `https://ABC.gr7.eu-west-1.eks.amazonaws.com${'/'.repeat(n)}${tail}`;
+    const run = (n: number, tail: string) => diagnoseContext(context({ cluster: { ...context().cluster!, server: server(n, tail) } }), deps({}, refused));
+    assert.ok((await run(65536, '')).steps[0].evidence.some((e) => /same endpoint/.test(e)), 'trailing slashes alone are the same server');
+    assert.match((await run(65536, 'x')).summary, /the kubeconfig is stale/, 'a path after them is not');
+    const time = async (n: number) => {
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const t = process.hrtime.bigint();
+        await run(n, 'x');
+        best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
+      }
+      return best;
+    };
+    const small = await time(16384);
+    const large = await time(65536);
+    // Four times the input: about four times the time when linear, sixteen when quadratic.
+    assert.ok(large < Math.max(8 * small, 50), `16 Ki slashes ${small.toFixed(1)} ms, 64 Ki ${large.toFixed(1)} ms`);
+  });
+
   it('shows the model\'s explanation on 401 and the missing grant on 403', async () => {
     const explanation = { verdict: 'Unauthorized: no access entry and no aws-auth mapping', nearMisses: ['role path differs'], fix: { kind: 'createAccessEntry' as const, label: 'Create an access entry', principalArn: 'arn:aws:iam::111122223333:role/Dev' }, policies: [], bindings: [] };
     const unauthorized = await diagnoseContext(context(), deps({ explainDenied: async () => explanation as never }, { whoami: async () => ({ ok: false, code: 401, message: 'Unauthorized' }) }));
