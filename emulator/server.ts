@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   port?: number;
   /** Latency added to every AWS call, for benchmarks. */
   latencyMs?: number;
+  /** The aws executable the demo kubeconfig (/_emulator/kubeconfig) names: emulator/awsPlugin.ts for the demo. */
+  demoAwsCommand?: string;
   queryTiming?: { scheduledMs: number; runningMs: number };
   updateDelayMs?: number;
   maxConcurrentQueries?: number;
@@ -445,7 +447,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
   function admin(method: string, path: string, body: string, res: http.ServerResponse) {
     if (path === '/_emulator/calls' && method === 'GET') return sendJson(res, 200, emulator.calls);
     if (path === '/_emulator/kubeconfig' && method === 'GET') {
-      void emulator.kubeconfig().then(
+      void emulator.kubeconfig(options.demoAwsCommand).then(
         (text) => {
           res.writeHead(200, { 'content-type': 'application/yaml' });
           res.end(text);

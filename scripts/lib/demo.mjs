@@ -8,8 +8,9 @@ import readline from 'node:readline';
 import { ROOT, startCodeServer, workbenchUrl } from './host.mjs';
 
 /** Starts the emulator as a child process and resolves with its endpoint once it prints it. */
-export async function startEmulatorProcess({ scenario = 'demo', log = () => {} } = {}) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'out/emulator/cli.js'), '--scenario', scenario, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** `demoAws`: a folder where the emulator writes the demo kubeconfig's exec plugin (the real awscli, see emulator/awsPlugin.ts). */
+export async function startEmulatorProcess({ scenario = 'demo', log = () => {}, demoAws } = {}) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'out/emulator/cli.js'), '--scenario', scenario, '--port', '0', ...(demoAws ? ['--demo-aws', demoAws] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout });
   const endpoint = await new Promise((resolve, reject) => {
     lines.once('line', (line) => {
@@ -30,10 +31,10 @@ export async function startEmulatorProcess({ scenario = 'demo', log = () => {} }
 
 /** `scenario` is a scenario name or a path to a scenario file; `settings` are added to the demo's user settings. */
 export async function startDemo({ port, log = () => {}, scenario = 'demo', settings = {} } = {}) {
-  const emulator = await startEmulatorProcess({ scenario, log });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-demo-'));
+  const emulator = await startEmulatorProcess({ scenario, log, demoAws: path.join(tmp, 'bin') });
   const scenarioFile = scenario.endsWith('.json') ? scenario : path.join(ROOT, 'emulator/scenarios', `${scenario}.json`);
   const scenarioData = JSON.parse(fs.readFileSync(scenarioFile, 'utf8'));
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-demo-'));
   const [admin, dev = admin] = scenarioData.identities;
   // demo-sso is an IAM Identity Center profile with no session: the kubeconfig doctor's "run aws sso login" case.
   fs.writeFileSync(path.join(tmp, 'config'), '[profile demo-admin]\nregion = us-east-1\n\n[profile demo-dev]\nregion = eu-west-1\n\n[profile demo-sso]\nsso_session = eks-auth-demo-sso\nsso_account_id = 111122223333\nsso_role_name = Developers\nregion = us-east-1\n\n[sso-session eks-auth-demo-sso]\nsso_start_url = https://demo.awsapps.com/start\nsso_region = us-east-1\n');
@@ -60,7 +61,7 @@ export async function startDemo({ port, log = () => {}, scenario = 'demo', setti
         ...settings,
       },
       // The extension host inherits these: the SDK reads the demo profiles, never the user's own.
-      env: { AWS_CONFIG_FILE: path.join(tmp, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true', AWS_ENDPOINT_URL: emulator.endpoint, KUBECONFIG: kubeconfig },
+      env: { AWS_CONFIG_FILE: path.join(tmp, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true', AWS_ENDPOINT_URL: emulator.endpoint, EKS_AUTH_TEST_ENDPOINT: emulator.endpoint, KUBECONFIG: kubeconfig },
     });
   } catch (e) {
     await emulator.stop();
