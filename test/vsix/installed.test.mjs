@@ -8,7 +8,8 @@ import path from 'node:path';
 import { ROOT, launchBrowser, openWorkbench, quickOpen, startCodeServer } from '../../scripts/lib/host.mjs';
 
 const VSIX = path.join(ROOT, 'eks-auth-explorer.vsix');
-const MAX_BYTES = 2 * 1024 * 1024;
+// go-yaml v2 as WebAssembly (dist/goyaml, about 1 MB compressed) is the library aws-auth is read with: under 3 MB.
+const MAX_BYTES = 3 * 1024 * 1024;
 
 describe('the packaged VSIX, installed', function () {
   this.timeout(300000);
@@ -33,10 +34,10 @@ describe('the packaged VSIX, installed', function () {
     await server?.stop();
   });
 
-  it('is under 2 MB and holds the bundles, not sources, tests or the emulator', () => {
+  it('is under 3 MB and holds the bundles and the go-yaml library, not sources, tests or the emulator', () => {
     assert.ok(fs.statSync(VSIX).size < MAX_BYTES, `${fs.statSync(VSIX).size} bytes`);
     const list = spawnSync('unzip', ['-Z1', VSIX], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-    for (const f of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/webview/insights.js', 'extension/docs/rules.md', 'extension/media/icon.png']) assert.ok(list.includes(f), `${f} is packaged`);
+    for (const f of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/webview/insights.js', 'extension/docs/rules.md', 'extension/media/icon.png', 'extension/dist/goyaml/awsauthyaml.wasm', 'extension/dist/goyaml/wasm_exec.js']) assert.ok(list.includes(f), `${f} is packaged`);
     assert.deepStrictEqual(list.filter((f) => /^extension\/(src|test|emulator|scripts|out|node_modules|demo)\//.test(f) || /\.ts$|\.map$/.test(f)), []);
   });
 
