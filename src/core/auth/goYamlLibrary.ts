@@ -108,13 +108,19 @@ function library(): Call {
 /**
  * go-yaml recurses once per nesting level (and again through each alias), and under WebAssembly every level is a frame
  * on the JavaScript stack: about 2,000 levels fit in the extension host's, while go-yaml itself allows 10,000. Text that
- * could nest deeper than this bound goes to a worker thread with a larger stack, waited for synchronously.
+ * may nest deeper than this estimate goes to a worker thread with a larger stack, waited for synchronously; text the
+ * estimate misjudges overflows the main thread's stack, and is then read in the worker too (see readSectionWithGo).
  */
 const MAIN_THREAD_DEPTH = 1500;
 
-/** An upper bound on how deep go-yaml recurses for this text. */
+/**
+ * How deep go-yaml may recurse for this text: the deepest run of flow openers (`[`, `{`; quoted brackets such as the
+ * braces of `"{{SessionName}}"` count too, which only raises the estimate), plus the widest indentation, times the
+ * aliases that can repeat it.
+ */
 export function nestingBound(text: string): number {
   let flow = 0;
+  let depth = 0;
   let aliases = 0;
   let line = 0;
   let widestLine = 0;
@@ -127,7 +133,8 @@ export function nestingBound(text: string): number {
       indent = true;
       continue;
     }
-    if (c === 91 || c === 123) flow++;
+    if (c === 91 || c === 123) flow = Math.max(flow, ++depth);
+    else if (c === 93 || c === 125) depth = Math.max(0, depth - 1);
     else if (c === 42) aliases++;
     if (indent && c === 32) line++;
     else {
@@ -173,13 +180,28 @@ function deepCall(request: string): string {
   return answer.message as string;
 }
 
+/**
+ * A call on the extension host's own stack. A stack overflow inside the WebAssembly leaves Go's runtime in an unknown
+ * state: the instance is dropped (the next call starts a fresh one) and this text is read in the worker instead.
+ */
+function onMainThread(request: string): string {
+  try {
+    return library()(request);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    call = undefined;
+    loading = undefined;
+    return deepCall(request);
+  }
+}
+
 let nextId = 0;
 
 /** One section through the authenticator's own libraries. */
 export function readSectionWithGo(section: 'mapRoles' | 'mapUsers' | 'mapAccounts', text: string): GoSectionResult {
   const id = ++nextId;
   const request = JSON.stringify({ id, op: 'section', section, text, convertOnly: true });
-  const response = JSON.parse(nestingBound(text) > MAIN_THREAD_DEPTH ? deepCall(request) : library()(request)) as { section?: GoSectionResult; fail?: string };
+  const response = JSON.parse(nestingBound(text) > MAIN_THREAD_DEPTH ? deepCall(request) : onMainThread(request)) as { section?: GoSectionResult; fail?: string };
   if (!response.section) throw new Error(`go-yaml library: ${response.fail ?? 'no answer'}`);
   return response.section;
 }
