@@ -64,7 +64,7 @@ describe('explain access and migrate to access entries, against the emulator', f
   it('migrates aws-auth to access entries, and resumes after a failure half way without duplicates', async () => {
     emu.faults.push({ target: 'eks:CreateAccessEntry', kind: 'accessDenied', after: 1, times: 1 });
     const staging = () => emu.state.clusters.find((c) => c.name === 'staging-web')!;
-    const first = answerPrompts(['Switch to API_AND_CONFIG_MAP', 'Create 2 Access Entries']);
+    const first = answerPrompts(['Switch and Create 2 Access Entries']);
     let run1: { items: PlanItem[]; results: ApplyResult[] };
     try {
       run1 = await vscode.commands.executeCommand('eksAuth.access.migrate', await clusterNode('eu-west-1', 'staging-web'));
@@ -73,7 +73,8 @@ describe('explain access and migrate to access entries, against the emulator', f
     }
     assert.deepStrictEqual(run1.results.map((r) => r.outcome), ['created', 'failed']);
     assert.strictEqual(staging().authenticationMode, 'API_AND_CONFIG_MAP', 'switched with explicit confirmation');
-    assert.ok(first.asked.some((a) => /^showWarningMessage: Access entries need API_AND_CONFIG_MAP first: switch the authentication mode from CONFIG_MAP on staging-web\?$/.test(a)), first.asked.join(' | '));
+    const confirmations = first.asked.filter((a) => a.startsWith('showWarningMessage'));
+    assert.ok(/^showWarningMessage: Switch the authentication mode from CONFIG_MAP to API_AND_CONFIG_MAP, then create 2 access entries on staging-web\?$/.test(confirmations[0] ?? ''), `one confirmation before any call: ${first.asked.join(' | ')}`);
     assert.ok(first.asked.some((a) => /stopped after 1 of 2 entries/.test(a)));
     const plan = Object.fromEntries(run1.items.map((i) => [i.mapping.arn.split(/[:/]/).pop(), i.action === 'create' ? i.entry!.type : i.skipKind]));
     assert.deepStrictEqual(plan, { 'staging-web-node': 'EC2_LINUX', Developer: 'duplicate', developer: 'STANDARD', '444455556666': 'loses-access' });
@@ -95,6 +96,20 @@ describe('explain access and migrate to access entries, against the emulator', f
     assert.ok(staging().awsAuth, 'aws-auth is never deleted');
     assert.strictEqual(staging().authenticationMode, 'API_AND_CONFIG_MAP', 'mapAccounts could not be migrated, so API mode is not offered');
     assert.ok(second.asked.some((a) => /Stay in API_AND_CONFIG_MAP/.test(a)));
+  });
+
+  it('cancelling the migration of a CONFIG_MAP cluster at its one confirmation leaves the cluster as it was', async () => {
+    const staging = () => emu.state.clusters.find((c) => c.name === 'staging-web')!;
+    const prompts = answerPrompts([undefined]);
+    try {
+      await vscode.commands.executeCommand('eksAuth.access.migrate', await clusterNode('eu-west-1', 'staging-web'));
+    } finally {
+      prompts.restore();
+    }
+    assert.strictEqual(prompts.asked.filter((a) => a.startsWith('showWarningMessage')).length, 1, prompts.asked.join(' | '));
+    assert.strictEqual(staging().authenticationMode, 'CONFIG_MAP');
+    assert.strictEqual(staging().accessEntries.size, 0);
+    assert.ok(!emu.calls.some((c) => c.operation === 'UpdateClusterConfig' || c.operation === 'CreateAccessEntry'));
   });
 
   it('Create Access Entry with cluster-admin cancelled leaves no entry: one confirmation, before any call', async () => {

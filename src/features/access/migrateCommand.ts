@@ -42,32 +42,30 @@ export function migrateCommand({ clusters, log, changeSafety }: Services, views:
       void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to create on {0}: every mapping is covered or skipped (see the plan).', ref.cluster));
       return { items, results: [] };
     }
-    if (summary.mode === 'CONFIG_MAP') {
-      const switchMode = vscode.l10n.t('Switch to API_AND_CONFIG_MAP');
-      const configMap = await clusters.currentState(ref);
-      const switched = await changeSafety.confirm({
-        cluster: ref.cluster,
-        action: vscode.l10n.t('Access entries need API_AND_CONFIG_MAP first: switch the authentication mode from CONFIG_MAP'),
-        confirmLabel: switchMode,
-        diff: diffAccess(configMap, { ...configMap, mode: 'API_AND_CONFIG_MAP' }),
-        extra: [vscode.l10n.t('aws-auth keeps working in API_AND_CONFIG_MAP. The change cannot be undone.')],
-        alwaysConfirm: true,
-      });
-      if (!switched) return { items, results: [] };
+    // One confirmation for the whole change before any call: in CONFIG_MAP the mode switch that access entries need,
+    // then every entry, each winning over its aws-auth mapping at once. Cancel leaves the cluster as it was.
+    const switchFirst = summary.mode === 'CONFIG_MAP';
+    const current = await clusters.currentState(ref);
+    const planned = creates.reduce((state, i) => withEntry(state, i.entry!.principalArn, { ...i.entry!, policies: i.entry!.policies }), switchFirst ? { ...current, mode: 'API_AND_CONFIG_MAP' as const } : current);
+    const confirmed = await changeSafety.confirm({
+      cluster: ref.cluster,
+      action: switchFirst ? vscode.l10n.t('Switch the authentication mode from CONFIG_MAP to API_AND_CONFIG_MAP, then create {0} access entries', creates.length) : vscode.l10n.t('Create {0} access entries', creates.length),
+      confirmLabel: switchFirst ? vscode.l10n.t('Switch and Create {0} Access Entries', creates.length) : vscode.l10n.t('Create {0} Access Entries', creates.length),
+      diff: diffAccess(current, planned),
+      extra: [
+        ...(switchFirst ? [vscode.l10n.t('aws-auth keeps working in API_AND_CONFIG_MAP. The mode change cannot be undone.')] : []),
+        vscode.l10n.t('aws-auth is not changed. Running this again after a failure continues where it stopped.'),
+      ],
+      alwaysConfirm: true,
+    });
+    if (!confirmed) return { items, results: [] };
+    if (switchFirst) {
       try {
         await followUpdate(eks, ref, await eks.updateAuthenticationMode(ref.cluster, 'API_AND_CONFIG_MAP'), vscode.l10n.t('Changing {0} to API_AND_CONFIG_MAP', ref.cluster));
       } finally {
         await clusters.invalidate(ref);
       }
     }
-    const apply = vscode.l10n.t('Create {0} Access Entries', creates.length);
-    // The whole apply as one change: each new entry wins over its aws-auth mapping at once.
-    const current = await clusters.currentState(ref);
-    const planned = creates.reduce((state, i) => withEntry(state, i.entry!.principalArn, { ...i.entry!, policies: i.entry!.policies }), current);
-    const confirmed = await changeSafety.confirm(
-      { cluster: ref.cluster, action: vscode.l10n.t('Create {0} access entries', creates.length), confirmLabel: apply, diff: diffAccess(current, planned), extra: [vscode.l10n.t('aws-auth is not changed. Running this again after a failure continues where it stopped.')], alwaysConfirm: true },
-    );
-    if (!confirmed) return { items, results: [] };
     let results: ApplyResult[];
     try {
       results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Migrating {0}', ref.cluster), cancellable: true }, (progress, token) =>
