@@ -22,7 +22,7 @@ export interface EksAuthExplorerApi {
 
 export function activate(context: vscode.ExtensionContext): EksAuthExplorerApi {
   const log = createLogger();
-  const services = createServices(log);
+  const services = createServices(log, context.globalState);
   context.subscriptions.push(log, services.documentContexts, services.changeSafety, services.settingsGuard);
   let tree: ReturnType<typeof activateClusters> | undefined;
   const features: [string, () => void][] = [

@@ -26,10 +26,11 @@ export interface Services {
   settingsGuard: SettingsGuard;
 }
 
-export function createServices(log: vscode.LogOutputChannel): Services {
+/** `state` keeps what should outlive a window (the kubectl contexts' last verdicts). */
+export function createServices(log: vscode.LogOutputChannel, state?: vscode.Memento): Services {
   const connections = new Connections(log);
   const clusters = new ClusterAccessService(connections);
-  return { log, connections, clusters, changeSafety: new ChangeSafety(log), documentContexts: new DocumentClusterContexts(), doctor: new KubeconfigDoctor(clusters, log), settingsGuard: new SettingsGuard(log) };
+  return { log, connections, clusters, changeSafety: new ChangeSafety(log), documentContexts: new DocumentClusterContexts(), doctor: new KubeconfigDoctor(clusters, log, state), settingsGuard: new SettingsGuard(log) };
 }
 
 export type { ChangeSafety, ClusterAccessService, Connections, KubeconfigDoctor, SettingsGuard };

@@ -24,15 +24,46 @@ function mayRunPluginOf(file: string): true | string {
   return inside ? `${file} belongs to this untrusted workspace; its exec plugin runs only after you trust the workspace.` : true;
 }
 
+/** A context's last verdict, kept across refreshes and windows. */
+export interface KeptReport {
+  report: ContextReport;
+  /** When it was checked (ms since the epoch). */
+  checkedAt: number;
+  /** From an earlier window: shown, but its fixes are gone; diagnosing again brings them back. */
+  stored: boolean;
+}
+
+const KEPT_KEY = 'eksAuth.kubeconfig.lastVerdicts';
+/** Verdicts older than this are not shown: the credentials behind them have long expired. */
+const KEPT_FOR_MS = 7 * 24 * 3600_000;
+
 export class KubeconfigDoctor {
-  private readonly reports = new Map<string, ContextReport>();
+  private readonly reports = new Map<string, KeptReport>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly clusters: ClusterAccessService,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+    /** Where the last verdicts outlive the window (the extension's global state). */
+    private readonly state?: vscode.Memento,
+  ) {
+    const kept = state?.get<Record<string, { report: ContextReport; checkedAt: number }>>(KEPT_KEY) ?? {};
+    for (const [name, k] of Object.entries(kept)) {
+      if (k && typeof k.checkedAt === 'number' && Date.now() - k.checkedAt < KEPT_FOR_MS) this.reports.set(name, { report: k.report, checkedAt: k.checkedAt, stored: true });
+    }
+  }
+
+  /**
+   * Stores the verdicts without their fixes: a fix carries what it would write (an exec block's env, in memory only),
+   * and a fix from another window would act on a kubeconfig that may have changed since.
+   */
+  private persist(): void {
+    if (!this.state) return;
+    const out: Record<string, { report: ContextReport; checkedAt: number }> = {};
+    for (const [name, k] of this.reports) out[name] = { report: { ...k.report, steps: k.report.steps.map((s) => ({ ...s, fixes: [] })) }, checkedAt: k.checkedAt };
+    void this.state.update(KEPT_KEY, out);
+  }
 
   /** The files kubectl reads in this editor's environment. */
   async paths(): Promise<string[]> {
@@ -60,6 +91,11 @@ export class KubeconfigDoctor {
   }
 
   report(context: string): ContextReport | undefined {
+    return this.reports.get(context)?.report;
+  }
+
+  /** The last verdict with when it was checked, from this window or an earlier one. */
+  kept(context: string): KeptReport | undefined {
     return this.reports.get(context);
   }
 
@@ -93,7 +129,8 @@ export class KubeconfigDoctor {
       chosen.map(async (c) => {
         const r = await diagnoseContext(c, deps, question, { signal: abort.signal });
         if (!cancel.isCancellationRequested) {
-          this.reports.set(c.name, r);
+          this.reports.set(c.name, { report: r, checkedAt: Date.now(), stored: false });
+          this.persist();
           this.log.info(`kubectl context ${c.name}: ${r.verdict}: ${r.summary}`);
           onReport(r);
           this.changed.fire();
@@ -104,9 +141,10 @@ export class KubeconfigDoctor {
     return reports;
   }
 
-  /** Forgets the reports, after the kubeconfig or the credentials changed. */
+  /** Forgets the reports, after the doctor itself changed the kubeconfig. */
   forget(): void {
     this.reports.clear();
+    this.persist();
     this.changed.fire();
   }
 

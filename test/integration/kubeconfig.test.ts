@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Emulator } from '../../emulator/server';
 import type { ContextReport } from '../../src/core/kubeconfig/doctor';
-import { answerPrompts, clusterNode, withEmulator } from './helpers';
+import { answerPrompts, api, clusterNode, withEmulator } from './helpers';
 import { readKubeconfig } from '../../src/core/kubeconfig/kubeconfig';
 import { awsPluginOrSkip } from '../emulator/awsPlugin';
 
@@ -94,6 +94,31 @@ describe('kubeconfig doctor in VS Code', function () {
       assert.ok(!/k8s-aws-v1\.|secret|AKIA|ASIA/.test(preview), 'no token or key in the report');
     });
   }
+
+  it('keeps each context\'s last verdict, with when it was checked, across a refresh and in a new window (without its fixes)', async () => {
+    await diagnose('prod-payments-v1alpha1', [undefined]);
+    await vscode.commands.executeCommand('eksAuth.kubeconfig.refresh');
+    const services = (await api()).services;
+    const kept = services.doctor.kept('prod-payments-v1alpha1');
+    assert.strictEqual(kept?.report.verdict, 'fail', 'a refresh keeps the verdict');
+    assert.ok(kept!.checkedAt <= Date.now() && Date.now() - kept!.checkedAt < 60_000);
+    assert.ok(kept!.report.steps.some((s) => s.fixes.length), 'this window keeps the fixes it found');
+    // A new window: a doctor over the same stored state.
+    const stored = new Map<string, unknown>();
+    const memento = { keys: () => [...stored.keys()], get: <T>(k: string) => stored.get(k) as T, update: async (k: string, v: unknown) => void stored.set(k, v) } as unknown as vscode.Memento;
+    const Doctor = services.doctor.constructor as new (...args: unknown[]) => typeof services.doctor;
+    const first = new Doctor(services.clusters, services.log, memento);
+    const prompts = answerPrompts([undefined]);
+    try {
+      await first.diagnose(['prod-payments-v1alpha1'], new vscode.CancellationTokenSource().token);
+    } finally {
+      prompts.restore();
+    }
+    const next = new Doctor(services.clusters, services.log, memento).kept('prod-payments-v1alpha1');
+    assert.deepStrictEqual([next?.report.verdict, next?.stored], ['fail', true]);
+    assert.ok(next!.report.steps.every((s) => s.fixes.length === 0), 'fixes are not carried into another window');
+    assert.ok(!JSON.stringify([...stored.values()]).match(/k8s-aws-v1\.|AKIA|ASIA/), 'no token or key is stored');
+  });
 
   it('passes an exec --region other than the cluster\'s, as kubectl does (any STS region of the partition)', async () => {
     assert.strictEqual((await diagnose('staging-web-wrong-region')).report.verdict, 'ok');

@@ -20,10 +20,8 @@ export function activate(context: vscode.ExtensionContext, services: Services): 
     vscode.commands.registerCommand('eksAuth.kubeconfig.diagnose', whenTrusted(vscode.l10n.t('Diagnosing kubectl access'), commands.run)),
     vscode.commands.registerCommand('eksAuth.kubeconfig.fix', whenTrusted(vscode.l10n.t('Fixing kubectl access'), commands.fixContext)),
     vscode.commands.registerCommand('eksAuth.kubeconfig.addContext', whenTrusted(vscode.l10n.t('Writing a kubectl context'), addContextCommand(services, previews, (name) => commands.run(name)))),
-    vscode.commands.registerCommand('eksAuth.kubeconfig.refresh', () => {
-      services.doctor.forget();
-      view.refresh();
-    }),
+    // Reads the kubeconfig again; each context keeps its last verdict, with when it was checked.
+    vscode.commands.registerCommand('eksAuth.kubeconfig.refresh', () => view.refresh()),
     vscode.commands.registerCommand('eksAuth.kubeconfig.openFile', async () => {
       const [first] = await services.doctor.paths();
       try {
