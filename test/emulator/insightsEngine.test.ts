@@ -2,16 +2,8 @@
 // to a browser), so comment lines, pipes and `stats ... by` are found in linear time, with the same reading as before.
 import * as assert from 'assert';
 import { parseQuery } from '../../emulator/insightsEngine';
+import { timeOf } from '../unit/helpers';
 
-function timeOf(fn: () => void): number {
-  const runs: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t = process.hrtime.bigint();
-    fn();
-    runs.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return runs.sort((a, b) => a - b)[1];
-}
 
 const kinds = (query: string) => parseQuery(query).stages.map((s) => s.kind);
 

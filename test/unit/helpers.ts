@@ -29,3 +29,14 @@ export function cliIo(files: Record<string, string>, fixtures?: string) {
     },
   };
 }
+
+/** The median of three runs of `fn`, in ms: for linearity tests, which compare growth, never a fixed time. */
+export function timeOf(fn: () => void): number {
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    runs.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return runs.sort((a, b) => a - b)[1];
+}

@@ -1,15 +1,7 @@
 import * as assert from 'assert';
 import { followedOnOneLine, someLine, trimTrailing, trimTrailingIndex } from '../../../src/core/linearText';
+import { timeOf } from '../helpers';
 
-function timeOf(fn: () => void): number {
-  const runs: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t = process.hrtime.bigint();
-    fn();
-    runs.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return runs.sort((a, b) => a - b)[1];
-}
 
 /** Small strings from pieces that matter: both words, each of ECMAScript's four line terminators, and filler. */
 function* randomTexts(pieces: string[], count: number): Generator<string> {

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { classify, OUTCOMES, parseAuthenticatorLine } from '../../../../src/core/insights/parser';
+import { timeOf } from '../../helpers';
 
 const KC_SAMPLE = 'time="2022-05-26T18:55:30Z" level=info msg="access granted" arn="arn:aws:iam::123456789000:user/testuser" client="127.0.0.1:57586" groups="[system:masters]" method=POST path=/authenticate uid="aws-iam-authenticator:123456789000:AROA..." username=kubernetes-admin';
 
@@ -60,16 +61,6 @@ describe('authenticator log parser', () => {
   });
 });
 
-/** Median time of a few runs, in ms. */
-function timeOf(fn: () => void): number {
-  const runs: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t = process.hrtime.bigint();
-    fn();
-    runs.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return runs.sort((a, b) => a - b)[1];
-}
 
 describe('authenticator log parser on hostile lines', () => {
   it('reads JSON whose fields are objects, deep arrays or prototype names without throwing', () => {
