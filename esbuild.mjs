@@ -8,8 +8,8 @@ const watch = process.argv.includes('--watch');
 // jsonc-parser's default (UMD) entry loads its parts with a require() esbuild cannot follow: bundle its ES modules.
 const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning', alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' } };
 const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node22', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node22', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['src/webview/insights/main.ts'], outfile: 'dist/webview/insights.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
