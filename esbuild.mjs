@@ -6,7 +6,9 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 // jsonc-parser's default (UMD) entry loads its parts with a require() esbuild cannot follow: bundle its ES modules.
-const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning', alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' } };
+// tr46 (under @kubernetes/client-node's node-fetch) requires Node's built-in punycode, which Node 22 deprecates with a
+// DeprecationWarning (DEP0040) printed on first use: bundle the userland punycode package, the same code, instead.
+const common = { bundle: true, minify: production, sourcemap: !production, logLevel: 'warning', alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js', punycode: './node_modules/punycode/punycode.js' } };
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node22', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node22', banner: { js: '#!/usr/bin/env node' } },
