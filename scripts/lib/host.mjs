@@ -24,7 +24,14 @@ export const HOSTS = PINS.hosts.map((h) => {
   try {
     vscode = JSON.parse(fs.readFileSync(path.join(dir, 'lib/vscode/package.json'), 'utf8')).version;
   } catch { /* not installed: startCodeServer says so */ }
-  return { name: h.name, codeServer: h.codeServer, node: h.node, vscode, entry: path.join(dir, 'out/node/entry.js'), nodeBin, label: `VS Code ${vscode} (code-server ${h.codeServer}, Node ${h.node})` };
+  // Current VS Code reads the URL's `payload` (extensionDevelopmentPath, extensionTestsPath) on a built workbench only
+  // with the smoke test driver on (workbench.js: `this.payload&&(!this.isBuilt||this.enableSmokeTestDriver)`; 1.103
+  // read it always). code-server passes that server flag through `--vscode-option`, which older releases lack.
+  let passThrough = false;
+  try {
+    passThrough = fs.readFileSync(path.join(dir, 'out/node/cli.js'), 'utf8').includes('"vscode-option"');
+  } catch { /* not installed */ }
+  return { name: h.name, codeServer: h.codeServer, node: h.node, vscode, entry: path.join(dir, 'out/node/entry.js'), nodeBin, label: `VS Code ${vscode} (code-server ${h.codeServer}, Node ${h.node})`, extraArgs: passThrough ? ['--vscode-option', 'enable-smoke-test-driver'] : [] };
 });
 
 /** The host named by EKS_AUTH_TEST_HOST (floor or current); by default the current VS Code, the one users run today. */
@@ -81,7 +88,7 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
     '--config', path.join(tmp, 'config.yaml'), '--auth', 'none', '--bind-addr', host,
     '--user-data-dir', path.join(tmp, 'user-data'), '--extensions-dir', path.join(tmp, 'extensions'),
     '--disable-telemetry', '--disable-update-check', ...(restricted ? [] : ['--disable-workspace-trust']),
-    '--disable-getting-started-override', '--ignore-last-opened', workspace,
+    '--disable-getting-started-override', '--ignore-last-opened', ...vscode.extraArgs, workspace,
   ], { ...process.env, ...env, XDG_CONFIG_HOME: tmp, XDG_DATA_HOME: tmp, TMPDIR: tmp });
   const child = spawn(run.command, run.args, { stdio: ['ignore', 'pipe', 'pipe'], env: run.env, detached: false });
   const out = fs.createWriteStream(path.join(tmp, 'code-server.log'));
