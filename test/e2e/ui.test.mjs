@@ -78,9 +78,18 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     const errorsBefore = await page.locator('.squiggly-error').count();
     await page.locator('.view-line', { hasText: 'role/teams/Deployer' }).first().click();
     await page.keyboard.press('End');
-    await page.keyboard.press('Control+.');
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Use arn:aws:iam::111122223333:role/Deployer' });
-    await fix.waitFor({ timeout: 15000 });
+    // On VS Code 1.139 a Ctrl+. pressed as the cursor lands has been seen to open nothing, the light bulb already
+    // up (test-results/failure-*.png); a person presses it again.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Control+.');
+      try {
+        await fix.waitFor({ timeout: 5000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
     await page.screenshot({ path: path.join(RESULTS, 'aws-auth-lint.png') });
     await page.keyboard.press('Enter');
     await page.locator('.view-line', { hasText: 'role/Deployer' }).first().waitFor();
