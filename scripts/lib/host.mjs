@@ -115,7 +115,7 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
       }
     }
   };
-  return { host, url: `http://${host}/?folder=${encodeURIComponent(workspace)}`, tmp, stop };
+  return { host, hostName: vscode.name, url: `http://${host}/?folder=${encodeURIComponent(workspace)}`, tmp, stop };
 }
 
 /** The URL that opens `workspace` with the extension under development loaded (and optionally a test suite). */
