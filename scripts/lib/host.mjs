@@ -60,10 +60,10 @@ export function freePort() {
 
 /**
  * Starts code-server on 127.0.0.1 with a throw-away user-data dir holding `settings`, serving `workspace`.
- * Returns { url, host, tmp, stop }. `env` reaches the extension host, which inherits code-server's environment.
+ * Returns { url, host, hostName, tmp, stop }. `env` reaches the extension host, which inherits code-server's
+ * environment. `restricted`: workspace trust on and this workspace not trusted, so the extension runs in Restricted
+ * Mode. `vscode`: one of HOSTS (default: testHost()).
  */
-/** `restricted`: workspace trust on and this workspace not trusted, so the extension runs in Restricted Mode. */
-/** `vscode`: one of HOSTS (default: testHost()). */
 export async function startCodeServer({ workspace, settings = {}, env = {}, port, keepTmp = false, log = () => {}, installVsix, restricted = false, vscode = testHost() }) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-host-'));
   if (installVsix) {
