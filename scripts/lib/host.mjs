@@ -27,11 +27,18 @@ export const HOSTS = PINS.hosts.map((h) => {
   // Current VS Code reads the URL's `payload` (extensionDevelopmentPath, extensionTestsPath) on a built workbench only
   // with the smoke test driver on (workbench.js: `this.payload&&(!this.isBuilt||this.enableSmokeTestDriver)`; 1.103
   // read it always). code-server passes that server flag through `--vscode-option`, which older releases lack.
+  // The screenshots' theme, Dark Modern, has the id "Default Dark Modern" in 1.103 and "Dark Modern" in 1.139
+  // (extensions/theme-defaults/package.json); an id a host does not know gives another theme after a window reload.
+  let darkModern = 'Default Dark Modern';
+  try {
+    const themes = JSON.parse(fs.readFileSync(path.join(dir, 'lib/vscode/extensions/theme-defaults/package.json'), 'utf8')).contributes.themes;
+    darkModern = themes.map((t) => t.id).find((id) => /^(Default )?Dark Modern$/.test(id)) ?? darkModern;
+  } catch { /* not installed */ }
   let passThrough = false;
   try {
     passThrough = fs.readFileSync(path.join(dir, 'out/node/cli.js'), 'utf8').includes('"vscode-option"');
   } catch { /* not installed */ }
-  return { name: h.name, codeServer: h.codeServer, node: h.node, vscode, entry: path.join(dir, 'out/node/entry.js'), nodeBin, label: `VS Code ${vscode} (code-server ${h.codeServer}, Node ${h.node})`, extraArgs: passThrough ? ['--vscode-option', 'enable-smoke-test-driver'] : [] };
+  return { name: h.name, codeServer: h.codeServer, node: h.node, vscode, entry: path.join(dir, 'out/node/entry.js'), nodeBin, label: `VS Code ${vscode} (code-server ${h.codeServer}, Node ${h.node})`, darkModern, extraArgs: passThrough ? ['--vscode-option', 'enable-smoke-test-driver'] : [] };
 });
 
 /** The host named by EKS_AUTH_TEST_HOST (floor or current); by default the current VS Code, the one users run today. */
@@ -78,7 +85,7 @@ export async function startCodeServer({ workspace, settings = {}, env = {}, port
     'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
     'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.tips.enabled': false,
     'security.workspace.trust.enabled': false, 'window.commandCenter': false, 'editor.stickyScroll.enabled': false,
-    'workbench.colorTheme': 'Default Dark Modern',
+    'workbench.colorTheme': vscode.darkModern,
     ...(restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {}),
     ...settings,
   }, null, 2));
