@@ -155,7 +155,8 @@ export async function quickOpen(page, fileName) {
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').waitFor();
   await page.keyboard.type(fileName);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor();
+  // Enter opens the focused row: wait until the list has settled on this file (it re-sorts as results arrive).
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).first().waitFor();
   await page.keyboard.press('Enter');
 }
 
