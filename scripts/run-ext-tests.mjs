@@ -22,14 +22,15 @@ try {
   let finish;
   const done = new Promise((r) => { finish = r; });
   // The workbench hands every log line to codeAutomationLog: the suite's report (mocha's spec reporter, which logs a
-  // format string and its values), and VS Code's own chatter (single strings: sockets, the marketplace and GitHub it
-  // cannot reach offline, chat, the saves our tests decline). The report is printed, and so is any Node warning from
-  // the extension host (a library's deprecation, say); the rest goes to test-results/.
+  // format string and its values), and VS Code's own chatter (messages without one: sockets, the marketplace and
+  // GitHub it cannot reach offline, chat, the saves our tests decline). The report is printed, and so is any Node
+  // warning from the extension host (a library's deprecation, say); the rest goes to test-results/.
   const workbenchLog = fs.createWriteStream(path.join(ROOT, 'test-results', `${restricted ? 'integration-restricted' : 'integration'}-${server.hostName}-workbench.log`));
   let quiet = 0;
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const text = args.map(String).join(' ');
-    if (args.length > 1 || /\(node:\d+\)|Warning:/.test(text)) console[type in console ? type : 'log'](...args);
+    const report = args.length === 0 || (typeof args[0] === 'string' && /%[sdifjoOc]/.test(args[0]));
+    if (report || /\(node:\d+\)|Warning:/.test(text)) console[type in console ? type : 'log'](...args);
     else {
       workbenchLog.write(`${type} ${text}\n`);
       quiet++;
