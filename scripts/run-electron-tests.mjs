@@ -1,5 +1,6 @@
 // `npm run test:electron`: the same integration suite in desktop VS Code through @vscode/test-electron, for
-// machines that can download VS Code. Runs against the engines.vscode minimum and stable.
+// machines that can download VS Code. Runs against the engines.vscode floor (the floor host's VS Code,
+// scripts/test-hosts.json) and stable.
 import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,14 +10,15 @@ import { ROOT } from './lib/host.mjs';
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'eks-auth-electron-'));
 fs.cpSync(path.join(ROOT, 'test/fixtures'), workspace, { recursive: true });
 let failed = false;
-for (const version of ['1.100.3', 'stable']) {
+const floor = JSON.parse(fs.readFileSync(path.join(ROOT, 'scripts/test-hosts.json'), 'utf8')).hosts.find((h) => h.name === 'floor').codeServer;
+// code-server x.y.z is VS Code 1.y.z (its version follows VS Code's minor and patch).
+for (const version of [`1.${floor.split('.').slice(1).join('.')}`, 'stable']) {
   try {
     await runTests({
       version,
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: path.join(ROOT, 'out/test/integration/index'),
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
-      extensionTestsEnv: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
   } catch (e) {
     console.error(`VS Code ${version}: ${e.message}`);

@@ -12,22 +12,33 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runCli } from './commands';
+import { unsupportedNode } from './nodeVersion';
 
-runCli(process.argv.slice(2), {
-  readFile: (f) => (f === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(f, 'utf8')),
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  doctor: {
-    env: process.env,
-    home: os.homedir(),
-    pathDelimiter: path.delimiter,
-    readOptional: (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined),
-    deps: async (explainProfiles) => {
-      const [{ nodeDoctorDeps }, { cliExplainer }] = await Promise.all([import('../core/kubeconfig/doctorGateways'), import('./doctorCommand')]);
-      return nodeDoctorDeps({ env: process.env, explainDenied: cliExplainer(explainProfiles) });
+const tooOld = unsupportedNode(process.version);
+if (tooOld) {
+  process.stderr.write(tooOld);
+  process.exitCode = 2;
+} else {
+  void main();
+}
+
+function main(): Promise<void> {
+  return runCli(process.argv.slice(2), {
+    readFile: (f) => (f === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(f, 'utf8')),
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    doctor: {
+      env: process.env,
+      home: os.homedir(),
+      pathDelimiter: path.delimiter,
+      readOptional: (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined),
+      deps: async (explainProfiles) => {
+        const [{ nodeDoctorDeps }, { cliExplainer }] = await Promise.all([import('../core/kubeconfig/doctorGateways'), import('./doctorCommand')]);
+        return nodeDoctorDeps({ env: process.env, explainDenied: cliExplainer(explainProfiles) });
+      },
     },
-  },
-  workload: { connect: async (...args) => (await import('./workloadLive')).connectWorkload(...args) },
-}).then((code) => {
-  process.exitCode = code;
-});
+    workload: { connect: async (...args) => (await import('./workloadLive')).connectWorkload(...args) },
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -78,9 +78,18 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     const errorsBefore = await page.locator('.squiggly-error').count();
     await page.locator('.view-line', { hasText: 'role/teams/Deployer' }).first().click();
     await page.keyboard.press('End');
-    await page.keyboard.press('Control+.');
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Use arn:aws:iam::111122223333:role/Deployer' });
-    await fix.waitFor({ timeout: 15000 });
+    // On VS Code 1.139 a Ctrl+. pressed as the cursor lands has been seen to open nothing, the light bulb already
+    // up (test-results/failure-*.png); a person presses it again.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Control+.');
+      try {
+        await fix.waitFor({ timeout: 5000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
     await page.screenshot({ path: path.join(RESULTS, 'aws-auth-lint.png') });
     await page.keyboard.press('Enter');
     await page.locator('.view-line', { hasText: 'role/Deployer' }).first().waitFor();
@@ -298,5 +307,32 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     }
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(RESULTS, 'kubectl-doctor.png') });
+  });
+
+  it('opens the getting-started walkthrough with its steps, each with its guide', async () => {
+    await runCommand('View: Close All Editors');
+    // Room for the steps' media beside them, which VS Code leaves out of a narrow editor.
+    await runCommand('View: Close Primary Side Bar');
+    if (await page.locator('.part.auxiliarybar').isVisible()) await runCommand('View: Hide Secondary Side Bar');
+    await runCommand('Welcome: Open Walkthrough...');
+    await pick('From no credentials to a working kubectl on EKS');
+    const step = (title) => page.locator('.gettingStartedContainer button.getting-started-step', { hasText: title }).first();
+    for (const title of ['Configure an AWS profile', 'Sign in with IAM Identity Center', 'Write a kubeconfig context', 'Check kubectl access']) await step(title).waitFor({ timeout: 30000 });
+    // A step's media is our markdown (docs/walkthrough/*.md), which VS Code renders in a webview over the editor.
+    const shown = async (text) => {
+      for (const end = Date.now() + 30000; Date.now() < end; await page.waitForTimeout(500)) {
+        for (const frame of page.frames()) {
+          const body = await frame.locator('body').innerText({ timeout: 500 }).catch(() => '');
+          if (body.includes(text)) return;
+        }
+      }
+      assert.fail(`no walkthrough media shows "${text}"`);
+    };
+    await step('Configure an AWS profile').click();
+    await shown('does not sign in to EKS itself');
+    await step('Check kubectl access').click();
+    const diagnose = fs.readFileSync(path.join(ROOT, 'docs/walkthrough/diagnose.md'), 'utf8').split('\n').find((l) => l && !l.startsWith('#'));
+    await shown(diagnose.slice(0, 40));
+    await page.screenshot({ path: path.join(RESULTS, 'walkthrough.png') });
   });
 });
