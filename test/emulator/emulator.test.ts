@@ -215,14 +215,21 @@ describe('emulator (real SDK clients)', function () {
     });
 
     it('goes Scheduled, Running with partial rows, then Complete with every row in order', async () => {
-      const { queryId } = await start();
+      // An emulator of its own whose states last long enough to be seen from a busy machine.
+      const slow = await startEmulator(scenario, { queryTiming: { scheduledMs: 600, runningMs: 600 } });
+      const client = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: slow.endpoint, credentials: creds, maxAttempts: 1 });
       const statuses: string[] = [];
       let last;
-      for (let i = 0; i < 40; i++) {
-        last = await logs().send(new GetQueryResultsCommand({ queryId }));
-        statuses.push(last.status!);
-        if (last.status === 'Complete') break;
-        await new Promise((r) => setTimeout(r, 20));
+      try {
+        const { queryId } = await client.send(new StartQueryCommand({ logGroupName: '/aws/eks/prod-payments/cluster', queryString: runbook, startTime: Math.floor(Date.now() / 1000) - 3600, endTime: Math.floor(Date.now() / 1000) }));
+        for (let i = 0; i < 100; i++) {
+          last = await client.send(new GetQueryResultsCommand({ queryId }));
+          statuses.push(last.status!);
+          if (last.status === 'Complete') break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      } finally {
+        await slow.close();
       }
       assert.strictEqual(statuses[0], 'Scheduled');
       assert.ok(statuses.includes('Running'));
