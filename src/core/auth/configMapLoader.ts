@@ -4,7 +4,8 @@
  * `Validate()` (mappingConfig.ts), then saveMap keys the store. Every behaviour is cited in docs/authenticator.md.
  */
 import { foldCase } from './arn';
-import { GoValue, readSection } from './goYaml';
+import { GoValue } from './goYaml';
+import { readSection } from './sectionReading';
 import { AwsAuthModel, DecodedItem, Field, SectionKey, SectionModel, storeKey, validate } from './mappingConfig';
 
 const ROLE_FIELDS: Record<string, Field> = { rolearn: 'arn', sso: 'sso', username: 'username', groups: 'groups', userid: 'userid' };
@@ -117,7 +118,7 @@ function decodeItem(section: 'mapRoles' | 'mapUsers', index: number, v: GoValue)
 
 /**
  * Loads one section's text as ParseMap does. Whether it converts, and to what, is what go-yaml v2, sigs.k8s.io/yaml
- * and encoding/json say (goYaml.ts `readSection`); decoding the items and Validate() follow here.
+ * and encoding/json say (sectionReading.ts `readSection`); decoding the items and Validate() follow here.
  */
 export function loadSection(section: SectionKey, text: string | undefined): SectionModel {
   if (text === undefined) return emptySection(section, 'absent');
