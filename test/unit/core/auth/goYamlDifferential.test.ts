@@ -1,6 +1,6 @@
 /**
  * Differential fuzz of how a section is read, against go-yaml v2 itself: the native Go oracle (goOracle.ts, built from
- * Debian's golang-gopkg-yaml.v2-dev and golang-k8s-sigs-yaml-dev) and the extension's reading (goYaml.ts
+ * Debian's golang-gopkg-yaml.v2-dev and golang-k8s-sigs-yaml-dev) and the extension's reading (sectionReading.ts
  * `readSection`: the same libraries as WebAssembly, placed in the text by our own tree) must agree on every section:
  * accepted or refused, the JSON the authenticator unmarshals, the error and its line, and the mapAccounts strings.
  * The sections cover YAML 1.1 as go-yaml v2's scanner implements it (scannerc.go: tabs, the five line breaks, escapes,
@@ -11,7 +11,8 @@
 import * as assert from 'assert';
 import { mutate, seededRandom } from '../../../../scripts/fuzzMutations';
 import { authenticate } from '../../../../src/core/auth/authenticator';
-import { readSection, SectionReading, yamlToJson } from '../../../../src/core/auth/goYaml';
+import { yamlToJson } from '../../../../src/core/auth/goYaml';
+import { readSection, SectionReading } from '../../../../src/core/auth/sectionReading';
 import { askGoOracle } from './goOracle';
 
 type Section = 'mapRoles' | 'mapUsers' | 'mapAccounts';
