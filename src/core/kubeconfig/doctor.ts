@@ -9,11 +9,12 @@
  * session credential is ever put into the report.
  */
 import { decodeEksToken, isStsHost, tokenExpiry, TOKEN_PREFIX, type DecodedToken } from '../aws/token';
-import { trimTrailing } from '../linearText';
-import { rewrittenExec, updateKubeconfigArgv } from './doctorFixes';
+import { explainUnreachable } from './doctorConnection';
+import { rewrittenExec } from './doctorFixes';
 import { predict } from './doctorPrediction';
 import { AWSCLI_INSTALL_URL, formatAge, regionOfEndpoint, STEP_TITLES, type AccessQuestion, type ContextReport, type DoctorDeps, type DoctorFix, type DoctorOptions, type KubeAnswer } from './doctorTypes';
-import { message, NETWORK_WORDS, stderrTail, timed, Walk } from './doctorWalk';
+import { readStsAnswer } from './doctorSts';
+import { message, stderrTail, timed, Walk } from './doctorWalk';
 import { describeExec } from './execPlugin';
 import { execConfigProblem } from './execRunner';
 import { clusterAccount } from './explainRefusal';
@@ -198,24 +199,10 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   let caller: { arn: string; account: string } | undefined;
   if (decoded && clusterId) {
     const target = deps.stsEndpoint ? `${deps.stsEndpoint} (the STS endpoint you chose)` : decoded.url.host;
-    const answered = await stsPending!;
-    if (!answered.ok && answered.kind === 'cancelled') return cancelled();
-    if (!answered.ok) {
-      stsStep.status = 'fail';
-      stsStep.evidence.push(`STS at ${target} did not answer within ${Math.round(stepMs / 1000)} s.`);
-      return report('fail', stsStep.evidence[0]);
-    }
-    const a = answered.value;
-    if (!a.ok) {
-      stsStep.status = 'fail';
-      stsStep.evidence.push(a.network ? `STS at ${target} could not be reached: ${NETWORK_WORDS[a.network]}: ${a.message}` : `STS refused the token with ${a.status} ${a.code}: ${a.message}`);
-      if (a.code === 'SignatureDoesNotMatch') stsStep.evidence.push(`The token was not signed for x-k8s-aws-id ${clusterId} with these credentials: the API server would get the same answer and say 401 Unauthorized.`);
-      if (a.code === 'ExpiredToken') stsStep.evidence.push('The credentials the plugin used have expired: refresh them (aws sso login, a new aws-vault session, new keys).');
-      if (a.code === 'InvalidClientTokenId') stsStep.evidence.push('STS does not know the access key the token was signed with (deleted or deactivated keys, or keys of another partition).');
-      return report('fail', stsStep.evidence[0]);
-    }
-    caller = { arn: a.arn, account: a.account };
-    stsStep.evidence.push(`STS says the token is ${a.arn} (account ${a.account})`);
+    const sts = readStsAnswer(stsStep, await stsPending!, target, clusterId, stepMs);
+    if ('cancelled' in sts) return cancelled();
+    if ('failed' in sts) return report('fail', sts.failed);
+    caller = sts.caller;
   } else {
     stsStep.status = 'skip';
     stsStep.evidence.push(decoded ? 'Not asked: the exec args name no cluster, and STS checks the signature over the cluster name.' : 'Not an EKS token.');
@@ -230,35 +217,8 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   let who: KubeAnswer<{ username: string; groups: string[]; uid?: string }> = whoTimed.ok ? whoTimed.value : { ok: false, code: 0, message: `no answer within ${Math.round(stepMs / 1000)} s`, network: 'timeout' };
   if (!who.ok && who.code === 0) {
     // No HTTP answer: kubectl cannot reach the server. "Stale" only with EKS's word for the endpoint.
-    request.status = 'fail';
-    const kind = who.network ?? 'other';
-    const cannot = `kubectl cannot connect: ${NETWORK_WORDS[kind]}: ${who.message}`;
-    request.evidence.push(cannot);
-    mapping.status = 'skip';
-    mapping.evidence.push('Not checked: the server could not be reached.');
-    if (kind === 'timeout') request.evidence.push('A private endpoint needs a network path (VPN, peering, a bastion); check proxies and firewalls.');
-    if (clusterId && !options.signal?.aborted) {
-      const stale = await timed(stepMs, options.signal, async (signal) => {
-        const creds = await deps.credentials(plugin.profile.source === 'args' ? profileName : deps.env.AWS_ACCESS_KEY_ID || execEnv.some((e) => e.name === 'AWS_ACCESS_KEY_ID') ? undefined : profileName, { ...deps.env, ...Object.fromEntries(execEnv.map((e) => [e.name, e.value])) });
-        return deps.describeCluster(creds, ref.region, clusterId, signal);
-      }).catch((e: unknown) => ({ ok: false as const, kind: 'error' as const, error: e }));
-      if (stale.ok) {
-        const described = stale.value;
-        // Trailing slashes cut by a loop: `/\/+$/` retried every slash of a long run (the server is kubeconfig text).
-        const sameServer = (a: string, b: string) => trimTrailing(a, '/').toLowerCase() === trimTrailing(b, '/').toLowerCase();
-        const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', argv: updateKubeconfigArgv(clusterId, ref.region, profileName) };
-        const repair = (server: string): DoctorFix[] =>
-          cluster.file && !cluster.caFile ? [{ kind: 'repairCluster', label: `Point cluster ${cluster.name} at EKS's endpoint and CA, in place in ${cluster.file}`, file: cluster.file, cluster: cluster.name, server, ...(described.caData ? { caData: described.caData } : {}) }] : [];
-        if (described.endpoint && !sameServer(described.endpoint, cluster.server)) {
-          request.evidence.push(`EKS DescribeCluster says the endpoint of ${clusterId} is ${described.endpoint}: the kubeconfig is stale (was the cluster re-created?).`);
-          request.fixes.push(...repair(described.endpoint), updateKubeconfig);
-        } else if (kind === 'tls' && described.caData && cluster.caData && described.caData.replace(/\s/g, '') !== cluster.caData.replace(/\s/g, '')) {
-          request.evidence.push('EKS DescribeCluster gives another CA than the kubeconfig\'s: kubectl fails with "x509: certificate signed by unknown authority".');
-          request.fixes.push(...repair(cluster.server), updateKubeconfig);
-        } else if (described.endpoint) request.evidence.push(`EKS DescribeCluster gives the same endpoint (${described.status ?? 'status unknown'}): the kubeconfig is current; the network path is the problem.`);
-      } else if ('error' in stale) request.evidence.push(`prediction: could not ask EKS whether the endpoint changed: ${message(stale.error)}`);
-    }
-    return report('fail', request.evidence.find((e) => /stale|another CA/.test(e)) ?? cannot, { identityArn });
+    const summary = await explainUnreachable({ request, mapping, who, cluster, clusterId, plugin, profileName, execEnv, ref, deps, stepMs, signal: options.signal });
+    return report('fail', summary, { identityArn });
   }
   if (!who.ok && who.code === 404) {
     // Before Kubernetes 1.28 the API server has no v1 SelfSubjectReview: the model says who the caller is, and the
