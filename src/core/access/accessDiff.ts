@@ -5,12 +5,15 @@
  * admin paths are left. A lockout (no admin path, a node role that stops joining, the caller's own access lost)
  * must be confirmed by typing the cluster name; an escalation is named in the confirmation.
  */
-import { canonicalize, stripPath } from '../auth/arn';
-import { AccessEntryInfo, AccessEntryStore, AuthenticationMode, authenticate, AuthInput, AwsAuthModel, DecodedItem, loadAwsAuth, mappingsFor, nodeRoleJoins } from '../auth/authenticator';
+import { stripPath } from '../auth/arn';
+import type { AccessEntryInfo, AuthenticationMode, AwsAuthModel, DecodedItem } from '../auth/authenticator';
+import { AccessEntryStore, mappingsFor, nodeRoleJoins } from '../auth/authenticator';
+import { accessOf, isAdmin, lower, prepare, principalKey, principalsOf, strip, type Evaluated, type Prepared } from './principalAccess';
 import type { Binding } from './explain';
 
-export const CLUSTER_ADMIN_POLICY_NAME = 'AmazonEKSClusterAdminPolicy';
-const NODE_GROUPS = ['system:bootstrappers', 'system:nodes'];
+// The diff's parts keep their import surface here, so consumers import from one module.
+export { diffText, provenance } from './accessDiffText';
+export { CLUSTER_ADMIN_POLICY_NAME } from './principalAccess';
 
 /** One state of a cluster's access. */
 export interface AccessState {
@@ -102,119 +105,6 @@ export interface AccessDiff {
   findings: Finding[];
 }
 
-/** The session name the diff asks the model with; reports show `{{SessionName}}` in its place. */
-const SESSION = 'eks-auth-diff';
-/** A rendered value as a person reads it: the session is whoever's, not the diff's placeholder. */
-const unrendered = (v: string) => v.split(SESSION).join('{{SessionName}}');
-
-/** The caller the authenticator would see for a principal: a role is assumed in a session, a user signs as itself. */
-function callerOf(principal: string, session = SESSION): string {
-  const c = canonicalize(principal);
-  if ('error' in c || c.kind !== 'role') return principal;
-  return `arn:${c.partition}:sts::${c.account}:assumed-role/${c.canonical.split(':role/')[1]}/${session}`;
-}
-
-/** The canonical principal of an ARN, the key the comparison uses (roles without their path). */
-function principalKey(arn: string): string | undefined {
-  const c = canonicalize(stripPath(arn.trim()));
-  return 'error' in c ? undefined : c.canonical;
-}
-
-const lower = (s: string) => s.toLowerCase();
-
-/** Every principal either state names: aws-auth mappings, access entries, node roles and the caller. */
-function principalsOf(states: AccessState[], models: (AwsAuthModel | undefined)[]): string[] {
-  const seen = new Map<string, string>();
-  const add = (arn: string | undefined) => {
-    if (!arn) return;
-    const key = principalKey(arn);
-    if (key && !seen.has(lower(key))) seen.set(lower(key), key);
-  };
-  for (const m of models) for (const item of [...(m?.roles ?? []), ...(m?.users ?? [])]) add(item.arn);
-  for (const s of states) {
-    s.accessEntries.forEach((e) => add(e.principalArn));
-    s.nodeRoles?.forEach((r) => add(r.arn));
-    add(s.callerArn);
-  }
-  return [...seen.values()].sort();
-}
-
-/** One state as the authenticator is asked about it: the model and the keyed entry store, built once. */
-interface Prepared {
-  state: AccessState;
-  model?: AwsAuthModel;
-  input: AuthInput;
-  /** Every aws-auth item (dropped and overridden ones too) by its principal key, for saying why. */
-  items: Map<string, DecodedItem[]>;
-}
-
-function prepare(state: AccessState): Prepared {
-  const model = state.awsAuth && !state.absent ? loadAwsAuth(state.awsAuth) : undefined;
-  const input: AuthInput = {
-    mode: state.mode,
-    awsAuth: state.mode === 'API' ? undefined : model,
-    accessEntries: new AccessEntryStore(state.mode === 'CONFIG_MAP' || state.absent ? [] : state.accessEntries),
-  };
-  const items = new Map<string, DecodedItem[]>();
-  for (const item of [...(model?.sections.mapRoles.items ?? []), ...(model?.sections.mapUsers.items ?? [])]) {
-    if (!item.arn) continue;
-    const key = lower(stripPath(item.arn.trim()));
-    const list = items.get(key);
-    if (list) list.push(item);
-    else items.set(key, [item]);
-  }
-  return { state, model, input, items };
-}
-
-interface Evaluated extends PrincipalAccess {
-  sources: string[];
-}
-
-function accessOf(principal: string, p: Prepared): Evaluated {
-  const { state, input } = p;
-  if (state.absent) return { authenticated: false, groups: [], adminVia: [], policyScopes: [], node: false, sources: [] };
-  const result = authenticate(callerOf(principal), input);
-  // A node role's username renders only for an instance session: ask again as one, as a node would call.
-  const asNode = !result.authenticated && result.via ? authenticate(callerOf(principal, 'i-0123456789abcdef0'), input) : result;
-  const r = asNode.authenticated ? asNode : result;
-  const groups = r.authenticated ? r.groups.map(unrendered) : [];
-  const adminVia: string[] = [];
-  const policyScopes: string[] = [];
-  const sources: string[] = [];
-  if (r.via === 'access entry' && r.entry?.source) sources.push(r.entry.source);
-  if ((r.via === 'mapRoles' || r.via === 'mapUsers' || r.via === 'mapAccounts') && state.awsAuthSource) sources.push(state.awsAuthSource);
-  if (r.authenticated) {
-    if (groups.includes('system:masters')) adminVia.push('system:masters');
-    for (const pol of r.via === 'access entry' ? (r.entry?.policies ?? []) : []) {
-      const name = pol.policyArn?.split('/').pop() ?? '';
-      const scope = pol.accessScope?.type === 'namespace' ? (pol.accessScope.namespaces ?? []) : ['*'];
-      policyScopes.push(...scope.map((n) => (n === '*' ? `${name} (cluster)` : `${name} (namespace ${n})`)));
-      if (name === CLUSTER_ADMIN_POLICY_NAME && scope.includes('*')) adminVia.push(`${CLUSTER_ADMIN_POLICY_NAME} (cluster)`);
-      if (pol.source) sources.push(pol.source);
-    }
-    for (const b of state.bindings ?? []) {
-      if (b.kind !== 'ClusterRoleBinding' || b.roleRef.kind !== 'ClusterRole' || b.roleRef.name !== 'cluster-admin') continue;
-      const names = b.subjects.filter((s) => (s.kind === 'User' && s.name === r.username) || (s.kind === 'Group' && groups.includes(s.name) && s.name !== 'system:masters'));
-      if (names.length) {
-        adminVia.push(`ClusterRoleBinding ${b.name}`);
-        if (b.source) sources.push(b.source);
-      }
-    }
-  }
-  return {
-    authenticated: r.authenticated,
-    via: r.via,
-    username: r.authenticated && r.username !== undefined ? unrendered(r.username) : undefined,
-    groups,
-    adminVia,
-    policyScopes: policyScopes.sort(),
-    node: r.authenticated && NODE_GROUPS.every((g) => groups.includes(g)),
-    sources,
-  };
-}
-
-const strip = (e: Evaluated): PrincipalAccess => ({ authenticated: e.authenticated, via: e.via, username: e.username, groups: e.groups, adminVia: e.adminVia, policyScopes: e.policyScopes, node: e.node });
-const isAdmin = (a: PrincipalAccess) => a.adminVia.length > 0;
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const SECTION_OF: Record<string, 'mapRoles' | 'mapUsers' | 'mapAccounts'> = { mapRoles: 'mapRoles', mapUsers: 'mapUsers', mapAccounts: 'mapAccounts' };
 
@@ -378,34 +268,4 @@ export function diffAccess(before: AccessState, after: AccessState): AccessDiff 
   if (before.awsAuthError && before.mode !== 'API' && after.mode === 'API') findings.push({ kind: 'lockout', message: `aws-auth could not be read (${before.awsAuthError}): whoever it maps loses access in API mode, and who that is is unknown`, sources: [], reasons: [] });
   const severity: Severity = findings.some((f) => f.kind === 'lockout') ? 'lockout' : findings.some((f) => f.kind === 'escalation') ? 'escalation' : principals.length ? 'change' : 'none';
   return diff(severity, { principals, nodeRoles, adminPathsBefore, adminPathsAfter });
-}
-
-const accessText = (a: PrincipalAccess) =>
-  a.authenticated ? `${a.username || '(empty username)'} [${a.groups.join(', ') || 'no groups'}]${a.adminVia.length ? ' admin' : ''}${a.policyScopes.length ? ` policies ${a.policyScopes.join(', ')}` : ''}` : 'Unauthorized';
-
-/** "from X; because Y" for a finding or a principal, or '' when there is nothing to add. */
-export function provenance(f: { sources: string[]; reasons: string[] }): string {
-  return [f.sources.length ? `from ${f.sources.join(', ')}` : '', f.reasons.length ? `because ${f.reasons.join('; ')}` : ''].filter(Boolean).join('; ');
-}
-
-const withProvenance = (text: string, f: { sources: string[]; reasons: string[] }) => {
-  const p = provenance(f);
-  return p ? `${text} (${p})` : text;
-};
-
-/**
- * The diff as plain text: the findings, a line per changed principal (before -> after), then the node roles and
- * admin paths. `findings: false` leaves out the escalation lines, for a confirmation whose title already names them.
- */
-export function diffText(d: AccessDiff, limit = Infinity, options: { findings?: boolean } = {}): string {
-  if (d.severity === 'destroy') return d.findings.map((f) => `DESTROY: ${withProvenance(f.message, f)}`).join('\n');
-  const lines: string[] = [];
-  for (const f of d.findings) if (options.findings !== false || f.kind !== 'escalation') lines.push(`${f.kind.toUpperCase()}: ${withProvenance(f.message, f)}`);
-  const shown = d.principals.slice(0, limit);
-  for (const p of shown) lines.push(withProvenance(`${p.severity === 'change' ? 'change' : p.severity}: ${p.principal}: ${accessText(p.before)} -> ${accessText(p.after)}`, p));
-  if (d.principals.length > shown.length) lines.push(`... and ${d.principals.length - shown.length} more principals`);
-  for (const r of d.nodeRoles) if (r.before !== r.after) lines.push(`node role ${r.label}: ${r.before ? 'joins' : 'cannot join'} -> ${r.after ? 'joins' : 'cannot join'}`);
-  lines.push(`cluster-admin paths: ${d.adminPathsBefore.length} -> ${d.adminPathsAfter.length}`);
-  if (d.severity === 'none') lines.unshift('No principal gains or loses access.');
-  return lines.join('\n');
 }

@@ -6,16 +6,15 @@
  * aws-auth through kubernetes_config_map(_v1) and kubernetes_config_map_v1_data (kube-system/aws-auth),
  * aws_eks_access_entry, aws_eks_access_policy_association, aws_eks_cluster (access_config), aws_eks_node_group and
  * aws_eks_fargate_profile (their roles must keep joining), and RBAC bindings (kubernetes_cluster_role_binding(_v1),
- * kubernetes_role_binding(_v1)). Only what the plan manages is known: anything else in the cluster is in neither state.
+ * kubernetes_role_binding(_v1); read in planKubernetes.ts). Only what the plan manages is known: anything else in the
+ * cluster is in neither state.
  */
 import { trimTrailingIndex } from '../linearText';
 import { AccessEntryInfo, AuthenticationMode } from '../auth/authenticator';
 import type { AccessState } from './accessDiff';
-import type { Binding } from './explain';
+import { actionsOf, applyIdentity, block, readJsonPlan, referencesOf, sensitive, sides, str, strings, unknownAt, type Obj, type ResourceChange } from './jsonPlan';
+import { CONFIG_MAPS, readKubernetesResources } from './planKubernetes';
 
-const CONFIG_MAPS = ['kubernetes_config_map', 'kubernetes_config_map_v1', 'kubernetes_config_map_v1_data'];
-const CLUSTER_ROLE_BINDINGS = ['kubernetes_cluster_role_binding', 'kubernetes_cluster_role_binding_v1'];
-const ROLE_BINDINGS = ['kubernetes_role_binding', 'kubernetes_role_binding_v1'];
 const MODES: AuthenticationMode[] = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
 /** EKS creates these entries itself for managed node groups and Fargate profiles once the API is on. */
 const EKS_CREATED = 'terraform-aws-eks docs/UPGRADE-20.0.md: "EKS automatically adds access entries for the roles used by EKS managed node groups and Fargate profiles"';
@@ -33,106 +32,9 @@ export interface PlannedCluster {
   notes: string[];
 }
 
-interface ResourceChange {
-  address?: string;
-  module_address?: string;
-  mode?: string;
-  type?: string;
-  name?: string;
-  deposed?: string;
-  action_reason?: string;
-  change?: { actions?: string[]; before?: unknown; after?: unknown; after_unknown?: unknown; before_sensitive?: unknown; after_sensitive?: unknown };
-}
-
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-/** Terraform writes nested blocks as lists of objects. */
-const block = (v: unknown): Obj | undefined => obj(Array.isArray(v) ? v[0] : v);
-const blocks = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj).filter((o): o is Obj => !!o) : []);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-/**
- * Whether `after_unknown` marks this attribute unknown. `unknownAsBool` writes `true` only for an unknown value; a
- * known map or object becomes a nested object (`{}` when nothing in it is unknown) and a known leaf is omitted.
- */
-const unknownAt = (u: unknown, key: string): boolean => obj(u)?.[key] === true;
-
-interface Actions {
-  creates: boolean;
-  deletes: boolean;
-  replaced: boolean;
-  /** ["forget"]: Terraform drops the object from its state but leaves it in the cluster. */
-  forgets: boolean;
-}
-const actionsOf = (ch: ResourceChange): Actions => {
-  const a = ch.change?.actions ?? [];
-  // plan.go: the three replace actions all list "delete", so scanning for it finds every deletion.
-  return { creates: a.includes('create'), deletes: a.includes('delete'), replaced: a.includes('delete') && a.includes('create'), forgets: a.includes('forget') };
-};
-
-/** The object before and after, as the plan says the cluster will hold it. */
-function sides(ch: ResourceChange): { before?: Obj; after?: Obj; afterUnknown: unknown } {
-  const { forgets, creates } = actionsOf(ch);
-  const before = obj(ch.change?.before);
-  // Forgetting leaves the real object as it was.
-  const after = forgets && !creates ? before : obj(ch.change?.after);
-  return { before, after, afterUnknown: forgets && !creates ? {} : ch.change?.after_unknown };
-}
-
-/**
- * Whether the plan marks an attribute (or anything in it) sensitive. The values are in the plan all the same (plan.go
- * marshals `before`/`after` whole and the sensitivity beside them), so they are compared; the note tells the reader
- * that the report names principals taken from them.
- */
-function sensitive(ch: ResourceChange, key: string): boolean {
-  const marked = (v: unknown): boolean => v === true || (Array.isArray(v) ? v.some(marked) : !!obj(v) && Object.values(obj(v)!).some(marked));
-  return [ch.change?.before_sensitive, ch.change?.after_sensitive].some((s) => s === true || marked(obj(s)?.[key]));
-}
-
-/** The `configuration` resource for a change, to follow its expressions' references (jsonconfig/config.go). */
-function configResource(plan: Obj, ch: ResourceChange): Obj | undefined {
-  let mod = obj(obj(plan.configuration)?.root_module);
-  const modulePath = (ch.module_address ?? '').match(/module\.[^.[]+/g) ?? [];
-  for (const m of modulePath) mod = obj(obj(obj(mod?.module_calls)?.[m.slice('module.'.length)])?.module);
-  return blocks(mod?.resources).find((r) => r.type === ch.type && r.name === ch.name && (r.mode ?? 'managed') === (ch.mode ?? 'managed'));
-}
-
-/** The resource addresses (in the change's module) an attribute's expression refers to. */
-function referencesOf(plan: Obj, ch: ResourceChange, attribute: string): string[] {
-  const refs = strings(obj(obj(configResource(plan, ch)?.expressions)?.[attribute])?.references);
-  const prefix = ch.module_address ? `${ch.module_address}.` : '';
-  return refs.map((r) => prefix + r);
-}
-
-/** The identity Terraform runs as, from data sources read during the plan (prior_state). */
-function applyIdentity(plan: Obj): string | undefined {
-  const found: { type: string; values: Obj }[] = [];
-  const walk = (m: Obj | undefined) => {
-    if (!m) return;
-    for (const r of blocks(m.resources)) if (r.mode === 'data' && obj(r.values)) found.push({ type: String(r.type), values: obj(r.values)! });
-    blocks(m.child_modules).forEach(walk);
-  };
-  walk(obj(obj(obj(plan.prior_state)?.values)?.root_module));
-  // aws_iam_session_context gives the role behind an assumed-role session (what terraform-aws-eks maps).
-  return str(found.find((f) => f.type === 'aws_iam_session_context')?.values.issuer_arn) || str(found.find((f) => f.type === 'aws_caller_identity')?.values.arn);
-}
-
 /** Throws an Error saying what is wrong when the text is not a plan in Terraform's JSON format. */
 export function readTerraformPlan(text: string, defaultMode: AuthenticationMode = 'API_AND_CONFIG_MAP'): PlannedCluster[] {
-  let plan: Obj | undefined;
-  try {
-    plan = obj(JSON.parse(text));
-  } catch (e) {
-    throw new Error(`not JSON: ${(e as Error).message} (write the plan with: terraform show -json PLANFILE > plan.json)`);
-  }
-  // The format's own rule: ignore unknown properties, reject an unknown major version.
-  const version = str(plan?.format_version);
-  if (version && !version.startsWith('1.') && version !== '1') throw new Error(`format_version ${version} is not supported (1.x is): upgrade eks-auth, or write the plan with Terraform 1.x`);
-  // plan.go writes resource_changes with omitempty: a plan that changes nothing has none, but still has format_version.
-  if (!plan || (!Array.isArray(plan.resource_changes) && !version)) throw new Error('no resource_changes: expected the output of terraform show -json PLANFILE');
-  const p = plan;
-  // Data sources are read, not changed; a deposed object is an old copy being cleaned up, not the one that stays.
-  const changes = ((plan.resource_changes as ResourceChange[] | undefined) ?? []).filter((c) => c.mode !== 'data' && !c.deposed);
+  const { plan, changes } = readJsonPlan(text);
   const ofType = (...types: string[]) => changes.filter((c) => types.includes(c.type ?? ''));
   const clusters = new Map<string, PlannedCluster>();
   const byAddress = new Map<string, PlannedCluster>();
@@ -194,7 +96,7 @@ export function readTerraformPlan(text: string, defaultMode: AuthenticationMode 
     if (name && !(side === 'after' && unknownAt(afterUnknown, 'cluster_name'))) return clusterOf(name);
     // cluster_name = aws_eks_cluster.this[0].id is unknown until a new cluster exists: the configuration still says
     // which cluster it is.
-    for (const ref of referencesOf(p, ch, 'cluster_name')) {
+    for (const ref of referencesOf(plan, ch, 'cluster_name')) {
       // The instance key is cut from the end: /\[[^\]]*\]$/ retried every `[` of an address (plan text) made of them.
       const c = byAddress.get(ref) ?? [...byAddress.entries()].find(([a]) => ref === trimTrailingIndex(a))?.[1];
       if (c) return c;
@@ -313,74 +215,7 @@ export function readTerraformPlan(text: string, defaultMode: AuthenticationMode 
     }
   }
 
-  const awsAuth: { before?: Record<string, string>; after?: Record<string, string>; address?: string; unknown?: string[] | 'all' }[] = [];
-  const bindings: { before?: Binding; after?: Binding }[] = [];
-  for (const ch of ofType(...CONFIG_MAPS)) {
-    const { before, after, afterUnknown } = sides(ch);
-    const meta = block((after ?? before)?.metadata);
-    if (str(meta?.name) !== 'aws-auth' || (str(meta?.namespace) ?? 'default') !== 'kube-system') continue;
-    const data = (o?: Obj) => (o ? Object.fromEntries(Object.entries(obj(o.data) ?? {}).filter((kv): kv is [string, string] => typeof kv[1] === 'string')) : undefined);
-    const unknownData = obj(afterUnknown)?.data;
-    let unknown: string[] | 'all' | undefined;
-    if (unknownData === true) {
-      notes.push(`${ch.address}: its data is known only after apply, so aws-auth after the change is taken to be as before`);
-      unknown = 'all';
-    } else if (obj(unknownData)) {
-      // A known map with some unknown values: only those keys are unknown.
-      unknown = Object.entries(obj(unknownData)!).filter(([, v]) => v === true).map(([k]) => k);
-      for (const k of unknown) notes.push(`${ch.address}: data.${k} is known only after apply, so it is taken to be as before`);
-    }
-    awsAuth.push({ before: data(before), after: data(after), address: ch.address, unknown });
-  }
-  const binding = (ch: ResourceChange, o: Obj | undefined): Binding | undefined => {
-    if (!o) return undefined;
-    const meta = block(o.metadata);
-    const ref = block(o.role_ref);
-    return {
-      kind: CLUSTER_ROLE_BINDINGS.includes(ch.type ?? '') ? 'ClusterRoleBinding' : 'RoleBinding',
-      name: str(meta?.name) ?? ch.address ?? '',
-      namespace: str(meta?.namespace),
-      roleRef: { kind: str(ref?.kind) ?? '', name: str(ref?.name) ?? '' },
-      subjects: blocks(o.subject).map((s) => ({ kind: str(s.kind) ?? '', name: str(s.name) ?? '' })),
-      source: ch.address,
-    };
-  };
-  for (const ch of ofType(...CLUSTER_ROLE_BINDINGS, ...ROLE_BINDINGS)) {
-    const { before, after } = sides(ch);
-    bindings.push({ before: binding(ch, before), after: binding(ch, after) });
-  }
-  // Deletions first: a ConfigMap whose data one resource stops managing while another writes it ends up written.
-  awsAuth.sort((x, y) => Number(!!x.after) - Number(!!y.after));
-  if (awsAuth.length || bindings.length) {
-    if (!clusters.size) clusterOf('(the cluster of the kubernetes provider)');
-    const targets = [...clusters.values()];
-    const addresses = [...awsAuth.map((a) => a.address), ...bindings.map((b) => (b.after ?? b.before)?.source)];
-    if (targets.length > 1) notes.push(`${addresses.join(', ')} compared on each of the ${targets.length} clusters in the plan: the plan does not say which one the kubernetes provider points at`);
-    for (const c of targets) {
-      for (const a of awsAuth) {
-        if (a.before) c.before.awsAuth = { ...(c.before.awsAuth ?? {}), ...a.before };
-        if (a.before) c.before.awsAuthSource = a.address;
-        if (a.after || !c.after.awsAuthSource) c.after.awsAuthSource = a.address;
-        // Deleting a ConfigMap removes it; deleting kubernetes_config_map_v1_data removes the keys it manages.
-        if (a.after) c.after.awsAuth = { ...(c.after.awsAuth ?? {}), ...a.after };
-        else if (a.before && c.after.awsAuth && !a.unknown) for (const k of Object.keys(a.before)) delete c.after.awsAuth[k];
-      }
-      // What the plan cannot know yet is taken to stay as it is in the cluster before the change.
-      for (const a of awsAuth) {
-        if (a.unknown === 'all') c.after.awsAuth = c.before.awsAuth && { ...c.before.awsAuth };
-        else
-          for (const k of a.unknown ?? []) {
-            if (c.before.awsAuth?.[k] !== undefined) (c.after.awsAuth ??= {})[k] = c.before.awsAuth[k];
-            else if (c.after.awsAuth) delete c.after.awsAuth[k];
-          }
-      }
-      for (const b of bindings) {
-        if (b.before) (c.before.bindings ??= []).push(b.before);
-        if (b.after) (c.after.bindings ??= []).push(b.after);
-      }
-    }
-    for (const c of targets) if (c.after.awsAuth && !Object.keys(c.after.awsAuth).length && !awsAuth.some((a) => a.after)) c.after.awsAuth = undefined;
-  }
+  readKubernetesResources(ofType, clusters, clusterOf, notes);
   for (const c of clusters.values()) c.notes.push(...notes);
   return [...clusters.values()];
 }

@@ -8,288 +8,22 @@
  * Every call goes through injected dependencies with a time limit and the caller's cancel. No token, secret or
  * session credential is ever put into the report.
  */
-import type { AccessExplanation } from '../access/explain';
-import { decodeEksToken, isStsHost, tokenExpiry, TOKEN_PREFIX, type DecodedToken, type TokenCredentials } from '../aws/token';
-import { trimTrailing } from '../linearText';
-import { describeExec, ExecPlugin, updateKubeconfigExec } from './execPlugin';
-import { execConfigProblem, type ExecOutcome } from './execRunner';
+import { decodeEksToken, isStsHost, tokenExpiry, TOKEN_PREFIX, type DecodedToken } from '../aws/token';
+import { explainUnreachable } from './doctorConnection';
+import { rewrittenExec } from './doctorFixes';
+import { predict } from './doctorPrediction';
+import { AWSCLI_INSTALL_URL, formatAge, regionOfEndpoint, STEP_TITLES, type AccessQuestion, type ContextReport, type DoctorDeps, type DoctorFix, type DoctorOptions, type KubeAnswer } from './doctorTypes';
+import { readStsAnswer } from './doctorSts';
+import { message, stderrTail, timed, Walk } from './doctorWalk';
+import { describeExec } from './execPlugin';
+import { execConfigProblem } from './execRunner';
 import { clusterAccount } from './explainRefusal';
 import { maskAccessKeyId, scrub, secretValues } from './redact';
 
-import type { ClusterEntry, ExecSpec, KubeContext } from './kubeconfig';
+import type { KubeContext } from './kubeconfig';
 
-export type StepId = 'request' | 'exec' | 'token' | 'sts' | 'mapping' | 'rbac';
-export type StepStatus = 'pass' | 'fail' | 'warn' | 'skip';
-
-export type DoctorFix =
-  | { kind: 'ssoLogin'; label: string; profile: string; /** The aws the plugin runs, so the login is for the same CLI. */ aws: string }
-  | { kind: 'installAwsCli'; label: string; url: string }
-  | { kind: 'rewriteExec'; label: string; file: string; user: string; exec: ExecSpec }
-  | { kind: 'updateKubeconfig'; label: string; argv: string[] }
-  /** The context's own cluster entry repaired in place with EKS's endpoint and CA, behind a diff and a backup. */
-  | { kind: 'repairCluster'; label: string; file: string; cluster: string; server: string; caData?: string }
-  | { kind: 'createAccessEntry' | 'openAwsAuth'; label: string; cluster: { profile?: string; region: string; cluster: string }; principalArn: string };
-
-export interface DoctorStep {
-  id: StepId;
-  title: string;
-  status: StepStatus;
-  evidence: string[];
-  fixes: DoctorFix[];
-}
-
-export interface ContextReport {
-  context: string;
-  current: boolean;
-  /** `not-eks`: the context does not make EKS tokens, so there is nothing of ours to check. */
-  verdict: 'ok' | 'fail' | 'warn' | 'not-eks';
-  summary: string;
-  plugin?: ExecPlugin;
-  identityArn?: string;
-  username?: string;
-  groups?: string[];
-  steps: DoctorStep[];
-}
-
-export const STEP_TITLES: Record<StepId, string> = {
-  request: '1. kubectl sends the request to the cluster in the kubeconfig',
-  exec: '2. The exec plugin makes a token from a presigned STS GetCallerIdentity request',
-  token: '3. The API server hands the token to the authenticator',
-  sts: '4. The authenticator asks STS who is calling',
-  mapping: '5. An access entry or aws-auth maps the IAM principal to a username and groups',
-  rbac: '6. RBAC authorises the request',
-};
-
-export interface AccessQuestion {
-  verb: string;
-  resource: string;
-  namespace?: string;
-  group?: string;
-}
-
-export type NetworkFailure = 'tls' | 'timeout' | 'refused' | 'dns' | 'proxy' | 'reset' | 'other';
-
-/** A Kubernetes API answer, or the HTTP status and message it refused with (`code` 0: no HTTP answer at all). */
-export type KubeAnswer<T> = { ok: true; value: T } | { ok: false; code: number; message: string; network?: NetworkFailure };
-
-export interface ClusterAsk {
-  /** SelfSubjectReview (authentication.k8s.io/v1, served from Kubernetes 1.28; 404 before). */
-  whoami(): Promise<KubeAnswer<{ username: string; groups: string[]; uid?: string }>>;
-  canI(q: AccessQuestion): Promise<KubeAnswer<{ allowed: boolean; reason?: string }>>;
-  /** SelfSubjectRulesReview: what the identity may do in a namespace, as `verbs resources` lines. */
-  rules(namespace: string): Promise<KubeAnswer<string[]>>;
-}
-
-/** STS's answer to the token's presigned GetCallerIdentity, as the authenticator gets it. */
-export type StsAnswer = { ok: true; arn: string; account: string; userId?: string } | { ok: false; status: number; code: string; message: string; network?: NetworkFailure };
-
-export interface SsoSession {
-  /** The IAM Identity Center session's end, from the SSO token cache; undefined when no cached token was found. */
-  expiresAt?: Date;
-  startUrl?: string;
-}
-
-/** What the doctor asks of the world. The prediction members serve only to explain a plugin that did not run or failed. */
-export interface DoctorDeps {
-  /** The editor's environment, which a plugin inherits (PATH, AWS_PROFILE, AWS_REGION...). */
-  env: Record<string, string | undefined>;
-  now(): number;
-  /** `true` when the exec plugin of this kubeconfig file may run now; otherwise why it may not. */
-  mayRunPlugin(file: string): true | string;
-  runPlugin(o: { exec: ExecSpec; userName: string; cluster: ClusterEntry; timeoutMs: number; signal: AbortSignal }): Promise<ExecOutcome>;
-  findOnPath(command: string): Promise<string | undefined>;
-  /** The major version of an awscli (`aws --version`: "aws-cli/2.9.19 ..."); undefined when it cannot be told. */
-  awsCliMajor?(command: string): Promise<number | undefined>;
-  /** The STS endpoint the user chose, if any: tokens go there instead of to the host they name. */
-  stsEndpoint?: string;
-  /** GET of the token's presigned URL with the x-k8s-aws-id header, as the authenticator replays it. */
-  tokenIdentity(url: URL, clusterId: string, signal: AbortSignal): Promise<StsAnswer>;
-  cluster(entry: ClusterEntry, token: string, signal: AbortSignal): ClusterAsk;
-  /** Prediction: the profile as the shared config files define it; `exists` false when they do not. */
-  profile(name: string | undefined): Promise<{ exists: boolean; region?: string; sso?: SsoSession }>;
-  /** Prediction: the credentials the plugin's environment resolves to (`profile` undefined: the default chain over `env`). */
-  credentials(profile: string | undefined, env: Record<string, string | undefined>): Promise<TokenCredentials & { expiration?: Date }>;
-  assumeRole(credentials: TokenCredentials, roleArn: string, region: string | undefined, sessionName: string): Promise<TokenCredentials & { expiration?: Date }>;
-  /** `region` undefined: the global endpoint, as awscli uses without a region. */
-  callerIdentity(credentials: TokenCredentials, region: string | undefined): Promise<{ arn: string; account: string }>;
-  describeCluster(credentials: TokenCredentials, region: string, name: string, signal?: AbortSignal): Promise<{ arn?: string; endpoint?: string; caData?: string; status?: string }>;
-  /** The authenticator model's explanation for a principal the cluster refused; undefined when it cannot be read. */
-  explainDenied(cluster: { profile?: string; region: string; cluster: string; account?: string }, principalArn: string): Promise<AccessExplanation | undefined>;
-}
-
-export interface DoctorOptions {
-  signal?: AbortSignal;
-  /** Each network step's limit (a request, an STS call); 20 s unless set. */
-  stepTimeoutMs?: number;
-  /** The plugin's limit; 60 s unless set (a plugin may wait for a browser or MFA, which the doctor cannot give it). */
-  pluginTimeoutMs?: number;
-}
-
-/** AWS's page for installing awscli v2 ("Installing or updating to the latest version of the AWS CLI"). */
-export const AWSCLI_INSTALL_URL = 'https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html';
-
-/** awscli's AssumeRole session name for `aws eks get-token --role-arn` (awscli customizations/eks/get_token.py). */
-export const AWSCLI_ROLE_SESSION_NAME = 'EKSGetTokenAuth';
-
-export function formatAge(ms: number): string {
-  const abs = Math.abs(ms);
-  const text = abs < 90_000 ? `${Math.round(abs / 1000)} s` : abs < 90 * 60_000 ? `${Math.round(abs / 60_000)} min` : abs < 48 * 3600_000 ? `${Math.round(abs / 3600_000)} h` : `${Math.round(abs / 86400_000)} days`;
-  return ms >= 0 ? `expires in ${text}` : `expired ${text} ago`;
-}
-
-/** The region in an EKS endpoint host (`ABC.gr7.us-west-2.eks.amazonaws.com`), a hint when the exec names none. */
-export function regionOfEndpoint(server: string): string | undefined {
-  return /\.([a-z]{2}(?:-[a-z]+)+-\d)\.eks\.amazonaws\.com(?:\.cn)?(?::\d+)?(?:\/|$)/.exec(server)?.[1];
-}
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0];
-
-/** The `aws eks update-kubeconfig` program and arguments for a cluster, quoted later for the shell that runs them. */
-function updateKubeconfigArgv(cluster: string, region: string, profile?: string): string[] {
-  return ['aws', 'eks', 'update-kubeconfig', '--name', cluster, '--region', region, ...(profile ? ['--profile', profile] : [])];
-}
-
-
-/**
- * The exec block a fix writes: for `aws eks get-token`, the form `aws eks update-kubeconfig` writes, keeping the
- * user's aws executable and any other environment variables; for other plugins only the apiVersion changes.
- */
-function rewrittenExec(exec: ExecSpec, plugin: ExecPlugin, clusterName: string, region: string): ExecSpec {
-  if (plugin.kind !== 'aws-cli' || plugin.wrapper) return { ...exec, apiVersion: 'client.authentication.k8s.io/v1beta1' };
-  const fresh = updateKubeconfigExec({ name: clusterName, region }, plugin.profile.name, plugin.roleArn);
-  const kept = exec.env.filter((e) => e.name !== 'AWS_PROFILE' && e.name !== 'AWS_REGION' && e.name !== 'AWS_DEFAULT_REGION');
-  return { ...fresh, command: exec.command, env: [...fresh.env, ...kept] };
-}
-
-type Timed<T> = { ok: true; value: T } | { ok: false; kind: 'timeout' | 'cancelled' };
-
-/** Runs one step with its own limit; the step's signal aborts on the limit or the caller's cancel, inside the step. */
-async function timed<T>(ms: number, parent: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<Timed<T>> {
-  if (parent?.aborted) return { ok: false, kind: 'cancelled' };
-  const ac = new AbortController();
-  const onAbort = () => ac.abort();
-  parent?.addEventListener('abort', onAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const stop = new Promise<Timed<T>>((resolve) => {
-    timer = setTimeout(() => ac.abort(), ms);
-    ac.signal.addEventListener('abort', () => resolve({ ok: false, kind: parent?.aborted ? 'cancelled' : 'timeout' }), { once: true });
-  });
-  try {
-    return await Promise.race([fn(ac.signal).then((value): Timed<T> => ({ ok: true, value })), stop]);
-  } finally {
-    clearTimeout(timer);
-    parent?.removeEventListener('abort', onAbort);
-  }
-}
-
-const NETWORK_WORDS: Record<NetworkFailure, string> = {
-  tls: 'TLS failed (the certificate is not the one the kubeconfig trusts, or the name does not match)',
-  timeout: 'no answer before the time limit (a private endpoint without a network path, a firewall that drops packets)',
-  refused: 'the connection was refused (nothing listens at that address and port)',
-  dns: 'the host name does not resolve',
-  proxy: 'the proxy-url could not be used',
-  reset: 'the connection was reset',
-  other: 'the request failed',
-};
-
-class Walk {
-  readonly steps: DoctorStep[] = [];
-  step(id: StepId): DoctorStep {
-    const s: DoctorStep = { id, title: STEP_TITLES[id], status: 'pass', evidence: [], fixes: [] };
-    this.steps.push(s);
-    return s;
-  }
-  skipRest() {
-    for (const id of Object.keys(STEP_TITLES) as StepId[]) if (!this.steps.some((s) => s.id === id)) this.steps.push({ id, title: STEP_TITLES[id], status: 'skip', evidence: ['Not checked: an earlier step failed.'], fixes: [] });
-  }
-}
-
-/** The last lines a plugin wrote to stderr, which say why it failed (awscli, aws-vault and SSO errors go there). */
-function stderrTail(stderr: string): string[] {
-  return stderr.split('\n').map((l) => l.trim()).filter(Boolean).slice(-3).map((l) => `plugin stderr: ${l.slice(0, 300)}`);
-}
-
-interface Prediction {
-  arn?: string;
-  evidence: string[];
-  fixes: DoctorFix[];
-  /** Set when the prediction itself shows why the plugin fails. */
-  failure?: string;
-}
-
-/**
- * What `aws eks get-token` would do, worked out in-process: only to explain a plugin that did not run or failed, and
- * labelled as a prediction in the report. It follows awscli (customizations/eks/get_token.py): without a region STS
- * is the global endpoint, any region of the partition works, `--role-arn` is assumed with the session name
- * EKSGetTokenAuth, and `--cluster-id` names an Outposts cluster.
- */
-async function predict(plugin: ExecPlugin, exec: ExecSpec, deps: DoctorDeps, profileName: string | undefined): Promise<Prediction> {
-  const out: Prediction = { evidence: [], fixes: [] };
-  const label = (s: string) => `prediction: ${s}`;
-  // `aws sso login` exists only in awscli v2; v1 cannot use IAM Identity Center profiles at all.
-  const ssoFix = async (): Promise<void> => {
-    const major = await deps.awsCliMajor?.(exec.command).catch(() => undefined);
-    if (major === 1) {
-      out.evidence.push(label(`${exec.command} is awscli v1, which has no aws sso login and cannot use IAM Identity Center profiles: install awscli v2.`));
-      out.fixes.push({ kind: 'installAwsCli', label: 'Install awscli v2 (the AWS CLI install guide)', url: AWSCLI_INSTALL_URL });
-      return;
-    }
-    const name = profileName ?? 'default';
-    out.fixes.push({ kind: 'ssoLogin', label: `Run aws sso login --profile ${name}, then check again`, profile: name, aws: exec.command });
-  };
-  if (plugin.wrapper) {
-    out.evidence.push(label(`aws-vault keeps the keys of ${plugin.wrapper.profile} in its vault; only the plugin can use them.`));
-    return out;
-  }
-  const profile = await deps.profile(profileName).catch(() => ({ exists: false }) as Awaited<ReturnType<DoctorDeps['profile']>>);
-  if (profileName && !profile.exists) {
-    out.failure = `Profile ${profileName} is not in the AWS config files the editor sees: awscli fails with "The config profile (${profileName}) could not be found".`;
-    out.evidence.push(label(out.failure));
-    return out;
-  }
-  if (profile.sso) {
-    const expiresAt = profile.sso.expiresAt;
-    if (!expiresAt || expiresAt.getTime() <= deps.now()) {
-      out.failure = `The SSO session of profile ${profileName ?? 'default'} has ${expiresAt ? 'expired' : 'not started'}: run aws sso login.`;
-      out.evidence.push(label(expiresAt ? `IAM Identity Center session ${formatAge(expiresAt.getTime() - deps.now())}` : 'No IAM Identity Center session is cached for this profile'));
-      await ssoFix();
-      return out;
-    }
-    out.evidence.push(label(`IAM Identity Center session ${formatAge(expiresAt.getTime() - deps.now())}`));
-  }
-  const region = plugin.region.name ?? profile.region;
-  const execEnv: Record<string, string | undefined> = { ...deps.env, ...Object.fromEntries(exec.env.map((e) => [e.name, e.value])) };
-  let credentials: TokenCredentials & { expiration?: Date };
-  try {
-    // --profile wins over keys in the environment; otherwise keys in the environment win over AWS_PROFILE.
-    credentials = await deps.credentials(plugin.profile.source === 'args' ? profileName : execEnv.AWS_ACCESS_KEY_ID ? undefined : profileName, execEnv);
-  } catch (e) {
-    out.failure = `The credentials of profile ${profileName ?? 'default'} could not be loaded: ${message(e)}`;
-    out.evidence.push(label(out.failure));
-    if (profile.sso) await ssoFix();
-    return out;
-  }
-  if (credentials.expiration) out.evidence.push(label(`credentials ${formatAge(credentials.expiration.getTime() - deps.now())}`));
-  if (plugin.roleArn) {
-    try {
-      credentials = await deps.assumeRole(credentials, plugin.roleArn, region, AWSCLI_ROLE_SESSION_NAME);
-      out.evidence.push(label(`AssumeRole ${plugin.roleArn} as session ${AWSCLI_ROLE_SESSION_NAME}`));
-    } catch (e) {
-      out.failure = `AssumeRole of ${plugin.roleArn} failed: ${message(e)}. The role's trust policy must allow the profile's identity, and the profile's identity needs sts:AssumeRole on it.`;
-      out.evidence.push(label(out.failure));
-      return out;
-    }
-  }
-  try {
-    const caller = await deps.callerIdentity(credentials, region);
-    out.arn = caller.arn;
-    out.evidence.push(label(`the token would say ${caller.arn} (STS ${region ? `in ${region}` : 'global endpoint, as awscli without a region'})`));
-  } catch (e) {
-    out.failure = `STS GetCallerIdentity failed: ${message(e)}`;
-    out.evidence.push(label(out.failure));
-  }
-  return out;
-}
+// The doctor's vocabulary keeps its import surface here, so consumers import from one module.
+export * from './doctorTypes';
 
 export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, question: AccessQuestion = { verb: 'list', resource: 'pods' }, options: DoctorOptions = {}): Promise<ContextReport> {
   const base = { context: ctx.name, current: ctx.current };
@@ -465,24 +199,10 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   let caller: { arn: string; account: string } | undefined;
   if (decoded && clusterId) {
     const target = deps.stsEndpoint ? `${deps.stsEndpoint} (the STS endpoint you chose)` : decoded.url.host;
-    const answered = await stsPending!;
-    if (!answered.ok && answered.kind === 'cancelled') return cancelled();
-    if (!answered.ok) {
-      stsStep.status = 'fail';
-      stsStep.evidence.push(`STS at ${target} did not answer within ${Math.round(stepMs / 1000)} s.`);
-      return report('fail', stsStep.evidence[0]);
-    }
-    const a = answered.value;
-    if (!a.ok) {
-      stsStep.status = 'fail';
-      stsStep.evidence.push(a.network ? `STS at ${target} could not be reached: ${NETWORK_WORDS[a.network]}: ${a.message}` : `STS refused the token with ${a.status} ${a.code}: ${a.message}`);
-      if (a.code === 'SignatureDoesNotMatch') stsStep.evidence.push(`The token was not signed for x-k8s-aws-id ${clusterId} with these credentials: the API server would get the same answer and say 401 Unauthorized.`);
-      if (a.code === 'ExpiredToken') stsStep.evidence.push('The credentials the plugin used have expired: refresh them (aws sso login, a new aws-vault session, new keys).');
-      if (a.code === 'InvalidClientTokenId') stsStep.evidence.push('STS does not know the access key the token was signed with (deleted or deactivated keys, or keys of another partition).');
-      return report('fail', stsStep.evidence[0]);
-    }
-    caller = { arn: a.arn, account: a.account };
-    stsStep.evidence.push(`STS says the token is ${a.arn} (account ${a.account})`);
+    const sts = readStsAnswer(stsStep, await stsPending!, target, clusterId, stepMs);
+    if ('cancelled' in sts) return cancelled();
+    if ('failed' in sts) return report('fail', sts.failed);
+    caller = sts.caller;
   } else {
     stsStep.status = 'skip';
     stsStep.evidence.push(decoded ? 'Not asked: the exec args name no cluster, and STS checks the signature over the cluster name.' : 'Not an EKS token.');
@@ -497,35 +217,8 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   let who: KubeAnswer<{ username: string; groups: string[]; uid?: string }> = whoTimed.ok ? whoTimed.value : { ok: false, code: 0, message: `no answer within ${Math.round(stepMs / 1000)} s`, network: 'timeout' };
   if (!who.ok && who.code === 0) {
     // No HTTP answer: kubectl cannot reach the server. "Stale" only with EKS's word for the endpoint.
-    request.status = 'fail';
-    const kind = who.network ?? 'other';
-    const cannot = `kubectl cannot connect: ${NETWORK_WORDS[kind]}: ${who.message}`;
-    request.evidence.push(cannot);
-    mapping.status = 'skip';
-    mapping.evidence.push('Not checked: the server could not be reached.');
-    if (kind === 'timeout') request.evidence.push('A private endpoint needs a network path (VPN, peering, a bastion); check proxies and firewalls.');
-    if (clusterId && !options.signal?.aborted) {
-      const stale = await timed(stepMs, options.signal, async (signal) => {
-        const creds = await deps.credentials(plugin.profile.source === 'args' ? profileName : deps.env.AWS_ACCESS_KEY_ID || execEnv.some((e) => e.name === 'AWS_ACCESS_KEY_ID') ? undefined : profileName, { ...deps.env, ...Object.fromEntries(execEnv.map((e) => [e.name, e.value])) });
-        return deps.describeCluster(creds, ref.region, clusterId, signal);
-      }).catch((e: unknown) => ({ ok: false as const, kind: 'error' as const, error: e }));
-      if (stale.ok) {
-        const described = stale.value;
-        // Trailing slashes cut by a loop: `/\/+$/` retried every slash of a long run (the server is kubeconfig text).
-        const sameServer = (a: string, b: string) => trimTrailing(a, '/').toLowerCase() === trimTrailing(b, '/').toLowerCase();
-        const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', argv: updateKubeconfigArgv(clusterId, ref.region, profileName) };
-        const repair = (server: string): DoctorFix[] =>
-          cluster.file && !cluster.caFile ? [{ kind: 'repairCluster', label: `Point cluster ${cluster.name} at EKS's endpoint and CA, in place in ${cluster.file}`, file: cluster.file, cluster: cluster.name, server, ...(described.caData ? { caData: described.caData } : {}) }] : [];
-        if (described.endpoint && !sameServer(described.endpoint, cluster.server)) {
-          request.evidence.push(`EKS DescribeCluster says the endpoint of ${clusterId} is ${described.endpoint}: the kubeconfig is stale (was the cluster re-created?).`);
-          request.fixes.push(...repair(described.endpoint), updateKubeconfig);
-        } else if (kind === 'tls' && described.caData && cluster.caData && described.caData.replace(/\s/g, '') !== cluster.caData.replace(/\s/g, '')) {
-          request.evidence.push('EKS DescribeCluster gives another CA than the kubeconfig\'s: kubectl fails with "x509: certificate signed by unknown authority".');
-          request.fixes.push(...repair(cluster.server), updateKubeconfig);
-        } else if (described.endpoint) request.evidence.push(`EKS DescribeCluster gives the same endpoint (${described.status ?? 'status unknown'}): the kubeconfig is current; the network path is the problem.`);
-      } else if ('error' in stale) request.evidence.push(`prediction: could not ask EKS whether the endpoint changed: ${message(stale.error)}`);
-    }
-    return report('fail', request.evidence.find((e) => /stale|another CA/.test(e)) ?? cannot, { identityArn });
+    const summary = await explainUnreachable({ request, mapping, who, cluster, clusterId, plugin, profileName, execEnv, ref, deps, stepMs, signal: options.signal });
+    return report('fail', summary, { identityArn });
   }
   if (!who.ok && who.code === 404) {
     // Before Kubernetes 1.28 the API server has no v1 SelfSubjectReview: the model says who the caller is, and the
