@@ -9,6 +9,7 @@
  * {{SessionName}}; node types only for principals of the cluster's account; no service-linked roles.
  */
 import { parseArn } from '../auth/arn';
+import { accessPolicyName } from '../clusters/model';
 
 export const ACCESS_ENTRY_TYPES = ['STANDARD', 'EC2', 'EC2_LINUX', 'EC2_WINDOWS', 'FARGATE_LINUX', 'HYBRID_LINUX', 'HYPERPOD_LINUX'] as const;
 export type AccessEntryType = (typeof ACCESS_ENTRY_TYPES)[number];
@@ -61,7 +62,7 @@ export function groupsProblem(groups: string[], type = 'STANDARD'): string | und
 
 /** Why EKS refuses to associate this access policy with an entry of this type, or undefined. */
 export function policyProblem(policyArn: string, type = 'STANDARD'): string | undefined {
-  const name = policyArn.split('/').pop() ?? '';
+  const name = accessPolicyName(policyArn);
   if (type === 'EC2') return name === AUTO_NODE_POLICY_NAME ? undefined : `Entries of type EC2 (EKS Auto Mode nodes) take only ${AUTO_NODE_POLICY_NAME}`;
   if (isNodeType(type)) return `Access policies cannot be associated with access entries of type ${type}`;
   return undefined;

@@ -5,6 +5,7 @@
  */
 import { canonicalize, equalFold, parseArn, stripPath } from '../auth/arn';
 import { AccessEntryInfo, AuthenticationMode, AuthResult, authenticate, AwsAuthModel, DecodedItem, isAwsAuthModel, loadAwsAuth, LOG_WORDING_RELEASES, SECTION_KEYS, StepOutcome } from '../auth/authenticator';
+import { accessPolicyName } from '../clusters/model';
 import { markdownText } from '../markdown';
 
 export type { AccessEntryInfo, StepOutcome };
@@ -64,48 +65,56 @@ const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,51
 const scopeText = (s?: { type?: string; namespaces?: string[] }) => (!s || s.type === 'cluster' ? 'cluster-wide' : `namespaces ${(s.namespaces ?? []).join(', ')}`);
 
 /** What in aws-auth almost names this caller: written with a path, as a session, dropped, duplicated, mistyped. */
-function nearMisses(result: AuthResult, model: AwsAuthModel | undefined, mode: AuthenticationMode): string[] {
-  const out: string[] = [];
+/** A near miss, and whether a mapping in aws-auth is what misses (its fix is in aws-auth). */
+interface NearMiss {
+  text: string;
+  inAwsAuth: boolean;
+}
+
+function nearMisses(result: AuthResult, model: AwsAuthModel | undefined, mode: AuthenticationMode): NearMiss[] {
+  const out: NearMiss[] = [];
+  const mapping = (text: string) => void out.push({ text, inAwsAuth: true });
+  const note = (text: string) => void out.push({ text, inAwsAuth: false });
   const p = result.caller.principal;
   if (!p) return out;
   const canonical = p.canonical;
   if (model && mode !== 'API') {
     for (const key of SECTION_KEYS) {
       const section = model.sections[key];
-      if ((section.error || section.notAList) && key !== 'mapAccounts') out.push(`aws-auth ${key} is dropped as a whole by the authenticator (${section.error?.message ?? 'not a list'}): any mapping for ${canonical} in it is ignored.`);
+      if ((section.error || section.notAList) && key !== 'mapAccounts') mapping(`aws-auth ${key} is dropped as a whole by the authenticator (${section.error?.message ?? 'not a list'}): any mapping for ${canonical} in it is ignored.`);
     }
     const items: DecodedItem[] = [...model.sections.mapRoles.items, ...model.sections.mapUsers.items];
     for (const item of items) {
       if (item.arn === '') continue;
       const where = `aws-auth ${item.section} entry ${item.index + 1}`;
       if (equalFold(item.arn, canonical)) {
-        if (item.dropped) out.push(`${where} names ${item.arn}, but the authenticator drops it: ${item.dropped}.`);
-        else if (item.replacedBy) out.push(`${where} names ${item.arn}, but a later entry (${item.replacedBy.index + 1}) for the same ARN replaces it: only the last counts, and groups are not merged.`);
-        else if (item === result.mapping) for (const t of item.typeErrors) out.push(`${where}: the ${t.field} value is a ${t.got}, not a string, so the authenticator drops it.`);
+        if (item.dropped) mapping(`${where} names ${item.arn}, but the authenticator drops it: ${item.dropped}.`);
+        else if (item.replacedBy) mapping(`${where} names ${item.arn}, but a later entry (${item.replacedBy.index + 1}) for the same ARN replaces it: only the last counts, and groups are not merged.`);
+        else if (item === result.mapping) for (const t of item.typeErrors) mapping(`${where}: the ${t.field} value is a ${t.got}, not a string, so the authenticator drops it.`);
         continue;
       }
       if (equalFold(item.arn.trim(), canonical)) {
-        out.push(`${where} writes ${JSON.stringify(item.arn)} with white space inside the quotes: the authenticator compares exactly, so it never matches.`);
+        mapping(`${where} writes ${JSON.stringify(item.arn)} with white space inside the quotes: the authenticator compares exactly, so it never matches.`);
         continue;
       }
       const written = canonicalize(item.arn.trim());
       if ('error' in written || written.account !== p.account) continue;
       if (written.kind === 'role' && stripPath(item.arn) !== item.arn && equalFold(stripPath(item.arn), canonical)) {
-        out.push(`${where} maps ${item.arn} with the path /${parseArn(item.arn)?.path}/: STS reports the role without a path, so it never matches. Write ${stripPath(item.arn)}.`);
+        mapping(`${where} maps ${item.arn} with the path /${parseArn(item.arn)?.path}/: STS reports the role without a path, so it never matches. Write ${stripPath(item.arn)}.`);
       } else if (written.kind === 'assumed-role' && equalFold(written.canonical, canonical)) {
-        out.push(`${where} maps the session ARN ${item.arn}: the authenticator compares role ARNs, so map ${written.canonical} instead.`);
+        mapping(`${where} maps the session ARN ${item.arn}: the authenticator compares role ARNs, so map ${written.canonical} instead.`);
       } else {
         const name = (arn: string) => arn.split('/').pop()!.toLowerCase();
-        if (name(item.arn) === name(canonical) && written.kind !== p.kind && written.kind !== 'assumed-role') out.push(`${where} maps ${item.arn}, a ${written.kind} with the same name: the caller is a ${p.kind === 'assumed-role' ? 'role' : p.kind}.`);
+        if (name(item.arn) === name(canonical) && written.kind !== p.kind && written.kind !== 'assumed-role') mapping(`${where} maps ${item.arn}, a ${written.kind} with the same name: the caller is a ${p.kind === 'assumed-role' ? 'role' : p.kind}.`);
       }
     }
   }
-  if (result.ambiguous) out.push(`mapUsers holds ${result.ambiguous.length} entries for this ARN that differ only in case: the authenticator picks one at random on every request.`);
+  if (result.ambiguous) note(`mapUsers holds ${result.ambiguous.length} entries for this ARN that differ only in case: the authenticator picks one at random on every request.`);
   const template = result.template?.username ?? '';
-  if (template.startsWith('system:node:') && !/\{\{(EC2PrivateDNSName|SessionName)\}\}/.test(template)) out.push(`The node username ${template} is the same for every node: use system:node:{{EC2PrivateDNSName}} for EC2 nodes.`);
+  if (template.startsWith('system:node:') && !/\{\{(EC2PrivateDNSName|SessionName)\}\}/.test(template)) note(`The node username ${template} is the same for every node: use system:node:{{EC2PrivateDNSName}} for EC2 nodes.`);
   if (mode === 'API' && model && !result.authenticated) {
     const inAwsAuth = authenticate(result.caller, { mode: 'CONFIG_MAP', awsAuth: model });
-    if (inAwsAuth.authenticated) out.push('aws-auth maps this ARN, but the cluster is in API mode, which ignores aws-auth.');
+    if (inAwsAuth.authenticated) mapping('aws-auth maps this ARN, but the cluster is in API mode, which ignores aws-auth.');
   }
   return out;
 }
@@ -115,10 +124,11 @@ export function explainAccess(principal: string, ctx: AccessContext): AccessExpl
   const trace = authenticate(principal, { mode: ctx.mode, accessEntries: ctx.accessEntries, awsAuth: model });
   const compared = trace.caller.principal?.canonical ?? principal.trim();
   const steps: Step[] = trace.steps.filter((s) => s.id !== 'verdict').map((s) => ({ title: s.title, outcome: s.outcome, detail: s.detail }));
-  const misses = nearMisses(trace, model, ctx.mode);
+  const found = nearMisses(trace, model, ctx.mode);
+  const misses = found.map((m) => m.text);
   const { username, groups } = trace;
   const policies = trace.via === 'access entry' ? (trace.entry?.policies ?? []).map((p) => ({ policyArn: p.policyArn ?? '', scope: scopeText(p.accessScope) })) : [];
-  if (trace.via === 'access entry' && policies.length) steps.push({ title: 'Access policies', outcome: 'info', detail: policies.map((p) => `${p.policyArn.split('/').pop()} (${p.scope})`).join('; ') });
+  if (trace.via === 'access entry' && policies.length) steps.push({ title: 'Access policies', outcome: 'info', detail: policies.map((p) => `${accessPolicyName(p.policyArn)} (${p.scope})`).join('; ') });
 
   const bindings = trace.authenticated ? (ctx.bindings ?? []).filter((b) => b.subjects.some((s) => (s.kind === 'User' && s.name === username) || (s.kind === 'Group' && groups.includes(s.name)))) : [];
   if (trace.authenticated && ctx.bindings) {
@@ -139,7 +149,7 @@ export function explainAccess(principal: string, ctx: AccessContext): AccessExpl
   let fix: AccessFix | undefined;
   const source = trace.via === 'access entry' ? 'the access entry' : `aws-auth ${trace.via}`;
   if (trace.authenticated) {
-    verdict = `Authenticated by ${source} as ${username || '(empty username)'} with groups ${groups.join(', ') || 'none'}${policies.length ? ` and policies ${policies.map((p) => `${p.policyArn.split('/').pop()} (${p.scope})`).join(', ')}` : ''}${trace.condition ? ` (${trace.condition})` : ''}.`;
+    verdict = `Authenticated by ${source} as ${username || '(empty username)'} with groups ${groups.join(', ') || 'none'}${policies.length ? ` and policies ${policies.map((p) => `${accessPolicyName(p.policyArn)} (${p.scope})`).join(', ')}` : ''}${trace.condition ? ` (${trace.condition})` : ''}.`;
   } else if (trace.via) {
     verdict = `Unauthorized: ${source} matches, but its username or group template cannot be rendered for this caller (${trace.log.replace(/^.*error="/, '').replace(/"$/, '')}).`;
   } else {
@@ -147,7 +157,7 @@ export function explainAccess(principal: string, ctx: AccessContext): AccessExpl
       ? `Unauthorized: ${trace.caller.problem}.`
       : `Unauthorized: no ${ctx.mode === 'CONFIG_MAP' ? 'aws-auth mapping' : ctx.mode === 'API' ? 'access entry' : 'access entry or aws-auth mapping'} matches ${compared}.`;
     if (trace.caller.principal && PRINCIPAL_ARN.test(compared)) {
-      const awsAuthMiss = misses.some((m) => m.startsWith('aws-auth'));
+      const awsAuthMiss = found.some((m) => m.inAwsAuth);
       fix =
         ctx.mode === 'CONFIG_MAP' || (awsAuthMiss && ctx.mode !== 'API')
           ? { kind: 'openAwsAuth', label: 'Open aws-auth to fix the mapping', principalArn: compared }

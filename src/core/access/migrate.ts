@@ -10,6 +10,7 @@ import type { IamGateway } from '../aws/iamGateway';
 import { Mapping, readMappings } from '../clusters/model';
 import { markdownText } from '../markdown';
 import { groupsProblem, usernameProblem } from './accessEntryRules';
+import { accessPolicyName } from '../clusters/model';
 
 /** The cluster admin access policy in a partition: `arn:aws-cn:eks::aws:...` in China, and so on. */
 export function clusterAdminPolicyArn(partition = 'aws'): string {
@@ -219,7 +220,7 @@ async function compareWithExisting(m: Mapping, want: PlannedEntry, have: Existin
   const policies = want.policies.length ? await ctx.policiesOf(have.principalArn) : [];
   const missingPolicies = want.policies.filter((p) => !policies.some((h) => covers(h, p)));
   if (missingPolicies.length) {
-    return { mapping: m, action: 'complete', entry: { ...want, principalArn: have.principalArn }, missingPolicies, reason: `the access entry exists without ${missingPolicies.map((p) => p.policyArn.split('/').pop()).join(', ')} (an interrupted migration?): associate it` };
+    return { mapping: m, action: 'complete', entry: { ...want, principalArn: have.principalArn }, missingPolicies, reason: `the access entry exists without ${missingPolicies.map((p) => accessPolicyName(p.policyArn)).join(', ')} (an interrupted migration?): associate it` };
   }
   return { mapping: m, action: 'skip', skipKind: 'exists', entry: { ...want, principalArn: have.principalArn }, reason: 'the principal already has an access entry that grants the same' };
 }
@@ -232,7 +233,7 @@ export function planMarkdown(items: PlanItem[], cluster: string): string {
     if (i.action === 'skip') return `| skip | ${from} | | ${t(i.reason ?? '')} |`;
     if (i.action === 'complete') return `| complete | ${from} | ${t(i.entry!.principalArn)} | ${t(i.reason ?? '')} |`;
     const e = i.entry!;
-    const what = [`type ${e.type}`, e.username ? `username ${e.username}` : '', e.kubernetesGroups.length ? `groups ${e.kubernetesGroups.join(', ')}` : '', ...e.policies.map((p) => `${p.policyArn.split('/').pop()} (${p.accessScope.type})`)].filter(Boolean).join(', ');
+    const what = [`type ${e.type}`, e.username ? `username ${e.username}` : '', e.kubernetesGroups.length ? `groups ${e.kubernetesGroups.join(', ')}` : '', ...e.policies.map((p) => `${accessPolicyName(p.policyArn)} (${p.accessScope.type})`)].filter(Boolean).join(', ');
     return `| create | ${from} | ${t(e.principalArn)} | ${t(what)} |`;
   });
   const creates = items.filter((i) => i.action === 'create').length;

@@ -8,6 +8,7 @@ import { canonicalize, stripPath } from '../auth/arn';
 import { AccessEntryStore, authenticate, AuthInput, AwsAuthModel, DecodedItem, loadAwsAuth } from '../auth/authenticator';
 
 import type { AccessState, PrincipalAccess } from './accessDiff';
+import { accessPolicyName } from '../clusters/model';
 
 export const CLUSTER_ADMIN_POLICY_NAME = 'AmazonEKSClusterAdminPolicy';
 const NODE_GROUPS = ['system:bootstrappers', 'system:nodes'];
@@ -96,7 +97,7 @@ export function accessOf(principal: string, p: Prepared): Evaluated {
   if (r.authenticated) {
     if (groups.includes('system:masters')) adminVia.push('system:masters');
     for (const pol of r.via === 'access entry' ? (r.entry?.policies ?? []) : []) {
-      const name = pol.policyArn?.split('/').pop() ?? '';
+      const name = accessPolicyName(pol.policyArn ?? '');
       const scope = pol.accessScope?.type === 'namespace' ? (pol.accessScope.namespaces ?? []) : ['*'];
       policyScopes.push(...scope.map((n) => (n === '*' ? `${name} (cluster)` : `${name} (namespace ${n})`)));
       if (name === CLUSTER_ADMIN_POLICY_NAME && scope.includes('*')) adminVia.push(`${CLUSTER_ADMIN_POLICY_NAME} (cluster)`);

@@ -21,6 +21,7 @@ import { clusterAccount } from './explainRefusal';
 import { maskAccessKeyId, scrub, secretValues } from './redact';
 
 import type { KubeContext } from './kubeconfig';
+import { accessPolicyName } from '../clusters/model';
 
 // The doctor's vocabulary keeps its import surface here, so consumers import from one module.
 export * from './doctorTypes';
@@ -269,7 +270,7 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
     const explained = identityArn ? await deps.explainDenied(ref, identityArn).catch(() => undefined) : undefined;
     if (explained) {
       rbac.evidence.push(
-        explained.policies.length ? `access policies: ${explained.policies.map((p) => `${p.policyArn.split('/').pop()} (${p.scope})`).join(', ')}` : 'no access policy is associated with this principal',
+        explained.policies.length ? `access policies: ${explained.policies.map((p) => `${accessPolicyName(p.policyArn)} (${p.scope})`).join(', ')}` : 'no access policy is associated with this principal',
         explained.bindings.length ? `RBAC bindings for this username or its groups: ${explained.bindings.map((b) => `${b.kind} ${b.name} -> ${b.roleRef.kind} ${b.roleRef.name}`).join(', ')}` : 'no RBAC binding names this username or its groups',
       );
     }
