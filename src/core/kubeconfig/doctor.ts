@@ -115,7 +115,9 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
       const p = await predict(plugin, exec, deps, profileName);
       execStep.evidence.push(...p.evidence);
       execStep.fixes.push(...p.fixes);
-      if (p.failure) return report('fail', p.failure, p.arn ? { identityArn: p.arn } : {});
+      const sso = p.ssoSession ? { ssoSessionExpiresAt: p.ssoSession.expiresAt?.toISOString() ?? null } : {};
+      if (p.failure) return report('fail', p.failure, { ...(p.arn ? { identityArn: p.arn } : {}), ...sso });
+      return report('fail', execStep.evidence[0], sso);
     }
     return report('fail', execStep.evidence[0]);
   }

@@ -15,6 +15,8 @@ export interface Prediction {
   fixes: DoctorFix[];
   /** Set when the prediction itself shows why the plugin fails. */
   failure?: string;
+  /** The profile's IAM Identity Center session, as its token cache holds it: `null` when none is cached. */
+  ssoSession?: { expiresAt: Date | null };
 }
 
 /**
@@ -49,6 +51,7 @@ export async function predict(plugin: ExecPlugin, exec: ExecSpec, deps: DoctorDe
   }
   if (profile.sso) {
     const expiresAt = profile.sso.expiresAt;
+    out.ssoSession = { expiresAt: expiresAt ?? null };
     if (!expiresAt || expiresAt.getTime() <= deps.now()) {
       out.failure = `The SSO session of profile ${profileName ?? 'default'} has ${expiresAt ? 'expired' : 'not started'}: run aws sso login.`;
       out.evidence.push(label(expiresAt ? `IAM Identity Center session ${formatAge(expiresAt.getTime() - deps.now())}` : 'No IAM Identity Center session is cached for this profile'));

@@ -42,6 +42,8 @@ export interface ContextReport {
   username?: string;
   groups?: string[];
   steps: DoctorStep[];
+  /** The IAM Identity Center session of the context's profile, when the doctor read its cache (ISO time; null: none). */
+  ssoSessionExpiresAt?: string | null;
 }
 
 export const STEP_TITLES: Record<StepId, string> = {

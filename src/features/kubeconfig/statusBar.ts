@@ -1,6 +1,7 @@
 /** The status bar item for the current kubectl context: its verdict once checked, and the SSO session's expiry. */
 import * as vscode from 'vscode';
 import type { Services } from '../../services';
+import { formatAge } from '../../core/kubeconfig/doctorTypes';
 
 const ICON = { ok: '$(pass)', fail: '$(error)', warn: '$(warning)', 'not-eks': '$(circle-outline)' } as const;
 
@@ -22,8 +23,9 @@ export function registerStatusBar(services: Services): vscode.Disposable[] {
     }
     item.command = { command: 'eksAuth.kubeconfig.diagnose', title: vscode.l10n.t('Diagnose kubectl Access'), arguments: [current] };
     const report = services.doctor.report(current);
-    const sso = report?.steps.find((s) => s.id === 'exec')?.evidence.find((e) => e.startsWith('IAM Identity Center session'));
-    item.text = `${report ? ICON[report.verdict] : '$(kubernetes)'} ${current}${sso ? ` · SSO ${sso.replace('IAM Identity Center session ', '')}` : ''}`;
+    const sso = report?.ssoSessionExpiresAt;
+    const ssoText = sso === undefined ? '' : sso === null ? ` · ${vscode.l10n.t('no SSO session')}` : ` · SSO ${formatAge(Date.parse(sso) - Date.now())}`;
+    item.text = `${report ? ICON[report.verdict] : '$(kubernetes)'} ${current}${ssoText}`;
     item.tooltip = report ? `${current}: ${report.summary}` : vscode.l10n.t('kubectl context {0}: click to check it', current);
     item.show();
   };

@@ -114,6 +114,7 @@ describe('the kubeconfig doctor, step by step', () => {
     assert.ok(exec.evidence.includes('prediction: IAM Identity Center session expired 3 h ago'), exec.evidence.join(' | '));
     assert.deepStrictEqual(exec.fixes, [{ kind: 'ssoLogin', label: 'Run aws sso login --profile dev, then check again', profile: 'dev', aws: 'aws' }]);
     assert.ok(!d.calls.some((c) => c.startsWith('credentials')), 'no credentials are asked for once the session is known to be over');
+    assert.strictEqual(r.ssoSessionExpiresAt, new Date(NOW - 3 * 3600_000).toISOString(), 'the session end is a field of the report (the status bar shows it), not a sentence to search');
     // awscli v1 has no `aws sso login` (its command list has no sso): the fix is awscli v2.
     const v1 = await diagnoseContext(context(), deps({ ...pluginFails('boom'), awsCliMajor: async () => 1, profile: async () => ({ exists: true, sso: { expiresAt: new Date(NOW - 60_000) } }) }));
     const fixes = v1.steps.find((s) => s.id === 'exec')!.fixes;
