@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Emulator } from '../../emulator/server';
 import type { AccessExplanation } from '../../src/core/access/explain';
 import type { ApplyResult, PlanItem } from '../../src/core/access/migrate';
-import { answerPrompts, clusterNode, runQuietly, withEmulator } from './helpers';
+import { answerPrompts, clusterNode, runQuietly, waitFor, withEmulator } from './helpers';
 
 const A = '111122223333';
 
@@ -135,5 +135,47 @@ describe('explain access and migrate to access entries, against the emulator', f
     const { asked } = await runQuietly('eksAuth.access.migrate', await clusterNode('us-east-1', 'legacy-batch'));
     assert.ok(asked.some((a) => /platform 1\.27 eks\.5, which has no access entries/.test(a)));
     assert.ok(!emu.calls.some((c) => c.operation === 'UpdateClusterConfig' || c.operation === 'CreateAccessEntry'));
+  });
+
+  describe('a mapping fix opens aws-auth at the line to fix', () => {
+    const awsAuthEditor = () => waitFor(() => (vscode.window.activeTextEditor?.document.uri.scheme === 'eks-auth' ? vscode.window.activeTextEditor : undefined), 'the aws-auth editor');
+    const cursorLine = (editor: vscode.TextEditor) => editor.document.lineAt(editor.selection.active.line).text;
+    afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+    it('the SSO role aws-auth maps with its /aws-reserved/sso.amazonaws.com/ path: the fix from Explain puts the cursor on that rolearn line', async () => {
+      // STS reports an SSO role without its path, so the demo's mapping never matches (aws-iam-authenticator
+      // pkg/arn/arn.go Canonicalize; docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html).
+      const prompts = answerPrompts(['Open aws-auth to fix the mapping']);
+      let e: AccessExplanation;
+      let editor: vscode.TextEditor;
+      try {
+        e = await vscode.commands.executeCommand<AccessExplanation>('eksAuth.access.explain', await clusterNode('us-east-1', 'prod-payments'), `arn:aws:iam::${A}:role/AWSReservedSSO_Developers_0123456789abcdef`);
+        editor = await awsAuthEditor();
+      } finally {
+        prompts.restore();
+      }
+      assert.strictEqual(e.fix?.kind, 'openAwsAuth', e.verdict);
+      assert.match(cursorLine(editor), /^\s+- rolearn: arn:aws:iam::111122223333:role\/aws-reserved\/sso\.amazonaws\.com\/us-east-1\/AWSReservedSSO_Developers_0123456789abcdef$/);
+      assert.ok(editor.selection.active.line > 0);
+    });
+
+    it('an unmapped role: the cursor at the end of mapRoles, where its entry goes; without a principal the file opens as before', async () => {
+      const node = await clusterNode('us-east-1', 'prod-payments');
+      await vscode.commands.executeCommand('eksAuth.awsAuth.openFromCluster', node, `arn:aws:iam::${A}:role/NotInAwsAuth`);
+      const editor = await awsAuthEditor();
+      const { line, character } = editor.selection.active;
+      const lines = editor.document.getText().split(/\r?\n/);
+      const start = lines.findIndex((l) => /^ {2}mapRoles: \|/.test(l));
+      const next = lines.findIndex((l, i) => i > start && /^ {0,2}\S/.test(l));
+      assert.ok(start >= 0 && next > start, 'the file has a mapRoles block');
+      // The last non-blank line of the block, with the cursor at its end: Enter starts the next entry.
+      let last = next - 1;
+      while (!lines[last].trim()) last--;
+      assert.deepStrictEqual([line, character], [last, lines[last].length], `cursor on "${lines[line]}"`);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('eksAuth.awsAuth.openFromCluster', node);
+      const plain = await awsAuthEditor();
+      assert.strictEqual(plain.selection.active.line, 0);
+    });
   });
 });

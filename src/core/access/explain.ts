@@ -69,11 +69,13 @@ const scopeText = (s?: { type?: string; namespaces?: string[] }) => (!s || s.typ
 interface NearMiss {
   text: string;
   inAwsAuth: boolean;
+  /** The aws-auth entry that misses, when one does: the mapping fix opens aws-auth at it. */
+  item?: DecodedItem;
 }
 
 function nearMisses(result: AuthResult, model: AwsAuthModel | undefined, mode: AuthenticationMode): NearMiss[] {
   const out: NearMiss[] = [];
-  const mapping = (text: string) => void out.push({ text, inAwsAuth: true });
+  const mapping = (text: string, item?: DecodedItem) => void out.push({ text, inAwsAuth: true, item });
   const note = (text: string) => void out.push({ text, inAwsAuth: false });
   const p = result.caller.principal;
   if (!p) return out;
@@ -88,24 +90,24 @@ function nearMisses(result: AuthResult, model: AwsAuthModel | undefined, mode: A
       if (item.arn === '') continue;
       const where = `aws-auth ${item.section} entry ${item.index + 1}`;
       if (equalFold(item.arn, canonical)) {
-        if (item.dropped) mapping(`${where} names ${item.arn}, but the authenticator drops it: ${item.dropped}.`);
-        else if (item.replacedBy) mapping(`${where} names ${item.arn}, but a later entry (${item.replacedBy.index + 1}) for the same ARN replaces it: only the last counts, and groups are not merged.`);
-        else if (item === result.mapping) for (const t of item.typeErrors) mapping(`${where}: the ${t.field} value is a ${t.got}, not a string, so the authenticator drops it.`);
+        if (item.dropped) mapping(`${where} names ${item.arn}, but the authenticator drops it: ${item.dropped}.`, item);
+        else if (item.replacedBy) mapping(`${where} names ${item.arn}, but a later entry (${item.replacedBy.index + 1}) for the same ARN replaces it: only the last counts, and groups are not merged.`, item);
+        else if (item === result.mapping) for (const t of item.typeErrors) mapping(`${where}: the ${t.field} value is a ${t.got}, not a string, so the authenticator drops it.`, item);
         continue;
       }
       if (equalFold(item.arn.trim(), canonical)) {
-        mapping(`${where} writes ${JSON.stringify(item.arn)} with white space inside the quotes: the authenticator compares exactly, so it never matches.`);
+        mapping(`${where} writes ${JSON.stringify(item.arn)} with white space inside the quotes: the authenticator compares exactly, so it never matches.`, item);
         continue;
       }
       const written = canonicalize(item.arn.trim());
       if ('error' in written || written.account !== p.account) continue;
       if (written.kind === 'role' && stripPath(item.arn) !== item.arn && equalFold(stripPath(item.arn), canonical)) {
-        mapping(`${where} maps ${item.arn} with the path /${parseArn(item.arn)?.path}/: STS reports the role without a path, so it never matches. Write ${stripPath(item.arn)}.`);
+        mapping(`${where} maps ${item.arn} with the path /${parseArn(item.arn)?.path}/: STS reports the role without a path, so it never matches. Write ${stripPath(item.arn)}.`, item);
       } else if (written.kind === 'assumed-role' && equalFold(written.canonical, canonical)) {
-        mapping(`${where} maps the session ARN ${item.arn}: the authenticator compares role ARNs, so map ${written.canonical} instead.`);
+        mapping(`${where} maps the session ARN ${item.arn}: the authenticator compares role ARNs, so map ${written.canonical} instead.`, item);
       } else {
         const name = (arn: string) => arn.split('/').pop()!.toLowerCase();
-        if (name(item.arn) === name(canonical) && written.kind !== p.kind && written.kind !== 'assumed-role') mapping(`${where} maps ${item.arn}, a ${written.kind} with the same name: the caller is a ${p.kind === 'assumed-role' ? 'role' : p.kind}.`);
+        if (name(item.arn) === name(canonical) && written.kind !== p.kind && written.kind !== 'assumed-role') mapping(`${where} maps ${item.arn}, a ${written.kind} with the same name: the caller is a ${p.kind === 'assumed-role' ? 'role' : p.kind}.`, item);
       }
     }
   }
@@ -114,9 +116,18 @@ function nearMisses(result: AuthResult, model: AwsAuthModel | undefined, mode: A
   if (template.startsWith('system:node:') && !/\{\{(EC2PrivateDNSName|SessionName)\}\}/.test(template)) note(`The node username ${template} is the same for every node: use system:node:{{EC2PrivateDNSName}} for EC2 nodes.`);
   if (mode === 'API' && model && !result.authenticated) {
     const inAwsAuth = authenticate(result.caller, { mode: 'CONFIG_MAP', awsAuth: model });
-    if (inAwsAuth.authenticated) mapping('aws-auth maps this ARN, but the cluster is in API mode, which ignores aws-auth.');
+    if (inAwsAuth.authenticated) mapping('aws-auth maps this ARN, but the cluster is in API mode, which ignores aws-auth.', inAwsAuth.mapping);
   }
   return out;
+}
+
+/**
+ * The aws-auth entry a mapping fix for this principal starts from: the one that names it but misses (a path, a
+ * session ARN, dropped, replaced, mistyped), else the one that maps it. Undefined when aws-auth has no entry for it.
+ */
+export function awsAuthEntryFor(principal: string, model: AwsAuthModel): DecodedItem | undefined {
+  const trace = authenticate(principal, { mode: 'CONFIG_MAP', awsAuth: model });
+  return nearMisses(trace, model, 'CONFIG_MAP').find((m) => m.item)?.item ?? trace.mapping;
 }
 
 export function explainAccess(principal: string, ctx: AccessContext): AccessExplanation {

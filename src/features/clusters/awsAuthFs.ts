@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { diffAccess } from '../../core/access/accessDiff';
+import { awsAuthFixLocation } from '../../core/access/awsAuthFixLocation';
 import { accessLostBySave, readConfigMapData, renderConfigMap, sectionDroppingProblems } from '../../core/auth/configMapText';
 import type { AwsAuthObject } from '../../core/aws/kubeGateway';
 import type { ClusterRef } from '../../core/clusters/clusterAccess';
@@ -170,12 +171,21 @@ export function registerAwsAuthFiles(services: Services): vscode.Disposable[] {
       if (doc?.uri.scheme !== 'eks-auth' || doc.uri.query === 'current') return vscode.commands.executeCommand('workbench.action.files.save');
       return files.save(doc);
     }),
-    registerGuarded(services.log, 'eksAuth.awsAuth.openFromCluster', async (node?: unknown) => {
+    registerGuarded(services.log, 'eksAuth.awsAuth.openFromCluster', async (node?: unknown, principalArn?: unknown) => {
       const c = await pickCluster(services.clusters, node);
       if (!c) return;
       const doc = await vscode.workspace.openTextDocument(awsAuthUri(c.ref));
       await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
-      await vscode.window.showTextDocument(doc);
+      const editor = await vscode.window.showTextDocument(doc);
+      // From a mapping fix: the cursor goes to that principal's entry, or to where a new entry is written.
+      if (typeof principalArn === 'string') {
+        const at = awsAuthFixLocation(doc.getText(), principalArn);
+        if (at) {
+          const pos = doc.positionAt(at.offset);
+          editor.selection = new vscode.Selection(pos, pos);
+          editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+        }
+      }
     }),
   ];
 }
