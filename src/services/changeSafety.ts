@@ -10,6 +10,7 @@ import { AccessDiff, AccessState, diffText } from '../core/access/accessDiff';
 import { formatDiffReport } from '../core/access/diffReport';
 import { markdownText } from '../core/markdown';
 import type { AccessEntryInfo } from '../core/auth/authenticator';
+import { ReadOnlyDocuments } from '../shared/readOnlyDocuments';
 
 export interface ChangeConfirmation {
   cluster: string;
@@ -27,17 +28,10 @@ export interface ChangeConfirmation {
 const MAX_LINES = 25;
 const SCHEME = 'eks-auth-diff';
 
-export class ChangeSafety implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly documents = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(SCHEME, this);
+export class ChangeSafety implements vscode.Disposable {
+  private readonly documents = new ReadOnlyDocuments(SCHEME);
 
   constructor(private readonly log?: vscode.LogOutputChannel) {}
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.documents.get(uri.toString()) ?? '';
-  }
 
   /** Returns whether the user confirmed; a lockout is confirmed only by typing the cluster name. */
   async confirm(c: ChangeConfirmation): Promise<boolean> {
@@ -79,15 +73,12 @@ export class ChangeSafety implements vscode.TextDocumentContentProvider, vscode.
 
   /** Every principal's access before and after, as the Markdown table `eks-auth diff --format markdown` prints. */
   private async showTable(c: ChangeConfirmation): Promise<void> {
-    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${c.cluster}/access-diff.md` });
-    this.documents.set(uri.toString(), `# ${markdownText(c.action)}\n\n${formatDiffReport([{ cluster: c.cluster, diff: c.diff, notes: c.extra }], 'markdown')}`);
-    this.changed.fire(uri);
+    const uri = this.documents.set(`/${c.cluster}/access-diff.md`, `# ${markdownText(c.action)}\n\n${formatDiffReport([{ cluster: c.cluster, diff: c.diff, notes: c.extra }], 'markdown')}`);
     await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
   }
 
   dispose(): void {
-    this.registration.dispose();
-    this.changed.dispose();
+    this.documents.dispose();
   }
 }
 

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
+import { COMMANDS } from '../core/commands';
 import type { AccessFix } from '../core/access/explain';
 import type { ClusterRef } from '../core/clusters/clusterAccess';
 
 /** The commands that carry out each fix an explanation offers, wherever the explanation is shown. */
 const FIX_COMMANDS: Record<AccessFix['kind'] | 'explainAccess', string> = {
-  createAccessEntry: 'eksAuth.accessEntries.create',
-  openAwsAuth: 'eksAuth.awsAuth.openFromCluster',
-  explainAccess: 'eksAuth.access.explain',
+  createAccessEntry: COMMANDS.accessEntries.create,
+  openAwsAuth: COMMANDS.awsAuth.openFromCluster,
+  explainAccess: COMMANDS.access.explain,
 };
 
 /**

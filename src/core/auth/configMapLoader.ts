@@ -159,8 +159,11 @@ export function loadSection(section: SectionKey, text: string | undefined): Sect
   const firstTypeError = reading.unmarshalError ?? model.items.flatMap((i) => i.typeErrors)[0]?.message;
   if (firstTypeError) model.logErrors.push(firstTypeError);
   for (const item of model.items) {
-    item.dropped = validate(item);
-    if (item.dropped) model.logErrors.push(item.dropped);
+    const invalid = validate(item);
+    if (!invalid) continue;
+    item.dropped = invalid.message;
+    item.droppedKind = invalid.kind;
+    model.logErrors.push(invalid.message);
   }
   return model;
 }

@@ -36,8 +36,10 @@ export interface DecodedItem {
   unknownKeys: { key: string; range: Range }[];
   /** Values `encoding/json` could not store: the field keeps its previous value. */
   typeErrors: { field: string; got: string; range: Range; message: string }[];
-  /** `Validate()`'s error: the authenticator drops the entry. */
+  /** `Validate()`'s error, as the authenticator logs it: the authenticator drops the entry. */
   dropped?: string;
+  /** Which check of `Validate()` dropped the entry, for callers that branch on it (the text above is for people). */
+  droppedKind?: DropKind;
   /** The later entry with the same key that replaced this one in the store (roles: lowercased ARN; users: exact). */
   replacedBy?: DecodedItem;
 }
@@ -71,15 +73,19 @@ export interface AwsAuthModel {
 const PERMISSION_SET = /^[A-Za-z0-9_+=,.@-]{1,32}$/;
 const PARTITION_IDS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
 
-/** `RoleMapping.Validate()` / `UserMapping.Validate()`: the text the authenticator logs, or undefined. */
-export function validate(item: DecodedItem): string | undefined {
-  if (item.section === 'mapUsers') return item.arn === '' ? 'value for userarn must be supplied' : undefined;
-  if (item.arn === '' && !item.sso) return 'one of rolearn or SSO must be supplied';
-  if (item.arn !== '' && item.sso) return 'only one of rolearn or SSO can be supplied';
+/** Which check of `Validate()` failed: no userarn, neither rolearn nor sso, both, or an sso block with a bad field. */
+export type DropKind = 'noUserArn' | 'noRoleArnOrSso' | 'roleArnAndSso' | 'invalidSso';
+
+/** `RoleMapping.Validate()` / `UserMapping.Validate()`: which check failed and the text the authenticator logs, or undefined. */
+export function validate(item: DecodedItem): { kind: DropKind; message: string } | undefined {
+  if (item.section === 'mapUsers') return item.arn === '' ? { kind: 'noUserArn', message: 'value for userarn must be supplied' } : undefined;
+  if (item.arn === '' && !item.sso) return { kind: 'noRoleArnOrSso', message: 'one of rolearn or SSO must be supplied' };
+  if (item.arn !== '' && item.sso) return { kind: 'roleArnAndSso', message: 'only one of rolearn or SSO can be supplied' };
   if (item.sso) {
-    if (!/^[0-9]{12}$/.test(item.sso.accountID)) return `AccountID '${item.sso.accountID}' is not a valid AWS Account ID`;
-    if (!PERMISSION_SET.test(item.sso.permissionSetName)) return `PermissionSetName '${item.sso.permissionSetName}' is not a valid AWS SSO PermissionSet Name`;
-    if (item.sso.partition !== '' && !PARTITION_IDS.includes(item.sso.partition)) return `partition '${item.sso.partition}' is not a valid AWS partition`;
+    const invalid = (message: string) => ({ kind: 'invalidSso' as const, message });
+    if (!/^[0-9]{12}$/.test(item.sso.accountID)) return invalid(`AccountID '${item.sso.accountID}' is not a valid AWS Account ID`);
+    if (!PERMISSION_SET.test(item.sso.permissionSetName)) return invalid(`PermissionSetName '${item.sso.permissionSetName}' is not a valid AWS SSO PermissionSet Name`);
+    if (item.sso.partition !== '' && !PARTITION_IDS.includes(item.sso.partition)) return invalid(`partition '${item.sso.partition}' is not a valid AWS partition`);
   }
   return undefined;
 }

@@ -6,7 +6,8 @@ import type { AccessEntry, AssociatedAccessPolicy } from '../aws/eksGateway';
 import { loadAccessEntryPage } from '../clusters/loader';
 import { accessPolicyName, principalLabel, scopeLabel } from '../clusters/model';
 import { ClusterSectionNode } from './clusterSection';
-import { COMMANDS, CONTEXT, ExplorerNode, makeChildren, type NodeView } from './explorerNode';
+import { COMMANDS } from '../commands';
+import { CONTEXT, ExplorerNode, makeChildren, type NodeView } from './explorerNode';
 
 import type { ClusterNode } from './nodes';
 
@@ -49,7 +50,7 @@ export class LoadMoreNode extends ExplorerNode {
     super(owner, owner.ctx);
   }
   view(): NodeView {
-    return { label: this.ctx.t('Load more...'), icon: 'ellipsis', collapsible: 'none', contextValue: CONTEXT.loadMore, command: { id: COMMANDS.loadMore, title: 'Load More', withNode: true } };
+    return { label: this.ctx.t('Load more...'), icon: 'ellipsis', collapsible: 'none', contextValue: CONTEXT.loadMore, command: { id: COMMANDS.accessEntries.loadMore, title: 'Load More', withNode: true } };
   }
 }
 

@@ -3,6 +3,7 @@
  * one), the context it is given, and how a parent loads children, owning their empty and error cases (makeChildren).
  */
 import { explainAwsError, formatExplained, type AwsErrorKind } from '../aws/errors';
+import { COMMANDS } from '../commands';
 import type { ClusterAccessService, ClusterRef, ClusterScoped } from '../clusters/clusterAccess';
 
 export const CONTEXT = {
@@ -24,8 +25,6 @@ export const CONTEXT = {
   error: 'eksAuth.error',
   placeholder: 'eksAuth.placeholder',
 } as const;
-
-export const COMMANDS = { showLogs: 'eksAuth.clusters.showLogs', loadMore: 'eksAuth.accessEntries.loadMore' } as const;
 
 /** What a node shows; the tree provider maps it onto a TreeItem one to one. */
 export interface NodeView {
@@ -104,7 +103,7 @@ export class ErrorNode extends ExplorerNode {
     super(parent, parent.ctx);
   }
   view(): NodeView {
-    return { label: this.ctx.t('Failed to load (click for logs)'), description: this.message, tooltip: this.message, icon: 'error', iconIsError: true, collapsible: 'none', contextValue: CONTEXT.error, command: { id: COMMANDS.showLogs, title: 'Show Logs' } };
+    return { label: this.ctx.t('Failed to load (click for logs)'), description: this.message, tooltip: this.message, icon: 'error', iconIsError: true, collapsible: 'none', contextValue: CONTEXT.error, command: { id: COMMANDS.clusters.showLogs, title: 'Show Logs' } };
   }
 }
 

@@ -27,8 +27,21 @@ export interface Unreachable {
   signal: AbortSignal | undefined;
 }
 
-/** Fills the request and mapping steps for a server that gave no answer; returns the report's summary. */
-export async function explainUnreachable(u: Unreachable): Promise<string> {
+/**
+ * What EKS's own word (DescribeCluster) says about a server that gave no answer: the kubeconfig names another
+ * endpoint (`staleEndpoint`) or trusts another CA (`otherCa`), names the same endpoint (`sameEndpoint`), or EKS was
+ * not asked or did not answer (`unknown`).
+ */
+export type UnreachableKind = 'staleEndpoint' | 'otherCa' | 'sameEndpoint' | 'unknown';
+
+export interface UnreachableOutcome {
+  kind: UnreachableKind;
+  /** The report's summary: the stale endpoint or other CA when EKS says so, else why kubectl cannot connect. */
+  summary: string;
+}
+
+/** Fills the request and mapping steps for a server that gave no answer. */
+export async function explainUnreachable(u: Unreachable): Promise<UnreachableOutcome> {
   const { request, mapping, who, cluster, clusterId, plugin, profileName, execEnv, ref, deps, stepMs } = u;
   request.status = 'fail';
   const kind = who.network ?? 'other';
@@ -36,6 +49,7 @@ export async function explainUnreachable(u: Unreachable): Promise<string> {
   request.evidence.push(cannot);
   mapping.status = 'skip';
   mapping.evidence.push('Not checked: the server could not be reached.');
+  let outcome: UnreachableOutcome = { kind: 'unknown', summary: cannot };
   if (kind === 'timeout') request.evidence.push('A private endpoint needs a network path (VPN, peering, a bastion); check proxies and firewalls.');
   if (clusterId && !u.signal?.aborted) {
     const stale = await timed(stepMs, u.signal, async (signal) => {
@@ -50,13 +64,20 @@ export async function explainUnreachable(u: Unreachable): Promise<string> {
       const repair = (server: string): DoctorFix[] =>
         cluster.file && !cluster.caFile ? [{ kind: 'repairCluster', label: `Point cluster ${cluster.name} at EKS's endpoint and CA, in place in ${cluster.file}`, file: cluster.file, cluster: cluster.name, server, ...(described.caData ? { caData: described.caData } : {}) }] : [];
       if (described.endpoint && !sameServer(described.endpoint, cluster.server)) {
-        request.evidence.push(`EKS DescribeCluster says the endpoint of ${clusterId} is ${described.endpoint}: the kubeconfig is stale (was the cluster re-created?).`);
+        const said = `EKS DescribeCluster says the endpoint of ${clusterId} is ${described.endpoint}: the kubeconfig is stale (was the cluster re-created?).`;
+        request.evidence.push(said);
+        outcome = { kind: 'staleEndpoint', summary: said };
         request.fixes.push(...repair(described.endpoint), updateKubeconfig);
       } else if (kind === 'tls' && described.caData && cluster.caData && described.caData.replace(/\s/g, '') !== cluster.caData.replace(/\s/g, '')) {
-        request.evidence.push('EKS DescribeCluster gives another CA than the kubeconfig\'s: kubectl fails with "x509: certificate signed by unknown authority".');
+        const said = 'EKS DescribeCluster gives another CA than the kubeconfig\'s: kubectl fails with "x509: certificate signed by unknown authority".';
+        request.evidence.push(said);
+        outcome = { kind: 'otherCa', summary: said };
         request.fixes.push(...repair(cluster.server), updateKubeconfig);
-      } else if (described.endpoint) request.evidence.push(`EKS DescribeCluster gives the same endpoint (${described.status ?? 'status unknown'}): the kubeconfig is current; the network path is the problem.`);
+      } else if (described.endpoint) {
+        request.evidence.push(`EKS DescribeCluster gives the same endpoint (${described.status ?? 'status unknown'}): the kubeconfig is current; the network path is the problem.`);
+        outcome = { kind: 'sameEndpoint', summary: cannot };
+      }
     } else if ('error' in stale) request.evidence.push(`prediction: could not ask EKS whether the endpoint changed: ${message(stale.error)}`);
   }
-  return request.evidence.find((e) => /stale|another CA/.test(e)) ?? cannot;
+  return outcome;
 }

@@ -6,7 +6,7 @@ import { principalProblem } from '../../core/access/accessEntryRules';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
 import { runAccessFix } from '../../shared/accessFixes';
-import type { MemoryDocuments } from './memoryDocuments';
+import type { ReadOnlyDocuments } from '../../shared/readOnlyDocuments';
 
 async function askPrincipal({ clusters }: Services, ref: ClusterRef): Promise<string | undefined> {
   const me = vscode.l10n.t('Me: the identity of {0}', ref.profile ?? 'the default credentials');
@@ -22,7 +22,7 @@ async function askPrincipal({ clusters }: Services, ref: ClusterRef): Promise<st
   });
 }
 
-export function explainCommand(services: Services, views: MemoryDocuments) {
+export function explainCommand(services: Services, views: ReadOnlyDocuments) {
   return async (node?: unknown, principalArg?: string): Promise<AccessExplanation | undefined> => {
     const cluster = await pickCluster(services.clusters, node);
     if (!cluster) return undefined;

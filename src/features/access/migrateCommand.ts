@@ -6,9 +6,9 @@ import { withEntry } from '../../services/changeSafety';
 import { followUpdate } from '../../services/clusterUpdates';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
-import type { MemoryDocuments } from './memoryDocuments';
+import type { ReadOnlyDocuments } from '../../shared/readOnlyDocuments';
 
-export function migrateCommand({ clusters, log, changeSafety }: Services, views: MemoryDocuments) {
+export function migrateCommand({ clusters, log, changeSafety }: Services, views: ReadOnlyDocuments) {
   return async (node?: unknown): Promise<{ items: PlanItem[]; results: ApplyResult[] } | undefined> => {
     const picked = await pickCluster(clusters, node);
     if (!picked) return undefined;

@@ -1,5 +1,6 @@
 /** Access entry actions from the tree or the palette: create, delete, associate and disassociate a policy. */
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/commands';
 import { diffAccess } from '../../core/access/accessDiff';
 import { AccessEntryNode, NodeRoleNode, PolicyNode } from '../../core/explorer/nodes';
 import { withEntry } from '../../services/changeSafety';
@@ -11,7 +12,7 @@ import { createAccessEntryWizard } from './createAccessEntryWizard';
 
 export function registerAccessEntryCommands({ log, clusters, changeSafety }: Services): vscode.Disposable[] {
   return [
-    registerGuarded(log, 'eksAuth.accessEntries.create', async (node?: unknown, principalArn?: string) => {
+    registerGuarded(log, COMMANDS.accessEntries.create, async (node?: unknown, principalArn?: string) => {
       const c = await pickCluster(clusters, node);
       if (!c) return;
       if (c.summary.mode === 'CONFIG_MAP') {
@@ -25,11 +26,11 @@ export function registerAccessEntryCommands({ log, clusters, changeSafety }: Ser
       }
     }),
     // A node role that cannot join: an access entry of its node type in the API modes, else aws-auth.
-    registerGuarded(log, 'eksAuth.nodeRoles.fix', async (node?: NodeRoleNode) => {
+    registerGuarded(log, COMMANDS.nodeRoles.fix, async (node?: NodeRoleNode) => {
       if (!(node instanceof NodeRoleNode)) return;
       const ref = node.clusterNode.ref;
       if (node.clusterNode.summary.mode === 'CONFIG_MAP') {
-        await vscode.commands.executeCommand('eksAuth.awsAuth.openFromCluster', ref);
+        await vscode.commands.executeCommand(COMMANDS.awsAuth.openFromCluster, ref);
         return;
       }
       try {
@@ -38,7 +39,7 @@ export function registerAccessEntryCommands({ log, clusters, changeSafety }: Ser
         await clusters.invalidate(ref);
       }
     }),
-    registerGuarded(log, 'eksAuth.accessEntries.delete', async (node?: AccessEntryNode) => {
+    registerGuarded(log, COMMANDS.accessEntries.delete, async (node?: AccessEntryNode) => {
       if (!(node instanceof AccessEntryNode)) return;
       const ref = node.owner.clusterNode.ref;
       const arn = node.entry.principalArn!;
@@ -52,12 +53,12 @@ export function registerAccessEntryCommands({ log, clusters, changeSafety }: Ser
         await clusters.invalidate(ref);
       }
     }),
-    registerGuarded(log, 'eksAuth.accessEntries.associatePolicy', async (node?: AccessEntryNode) => {
+    registerGuarded(log, COMMANDS.accessEntries.associatePolicy, async (node?: AccessEntryNode) => {
       if (!(node instanceof AccessEntryNode)) return;
       const ref = node.owner.clusterNode.ref;
       if (await associatePolicyWizard(clusters, ref, node.entry.principalArn!, changeSafety)) await clusters.invalidate(ref);
     }),
-    registerGuarded(log, 'eksAuth.accessEntries.disassociatePolicy', async (node?: PolicyNode) => {
+    registerGuarded(log, COMMANDS.accessEntries.disassociatePolicy, async (node?: PolicyNode) => {
       if (!(node instanceof PolicyNode)) return;
       const ref = node.entryNode.owner.clusterNode.ref;
       const principalArn = node.entryNode.entry.principalArn!;

@@ -3,6 +3,7 @@
  * with the resourceVersion that was read, so a concurrent change is never overwritten.
  */
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/commands';
 import { diffAccess } from '../../core/access/accessDiff';
 import { awsAuthFixLocation } from '../../core/access/awsAuthFixLocation';
 import { accessLostBySave, readConfigMapData, renderConfigMap, sectionDroppingProblems } from '../../core/auth/configMapText';
@@ -166,12 +167,12 @@ export function registerAwsAuthFiles(services: Services): vscode.Disposable[] {
   const files = new AwsAuthFileSystem(services);
   return [
     vscode.workspace.registerFileSystemProvider('eks-auth', files, { isCaseSensitive: true }),
-    registerGuarded(services.log, 'eksAuth.awsAuth.save', async () => {
+    registerGuarded(services.log, COMMANDS.awsAuth.save, async () => {
       const doc = vscode.window.activeTextEditor?.document;
       if (doc?.uri.scheme !== 'eks-auth' || doc.uri.query === 'current') return vscode.commands.executeCommand('workbench.action.files.save');
       return files.save(doc);
     }),
-    registerGuarded(services.log, 'eksAuth.awsAuth.openFromCluster', async (node?: unknown, principalArn?: unknown) => {
+    registerGuarded(services.log, COMMANDS.awsAuth.openFromCluster, async (node?: unknown, principalArn?: unknown) => {
       const c = await pickCluster(services.clusters, node);
       if (!c) return;
       const doc = await vscode.workspace.openTextDocument(awsAuthUri(c.ref));

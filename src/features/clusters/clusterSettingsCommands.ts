@@ -1,5 +1,6 @@
 /** Changes to the cluster itself: its authentication mode and its authenticator log type. */
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/commands';
 import { diffAccess } from '../../core/access/accessDiff';
 import { allowedModeChanges, AuthenticationMode } from '../../core/clusters/model';
 import { enableAuthenticatorLogging, followUpdate } from '../../services/clusterUpdates';
@@ -9,7 +10,7 @@ import { registerGuarded } from '../../shared/commands';
 
 export function registerClusterSettingsCommands({ log, clusters, changeSafety }: Services): vscode.Disposable[] {
   return [
-    registerGuarded(log, 'eksAuth.clusters.changeAuthenticationMode', async (node?: unknown) => {
+    registerGuarded(log, COMMANDS.clusters.changeAuthenticationMode, async (node?: unknown) => {
       const c = await pickCluster(clusters, node);
       if (!c) return;
       const summary = await clusters.summary(c.ref, true);
@@ -47,7 +48,7 @@ export function registerClusterSettingsCommands({ log, clusters, changeSafety }:
         await clusters.invalidate(c.ref);
       }
     }),
-    registerGuarded(log, 'eksAuth.clusters.enableAuthenticatorLogging', async (node?: unknown) => {
+    registerGuarded(log, COMMANDS.clusters.enableAuthenticatorLogging, async (node?: unknown) => {
       const c = await pickCluster(clusters, node);
       if (!c) return;
       // EKS answers "No changes needed" for a log type that is already on: say so instead of calling.

@@ -1,5 +1,6 @@
 /** "EKS: Troubleshoot Authentication" and the Logs Insights query editor. */
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/commands';
 import { enableAuthenticatorLogging } from '../../services/clusterUpdates';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
@@ -34,15 +35,15 @@ export function activate(context: vscode.ExtensionContext, services: Services): 
   };
 
   context.subscriptions.push(
-    registerGuarded(services.log, 'eksAuth.insights.troubleshoot', troubleshoot),
-    registerGuarded(services.log, 'eksAuth.insights.editQuery', async () => {
+    registerGuarded(services.log, COMMANDS.insights.troubleshoot, troubleshoot),
+    registerGuarded(services.log, COMMANDS.insights.editQuery, async () => {
       const doc = await vscode.workspace.openTextDocument({ language: 'eks-auth-insights', content: vscode.workspace.getConfiguration('eksAuth').get<string>('insights.query') ?? '' });
       await vscode.window.showTextDocument(doc);
     }, { offline: true }),
-    registerGuarded(services.log, 'eksAuth.insights.runQueryDocument', async (uri?: vscode.Uri) => {
+    registerGuarded(services.log, COMMANDS.insights.runQueryDocument, async (uri?: vscode.Uri) => {
       const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!doc) return undefined;
-      const panel = panels.lastActive ?? (await vscode.commands.executeCommand<TroubleshootPanel | undefined>('eksAuth.insights.troubleshoot'));
+      const panel = panels.lastActive ?? (await vscode.commands.executeCommand<TroubleshootPanel | undefined>(COMMANDS.insights.troubleshoot));
       if (!panel) return undefined;
       panel.panel.reveal(undefined, true);
       return panel.run(doc.getText());
@@ -51,7 +52,7 @@ export function activate(context: vscode.ExtensionContext, services: Services): 
       provideCodeLenses(doc) {
         const target = panels.lastActive?.state;
         const title = target ? vscode.l10n.t('$(play) Run query on {0}', target.cluster) : vscode.l10n.t('$(play) Run query...');
-        return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title, command: 'eksAuth.insights.runQueryDocument', arguments: [doc.uri] })];
+        return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title, command: COMMANDS.insights.runQueryDocument, arguments: [doc.uri] })];
       },
     }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {

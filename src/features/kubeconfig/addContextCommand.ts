@@ -11,9 +11,9 @@ import type { ContextReport } from '../../core/kubeconfig/doctor';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
 import { readText, writeAfterReview } from './fixes';
-import type { ReportDocuments } from './reportDocuments';
+import type { ReadOnlyDocuments } from '../../shared/readOnlyDocuments';
 
-export function addContextCommand(services: Services, previews: ReportDocuments, diagnose: (context: string) => Promise<ContextReport[] | undefined>) {
+export function addContextCommand(services: Services, previews: ReadOnlyDocuments, diagnose: (context: string) => Promise<ContextReport[] | undefined>) {
   return async (node?: unknown): Promise<ContextReport[] | undefined> => {
     const picked = await pickCluster(services.clusters, node);
     if (!picked) return undefined;

@@ -8,7 +8,8 @@ import type { Services } from '../../services';
 import { doctorMarkdown } from '../../core/kubeconfig/doctorReport';
 import { applyFix } from './fixes';
 import type { ContextsNode } from './contextsView';
-import type { ReportDocuments } from './reportDocuments';
+import type { ReadOnlyDocuments } from '../../shared/readOnlyDocuments';
+import { reportPath } from './reportDocuments';
 
 const ALL = '$(checklist) All contexts';
 
@@ -34,7 +35,7 @@ export function fixesOf(report: ContextReport): DoctorFix[] {
   return report.steps.flatMap((s) => (s.status === 'fail' ? s.fixes : []));
 }
 
-export function diagnoseCommand(services: Services, previews: ReportDocuments) {
+export function diagnoseCommand(services: Services, previews: ReadOnlyDocuments) {
   const run = async (arg?: unknown): Promise<ContextReport[] | undefined> => {
     const names = await pickContexts(services, arg);
     if (!names) return undefined;
@@ -46,7 +47,7 @@ export function diagnoseCommand(services: Services, previews: ReportDocuments) {
       void vscode.window.showWarningMessage(vscode.l10n.t('The kubeconfig has no context named {0}.', names.join(', ')));
       return reports;
     }
-    const uri = previews.set(names.length === 1 ? names[0] : 'all-contexts', doctorMarkdown(reports));
+    const uri = previews.set(reportPath(names.length === 1 ? names[0] : 'all-contexts'), doctorMarkdown(reports));
     await vscode.commands.executeCommand('markdown.showPreview', uri);
     const failing = reports.filter((r) => r.verdict === 'fail');
     if (failing.length === 1) void offerFixes(failing[0]);

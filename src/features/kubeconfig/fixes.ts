@@ -8,7 +8,8 @@ import { fixArgv } from '../../core/kubeconfig/fixCommands';
 import { terminalCommand } from '../../shared/terminal';
 import { rewriteCluster, rewriteExec, type RewriteResult } from '../../core/kubeconfig/rewriteExec';
 import { runAccessFix } from '../../shared/accessFixes';
-import type { ReportDocuments } from './reportDocuments';
+import type { ReadOnlyDocuments } from '../../shared/readOnlyDocuments';
+import { reportPath } from './reportDocuments';
 
 /** What became of a fix: `applied` means the kubeconfig changed, so the context should be checked again. */
 export type FixOutcome = 'applied' | 'started' | 'cancelled' | 'failed';
@@ -49,9 +50,9 @@ async function backupUri(file: vscode.Uri): Promise<vscode.Uri> {
  * Shows the change as a diff, asks, and writes only what was shown: the file is backed up first, and a file that
  * changed while the diff was open is not written.
  */
-export async function writeAfterReview(file: vscode.Uri, original: string | undefined, proposed: string, previews: ReportDocuments, title: string, question: string, confirm: string): Promise<FixOutcome> {
-  const proposedUri = previews.set(`proposed${file.path}`, proposed, '.yaml');
-  const left = original === undefined ? previews.set(`empty${file.path}`, '', '.yaml') : file;
+export async function writeAfterReview(file: vscode.Uri, original: string | undefined, proposed: string, previews: ReadOnlyDocuments, title: string, question: string, confirm: string): Promise<FixOutcome> {
+  const proposedUri = previews.set(reportPath(`proposed${file.path}`, '.yaml'), proposed);
+  const left = original === undefined ? previews.set(reportPath(`empty${file.path}`, '.yaml'), '') : file;
   await vscode.commands.executeCommand('vscode.diff', left, proposedUri, title, { preview: true });
   if ((await vscode.window.showWarningMessage(question, { modal: true }, confirm)) !== confirm) return 'cancelled';
   const now = await readText(file);
@@ -84,7 +85,7 @@ async function editInPlace(
   path: string,
   edit: (text: string) => RewriteResult,
   words: { notChanged: string; title: string; question: string; confirm: string },
-  previews: ReportDocuments,
+  previews: ReadOnlyDocuments,
 ): Promise<FixOutcome> {
   const file = vscode.Uri.file(path);
   const original = await readText(file);
@@ -96,7 +97,7 @@ async function editInPlace(
   return writeAfterReview(file, original, result.text, previews, words.title, words.question, words.confirm);
 }
 
-function rewriteExecBlock(fix: Extract<DoctorFix, { kind: 'rewriteExec' }>, previews: ReportDocuments): Promise<FixOutcome> {
+function rewriteExecBlock(fix: Extract<DoctorFix, { kind: 'rewriteExec' }>, previews: ReadOnlyDocuments): Promise<FixOutcome> {
   return editInPlace(
     fix.file,
     (text) => rewriteExec(text, fix.user, fix.exec),
@@ -110,7 +111,7 @@ function rewriteExecBlock(fix: Extract<DoctorFix, { kind: 'rewriteExec' }>, prev
   );
 }
 
-function repairClusterEntry(fix: Extract<DoctorFix, { kind: 'repairCluster' }>, previews: ReportDocuments): Promise<FixOutcome> {
+function repairClusterEntry(fix: Extract<DoctorFix, { kind: 'repairCluster' }>, previews: ReadOnlyDocuments): Promise<FixOutcome> {
   return editInPlace(
     fix.file,
     (text) => rewriteCluster(text, fix.cluster, fix.server, fix.caData),
@@ -124,7 +125,7 @@ function repairClusterEntry(fix: Extract<DoctorFix, { kind: 'repairCluster' }>, 
   );
 }
 
-export async function applyFix(fix: DoctorFix, previews: ReportDocuments): Promise<FixOutcome> {
+export async function applyFix(fix: DoctorFix, previews: ReadOnlyDocuments): Promise<FixOutcome> {
   switch (fix.kind) {
     case 'ssoLogin':
       // The aws the plugin runs, so that the login lands in the cache that awscli reads.

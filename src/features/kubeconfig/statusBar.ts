@@ -1,5 +1,6 @@
 /** The status bar item for the current kubectl context: its verdict once checked, and the SSO session's expiry. */
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../core/commands';
 import type { Services } from '../../services';
 import { formatAge } from '../../core/kubeconfig/doctorTypes';
 
@@ -8,7 +9,7 @@ const ICON = { ok: '$(pass)', fail: '$(error)', warn: '$(warning)', 'not-eks': '
 export function registerStatusBar(services: Services): vscode.Disposable[] {
   const item = vscode.window.createStatusBarItem('eksAuth.kubeconfig.current', vscode.StatusBarAlignment.Left, 10);
   item.name = vscode.l10n.t('kubectl context (EKS Auth Explorer)');
-  item.command = { command: 'eksAuth.kubeconfig.diagnose', title: vscode.l10n.t('Diagnose kubectl Access'), arguments: [] };
+  item.command = { command: COMMANDS.kubeconfig.diagnose, title: vscode.l10n.t('Diagnose kubectl Access'), arguments: [] };
   let current: string | undefined;
   const render = async () => {
     try {
@@ -21,7 +22,7 @@ export function registerStatusBar(services: Services): vscode.Disposable[] {
       item.hide();
       return;
     }
-    item.command = { command: 'eksAuth.kubeconfig.diagnose', title: vscode.l10n.t('Diagnose kubectl Access'), arguments: [current] };
+    item.command = { command: COMMANDS.kubeconfig.diagnose, title: vscode.l10n.t('Diagnose kubectl Access'), arguments: [current] };
     const report = services.doctor.report(current);
     const sso = report?.ssoSessionExpiresAt;
     const ssoText = sso === undefined ? '' : sso === null ? ` · ${vscode.l10n.t('no SSO session')}` : ` · SSO ${formatAge(Date.parse(sso) - Date.now())}`;

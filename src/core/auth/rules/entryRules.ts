@@ -16,11 +16,10 @@ function isBraceValue(e: EmbeddedText, t: TypeError_): boolean {
 }
 
 function droppedMessage(item: DecodedItem): string {
-  const why = item.dropped!;
   if (item.section === 'mapUsers') return 'This user mapping has no userarn: the authenticator drops it. Add userarn: arn:aws:iam::ACCOUNT:user/NAME.';
-  if (why.startsWith('one of')) return 'This role mapping has no rolearn: the authenticator drops it. Add rolearn: arn:aws:iam::ACCOUNT:role/NAME.';
-  if (why.startsWith('only one')) return 'This role mapping has both rolearn and sso: the authenticator drops it. Keep only one of them.';
-  return `The authenticator drops this role mapping: ${why}.`;
+  if (item.droppedKind === 'noRoleArnOrSso') return 'This role mapping has no rolearn: the authenticator drops it. Add rolearn: arn:aws:iam::ACCOUNT:role/NAME.';
+  if (item.droppedKind === 'roleArnAndSso') return 'This role mapping has both rolearn and sso: the authenticator drops it. Keep only one of them.';
+  return `The authenticator drops this role mapping: ${item.dropped}.`;
 }
 
 /** A05 for mapRoles, A06 for mapUsers: the same check, one id per section. */

@@ -166,6 +166,14 @@ describe('authenticator model: conformance with aws-iam-authenticator', () => {
     assert.match(model.logLine!, /value for userarn must be supplied/);
     assert.strictEqual(model.sections.mapRoles.state, 'failed');
     assert.strictEqual(model.sections.mapUsers.items[0].dropped, 'value for userarn must be supplied');
+    assert.strictEqual(model.sections.mapUsers.items[0].droppedKind, 'noUserArn');
+  });
+
+  it('says which check of Validate() dropped a role mapping, as a kind beside the logged text', () => {
+    // pkg/config/types.go RoleMapping.Validate: neither rolearn nor sso, both, then the sso fields one by one.
+    const sso = (accountID: string) => `  sso:\n    permissionSetName: Admin\n    accountID: "${accountID}"\n`;
+    const model = loadAwsAuth({ mapRoles: `- username: a\n- rolearn: arn:aws:iam::111122223333:role/R\n${sso('111122223333')}- username: c\n${sso('12')}- rolearn: arn:aws:iam::111122223333:role/Ok\n` });
+    assert.deepStrictEqual(model.sections.mapRoles.items.map((i) => i.droppedKind), ['noRoleArnOrSso', 'roleArnAndSso', 'invalidSso', undefined]);
   });
 
   it('never throws on hostile input, and grows linearly', () => {

@@ -198,6 +198,12 @@ describe('the kubeconfig doctor, step by step', () => {
     assert.deepStrictEqual(same.steps[0].fixes, [], 'no update-kubeconfig for a kubeconfig that is current');
     const tls = await diagnoseContext(context(), deps({ describeCluster: async () => ({ endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: 'TkVX' }) }, { whoami: async () => ({ ok: false, code: 0, message: 'unable to verify the first certificate', network: 'tls' }) }));
     assert.ok(tls.steps[0].evidence.some((e) => /another CA .*x509: certificate signed by unknown authority/.test(e)));
+    assert.match(tls.summary, /another CA/);
+    // The summary follows what EKS said, not the words of an error: a DescribeCluster failure that mentions "stale"
+    // or "another CA" leaves the summary at why kubectl cannot connect.
+    const unasked = await diagnoseContext(context(), deps({ describeCluster: async () => { throw new Error('the cached credentials are stale; another CA bundle is configured'); } }, refused()));
+    assert.ok(unasked.steps[0].evidence.some((e) => /could not ask EKS whether the endpoint changed/.test(e)));
+    assert.match(unasked.summary, /^kubectl cannot connect: .*the connection was refused/);
     const slow = await diagnoseContext(context(), deps({}, { whoami: () => new Promise(() => undefined) }), undefined, { stepTimeoutMs: 50 });
     assert.match(slow.steps[0].evidence.join(' | '), /no answer before the time limit/);
     assert.match(slow.summary, /no answer before the time limit/);
