@@ -19,8 +19,8 @@ const base: AccessState = {
   awsAuth: { mapRoles: nodeMapping + fargateMapping + adminMapping + devMapping('developers') },
   accessEntries: [],
   nodeRoles: [
-    { label: 'node group general', arn: NODE, kind: 'ec2' },
-    { label: 'Fargate profile default', arn: FARGATE, kind: 'fargate' },
+    { label: 'node group general', arn: NODE, kind: 'ec2', entryType: 'EC2_LINUX' },
+    { label: 'Fargate profile default', arn: FARGATE, kind: 'fargate', entryType: 'FARGATE_LINUX' },
   ],
 };
 const withRoles = (mapRoles: string): AccessState => ({ ...base, awsAuth: { mapRoles } });

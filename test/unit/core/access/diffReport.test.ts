@@ -9,7 +9,7 @@ const adminMapping = `- rolearn: arn:aws:iam::${A}:role/Admin\n  username: admin
 
 describe('access diff report', () => {
   it('lists in Markdown every node role that stops joining, with values from outside escaped', () => {
-    const before: AccessState = { mode: 'API_AND_CONFIG_MAP', awsAuth: { mapRoles: nodeMapping + adminMapping }, accessEntries: [], nodeRoles: [{ label: 'node group [x](http://evil)<b>', arn: NODE, kind: 'ec2' }] };
+    const before: AccessState = { mode: 'API_AND_CONFIG_MAP', awsAuth: { mapRoles: nodeMapping + adminMapping }, accessEntries: [], nodeRoles: [{ label: 'node group [x](http://evil)<b>', arn: NODE, kind: 'ec2', entryType: 'EC2_LINUX' }] };
     const after: AccessState = { ...before, awsAuth: { mapRoles: adminMapping } };
     const text = formatDiffReport([{ cluster: 'prod', diff: diffAccess(before, after) }], 'markdown');
     assert.match(text, /\| node or Fargate role \| before \| after \|/);
@@ -18,7 +18,7 @@ describe('access diff report', () => {
   });
 
   it('adds no node role table when every node role joins as before', () => {
-    const state: AccessState = { mode: 'API_AND_CONFIG_MAP', awsAuth: { mapRoles: nodeMapping + adminMapping }, accessEntries: [], nodeRoles: [{ label: 'node group general', arn: NODE, kind: 'ec2' }] };
+    const state: AccessState = { mode: 'API_AND_CONFIG_MAP', awsAuth: { mapRoles: nodeMapping + adminMapping }, accessEntries: [], nodeRoles: [{ label: 'node group general', arn: NODE, kind: 'ec2', entryType: 'EC2_LINUX' }] };
     const text = formatDiffReport([{ cluster: 'prod', diff: diffAccess(state, { ...state, mode: 'API_AND_CONFIG_MAP' }) }], 'markdown');
     assert.ok(!text.includes('node or Fargate role'), text);
     assert.match(text, /No principal gains or loses access\./);
