@@ -168,6 +168,17 @@ describe('access diff', () => {
     assert.strictEqual(text.split('gains cluster-admin').length - 1, 1);
   });
 
+  it('says which side could not list its node roles, and ignores a side where the cluster does not exist', () => {
+    const denied = { unknown: 'the node groups could not be listed: Access denied: the identity may not call eks:ListNodegroups.' };
+    const d = diffAccess({ ...base, nodeRoles: denied }, { ...base, mode: 'API' });
+    // The after side lists the roles, so the lockout is named by its node group; the before side's gap is still said.
+    assert.ok(d.lockouts.some((l) => l.startsWith('node group general: ')), d.lockouts.join(' | '));
+    assert.deepStrictEqual(d.unchecked.length, 1);
+    assert.match(d.unchecked[0], /eks:ListNodegroups/);
+    assert.deepStrictEqual(diffAccess({ ...base, absent: true, nodeRoles: denied }, base).unchecked, [], 'a cluster that does not exist yet has no nodes to check');
+    assert.deepStrictEqual(diffAccess(base, base).unchecked, []);
+  });
+
   it('writes a readable line per principal, before -> after', () => {
     const d = diffAccess(base, withRoles(nodeMapping + fargateMapping + adminMapping + devMapping('system:masters')));
     assert.match(diffText(d), /escalation: arn:aws:iam::111122223333:role\/Dev: dev \[developers\] -> dev \[system:masters\] admin/);

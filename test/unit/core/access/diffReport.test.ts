@@ -24,6 +24,16 @@ describe('access diff report', () => {
     assert.match(text, /No principal gains or loses access\./);
   });
 
+  it('says in every format that node roles could not be checked, when their listing was denied', () => {
+    const reason = 'the node groups could not be listed: Access denied: the identity may not call eks:ListNodegroups.';
+    const state: AccessState = { mode: 'API_AND_CONFIG_MAP', awsAuth: { mapRoles: nodeMapping + adminMapping }, accessEntries: [], nodeRoles: { unknown: reason } };
+    const diffs = [{ cluster: 'prod', diff: diffAccess(state, { ...state, awsAuth: { mapRoles: adminMapping + nodeMapping } }) }];
+    assert.match(formatDiffReport(diffs, 'text'), /NOT CHECKED: node roles could not be checked \(the node groups could not be listed: .*eks:ListNodegroups/);
+    assert.match(formatDiffReport(diffs, 'markdown'), /- \*\*Not checked:\*\* node roles could not be checked .*eks:ListNodegroups/);
+    const results = JSON.parse(formatDiffReport(diffs, 'sarif')).runs[0].results;
+    assert.deepStrictEqual(results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level]), [['unchecked', 'warning']]);
+  });
+
   // A plan with no EKS change still gives the pipeline a valid document in the format it asked for: a SARIF upload
   // step fails on anything that is not a SARIF log (SARIF 2.1.0 §3.13: runs with results, which may be empty).
   it('prints a valid report in every format when nothing changes', () => {
