@@ -3,7 +3,7 @@ import { AccessEntryInfo, explainAccess, explanationMarkdown } from '../core/acc
 import { readAwsAuthFile } from '../core/auth/configMapText';
 import { lintAwsAuth, Problem } from '../core/auth/lint';
 import { sarifLevel, sarifRules } from '../core/auth/rules/reference';
-import type { AuthenticationMode } from '../core/clusters/model';
+import { AUTHENTICATION_MODES, isAuthenticationMode, type AuthenticationMode } from '../core/auth/authenticator';
 import { parseAuthenticatorLine } from '../core/insights/parser';
 import { DIFF_USAGE, diffCommand, planCheckCommand } from './diffCommands';
 import { DOCTOR_USAGE, doctorCommand, type DoctorIo } from './doctorCommand';
@@ -142,7 +142,6 @@ function parseLogs(args: string[], io: CliIo): number {
   return 0;
 }
 
-const MODES = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
 
 /** Offline explain: a local aws-auth file and, optionally, a saved list of access entries. */
 function explain(args: string[], io: CliIo): number {
@@ -156,8 +155,8 @@ function explain(args: string[], io: CliIo): number {
     opts[m[1]] = m[2] ?? args[++i] ?? '';
   }
   const format = opts.format ?? 'text';
-  if (!opts.arn || (!opts['aws-auth'] && !opts['access-entries']) || !['text', 'json'].includes(format) || (opts.mode && !MODES.includes(opts.mode))) {
-    io.stderr(`eks-auth explain: needs --arn and --aws-auth or --access-entries; --mode is one of ${MODES.join(', ')}; --format text or json\n${USAGE}`);
+  if (!opts.arn || (!opts['aws-auth'] && !opts['access-entries']) || !['text', 'json'].includes(format) || (opts.mode && !isAuthenticationMode(opts.mode))) {
+    io.stderr(`eks-auth explain: needs --arn and --aws-auth or --access-entries; --mode is one of ${AUTHENTICATION_MODES.join(', ')}; --format text or json\n${USAGE}`);
     return 2;
   }
   let awsAuth: Record<string, string> | undefined;

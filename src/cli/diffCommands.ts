@@ -2,12 +2,11 @@
 import { AccessState, diffAccess } from '../core/access/accessDiff';
 import { ClusterDiff, formatDiffReport, REPORT_FORMATS, ReportFormat } from '../core/access/diffReport';
 import { readTerraformPlan } from '../core/access/terraformPlan';
-import type { AuthenticationMode } from '../core/auth/authenticator';
+import { AUTHENTICATION_MODES, isAuthenticationMode, type AuthenticationMode } from '../core/auth/authenticator';
 import { readAwsAuthFile } from '../core/auth/configMapText';
 import type { CliIo } from './commands';
 import { readAccessEntries, readInput } from './inputs';
 
-const MODES = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
 
 export const DIFF_USAGE = `  eks-auth diff --before FILE --after FILE [--access-entries-before F.json] [--access-entries-after F.json]
                 [--mode M] [--mode-after M] [--format text|json|sarif|markdown]
@@ -38,8 +37,8 @@ function options(args: string[], names: string[], command: string, io: CliIo): {
     return undefined;
   }
   for (const k of ['mode', 'mode-after']) {
-    if (opts[k] !== undefined && !MODES.includes(opts[k])) {
-      io.stderr(`eks-auth ${command}: --${k} must be one of ${MODES.join(', ')}, not: ${opts[k]}\n`);
+    if (opts[k] !== undefined && !isAuthenticationMode(opts[k])) {
+      io.stderr(`eks-auth ${command}: --${k} must be one of ${AUTHENTICATION_MODES.join(', ')}, not: ${opts[k]}\n`);
       return undefined;
     }
   }

@@ -64,8 +64,14 @@ export class ChangeSafety implements vscode.Disposable {
       });
       return typed === c.cluster;
     }
-    if (diff.severity === 'escalation' || extra.length || c.alwaysConfirm) {
-      const title = diff.severity === 'escalation' ? vscode.l10n.t('{0}: {1}.', c.action, diff.escalations.join('; ')) : vscode.l10n.t('{0} on {1}?', c.action, c.cluster);
+    // What the diff could not check (node roles behind a denied ListNodegroups) is asked about, never passed as safe.
+    if (diff.severity === 'escalation' || extra.length || c.alwaysConfirm || diff.unchecked.length) {
+      const title =
+        diff.severity === 'escalation'
+          ? vscode.l10n.t('{0}: {1}.', c.action, diff.escalations.join('; '))
+          : diff.unchecked.length
+            ? vscode.l10n.t('{0} on {1}? Whether nodes can still join could not be checked.', c.action, c.cluster)
+            : vscode.l10n.t('{0} on {1}?', c.action, c.cluster);
       return ask(title, c.confirmLabel);
     }
     return true;

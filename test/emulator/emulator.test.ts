@@ -22,6 +22,7 @@ import { GetRoleCommand, GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { startEmulator, Emulator } from '../../emulator/server';
 import { loadScenarioFile } from '../../emulator/state';
 import { SdkEksGateway } from '../../src/core/aws/eksGateway';
+import { isUnknown, knownRoles, listNodeRoles } from '../../src/core/clusters/nodeRoles';
 import { ClientNodeKubeGateway, ConflictError } from '../../src/core/aws/kubeGateway';
 import { getEksToken } from '../../src/core/aws/token';
 import { parseAuthenticatorLine } from '../../src/core/insights/parser';
@@ -95,6 +96,16 @@ describe('emulator (real SDK clients)', function () {
       const updated = await eks().send(new UpdateAccessEntryCommand({ clusterName: 'prod-payments', principalArn: 'arn:aws:iam::111122223333:role/Developer', kubernetesGroups: ['devs', 'readers'], username: 'dev' }));
       assert.deepStrictEqual([updated.accessEntry?.username, updated.accessEntry?.kubernetesGroups], ['dev', ['devs', 'readers']]);
       await assert.rejects(eks().send(new UpdateAccessEntryCommand({ clusterName: 'prod-payments', principalArn: 'arn:aws:iam::111122223333:role/NodeInstanceRole-prod', kubernetesGroups: ['x'] })), { name: 'InvalidParameterException' });
+    });
+
+    it('lists the node roles with their entry types, or says why not when ListNodegroups is denied (the SDK\'s AccessDeniedException)', async () => {
+      const gw = new SdkEksGateway({ region: 'us-east-1' }, eks());
+      const roles = await listNodeRoles(gw, 'prod-payments', 'dev');
+      assert.deepStrictEqual(knownRoles(roles).map((r) => [r.label, r.entryType]), [['node group general', 'EC2_LINUX'], ['node group windows', 'EC2_WINDOWS']]);
+      emu.faults.push({ target: 'eks:ListNodegroups', kind: 'accessDenied', times: 1 });
+      const denied = await listNodeRoles(gw, 'prod-payments', 'dev');
+      assert.ok(isUnknown(denied), JSON.stringify(denied));
+      assert.match(denied.unknown, /^the node groups could not be listed: Access denied: the identity may not call eks:ListNodegroups\./);
     });
 
     it('pages access entries', async () => {

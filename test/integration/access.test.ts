@@ -131,6 +131,24 @@ describe('explain access and migrate to access entries, against the emulator', f
     assert.ok(!prompts.asked.some((a) => a.startsWith('showErrorMessage')), 'cancelling is not an error');
   });
 
+  it('Create Access Entry asks when ListNodegroups is denied, saying whether nodes can still join could not be checked', async () => {
+    const arn = `arn:aws:iam::${A}:role/Viewer`;
+    emu.faults.push({ target: 'eks:ListNodegroups', kind: 'accessDenied' });
+    // A viewer's entry changes nobody's node access, so it would go through unasked; with the node groups unknown,
+    // the confirmation says so instead. Dismissed: nothing is written.
+    const prompts = answerPrompts(['STANDARD', arn, '', '', 'AmazonEKSViewPolicy', 'cluster', undefined]);
+    try {
+      await vscode.commands.executeCommand('eksAuth.accessEntries.create', await clusterNode('us-east-1', 'prod-payments'));
+    } finally {
+      prompts.restore();
+      emu.faults.length = 0;
+    }
+    const confirmations = prompts.asked.filter((a) => a.startsWith('showWarningMessage'));
+    assert.strictEqual(confirmations.length, 1, prompts.asked.join(' | '));
+    assert.match(confirmations[0], /Viewer with AmazonEKSViewPolicy on prod-payments\? Whether nodes can still join could not be checked\.$/);
+    assert.ok(!emu.state.clusters.find((c) => c.name === 'prod-payments')!.accessEntries.has(arn), 'nothing written');
+  });
+
   it('refuses a cluster whose platform version has no access entries', async () => {
     const { asked } = await runQuietly('eksAuth.access.migrate', await clusterNode('us-east-1', 'legacy-batch'));
     assert.ok(asked.some((a) => /platform 1\.27 eks\.5, which has no access entries/.test(a)));

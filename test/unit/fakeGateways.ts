@@ -13,6 +13,9 @@ export interface FakeCluster {
   fargate?: FargateProfile[];
   /** Make DescribeCluster fail with this error. */
   describeError?: Error;
+  /** Make ListNodegroups or ListFargateProfiles fail with this error. */
+  nodegroupsError?: Error;
+  fargateError?: Error;
 }
 
 export interface FakeWorld {
@@ -72,10 +75,14 @@ export function fakeSource(world: FakeWorld): GatewaySource & { resets: number }
       return answer;
     },
     async listNodegroups(name) {
-      return find(region, name).nodegroups ?? [];
+      const c = find(region, name);
+      if (c.nodegroupsError) throw c.nodegroupsError;
+      return c.nodegroups ?? [];
     },
     async listFargateProfiles(name) {
-      return find(region, name).fargate ?? [];
+      const c = find(region, name);
+      if (c.fargateError) throw c.fargateError;
+      return c.fargate ?? [];
     },
     async listAccessEntries(name, nextToken, maxResults = 100): Promise<Page<string>> {
       world.calls.push(`ListAccessEntries ${name} ${nextToken ?? ''}`);

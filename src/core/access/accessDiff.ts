@@ -10,6 +10,7 @@ import type { AccessEntryInfo, AuthenticationMode, AwsAuthModel, DecodedItem } f
 import { AccessEntryStore, mappingsFor, nodeRoleJoins } from '../auth/authenticator';
 import { accessOf, isAdmin, lower, prepare, principalKey, principalsOf, strip, type Evaluated, type Prepared } from './principalAccess';
 import type { Binding } from './explain';
+import { isUnknown, knownRoles, type NodeRole, type NodeRoleList } from '../clusters/nodeRoles';
 
 // The diff's parts keep their import surface here, so consumers import from one module.
 export { diffText, provenance } from './accessDiffText';
@@ -28,8 +29,8 @@ export interface AccessState {
   accessEntries: AccessEntryInfo[];
   /** RBAC bindings, where known: a binding to the cluster-admin ClusterRole is an admin path. */
   bindings?: Binding[];
-  /** The roles of managed node groups and Fargate profiles. */
-  nodeRoles?: { label: string; arn: string; kind: 'ec2' | 'fargate'; source?: string }[];
+  /** The roles of managed node groups and Fargate profiles, or why they could not be listed. */
+  nodeRoles?: NodeRoleList;
   /** The identity making the change: losing its own access is a lockout. */
   callerArn?: string;
   /** How reports name the caller ("you" when unset; "the identity that runs apply" for a plan). */
@@ -103,6 +104,11 @@ export interface AccessDiff {
   escalations: string[];
   /** The lockouts, escalations and a cluster's destruction, with their sources and reasons. */
   findings: Finding[];
+  /**
+   * What the diff could not check, each with why: a lockout there would not be among the findings, so a
+   * confirmation must say so rather than pass the change as safe.
+   */
+  unchecked: string[];
 }
 
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -191,6 +197,7 @@ export function diffAccess(before: AccessState, after: AccessState): AccessDiff 
     nodeRoles: [],
     adminPathsBefore: [],
     adminPathsAfter: [],
+    unchecked: [],
     ...rest,
     findings,
     lockouts: findings.filter((f) => f.kind === 'lockout').map((f) => f.message),
@@ -242,8 +249,8 @@ export function diffAccess(before: AccessState, after: AccessState): AccessDiff 
     byPrincipal.set(lower(principal), change);
   }
   const nodeRoles: NodeRoleCoverage[] = [];
-  const roles = new Map<string, { label: string; arn: string; kind: 'ec2' | 'fargate'; source?: string }>();
-  for (const r of [...(before.nodeRoles ?? []), ...(after.nodeRoles ?? [])]) roles.set(`${r.label}|${r.arn}`, r);
+  const roles = new Map<string, NodeRole>();
+  for (const r of [...knownRoles(before.nodeRoles), ...knownRoles(after.nodeRoles)]) roles.set(`${r.label}|${r.arn}`, r);
   for (const r of roles.values()) {
     const joins = (p: Prepared) => !p.state.absent && nodeRoleJoins(r.arn, r.kind, p.input).joins;
     const coverage = { label: r.label, arn: r.arn, before: joins(pb), after: joins(pa) };
@@ -267,5 +274,11 @@ export function diffAccess(before: AccessState, after: AccessState): AccessDiff 
   // Fail closed: leaving aws-auth behind when it could not be read may lock out anyone it maps.
   if (before.awsAuthError && before.mode !== 'API' && after.mode === 'API') findings.push({ kind: 'lockout', message: `aws-auth could not be read (${before.awsAuthError}): whoever it maps loses access in API mode, and who that is is unknown`, sources: [], reasons: [] });
   const severity: Severity = findings.some((f) => f.kind === 'lockout') ? 'lockout' : findings.some((f) => f.kind === 'escalation') ? 'escalation' : principals.length ? 'change' : 'none';
-  return diff(severity, { principals, nodeRoles, adminPathsBefore, adminPathsAfter });
+  return diff(severity, { principals, nodeRoles, adminPathsBefore, adminPathsAfter, unchecked: uncheckedNodeRoles(before, after) });
+}
+
+/** The node-role check's gaps: a side whose roles could not be listed, said once when both sides share the reason. */
+function uncheckedNodeRoles(before: AccessState, after: AccessState): string[] {
+  const reasons = [before, after].filter((s) => !s.absent).map((s) => s.nodeRoles).filter(isUnknown).map((u) => u.unknown);
+  return [...new Set(reasons)].map((r) => `node roles could not be checked (${r}): a node group or Fargate profile that stops joining would not be seen`);
 }

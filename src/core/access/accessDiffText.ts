@@ -22,6 +22,7 @@ export function diffText(d: AccessDiff, limit = Infinity, options: { findings?: 
   if (d.severity === 'destroy') return d.findings.map((f) => `DESTROY: ${withProvenance(f.message, f)}`).join('\n');
   const lines: string[] = [];
   for (const f of d.findings) if (options.findings !== false || f.kind !== 'escalation') lines.push(`${f.kind.toUpperCase()}: ${withProvenance(f.message, f)}`);
+  for (const u of d.unchecked) lines.push(`NOT CHECKED: ${u}`);
   const shown = d.principals.slice(0, limit);
   for (const p of shown) lines.push(withProvenance(`${p.severity === 'change' ? 'change' : p.severity}: ${p.principal}: ${accessText(p.before)} -> ${accessText(p.after)}`, p));
   if (d.principals.length > shown.length) lines.push(`... and ${d.principals.length - shown.length} more principals`);

@@ -21,7 +21,7 @@ export const NO_EKS_CHANGE = 'The plan changes no EKS access (no aws-auth, acces
 const accessCell = (a: PrincipalAccess) =>
   a.authenticated ? `${a.username || '(empty username)'}; groups ${a.groups.join(', ') || 'none'}${a.adminVia.length ? `; cluster-admin via ${a.adminVia.join(', ')}` : ''}${a.policyScopes.length ? `; policies ${a.policyScopes.join(', ')}` : ''}` : 'Unauthorized';
 
-const LEVEL: Record<Finding['kind'] | 'change', string> = { lockout: 'error', escalation: 'warning', destroy: 'warning', change: 'note' };
+const LEVEL: Record<Finding['kind'] | 'change' | 'unchecked', string> = { lockout: 'error', escalation: 'warning', destroy: 'warning', change: 'note', unchecked: 'warning' };
 
 export function formatDiffReport(diffs: ClusterDiff[], format: ReportFormat, artifact = 'plan.json'): string {
   if (format === 'json') return JSON.stringify(diffs, null, 2) + '\n';
@@ -39,6 +39,7 @@ export function formatDiffReport(diffs: ClusterDiff[], format: ReportFormat, art
         const p = provenance(f);
         out.push(`- **${f.kind === 'lockout' ? 'Lockout' : f.kind === 'escalation' ? 'Escalation' : 'Cluster destroyed'}:** ${t(f.message)}${p ? ` (${t(p)})` : ''}`);
       }
+      for (const u of d.diff.unchecked) out.push(`- **Not checked:** ${t(u)}`);
       if (d.diff.severity === 'destroy') {
         out.push('');
         continue;
@@ -77,6 +78,7 @@ export function formatDiffReport(diffs: ClusterDiff[], format: ReportFormat, art
   const results = diffs.flatMap((d) => [
     ...d.diff.findings.map((f) => result(d.cluster, f.kind, f.message, f)),
     ...d.diff.principals.filter((p) => p.severity === 'change').map((p) => result(d.cluster, 'change', `${p.principal} ${p.changes.join('; ')}`, p)),
+    ...(d.diff.unchecked).map((u) => result(d.cluster, 'unchecked', u, { sources: [], reasons: [] })),
   ]);
   const rule = (id: string, text: string, level: string) => ({ id, name: id, shortDescription: { text }, defaultConfiguration: { level } });
   return (
@@ -94,6 +96,7 @@ export function formatDiffReport(diffs: ClusterDiff[], format: ReportFormat, art
                   rule('escalation', 'A principal gains cluster-admin', 'warning'),
                   rule('change', "A principal's access changes", 'note'),
                   rule('destroy', 'The change destroys the cluster', 'warning'),
+                  rule('unchecked', 'Part of the change could not be checked (node roles that could not be listed)', 'warning'),
                 ],
               },
             },

@@ -9,6 +9,7 @@ import { AccessEntryStore, authenticate, AuthInput, AwsAuthModel, DecodedItem, l
 
 import type { AccessState, PrincipalAccess } from './accessDiff';
 import { accessPolicyName } from '../clusters/model';
+import { knownRoles } from '../clusters/nodeRoles';
 
 export const CLUSTER_ADMIN_POLICY_NAME = 'AmazonEKSClusterAdminPolicy';
 const NODE_GROUPS = ['system:bootstrappers', 'system:nodes'];
@@ -44,7 +45,7 @@ export function principalsOf(states: AccessState[], models: (AwsAuthModel | unde
   for (const m of models) for (const item of [...(m?.roles ?? []), ...(m?.users ?? [])]) add(item.arn);
   for (const s of states) {
     s.accessEntries.forEach((e) => add(e.principalArn));
-    s.nodeRoles?.forEach((r) => add(r.arn));
+    knownRoles(s.nodeRoles).forEach((r) => add(r.arn));
     add(s.callerArn);
   }
   return [...seen.values()].sort();

@@ -10,12 +10,12 @@
  * cluster is in neither state.
  */
 import { trimTrailingIndex } from '../linearText';
-import { AccessEntryInfo, AuthenticationMode } from '../auth/authenticator';
+import { AccessEntryInfo, AuthenticationMode, isAuthenticationMode } from '../auth/authenticator';
+import { knownRoles, nodegroupEntryType } from '../clusters/nodeRoles';
 import type { AccessState } from './accessDiff';
 import { actionsOf, applyIdentity, block, readJsonPlan, referencesOf, sensitive, sides, str, strings, unknownAt, type Obj, type ResourceChange } from './jsonPlan';
 import { CONFIG_MAPS, readKubernetesResources } from './planKubernetes';
 
-const MODES: AuthenticationMode[] = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
 /** EKS creates these entries itself for managed node groups and Fargate profiles once the API is on. */
 const EKS_CREATED = 'terraform-aws-eks docs/UPGRADE-20.0.md: "EKS automatically adds access entries for the roles used by EKS managed node groups and Fargate profiles"';
 const APPLY_IDENTITY = 'the identity that runs apply';
@@ -65,8 +65,8 @@ export function readTerraformPlan(text: string, defaultMode: AuthenticationMode 
     byAddress.set(ch.address ?? '', c);
     c.change = act.replaced ? 'replace' : act.creates ? 'create' : act.deletes ? 'destroy' : (ch.change?.actions ?? []).includes('update') ? 'update' : 'none';
     const mode = (o?: Obj) => {
-      const m = str(block(o?.access_config)?.authentication_mode) as AuthenticationMode | undefined;
-      return m && MODES.includes(m) ? m : undefined;
+      const m = str(block(o?.access_config)?.authentication_mode);
+      return isAuthenticationMode(m) ? m : undefined;
     };
     c.before.mode = mode(before) ?? defaultMode;
     // EKS's own default for a new cluster without access_config is CONFIG_MAP (CreateCluster accessConfig).
@@ -207,9 +207,10 @@ export function readTerraformPlan(text: string, defaultMode: AuthenticationMode 
       if (!arn) continue;
       const label = fargate ? `Fargate profile ${str(o.fargate_profile_name) ?? ch.address}` : `managed node group ${str(o.node_group_name) ?? ch.address}`;
       const state = c[side];
-      (state.nodeRoles ??= []).push({ label, arn, kind: fargate ? 'fargate' : 'ec2', source: ch.address });
+      // Terraform's ami_type takes the EKS AMITypes values, so the same rule gives the entry type.
+      const type = fargate ? 'FARGATE_LINUX' : nodegroupEntryType(str(o.ami_type));
+      state.nodeRoles = [...knownRoles(state.nodeRoles), { label, arn, kind: fargate ? 'fargate' : 'ec2', entryType: type, source: ch.address }];
       if (state.mode !== 'CONFIG_MAP') {
-        const type = fargate ? 'FARGATE_LINUX' : /WINDOWS/.test(str(o.ami_type) ?? '') ? 'EC2_WINDOWS' : 'EC2_LINUX';
         addEntry(state, { principalArn: arn, type, kubernetesGroups: [], policies: [], source: `the ${type} access entry EKS creates for ${ch.address} (${EKS_CREATED})` });
       }
     }

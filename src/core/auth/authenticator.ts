@@ -22,7 +22,7 @@ export { AccessEntryStore, accessEntryIdentity, accessEntryMatches } from './acc
 export type { AccessEntryInfo } from './accessEntries';
 export { isSkippable, loadAwsAuth, loadSection, storeOf } from './configMapLoader';
 export { isAwsAuthModel, mappingsFor } from './configMapMapper';
-export { LOG_WORDING_RELEASES, NOT_MAPPED_WORDING } from './mapper';
+export { AUTHENTICATION_MODES, isAuthenticationMode, LOG_WORDING_RELEASES, NOT_MAPPED_WORDING } from './mapper';
 export type { AuthenticationMode, AuthInput, AuthResult, Caller, StepOutcome, TraceStep } from './mapper';
 export { mappingMatches, SECTION_KEYS } from './mappingConfig';
 export type { AwsAuthModel, DecodedItem, FieldSource, SectionKey, SectionModel } from './mappingConfig';

@@ -8,7 +8,14 @@ import type { CanonicalPrincipal } from './arn';
 import type { AccessEntryInfo, AccessEntryStore } from './accessEntries';
 import type { AwsAuthModel, DecodedItem } from './mappingConfig';
 
-export type AuthenticationMode = 'CONFIG_MAP' | 'API_AND_CONFIG_MAP' | 'API';
+/**
+ * The cluster's authentication modes (the SDK's AuthenticationMode enum), in the one order EKS lets a cluster move
+ * through them: CONFIG_MAP -> API_AND_CONFIG_MAP -> API.
+ */
+export const AUTHENTICATION_MODES = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'] as const;
+export type AuthenticationMode = (typeof AUTHENTICATION_MODES)[number];
+/** Whether a string is one of the modes, for flags and plan values. */
+export const isAuthenticationMode = (m: unknown): m is AuthenticationMode => (AUTHENTICATION_MODES as readonly unknown[]).includes(m);
 
 /** The caller as the authenticator sees it after STS GetCallerIdentity. */
 export interface Caller {

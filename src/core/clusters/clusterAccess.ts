@@ -15,6 +15,7 @@ import type { StsGateway } from '../aws/stsGateway';
 import { mapLimit } from '../concurrency';
 import { CONCURRENCY, loadAllAccessEntries, loadClusterSummaries } from './loader';
 import { ClusterSummary, Mapping, readMappings, summarizeCluster } from './model';
+import { isUnknown, listNodeRoles } from './nodeRoles';
 
 /** Identifies one cluster: enough to rebuild every gateway for it. */
 export interface ClusterRef {
@@ -181,20 +182,19 @@ export class ClusterAccessService {
   /**
    * The cluster's access as it is now, for a before-and-after diff: read fresh, with every page of access entries
    * and every entry's policies (a last-admin check that saw only the first page would be wrong), the RBAC bindings
-   * and the caller where they can be read, and the node group and Fargate roles.
+   * and the caller where they can be read, and the node group and Fargate roles (or why they could not be listed).
    */
   async currentState(ref: ClusterRef): Promise<AccessState> {
     const summary = await this.summary(ref, true);
     const eks = await this.gateways.eksFor(ref.profile, ref.region);
     const kube = await this.gateways.kubeFor(ref, summary).catch(() => undefined);
-    // The access entries must be read (the last-admin check depends on them); what cannot be read otherwise (aws-auth
-    // behind RBAC, node groups behind IAM) is left out of both sides of the diff rather than blocking the change.
-    const [entries, awsAuth, bindings, nodegroups, fargate, caller] = await Promise.all([
+    // The access entries must be read (the last-admin check depends on them); aws-auth behind RBAC and node roles
+    // behind IAM are carried as unknown with their reason, so the diff says what it could not check.
+    const [entries, awsAuth, bindings, nodeRoles, caller] = await Promise.all([
       summary.mode === 'CONFIG_MAP' ? Promise.resolve([]) : loadAllAccessEntries(eks, ref.cluster),
       summary.mode === 'API' || !kube ? Promise.resolve(undefined) : kube.getAwsAuth().catch((e: Error) => e),
       kube ? kube.listRbacBindings().catch(() => undefined) : Promise.resolve(undefined),
-      eks.listNodegroups(ref.cluster).catch(() => []),
-      eks.listFargateProfiles(ref.cluster).catch(() => []),
+      listNodeRoles(eks, ref.cluster, ref.profile),
       this.gateways.stsFor(ref.profile, ref.region).then((s) => s.getCallerIdentity()).catch(() => undefined),
     ]);
     const accessEntries = await mapLimit(entries, CONCURRENCY, async (e) => ({ ...e, policies: await eks.listAssociatedAccessPolicies(ref.cluster, e.principalArn) }));
@@ -204,10 +204,7 @@ export class ClusterAccessService {
       awsAuthError: awsAuth instanceof Error ? awsAuth.message : summary.mode !== 'API' && !kube ? 'the cluster has no endpoint' : undefined,
       accessEntries,
       bindings,
-      nodeRoles: [
-        ...nodegroups.map((n) => ({ label: `node group ${n.nodegroupName}`, arn: n.nodeRole ?? '', kind: 'ec2' as const })),
-        ...fargate.map((f) => ({ label: `Fargate profile ${f.fargateProfileName}`, arn: f.podExecutionRoleArn ?? '', kind: 'fargate' as const })),
-      ].filter((r) => r.arn),
+      nodeRoles: isUnknown(nodeRoles) ? { unknown: nodeRoles.unknown } : nodeRoles.filter((r) => r.arn),
       callerArn: caller?.arn,
       creatorAdmin: summary.mode === 'CONFIG_MAP' ? true : undefined,
     };

@@ -4,7 +4,7 @@
  */
 import type { Cluster } from '@aws-sdk/client-eks';
 import { shortName } from '../auth/arn';
-import { AccessEntryInfo, accessEntryMatches, AuthenticationMode, AwsAuthModel, DecodedItem, loadAwsAuth, nodeRoleJoins, SECTION_KEYS } from '../auth/authenticator';
+import { AccessEntryInfo, accessEntryMatches, AUTHENTICATION_MODES, AuthenticationMode, AwsAuthModel, DecodedItem, loadAwsAuth, nodeRoleJoins, SECTION_KEYS } from '../auth/authenticator';
 
 export type { AuthenticationMode };
 
@@ -170,7 +170,6 @@ export function consoleUrl(region: string, cluster: string, clusterArn?: string)
  * API; EKS refuses CONFIG_MAP -> API with "Unsupported authentication mode update from CONFIG_MAP to API").
  */
 export function allowedModeChanges(current: string | undefined): AuthenticationMode[] {
-  const order: AuthenticationMode[] = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'];
-  const i = order.indexOf((current ?? 'CONFIG_MAP') as AuthenticationMode);
-  return i < 0 || i === order.length - 1 ? [] : [order[i + 1]];
+  const i = AUTHENTICATION_MODES.indexOf((current ?? 'CONFIG_MAP') as AuthenticationMode);
+  return i < 0 || i === AUTHENTICATION_MODES.length - 1 ? [] : [AUTHENTICATION_MODES[i + 1]];
 }

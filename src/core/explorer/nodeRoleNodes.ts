@@ -3,6 +3,7 @@
  * or an aws-auth mapping lets each join.
  */
 import { nodeRoleStatus, principalLabel } from '../clusters/model';
+import { isUnknown, listNodeRoles, type NodeEntryType } from '../clusters/nodeRoles';
 import { ClusterSectionNode } from './clusterSection';
 import { CONTEXT, ExplorerNode, makeChildren, type NodeView } from './explorerNode';
 
@@ -16,12 +17,9 @@ export class NodeRolesNode extends ClusterSectionNode {
     const c = this.clusterNode;
     return makeChildren(this, async () => {
       const eks = await this.ctx.clusters.gateways.eksFor(c.ref.profile, c.ref.region);
-      const [nodegroups, profiles, access] = await Promise.all([eks.listNodegroups(c.ref.cluster), eks.listFargateProfiles(c.ref.cluster), this.ctx.clusters.access(c.ref)]);
-      const roles = [
-        // The access entry type each lets join (EKS user guide, creating access entries): Windows AMIs need EC2_WINDOWS.
-        ...nodegroups.map((n) => ({ label: `node group ${n.nodegroupName}`, arn: n.nodeRole ?? '', kind: 'ec2' as const, entryType: n.amiType?.startsWith('WINDOWS') ? 'EC2_WINDOWS' : 'EC2_LINUX' })),
-        ...profiles.map((f) => ({ label: `Fargate profile ${f.fargateProfileName}`, arn: f.podExecutionRoleArn ?? '', kind: 'fargate' as const, entryType: 'FARGATE_LINUX' })),
-      ];
+      const [roles, access] = await Promise.all([listNodeRoles(eks, c.ref.cluster, c.ref.profile), this.ctx.clusters.access(c.ref)]);
+      // A listing EKS refused is this section's error node, as any failed load is.
+      if (isUnknown(roles)) throw roles.error ?? new Error(roles.unknown);
       return roles.map((r) => {
         const status = nodeRoleStatus(r.arn, c.summary.mode, access.entries, access.awsAuthModel, r.kind);
         const unknown = c.summary.mode !== 'API' && (access.awsAuthError || access.awsAuthMissing) && !status.mapped;
@@ -39,7 +37,7 @@ export class NodeRoleNode extends ExplorerNode {
     readonly mapped: boolean,
     readonly reason: string,
     /** The access entry type that lets what uses this role join: EC2_LINUX, EC2_WINDOWS or FARGATE_LINUX. */
-    readonly entryType = 'EC2_LINUX',
+    readonly entryType: NodeEntryType = 'EC2_LINUX',
   ) {
     super(parent, parent.ctx);
     this.arn = roleArn;

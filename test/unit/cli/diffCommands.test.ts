@@ -108,7 +108,7 @@ describe('eks-auth plan-check (terraform show -json)', () => {
     await runCli(['plan-check', 'replaced-admin-entry.plan.json', '--format=sarif'], sarif.io);
     const s = JSON.parse(sarif.out.join(''));
     assert.strictEqual(s.version, '2.1.0');
-    assert.deepStrictEqual(s.runs[0].tool.driver.rules.map((r: { id: string }) => r.id), ['lockout', 'escalation', 'change', 'destroy']);
+    assert.deepStrictEqual(s.runs[0].tool.driver.rules.map((r: { id: string }) => r.id), ['lockout', 'escalation', 'change', 'destroy', 'unchecked']);
     const lockout = s.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'lockout');
     assert.strictEqual(lockout.level, 'error');
     assert.strictEqual(lockout.locations[0].physicalLocation.artifactLocation.uri, 'replaced-admin-entry.plan.json');

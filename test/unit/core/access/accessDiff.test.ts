@@ -19,8 +19,8 @@ const base: AccessState = {
   awsAuth: { mapRoles: nodeMapping + fargateMapping + adminMapping + devMapping('developers') },
   accessEntries: [],
   nodeRoles: [
-    { label: 'node group general', arn: NODE, kind: 'ec2' },
-    { label: 'Fargate profile default', arn: FARGATE, kind: 'fargate' },
+    { label: 'node group general', arn: NODE, kind: 'ec2', entryType: 'EC2_LINUX' },
+    { label: 'Fargate profile default', arn: FARGATE, kind: 'fargate', entryType: 'FARGATE_LINUX' },
   ],
 };
 const withRoles = (mapRoles: string): AccessState => ({ ...base, awsAuth: { mapRoles } });
@@ -166,6 +166,17 @@ describe('access diff', () => {
     // A confirmation whose title names the escalation shows it once: not again in its detail.
     assert.strictEqual(diffText(d, Infinity, { findings: false }).split('gains cluster-admin').length - 1, 0);
     assert.strictEqual(text.split('gains cluster-admin').length - 1, 1);
+  });
+
+  it('says which side could not list its node roles, and ignores a side where the cluster does not exist', () => {
+    const denied = { unknown: 'the node groups could not be listed: Access denied: the identity may not call eks:ListNodegroups.' };
+    const d = diffAccess({ ...base, nodeRoles: denied }, { ...base, mode: 'API' });
+    // The after side lists the roles, so the lockout is named by its node group; the before side's gap is still said.
+    assert.ok(d.lockouts.some((l) => l.startsWith('node group general: ')), d.lockouts.join(' | '));
+    assert.deepStrictEqual(d.unchecked.length, 1);
+    assert.match(d.unchecked[0], /eks:ListNodegroups/);
+    assert.deepStrictEqual(diffAccess({ ...base, absent: true, nodeRoles: denied }, base).unchecked, [], 'a cluster that does not exist yet has no nodes to check');
+    assert.deepStrictEqual(diffAccess(base, base).unchecked, []);
   });
 
   it('writes a readable line per principal, before -> after', () => {

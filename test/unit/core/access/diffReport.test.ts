@@ -9,7 +9,7 @@ const adminMapping = `- rolearn: arn:aws:iam::${A}:role/Admin\n  username: admin
 
 describe('access diff report', () => {
   it('lists in Markdown every node role that stops joining, with values from outside escaped', () => {
-    const before: AccessState = { mode: 'API_AND_CONFIG_MAP', awsAuth: { mapRoles: nodeMapping + adminMapping }, accessEntries: [], nodeRoles: [{ label: 'node group [x](http://evil)<b>', arn: NODE, kind: 'ec2' }] };
+    const before: AccessState = { mode: 'API_AND_CONFIG_MAP', awsAuth: { mapRoles: nodeMapping + adminMapping }, accessEntries: [], nodeRoles: [{ label: 'node group [x](http://evil)<b>', arn: NODE, kind: 'ec2', entryType: 'EC2_LINUX' }] };
     const after: AccessState = { ...before, awsAuth: { mapRoles: adminMapping } };
     const text = formatDiffReport([{ cluster: 'prod', diff: diffAccess(before, after) }], 'markdown');
     assert.match(text, /\| node or Fargate role \| before \| after \|/);
@@ -18,10 +18,20 @@ describe('access diff report', () => {
   });
 
   it('adds no node role table when every node role joins as before', () => {
-    const state: AccessState = { mode: 'API_AND_CONFIG_MAP', awsAuth: { mapRoles: nodeMapping + adminMapping }, accessEntries: [], nodeRoles: [{ label: 'node group general', arn: NODE, kind: 'ec2' }] };
+    const state: AccessState = { mode: 'API_AND_CONFIG_MAP', awsAuth: { mapRoles: nodeMapping + adminMapping }, accessEntries: [], nodeRoles: [{ label: 'node group general', arn: NODE, kind: 'ec2', entryType: 'EC2_LINUX' }] };
     const text = formatDiffReport([{ cluster: 'prod', diff: diffAccess(state, { ...state, mode: 'API_AND_CONFIG_MAP' }) }], 'markdown');
     assert.ok(!text.includes('node or Fargate role'), text);
     assert.match(text, /No principal gains or loses access\./);
+  });
+
+  it('says in every format that node roles could not be checked, when their listing was denied', () => {
+    const reason = 'the node groups could not be listed: Access denied: the identity may not call eks:ListNodegroups.';
+    const state: AccessState = { mode: 'API_AND_CONFIG_MAP', awsAuth: { mapRoles: nodeMapping + adminMapping }, accessEntries: [], nodeRoles: { unknown: reason } };
+    const diffs = [{ cluster: 'prod', diff: diffAccess(state, { ...state, awsAuth: { mapRoles: adminMapping + nodeMapping } }) }];
+    assert.match(formatDiffReport(diffs, 'text'), /NOT CHECKED: node roles could not be checked \(the node groups could not be listed: .*eks:ListNodegroups/);
+    assert.match(formatDiffReport(diffs, 'markdown'), /- \*\*Not checked:\*\* node roles could not be checked .*eks:ListNodegroups/);
+    const results = JSON.parse(formatDiffReport(diffs, 'sarif')).runs[0].results;
+    assert.deepStrictEqual(results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level]), [['unchecked', 'warning']]);
   });
 
   // A plan with no EKS change still gives the pipeline a valid document in the format it asked for: a SARIF upload

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readTerraformPlan } from '../../../../src/core/access/terraformPlan';
 import { loadAwsAuth } from '../../../../src/core/auth/authenticator';
+import { knownRoles } from '../../../../src/core/clusters/nodeRoles';
 
 // Fixtures: test/fixtures/plans/README.md names the source of each and the jsonplan/plan.go lines their shape follows.
 const PLANS = path.resolve(__dirname, '..', '..', '..', '..', '..', 'test', 'fixtures', 'plans');
@@ -32,7 +33,7 @@ describe('Terraform plans', () => {
     assert.deepStrictEqual(ROLES(c.before.awsAuth), [NODE, 'GitHubActionsOIDC', 'PlatformAdmin']);
     assert.deepStrictEqual(ROLES(c.after.awsAuth), ['GitHubActionsOIDC', 'PlatformAdmin']);
     assert.strictEqual(c.after.awsAuthSource, AUTH, 'the resource that writes aws-auth');
-    assert.deepStrictEqual(c.after.nodeRoles?.map((r) => [r.label, r.kind]), [['managed node group default-2024', 'ec2']]);
+    assert.deepStrictEqual(knownRoles(c.after.nodeRoles).map((r) => [r.label, r.kind, r.entryType]), [['managed node group default-2024', 'ec2', 'EC2_LINUX']]);
     assert.ok(!c.notes.some((n) => /known only after apply/.test(n)), c.notes.join('\n'));
   });
 

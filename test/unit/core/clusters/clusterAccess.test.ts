@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import { ClusterAccessService, clusterRefOf } from '../../../../src/core/clusters/clusterAccess';
-import { accessDenied, FakeWorld, fakeSource } from '../../fakeGateways';
+import { diffAccess, diffText } from '../../../../src/core/access/accessDiff';
+import { isUnknown } from '../../../../src/core/clusters/nodeRoles';
+import { accessDenied, FakeCluster, FakeWorld, fakeSource } from '../../fakeGateways';
 
 const A = '111122223333';
 
@@ -66,6 +68,39 @@ describe('ClusterAccessService', () => {
     await assert.rejects(service.access(ref), /eks:DescribeCluster/);
     w.clusters['us-east-1'][0].describeError = undefined;
     assert.ok(await service.access(ref));
+  });
+
+  describe('the current state a change is checked against', () => {
+    const NODE = `arn:aws:iam::${A}:role/NodeRole`;
+    const mapRoles = `- rolearn: ${NODE}\n  username: system:node:{{EC2PrivateDNSName}}\n  groups:\n    - system:bootstrappers\n    - system:nodes\n`;
+    const cluster = (over: Partial<FakeCluster> = {}): FakeCluster => ({ name: 'a', mode: 'API_AND_CONFIG_MAP', awsAuth: { mapRoles }, nodegroups: [{ nodegroupName: 'general', nodeRole: NODE }], ...over });
+    const ref = { profile: 'dev', region: 'us-east-1', cluster: 'a' };
+
+    it('names the node group that a change locks out when the node groups can be listed, and checks everything', async () => {
+      const { service } = setup({ clusters: { 'us-east-1': [cluster()] } });
+      const before = await service.currentState(ref);
+      const d = diffAccess(before, { ...before, mode: 'API' });
+      assert.ok(d.lockouts.some((l) => /^node group general: .*its nodes go NotReady/.test(l)), d.lockouts.join(' | '));
+      assert.deepStrictEqual(d.unchecked, []);
+      assert.doesNotMatch(diffText(d), /NOT CHECKED/);
+    });
+
+    it('carries a denied ListNodegroups into the diff: the report says node roles could not be checked, and why', async () => {
+      const { service } = setup({ clusters: { 'us-east-1': [cluster({ nodegroupsError: accessDenied('eks:ListNodegroups') })] } });
+      const before = await service.currentState(ref);
+      assert.ok(isUnknown(before.nodeRoles), 'not an empty list: that would say there are no nodes to lock out');
+      // A change that touches no node mapping still says what it could not check, so its confirmation asks.
+      const harmless = diffAccess(before, { ...before, accessEntries: [{ principalArn: `arn:aws:iam::${A}:role/Dev`, type: 'STANDARD', kubernetesGroups: ['dev'], policies: [] }] });
+      assert.deepStrictEqual(harmless.unchecked.length, 1);
+      assert.match(diffText(harmless), /^NOT CHECKED: node roles could not be checked \(the node groups could not be listed: Access denied: the identity may not call eks:ListNodegroups\..*\): a node group or Fargate profile that stops joining would not be seen$/m);
+      // Said once, though both sides of the diff carry it.
+      assert.strictEqual(diffText(harmless).match(/NOT CHECKED/g)?.length, 1);
+      // The aws-auth mapping still shows the role losing node access; the report adds that the node groups were not seen.
+      const toApi = diffAccess(before, { ...before, mode: 'API' });
+      assert.strictEqual(toApi.severity, 'lockout');
+      assert.ok(toApi.lockouts.some((l) => l.includes(NODE) && /can no longer join as a node/.test(l)), toApi.lockouts.join(' | '));
+      assert.match(diffText(toApi), /NOT CHECKED: node roles could not be checked/);
+    });
   });
 
   it('gives the explanation the policies of the one entry that can match, and the aws-auth of the cluster', async () => {

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
+import type { Nodegroup } from '../../../../src/core/aws/eksGateway';
 import { ClusterAccessService } from '../../../../src/core/clusters/clusterAccess';
-import { AccessEntriesNode, ClusterNode, CONTEXT, ErrorNode, ExplorerContext, ExplorerNode, LoadMoreNode, ProfileNode } from '../../../../src/core/explorer/nodes';
+import { AccessEntriesNode, ClusterNode, CONTEXT, ErrorNode, ExplorerContext, ExplorerNode, LoadMoreNode, NodeRoleNode, ProfileNode } from '../../../../src/core/explorer/nodes';
 import { accessDenied, FakeWorld, fakeSource } from '../../fakeGateways';
 
 const A = '111122223333';
@@ -165,6 +166,30 @@ describe('explorer nodes with fake gateways', () => {
     assert.deepStrictEqual(labels(mappings), ['kube-system/aws-auth does not exist']);
     const [role] = await (await child(cluster, 'Node roles')).getChildren();
     assert.match(role.view().tooltip ?? '', /aws-auth could not be read/);
+  });
+
+  it('shows only an error node under Node roles when ListNodegroups is denied, naming the action', async () => {
+    const w = world({ clusters: { 'us-east-1': [{ name: 'c', nodegroupsError: accessDenied('eks:ListNodegroups'), fargate: [{ fargateProfileName: 'f', podExecutionRoleArn: NODE_ROLE }] }] } });
+    const { profile, errors } = explorer(w);
+    const [cluster] = await profile().getChildren();
+    const roles = await (await child(cluster, 'Node roles')).getChildren();
+    assert.strictEqual(roles.length, 1, labels(roles).join(', '));
+    assert.ok(roles[0] instanceof ErrorNode);
+    assert.strictEqual((roles[0] as ErrorNode).kind, 'access-denied');
+    assert.match(roles[0].view().description ?? '', /eks:ListNodegroups/);
+    assert.strictEqual(errors.length, 1);
+  });
+
+  it('offers the access entry type each node role joins with: EC2_WINDOWS for a Windows AMI', async () => {
+    // amiType values from the SDK's AMITypes enum (@aws-sdk/client-eks dist-es/models/enums.js).
+    const nodegroups: Nodegroup[] = [
+      { nodegroupName: 'linux', nodeRole: NODE_ROLE, amiType: 'AL2023_x86_64_STANDARD' },
+      { nodegroupName: 'win', nodeRole: `arn:aws:iam::${A}:role/Win`, amiType: 'WINDOWS_FULL_2022_x86_64' },
+    ];
+    const w = world({ clusters: { 'us-east-1': [{ name: 'c', mode: 'API', nodegroups, fargate: [{ fargateProfileName: 'f', podExecutionRoleArn: `arn:aws:iam::${A}:role/Pod` }] }] } });
+    const [cluster] = await explorer(w).profile().getChildren();
+    const roles = (await (await child(cluster, 'Node roles')).getChildren()) as NodeRoleNode[];
+    assert.deepStrictEqual(roles.map((r) => [r.label, r.entryType]), [['node group linux', 'EC2_LINUX'], ['node group win', 'EC2_WINDOWS'], ['Fargate profile f', 'FARGATE_LINUX']]);
   });
 
   it('escapes Markdown in access entry tooltips: a username from the cluster cannot inject a link', async () => {
