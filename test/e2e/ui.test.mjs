@@ -72,6 +72,25 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     await page.mouse.up();
   });
 
+  it('marks aws-auth mappings that never match and offers the fix for a node role that cannot join, in an 850 px window', async () => {
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 850, height: viewport.height });
+    try {
+      await row('aws-auth ConfigMap').click();
+      // The demo maps an IAM Identity Center role with its aws-reserved path: rule A12, it never matches.
+      const never = page.locator('.monaco-list-row', { hasText: 'never matches (A12)' }).first();
+      await never.waitFor({ timeout: 30000 });
+      await page.locator('.monaco-list-row', { hasText: /aws-auth ConfigMap.*never match/ }).first().waitFor();
+      await row('node group windows').hover();
+      const fix = row('node group windows').locator('[aria-label="Let This Node Role Join..."]');
+      await fix.waitFor({ timeout: 10000 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(RESULTS, 'explorer-850.png') });
+    } finally {
+      await page.setViewportSize(viewport);
+    }
+  });
+
   it('underlines aws-auth mistakes and fixes one with a quick fix', async () => {
     await quickOpen(page, 'aws-auth-mistakes.yaml');
     await page.locator('.squiggly-error').first().waitFor({ timeout: 30000 });
