@@ -14,17 +14,6 @@ import { loadDoctor, loadDoctorGateways, loadKubeconfig } from '../shared/lazy';
 import { endpointOverrides, settings } from '../shared/settings';
 import { requireTrust } from '../shared/trust';
 
-/** A kubeconfig that lies in a folder of an untrusted workspace is the repository's, not the user's: never run it. */
-function mayRunPluginOf(file: string): true | string {
-  if (vscode.workspace.isTrusted) return true;
-  const inside = (vscode.workspace.workspaceFolders ?? []).some((f) => {
-    const rel = path.relative(f.uri.fsPath, file);
-    return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
-  });
-  return inside ? `${file} belongs to this untrusted workspace; its exec plugin runs only after you trust the workspace.` : true;
-}
-
-/** A context's last verdict, kept across refreshes and windows. */
 export interface KeptReport {
   report: ContextReport;
   /** When it was checked (ms since the epoch). */
@@ -102,7 +91,7 @@ export class KubeconfigDoctor {
   /**
    * Diagnoses the named contexts (every context when none are named) together; each report is kept as it lands.
    * Only ever called because the user asked: it runs the contexts' exec plugins, as kubectl would, which may open a
-   * browser or ask for MFA. A kubeconfig inside the folders of an untrusted workspace is never run.
+   * browser or ask for MFA. Nothing is run in Restricted Mode (an untrusted workspace).
    */
   async diagnose(names: string[] | undefined, cancel: vscode.CancellationToken, onReport: (r: ContextReport) => void = () => undefined): Promise<ContextReport[]> {
     // A diagnosis runs the kubeconfig's exec plugins and calls AWS: never in Restricted Mode.
@@ -114,7 +103,6 @@ export class KubeconfigDoctor {
     const deps = nodeDoctorDeps({
       env: process.env,
       endpoints: endpointOverrides(),
-      mayRunPlugin: (file) => mayRunPluginOf(file),
       // Only the profiles the user chose for the explorer, and only those in the cluster's account (issue 19).
       explainDenied: async (ref, principal) =>
         explainWithChosenProfiles(
