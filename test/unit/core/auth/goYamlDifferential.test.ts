@@ -12,18 +12,13 @@ import * as assert from 'assert';
 import { mutate, seededRandom } from '../../../../scripts/fuzzMutations';
 import { authenticate } from '../../../../src/core/auth/authenticator';
 import { yamlToJson } from '../../../../src/core/auth/goYaml';
+import type { GoSectionResult } from '../../../../src/core/auth/goYamlLibrary';
 import { readSection, SectionReading } from '../../../../src/core/auth/sectionReading';
 import { askGoOracle } from './goOracle';
 
 type Section = 'mapRoles' | 'mapUsers' | 'mapAccounts';
-interface OracleSection {
-  skipped?: boolean;
-  json?: string;
-  error?: string;
-  errorLine?: number;
-  unmarshalError?: string;
-  accounts?: string[];
-}
+/** The native oracle answers in the same shape as the WebAssembly build: both are go/awsauthyaml. */
+type OracleSection = GoSectionResult;
 
 const BREAKS = ['\n', '\n', '\n', '\r\n', '\r', '\u0085', '\u2028', '\u2029'];
 const STRINGS = ['dev', 'system:masters', 'a<b>&c', 'é', '😀', '\u2028', '\u0085', '\t', 'say "hi"', 'back\\slash', 'a/b', '\u0000', '\u007f', 'system:node:{{EC2PrivateDNSName}}', '{{SessionName}}', ' lead', 'trail ', 'on', '012345678901', '1e3', '', '#x', '- x', 'x: y', '\ud800'];

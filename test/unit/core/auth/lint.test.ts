@@ -7,6 +7,17 @@ import { RULES } from '../../../../src/core/auth/rules/registry';
 import type { Rule } from '../../../../src/core/auth/rules/rule';
 import { configMap, NODE_ROLE } from '../../helpers';
 
+/** The faster of two lints of `text`, in ms: for the linearity tests, which compare growth, never a fixed time. */
+function lintTime(text: string): number {
+  let best = Infinity;
+  for (let i = 0; i < 2; i++) {
+    const t = process.hrtime.bigint();
+    lintAwsAuth(text);
+    best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return best;
+}
+
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', '..', 'test', 'fixtures');
 const role = (body: string) => configMap({ mapRoles: body });
 const codes = (text: string, options = {}) => lintAwsAuth(text, options).map((p) => p.code);
@@ -282,20 +293,11 @@ describe('lintAwsAuth on hostile input', () => {
   });
 
   it('lints an unclosed {{ run in a username and an entry with 20,000 keys in linear time', () => {
-    const time = (text: string) => {
-      let best = Infinity;
-      for (let i = 0; i < 2; i++) {
-        const t = process.hrtime.bigint();
-        lintAwsAuth(text);
-        best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
-      }
-      return best;
-    };
     const braces = (n: number) => role(`- rolearn: arn:aws:iam::111122223333:role/A\n  username: a${'{{'.repeat(n)}\n`);
     const keys = (n: number) => role('- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n' + Array.from({ length: n }, (_, i) => `  key${i}: v\n`).join(''));
     for (const [name, make, n] of [['{{ run', braces, 12_500], ['keys', keys, 5_000]] as const) {
-      const small = time(make(n));
-      const large = time(make(4 * n));
+      const small = lintTime(make(n));
+      const large = lintTime(make(4 * n));
       // Four times the input: about four times the time when linear, sixteen when quadratic (npm run bench:shapes).
       assert.ok(large < Math.max(8 * small, 30), `${name}: ${n} ${small.toFixed(1)} ms, ${4 * n} ${large.toFixed(1)} ms`);
     }
@@ -310,17 +312,8 @@ describe('lintAwsAuth on hostile input', () => {
     const fixed = applyEdits(users(65536), a16(users(65536))!.fixes![0].edits);
     assert.ok(fixed.endsWith('  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/Jane\n      username: jane\n'), JSON.stringify(fixed.slice(-120)));
     assert.strictEqual(a16(fixed), undefined);
-    const time = (text: string) => {
-      let best = Infinity;
-      for (let i = 0; i < 2; i++) {
-        const t = process.hrtime.bigint();
-        lintAwsAuth(text);
-        best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
-      }
-      return best;
-    };
-    const small = time(users(16384));
-    const large = time(users(65536));
+    const small = lintTime(users(16384));
+    const large = lintTime(users(65536));
     // Four times the input: about four times the time when linear, sixteen when quadratic (npm run bench:shapes).
     assert.ok(large < Math.max(8 * small, 30), `16 Ki spaces ${small.toFixed(1)} ms, 64 Ki ${large.toFixed(1)} ms`);
   });
