@@ -6,6 +6,7 @@ import { SdkIamGateway } from '../core/aws/iamGateway';
 import { ClientNodeKubeGateway } from '../core/aws/kubeGateway';
 import { SdkLogsGateway } from '../core/aws/logsGateway';
 import { SdkStsGateway } from '../core/aws/stsGateway';
+import { workloadConnection } from '../core/workload/fixGateway';
 
 export class CliGateways implements GatewaySource {
   async identities(): Promise<Identity[]> {
@@ -27,6 +28,11 @@ export class CliGateways implements GatewaySource {
     if (!summary.endpoint || !summary.caData) throw new Error(`Cluster ${ref.cluster} has no endpoint yet (status ${summary.status}).`);
     const sts = await this.stsFor(ref.profile, ref.region);
     return new ClientNodeKubeGateway({ clusterName: ref.cluster, region: ref.region, endpoint: summary.endpoint, caData: summary.caData, credentials: () => sts.getCredentials() });
+  }
+  async workloadFor(ref: ClusterRef, summary: ClusterSummary) {
+    if (!summary.endpoint || !summary.caData) throw new Error(`Cluster ${ref.cluster} has no endpoint yet (status ${summary.status}).`);
+    const sts = await this.stsFor(ref.profile, ref.region);
+    return workloadConnection({ profile: ref.profile, region: ref.region }, { clusterName: ref.cluster, region: ref.region, endpoint: summary.endpoint, caData: summary.caData, credentials: () => sts.getCredentials() });
   }
   reset(): void {}
 }

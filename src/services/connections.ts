@@ -8,7 +8,8 @@ import type { LogsGateway } from '../core/aws/logsGateway';
 import type { StsGateway } from '../core/aws/stsGateway';
 import type { ClusterRef, GatewaySource, Identity } from '../core/clusters/clusterAccess';
 import type { ClusterSummary } from '../core/clusters/model';
-import { loadedModules, loadEks, loadIam, loadKube, loadLogs, loadProfiles, loadSts } from '../shared/lazy';
+import type { WorkloadConnection } from '../core/workload/fixGateway';
+import { loadedModules, loadEks, loadIam, loadKube, loadLogs, loadProfiles, loadSts, loadWorkload } from '../shared/lazy';
 import { endpointOverrides, settings, userSetting } from '../shared/settings';
 import { requireTrust, UntrustedWorkspaceError } from '../shared/trust';
 
@@ -76,6 +77,14 @@ export class Connections implements GatewaySource {
     const sts = await this.stsFor(ref.profile, ref.region);
     const { ClientNodeKubeGateway } = await loadKube();
     return new ClientNodeKubeGateway({ clusterName: ref.cluster, region: ref.region, endpoint: summary.endpoint, caData: summary.caData, credentials: () => sts.getCredentials() });
+  }
+
+  async workloadFor(ref: ClusterRef, summary: ClusterSummary): Promise<WorkloadConnection> {
+    requireTrust(vscode.l10n.t('Calling the Kubernetes API'));
+    if (!summary.endpoint || !summary.caData) throw new Error(`Cluster ${ref.cluster} has no endpoint yet (status ${summary.status}).`);
+    const sts = await this.stsFor(ref.profile, ref.region);
+    const { workloadConnection } = await loadWorkload();
+    return workloadConnection(this.target(ref.profile, ref.region), { clusterName: ref.cluster, region: ref.region, endpoint: summary.endpoint, caData: summary.caData, credentials: () => sts.getCredentials() });
   }
 
   /** Profiles from settings or the shared files, each with its regions; the default chain when there are none. */

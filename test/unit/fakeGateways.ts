@@ -3,6 +3,7 @@ import type { AccessEntry, AssociatedAccessPolicy, Cluster, EksGateway, FargateP
 import type { KubeGateway } from '../../src/core/aws/kubeGateway';
 import type { StsGateway } from '../../src/core/aws/stsGateway';
 import type { ClusterRef, GatewaySource, Identity } from '../../src/core/clusters/clusterAccess';
+import type { WorkloadConnection } from '../../src/core/workload/fixGateway';
 
 export interface FakeCluster {
   name: string;
@@ -27,6 +28,8 @@ export interface FakeWorld {
   listError?: Record<string, Error>;
   /** DescribeCluster answers with what it read first, once this resolves: a slow answer that goes stale. */
   describeGate?: Promise<void>;
+  /** The workload identity gateways of every cluster; the tree's Workload identity section reads them. */
+  workload?: (ref: ClusterRef) => WorkloadConnection;
   calls: string[];
 }
 
@@ -148,6 +151,10 @@ export function fakeSource(world: FakeWorld): GatewaySource & { resets: number }
     },
     async kubeFor(ref: ClusterRef) {
       return kube(ref);
+    },
+    async workloadFor(ref: ClusterRef): Promise<WorkloadConnection> {
+      if (!world.workload) throw new Error('workload identity is not faked');
+      return world.workload(ref);
     },
     reset() {
       source.resets++;
