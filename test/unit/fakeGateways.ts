@@ -12,6 +12,8 @@ export interface FakeCluster {
   awsAuth?: Record<string, string>;
   nodegroups?: Nodegroup[];
   fargate?: FargateProfile[];
+  /** DescribeCluster's identity.oidc.issuer. */
+  oidcIssuer?: string;
   /** Make DescribeCluster fail with this error. */
   describeError?: Error;
   /** Make ListNodegroups or ListFargateProfiles fail with this error. */
@@ -53,6 +55,7 @@ function clusterOf(c: FakeCluster, region: string): Cluster {
     accessConfig: { authenticationMode: c.mode ?? 'API_AND_CONFIG_MAP' },
     logging: { clusterLogging: [{ types: ['authenticator'], enabled: true }] },
     resourcesVpcConfig: { vpcId: 'vpc-1', subnetIds: ['a', 'b'] },
+    identity: c.oidcIssuer ? { oidc: { issuer: c.oidcIssuer } } : undefined,
   };
 }
 
