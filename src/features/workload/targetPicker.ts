@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { ClusterRef } from '../../core/clusters/clusterAccess';
 import type { WorkloadConnection } from '../../core/workload/fixGateway';
-import { NAMESPACED_NAME, type WorkloadTarget } from '../../core/workload/gather';
+import { isPermissionError, NAMESPACED_NAME, type WorkloadTarget } from '../../core/workload/gather';
 
 /** The target a command argument names: a tree row (it has `target`), or a target object. */
 export function targetOf(arg: unknown): WorkloadTarget | undefined {
@@ -43,7 +43,8 @@ export async function pickTarget(conn: WorkloadConnection, ref: ClusterRef): Pro
   if (!(pods instanceof Error)) for (const p of pods) items.push({ label: `${p.namespace}/${p.name}`, description: vscode.l10n.t('pod · service account {0}', p.serviceAccountName ?? 'default'), target: { pod: { namespace: p.namespace, name: p.name } } });
   items.sort((a, b) => a.label.localeCompare(b.label));
   items.push({ label: vscode.l10n.t('Enter a service account (NAMESPACE/NAME)...'), enter: 'serviceAccount', alwaysShow: true }, { label: vscode.l10n.t('Enter a pod (NAMESPACE/NAME)...'), enter: 'pod', alwaysShow: true });
-  const refused = [sas, pods].filter((x): x is Error => x instanceof Error).map((e) => e.message);
+  // The Kubernetes client puts the whole response in its message: its first line says enough here.
+  const refused = [[sas, 'list serviceaccounts'], [pods, 'list pods']].flatMap(([r, verb]) => (r instanceof Error ? [isPermissionError(r) ? vscode.l10n.t('{0} is not allowed', verb as string) : (r.message.split('\n')[0] ?? r.name)] : []));
   const picked = await vscode.window.showQuickPick(items, {
     placeHolder: refused.length ? vscode.l10n.t('Which service account or pod of {0}? (could not list all: {1})', ref.cluster, refused.join('; ')) : vscode.l10n.t('Which service account or pod of {0}?', ref.cluster),
     matchOnDescription: true,
