@@ -12,6 +12,8 @@ import { verifyToken } from './tokenVerifier';
 import { BodyError, type BodyLimits, closeAfterResponse, readBody } from './http';
 import { authorize, grantsFor, rulesIn, type Request, type Subject } from './rbac';
 import type { Cluster, ConfigMapObject, EmulatorState } from './state';
+import type { WorkloadWorld } from './workload';
+import { workloadKubeAnswer, workloadKubeRequest } from './workloadKube';
 
 /**
  * Who the API server sees for an IAM principal: the Go authenticator (authenticator.ts, not the product's model)
@@ -47,7 +49,7 @@ function requestOf(method: string, pathname: string): (Request & { group?: strin
   if (pathname === '/apis/rbac.authorization.k8s.io/v1/rolebindings') return { verb: 'list', resource: 'rolebindings', group: 'rbac.authorization.k8s.io' };
   const review = /^\/apis\/(?:authentication|authorization)\.k8s\.io\/v1(?:beta1|alpha1)?\/(selfsubjectreviews|selfsubjectaccessreviews|selfsubjectrulesreviews)$/.exec(pathname);
   if (review) return { verb: 'create', resource: review[1], group: review[1] === 'selfsubjectreviews' ? 'authentication.k8s.io' : 'authorization.k8s.io' };
-  return undefined;
+  return workloadKubeRequest(method, pathname);
 }
 
 const CONFIGMAP_PATH = '/api/v1/namespaces/kube-system/configmaps/aws-auth';
@@ -74,7 +76,7 @@ type FaultCheck = (operation: string) => Promise<{ code: number; reason: string;
  */
 export const KUBE_MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export async function startKubeServer(current: () => Cluster | undefined, identities: () => EmulatorState['identities'], record: Record, fault: FaultCheck, bodyTimeoutMs = 10_000): Promise<KubeServer> {
+export async function startKubeServer(current: () => Cluster | undefined, identities: () => EmulatorState['identities'], record: Record, fault: FaultCheck, bodyTimeoutMs = 10_000, workload?: () => WorkloadWorld): Promise<KubeServer> {
   const limits: BodyLimits = { maxBytes: KUBE_MAX_BODY_BYTES, timeoutMs: bodyTimeoutMs };
   const initial = current();
   if (!initial) throw new Error('no such cluster');
@@ -187,6 +189,8 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
       return json(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status: { allowed: decision.allowed, ...(decision.allowed ? { reason: `EKS Access Policy or RBAC: ${decision.reason}` } : {}) } });
     }
 
+    const answer = workloadKubeAnswer(workload?.(), cluster, req.method ?? 'GET', url, body);
+    if (answer) return json(res, answer.code, answer.body);
     if (url.pathname === '/version') return json(res, 200, { major: '1', minor: cluster.version.split('.')[1], gitVersion: `v${cluster.version}.0-eks` });
     if (url.pathname === CONFIGMAP_PATH) {
       const current = cluster.awsAuth;

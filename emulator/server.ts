@@ -15,6 +15,8 @@ import { LOGS_OPERATIONS, resetQueries } from './logs';
 import { SIGNATURE_MISMATCH, declaredPayloadHash, sha256Hex, verifySigV4, type SigV4Problem } from './sigv4';
 import { verifyToken } from './tokenVerifier';
 import { Cluster, EmulatorState, Identity, Scenario, buildState } from './state';
+import { WORKLOAD_IAM_ACTIONS, matchWorkloadEksRoute, workloadIamResponse, type WorkloadWorld } from './workload';
+import { buildWorkload } from './workloadScenario';
 
 export type FaultKind = 'latency' | 'throttle' | 'accessDenied' | 'expiredToken' | 'serverError' | 'limitExceeded' | 'queryStatus';
 
@@ -61,6 +63,8 @@ export interface RecordedResponse {
 export interface Emulator {
   endpoint: string;
   state: EmulatorState;
+  /** IAM OIDC providers and trust policies, Pod Identity, service accounts and pods (emulator/workload.ts); rebuilt on reset. */
+  workload: WorkloadWorld;
   calls: Call[];
   faults: Fault[];
   /** With recordResponses: every AWS response as sent. */
@@ -198,10 +202,12 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
   let current = scenario;
   const emulator = {
     state: buildState(scenario),
+    workload: undefined as unknown as WorkloadWorld,
     calls: [] as Call[],
     faults: [] as Fault[],
     responses: [] as RecordedResponse[],
   } as Emulator;
+  emulator.workload = buildWorkload(scenario, emulator.state.clusters);
   /** Keyed by region and name, so a cluster keeps its endpoint and CA across resets. */
   const kubeServers = new Map<string, Promise<KubeServer>>();
   const timing = options.queryTiming ?? { scheduledMs: 150, runningMs: 600 };
@@ -265,6 +271,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
           return { code: 503, reason: 'ServiceUnavailable', message: 'the server is currently unable to handle the request' };
         },
         limits.timeoutMs,
+        () => emulator.workload,
       );
       kubeServers.set(key, pending);
     }
@@ -391,12 +398,14 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
       operation = form.get('Action') ?? '';
       params = Object.fromEntries(form);
       const handler = (service === 'iam' ? IAM_ACTIONS : STS_ACTIONS).get(operation);
-      if (!handler) throw new ServiceError('InvalidAction', `Could not find operation ${operation} for version ${form.get('Version') ?? QUERY_VERSIONS.get(service)}`);
+      if (!handler && !(service === 'iam' && WORKLOAD_IAM_ACTIONS.has(operation))) throw new ServiceError('InvalidAction', `Could not find operation ${operation} for version ${form.get('Version') ?? QUERY_VERSIONS.get(service)}`);
       const queryParams = params;
-      run = async () => sendXml(res, 200, handler(emulator.state, identity, queryParams));
+      const workloadXml = () => (service === 'iam' ? workloadIamResponse(emulator.workload, operation, queryParams, identity.arn.split(':')[4]) : undefined);
+      run = async () => sendXml(res, 200, workloadXml() ?? handler!(emulator.state, identity, queryParams));
     } else {
       service = 'eks';
-      const route = matchEksRoute(req.method ?? 'GET', url.pathname);
+      const workloadRoute = matchWorkloadEksRoute(emulator.workload, req.method ?? 'GET', url.pathname);
+      const route = workloadRoute ? { operation: workloadRoute.operation, params: [], handler: (r: { region: string; query: URLSearchParams; body: Record<string, unknown> }) => workloadRoute.handler(r.region, r.query, r.body) } : matchEksRoute(req.method ?? 'GET', url.pathname);
       if (!route) throw new ServiceError('UnknownOperationException', `No EKS operation for ${req.method} ${url.pathname}`, 404);
       operation = route.operation;
       const eksBody = parseJsonBody(body);
@@ -497,6 +506,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
   emulator.reset = (next?: Scenario) => {
     current = next ?? current;
     emulator.state = buildState(current);
+    emulator.workload = buildWorkload(current, emulator.state.clusters);
     emulator.calls.length = 0;
     emulator.faults.length = 0;
     resetQueries();

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Binding } from '../src/core/access/explain';
+import type { ScenarioWorkload } from './workloadScenario';
 
 export interface Identity {
   accessKeyId: string;
@@ -140,6 +141,8 @@ export interface Scenario {
   identities: Identity[];
   accessPolicies?: AccessPolicy[];
   clusters: ScenarioCluster[];
+  /** IRSA and EKS Pod Identity: OIDC providers, trust policies, associations, service accounts, pods. */
+  workload?: ScenarioWorkload;
 }
 
 export interface ScenarioCluster {

@@ -1,17 +1,16 @@
 /**
  * Workload identity in the emulator: EKS Pod Identity associations and the agent add-on (REST-JSON, paths from
  * @aws-sdk/client-eks schemas), IAM roles with trust policies and OIDC providers (query protocol, GetRole returning the
- * trust policy URL-encoded as IAM does). Kept out of server.ts; the hooks it needs are two lines there:
- *
- *   EKS branch:  const route = matchWorkloadEksRoute(workload, req.method ?? 'GET', url.pathname) ?? matchEksRoute(...)
- *   IAM branch:  sendXml(res, 200, workloadIamResponse(workload, operation, params, account) ?? iamResponse(...))
- *
- * with `const workload = new WorkloadWorld()` next to the emulator's state.
+ * trust policy URL-encoded as IAM does). server.ts asks {@link matchWorkloadEksRoute} before its own EKS routes and
+ * {@link workloadIamResponse} before its own IAM actions, behind the same SigV4 check, call recording and faults; the
+ * world is `emulator.workload`, built from the scenario (emulator/workloadScenario.ts). {@link serveWorkload} serves
+ * the routes alone, without SigV4, for the benchmark.
  */
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { ServiceError, paginate, readBody, sendError, sendJson, sendXml, xmlEscape } from './http';
+import type { KubeWorkloads } from './workloadPods';
 
 export interface EmulatedAssociation {
   clusterName: string;
@@ -43,6 +42,10 @@ export class WorkloadWorld {
   oidcProviders: EmulatedOidcProvider[] = [];
   /** Trust policies (JSON text) by role ARN. */
   roles = new Map<string, string>();
+  /** Service accounts, pods and nodes by `region/cluster`. */
+  kube = new Map<string, KubeWorkloads>();
+  /** Each cluster's OIDC issuer URL (`https://...`) by `region/cluster`, the `iss` of the tokens it signs. */
+  issuers = new Map<string, string>();
 
   associationArn(a: EmulatedAssociation): string {
     return `arn:aws:eks:${a.region}:${a.accountId}:podidentityassociation/${a.clusterName}/${a.associationId}`;
@@ -51,7 +54,7 @@ export class WorkloadWorld {
 
 export interface WorkloadRoute {
   operation: string;
-  handler: (region: string, query: URLSearchParams) => unknown;
+  handler: (region: string, query: URLSearchParams, body?: Record<string, unknown>) => unknown;
 }
 
 function association(world: WorkloadWorld, a: EmulatedAssociation) {
@@ -70,6 +73,9 @@ function association(world: WorkloadWorld, a: EmulatedAssociation) {
     ...(a.targetRoleArn ? { targetRoleArn: a.targetRoleArn } : {}),
   };
 }
+
+/** The EKS operations {@link matchWorkloadEksRoute} serves. */
+export const WORKLOAD_EKS_OPERATIONS: readonly string[] = ['ListPodIdentityAssociations', 'DescribePodIdentityAssociation', 'DescribeAddon'];
 
 /** The EKS routes for workload identity, or undefined when the request is not one of them. */
 export function matchWorkloadEksRoute(world: WorkloadWorld, method: string, path: string): WorkloadRoute | undefined {
@@ -113,6 +119,9 @@ export function matchWorkloadEksRoute(world: WorkloadWorld, method: string, path
   return undefined;
 }
 
+/** The IAM actions {@link workloadIamResponse} answers (GetRole only for the world's roles). */
+export const WORKLOAD_IAM_ACTIONS = new Set(['ListOpenIDConnectProviders', 'GetOpenIDConnectProvider', 'GetRole']);
+
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const members = (values: string[]) => values.map((v) => `<member>${xmlEscape(v)}</member>`).join('');
 const envelope = (op: string, result: string) => `<${op}Response xmlns="${IAM_NS}"><${op}Result>${result}</${op}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${op}Response>`;
@@ -131,13 +140,14 @@ export function workloadIamResponse(world: WorkloadWorld, operation: string, par
   }
   if (operation === 'GetRole') {
     const name = String(params.RoleName ?? '');
-    const arn = [...world.roles.keys()].find((a) => a.split(':')[4] === callerAccount && a.split('/').pop() === name);
+    // IAM names are unique without case; the answer spells the name as the role has it.
+    const arn = [...world.roles.keys()].find((a) => a.split(':')[4] === callerAccount && a.split('/').pop()!.toLowerCase() === name.toLowerCase());
     if (!arn) return undefined;
     const parts = arn.split(':').pop()!.split('/');
     const path = parts.length > 2 ? `/${parts.slice(1, -1).join('/')}/` : '/';
     // IAM returns the trust policy URL-encoded (RFC 3986); the SDK hands it over as is.
     const doc = encodeURIComponent(world.roles.get(arn)!);
-    return envelope(operation, `<Role><Path>${xmlEscape(path)}</Path><RoleName>${xmlEscape(name)}</RoleName><RoleId>AROA${randomUUID().replace(/-/g, '').slice(0, 17).toUpperCase()}</RoleId><Arn>${xmlEscape(arn)}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${doc}</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration></Role>`);
+    return envelope(operation, `<Role><Path>${xmlEscape(path)}</Path><RoleName>${xmlEscape(parts[parts.length - 1])}</RoleName><RoleId>AROA${createHash('sha256').update(arn).digest('hex').slice(0, 17).toUpperCase()}</RoleId><Arn>${xmlEscape(arn)}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${doc}</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration></Role>`);
   }
   return undefined;
 }

@@ -12,6 +12,8 @@ import {
   CreateAccessEntryCommand,
   DeleteAccessEntryCommand,
   DescribeAccessEntryCommand,
+  DescribeAddonCommand,
+  DescribePodIdentityAssociationCommand,
   DescribeClusterCommand,
   DescribeFargateProfileCommand,
   DescribeNodegroupCommand,
@@ -24,12 +26,13 @@ import {
   ListClustersCommand,
   ListFargateProfilesCommand,
   ListNodegroupsCommand,
+  ListPodIdentityAssociationsCommand,
   UpdateAccessEntryCommand,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import * as iamModel from '@aws-sdk/client-iam';
 import * as stsModel from '@aws-sdk/client-sts';
-import { GetRoleCommand, GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetOpenIDConnectProviderCommand, GetRoleCommand, GetUserCommand, IAMClient, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import * as ssoModel from '@aws-sdk/nested-clients/sso';
 import { GetRoleCredentialsCommand, SSOClient } from '@aws-sdk/nested-clients/sso';
@@ -37,6 +40,7 @@ import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, De
 import { EKS_OPERATIONS } from '../../emulator/eks';
 import { LOGS_OPERATIONS } from '../../emulator/logs';
 import { Emulator, startEmulator } from '../../emulator/server';
+import { WORKLOAD_EKS_OPERATIONS } from '../../emulator/workload';
 import { loadScenarioFile } from '../../emulator/state';
 
 type Schema = unknown;
@@ -183,6 +187,16 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
     await iam.send(new GetRoleCommand({ RoleName: 'DataScientist' }));
     await iam.send(new GetUserCommand({ UserName: 'bob' }));
     await quiet(iam.send(new GetRoleCommand({ RoleName: 'Nobody' })));
+    // Workload identity (emulator/workload*.ts).
+    const { associations } = await eks().send(new ListPodIdentityAssociationsCommand({ clusterName: 'prod-payments', maxResults: 2 }));
+    await eks().send(new DescribePodIdentityAssociationCommand({ clusterName: 'prod-payments', associationId: associations![0].associationId }));
+    await quiet(eks().send(new DescribePodIdentityAssociationCommand({ clusterName: 'prod-payments', associationId: 'a-00000000000000000' })));
+    await eks().send(new DescribeAddonCommand({ clusterName: 'prod-payments', addonName: 'eks-pod-identity-agent' }));
+    await quiet(eks().send(new DescribeAddonCommand({ clusterName: 'legacy-batch', addonName: 'eks-pod-identity-agent' })));
+    const { OpenIDConnectProviderList } = await iam.send(new ListOpenIDConnectProvidersCommand({}));
+    await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: OpenIDConnectProviderList![0].Arn }));
+    await quiet(iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: `arn:aws:iam::${A}:oidc-provider/example.com/none` })));
+    await iam.send(new GetRoleCommand({ RoleName: 'workload-irsa-works' }));
   });
   after(() => emu.close());
 
@@ -208,7 +222,7 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
       conform(r.body ? JSON.parse(r.body) : {}, op[5], `${r.operation}`, problems);
     }
     assert.deepStrictEqual(problems, []);
-    const served = [...EKS_OPERATIONS.map((o) => `eks:${o}`), ...[...LOGS_OPERATIONS.keys()].map((o) => `logs:${o}`), 'sso:GetRoleCredentials'];
+    const served = [...[...EKS_OPERATIONS, ...WORKLOAD_EKS_OPERATIONS].map((o) => `eks:${o}`), ...[...LOGS_OPERATIONS.keys()].map((o) => `logs:${o}`), 'sso:GetRoleCredentials'];
     assert.deepStrictEqual(served.filter((o) => !seen.has(o)), [], 'every operation the emulator serves is checked');
   });
 
@@ -231,7 +245,7 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
       else conformXml(result, op[5], r.operation, problems);
     }
     assert.deepStrictEqual(problems, []);
-    assert.deepStrictEqual([...seen].sort(), ['iam:GetRole', 'iam:GetUser', 'sts:AssumeRole', 'sts:GetCallerIdentity']);
+    assert.deepStrictEqual([...seen].sort(), ['iam:GetOpenIDConnectProvider', 'iam:GetRole', 'iam:GetUser', 'iam:ListOpenIDConnectProviders', 'sts:AssumeRole', 'sts:GetCallerIdentity']);
   });
 
   it("answers errors with an error the model declares, and the model's HTTP status", () => {

@@ -1,0 +1,78 @@
+/**
+ * The Kubernetes writes a workload identity fix calls: deleting a pod (its ReplicaSet or DaemonSet controller creates
+ * a replacement, admitted through the webhook at that new time, which is how "restart the pods created before the
+ * association" works), and the TokenRequest API (`serviceaccounts/NAME/token`) signing with the cluster's issuer key.
+ */
+import type { Cluster } from './state';
+import type { WorkloadWorld } from './workload';
+import { createPod } from './workloadScenario';
+import { kubeTime, type EmulatedPod, type KubeWorkloads } from './workloadPods';
+import { signServiceAccountToken } from './workloadTokens';
+
+export interface KubeAnswer {
+  code: number;
+  body: unknown;
+}
+
+export function kubeStatus(code: number, reason: string, message: string, details?: { name: string; kind: string }): KubeAnswer {
+  return { code, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code } };
+}
+
+/** The pod's default termination grace period (PodSpec.terminationGracePeriodSeconds, 30 s). */
+const GRACE_SECONDS = 30;
+
+/**
+ * DELETE pod: the API server answers 200 with the pod marked for graceful deletion (deletionTimestamp = now + grace
+ * period); the emulator removes it at once and its controller creates the replacement, as `kubectl rollout restart`
+ * or `kubectl delete pod` lead to. The replacement is a new pod (new name, uid, creation time) and the webhook
+ * decides its env and volumes with what exists now; a webhook miss was a one-off and does not repeat.
+ */
+export function deletePod(world: WorkloadWorld, cluster: Cluster, kube: KubeWorkloads, pod: EmulatedPod, now: Date): KubeAnswer {
+  kube.pods.splice(kube.pods.indexOf(pod), 1);
+  kube.resourceVersion += 1;
+  const answer = structuredClone(pod.object);
+  answer.metadata.resourceVersion = String(kube.resourceVersion);
+  Object.assign(answer.metadata, { deletionTimestamp: kubeTime(new Date(now.getTime() + GRACE_SECONDS * 1000)), deletionGracePeriodSeconds: GRACE_SECONDS });
+  const template = { ...pod.template, webhookMissed: false };
+  createPod(world, cluster, kube, template, now, pod.template.owner.kind === 'DaemonSet' ? pod.object.spec.nodeName : undefined);
+  return { code: 200, body: { kind: 'Pod', apiVersion: 'v1', ...answer } };
+}
+
+/** TokenRequest spec limits (kubernetes pkg/apis/authentication/validation: at least 10 minutes; EKS caps at 24 hours). */
+const MIN_EXPIRATION = 600;
+const DEFAULT_EXPIRATION = 3600;
+const MAX_EXPIRATION = 86400;
+
+/**
+ * POST serviceaccounts/NAME/token (authentication.k8s.io/v1 TokenRequest): 201 with `status.token` and
+ * `status.expirationTimestamp`. The audiences default to the API server's own (on EKS, `https://kubernetes.default.svc`);
+ * an expiration under 10 minutes is refused as the API server refuses it.
+ */
+export function tokenRequest(world: WorkloadWorld | undefined, cluster: Cluster, kube: KubeWorkloads, namespace: string, name: string, body: string, now: Date): KubeAnswer {
+  const sa = kube.serviceAccounts.find((s) => s.metadata.namespace === namespace && s.metadata.name === name);
+  if (!sa) return kubeStatus(404, 'NotFound', `serviceaccounts "${name}" not found`, { name, kind: 'serviceaccounts' });
+  let spec: { audiences?: unknown; expirationSeconds?: unknown; boundObjectRef?: unknown };
+  try {
+    spec = ((JSON.parse(body || '{}') as { spec?: typeof spec }).spec ?? {}) as typeof spec;
+  } catch {
+    return kubeStatus(400, 'BadRequest', 'the body of the request was in an unknown format');
+  }
+  const audiences = Array.isArray(spec.audiences) && spec.audiences.length ? spec.audiences.map(String) : ['https://kubernetes.default.svc'];
+  const expirationSeconds = typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : DEFAULT_EXPIRATION;
+  if (expirationSeconds < MIN_EXPIRATION) {
+    return kubeStatus(422, 'Invalid', `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`, { name, kind: 'TokenRequest' });
+  }
+  const lifetime = Math.min(expirationSeconds, MAX_EXPIRATION);
+  const issuer = world?.issuers.get(`${cluster.region}/${cluster.name}`) ?? cluster.oidcIssuer;
+  const token = signServiceAccountToken(issuer, { namespace, name, uid: sa.metadata.uid }, audiences, now, lifetime);
+  return {
+    code: 201,
+    body: {
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { name, namespace, creationTimestamp: null },
+      spec: { audiences, expirationSeconds: lifetime, boundObjectRef: spec.boundObjectRef ?? null },
+      status: { token, expirationTimestamp: kubeTime(new Date(now.getTime() + lifetime * 1000)) },
+    },
+  };
+}
