@@ -72,6 +72,8 @@ export function planWorkloadFixes(inputs: WorkloadInputs, explanation: WorkloadE
   const cluster = inputs.cluster.name ?? '';
   const sa = inputs.serviceAccount;
   const who = `${sa.namespace}/${sa.name}`;
+  // An audience the provider does not list breaks the chain first; trusting that audience too would only hide it.
+  const clientIdMissing = explanation.steps.some((s) => s.kind === 'oidc-client-id-missing');
   for (const step of explanation.steps) {
     if (step.verdict === 'ok' || !step.kind) continue;
     const kind = step.kind;
@@ -79,7 +81,7 @@ export function planWorkloadFixes(inputs: WorkloadInputs, explanation: WorkloadE
       const audience = sa.annotations?.[IRSA_ANNOTATIONS.audience]?.trim() || DEFAULT_IRSA_AUDIENCE;
       const request = { url: issuerUrl(inputs.cluster.oidcIssuer), clientIds: [audience] };
       out.push({ kind: 'create-oidc-provider', label: 'Create the IAM OIDC Provider', action: `Create an IAM OIDC provider for ${request.url}`, confirmLabel: 'Create', details: [`iam:CreateOpenIDConnectProvider Url=${request.url} ClientIDList=${request.clientIds.join(',')}`, 'no thumbprint: IAM verifies the EKS issuer with its own trusted CAs'], request });
-    } else if (step.id === 'trust' && CORRECTABLE_TRUST.includes(kind) && !has('update-trust-policy')) {
+    } else if (step.id === 'trust' && CORRECTABLE_TRUST.includes(kind) && !clientIdMissing && !has('update-trust-policy')) {
       const correction = correctTrustPolicy(inputs, explanation);
       if (correction) {
         out.push({ kind: 'update-trust-policy', label: 'Correct the Trust Policy...', action: `Update the trust policy of ${correction.roleArn}`, confirmLabel: 'Update', details: [`iam:UpdateAssumeRolePolicy RoleName=${correction.roleName}`, ...correction.changes], correction });

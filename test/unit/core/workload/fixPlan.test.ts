@@ -94,6 +94,13 @@ describe('workload identity fixes: what each would send', () => {
     assert.strictEqual(explainWorkload({ ...inputs, trustPolicies: { [IRSA_ROLE]: fix.correction.after } }).works, true);
   });
 
+  it('an audience the OIDC provider does not list: no trust policy fix that would trust that audience too', () => {
+    const inputs = irsa(IRSA_AWS_DOCS, { serviceAccount: { namespace: 'default', name: 'my-service-account', annotations: { 'eks.amazonaws.com/role-arn': IRSA_ROLE, 'eks.amazonaws.com/audience': 'vault.example.com' } } });
+    const kinds = explainWorkload(inputs).steps.filter((s) => s.verdict === 'fail').map((s) => s.kind);
+    assert.ok(kinds.includes('oidc-client-id-missing') && kinds.includes('trust-condition'), kinds.join());
+    assert.deepStrictEqual(plan(inputs), []);
+  });
+
   it('Pod Identity trust without sts:TagSession (a single statement object): adds the action to that statement', async () => {
     const inputs = podIdentity(POD_ID_NO_TAG_SESSION);
     const fix = only(plan(inputs), 'update-trust-policy');
