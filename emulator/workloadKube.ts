@@ -10,6 +10,7 @@ import type { WorkloadWorld } from './workload';
 import { clusterKey } from './workloadScenario';
 import type { KubeWorkloads, PodObject, ServiceAccountObject } from './workloadPods';
 import { deletePod, kubeStatus, tokenRequest, type KubeAnswer } from './workloadKubeWrites';
+import { settleAddons } from './workloadWrites';
 
 const SA_ONE = /^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts\/([^/]+)$/;
 const SA_LIST = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?serviceaccounts$/;
@@ -36,6 +37,7 @@ const notFound = (kind: 'pods' | 'serviceaccounts', name: string) => kubeStatus(
 export function workloadKubeAnswer(world: WorkloadWorld | undefined, cluster: Cluster, method: string, url: URL, body: string, now = new Date()): KubeAnswer | undefined {
   const path = url.pathname;
   if (!workloadKubeRequest(method, path)) return undefined;
+  if (world) settleAddons(world, now.getTime());
   const kube = world?.kube.get(clusterKey(cluster)) ?? { serviceAccounts: [], pods: [], nodes: [], resourceVersion: 1000 };
   let m = SA_TOKEN.exec(path);
   if (m) return tokenRequest(world, cluster, kube, decodeURIComponent(m[1]), decodeURIComponent(m[2]), body, now);
