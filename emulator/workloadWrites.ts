@@ -98,7 +98,7 @@ const envelope = (op: string, result?: string) =>
 /**
  * IAM writes in the caller's account. CreateOpenIDConnectProvider keeps the URL without its scheme (the provider ARN
  * is `oidc-provider/HOST/PATH`) and refuses a second provider for it: EntityAlreadyExists, 409, "Provider with url
- * https://... already exists." (IAM's text, quoted in terraform-aws-modules issues about eks OIDC providers).
+ * https://... already exists." (IAM's text and status, quoted in DrFaust92/terraform-kubernetes-ebs-csi-driver#107 and unfunco/terraform-aws-oidc-github#23).
  * UpdateAssumeRolePolicy needs JSON (MalformedPolicyDocument otherwise) and answers with no Result element, as IAM
  * does for operations without output.
  */
