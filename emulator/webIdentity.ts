@@ -83,7 +83,8 @@ export function assumeRoleWithWebIdentity(world: WorkloadWorld, state: EmulatorS
     `<SubjectFromWebIdentityToken>${xmlEscape(check.claims.sub)}</SubjectFromWebIdentityToken><Audience>${xmlEscape(audience)}</Audience>` +
     `<AssumedRoleUser><Arn>${xmlEscape(session.arn)}</Arn><AssumedRoleId>${xmlEscape(session.userId)}</AssumedRoleId></AssumedRoleUser>` +
     `<Credentials><AccessKeyId>${session.accessKeyId}</AccessKeyId><SecretAccessKey>${xmlEscape(session.secretAccessKey)}</SecretAccessKey><SessionToken>${xmlEscape(session.sessionToken!)}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
-    `<Provider>${xmlEscape(providerArn)}</Provider>` +
+    // "For OpenID Connect ID tokens, this contains the value of the iss field" (AssumeRoleWithWebIdentityResponse.Provider, STS model).
+    `<Provider>${xmlEscape(issuer)}</Provider>` +
     `</AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`
   );
 }

@@ -23,9 +23,9 @@ const READ_VERB: Record<string, string> = { GET: 'get', DELETE: 'delete' };
 /** The verb and resource of a workload request, as RBAC sees it; undefined when it is none of these routes. */
 export function workloadKubeRequest(method: string, path: string): Request | undefined {
   let m = SA_TOKEN.exec(path);
-  if (m) return method === 'POST' ? { verb: 'create', resource: 'serviceaccounts/token', namespace: decodeURIComponent(m[1]) } : undefined;
+  if (m) return method === 'POST' ? { verb: 'create', resource: 'serviceaccounts/token', namespace: decodeURIComponent(m[1]), name: decodeURIComponent(m[2]) } : undefined;
   m = SA_ONE.exec(path) ?? POD_ONE.exec(path);
-  if (m && READ_VERB[method]) return { verb: READ_VERB[method], resource: path.includes('/pods/') ? 'pods' : 'serviceaccounts', namespace: decodeURIComponent(m[1]) };
+  if (m && READ_VERB[method]) return { verb: READ_VERB[method], resource: path.includes('/pods/') ? 'pods' : 'serviceaccounts', namespace: decodeURIComponent(m[1]), name: decodeURIComponent(m[2]) };
   m = SA_LIST.exec(path) ?? POD_LIST.exec(path);
   if (m && method === 'GET') return { verb: 'list', resource: path.endsWith('/pods') ? 'pods' : 'serviceaccounts', namespace: m[1] ? decodeURIComponent(m[1]) : undefined };
   return undefined;

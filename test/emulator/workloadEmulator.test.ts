@@ -130,7 +130,7 @@ describe('workload identity in the emulator, through the real SDK and client-nod
     const now = Math.floor(Date.now() / 1000);
     emu.state.clusters[0].accessEntries.set(viewer.arn, { principalArn: viewer.arn, type: 'STANDARD', username: viewer.arn, kubernetesGroups: [], createdAt: now, modifiedAt: now, tags: {}, policies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: { type: 'namespace', namespaces: ['payments'] }, associatedAt: now, modifiedAt: now }] });
     const api = await core('prod-payments', viewer);
-    await assert.rejects(api.readNamespacedPod({ namespace: NS, name: 'x' }), (e: ApiException<string>) => e.code === 403 && /cannot get resource "pods" in API group "" in the namespace "workload-demo"/.test((JSON.parse(e.body) as { message: string }).message));
+    await assert.rejects(api.readNamespacedPod({ namespace: NS, name: 'x' }), (e: ApiException<string>) => e.code === 403 && /^pods "x" is forbidden: User "arn:aws:iam::\d+:user\/workload-viewer" cannot get resource "pods" in API group "" in the namespace "workload-demo"$/.test((JSON.parse(e.body) as { message: string }).message));
     await assert.rejects(api.listServiceAccountForAllNamespaces({}), (e: ApiException<unknown>) => e.code === 403);
   });
 

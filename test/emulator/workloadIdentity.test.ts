@@ -85,6 +85,19 @@ describe('workload identity end to end: TokenRequest, STS AssumeRoleWithWebIdent
     });
   });
 
+  it('answers with the subject, the audience and the issuer of the token; only this action is served unsigned, its body bounded', async () => {
+    const [pod] = await pods('prod-payments', 'irsa-works');
+    const request = await (await core('prod-payments')).createNamespacedServiceAccountToken({ namespace: NS, name: 'irsa-works', body: { spec: { audiences: ['sts.amazonaws.com'] } } });
+    const out = await sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: env(pod).AWS_ROLE_ARN, RoleSessionName: 'app', WebIdentityToken: request.status!.token }));
+    assert.deepStrictEqual([out.SubjectFromWebIdentityToken, out.Audience, out.Provider], [`system:serviceaccount:${NS}:irsa-works`, 'sts.amazonaws.com', targets.get('prod-payments')!.issuer]);
+    assert.ok(!JSON.stringify(emu.calls).includes(request.status!.token), 'the token, a credential, is not recorded');
+    const post = (body: string) => fetch(emu.endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const unsigned = await post('Action=GetCallerIdentity&Version=2011-06-15');
+    assert.strictEqual(unsigned.status, 403);
+    assert.match(await unsigned.text(), /<Code>MissingAuthenticationTokenException<\/Code>/);
+    assert.strictEqual((await post(`Action=AssumeRoleWithWebIdentity&WebIdentityToken=${'x'.repeat(70_000)}`)).status, 413);
+  });
+
   it('the credentials STS gives sign requests as the role\'s session', async () => {
     const [pod] = await pods('prod-payments', 'irsa-works');
     const answer = await stsAnswer('prod-payments', pod);
