@@ -109,7 +109,10 @@ interface Requirement {
  */
 function parseSelector(text: string, kind: 'label' | 'field'): Requirement[] | string {
   const out: Requirement[] = [];
-  for (const part of text.match(/(?:[^,(]|\([^)]*\))+/g) ?? []) {
+  const parts = /(?:[^,(]|\([^)]*\))+/g;
+  // What the requirements do not cover (an unclosed parenthesis) is a parse error, not something to skip.
+  if (text.replace(parts, '').replace(/,/g, '').trim()) return kind === 'label' ? `unable to parse requirement: found '${text}', expected: ')'` : `invalid selector: '${text}'`;
+  for (const part of text.match(parts) ?? []) {
     const s = part.trim();
     let m: RegExpExecArray | null;
     if ((m = /^([^!=\s]+)\s*(==|=|!=)\s*([^=!\s]*)$/.exec(s))) {
