@@ -155,7 +155,9 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
       const decision = authorize(grants, asked);
       if (!decision.allowed) {
         const where = asked.namespace ? ` in the namespace "${asked.namespace}"` : ' at the cluster scope';
-        return status(res, 403, 'Forbidden', `${asked.resource} is forbidden: User "${subject.username}" cannot ${asked.verb} resource "${asked.resource}" in API group "${asked.group ?? ''}"${where}`, { name: '', kind: asked.resource });
+        // apimachinery NewForbidden: `pods "NAME" is forbidden` for one object, the resource (without subresource) as kind.
+        const kind = asked.resource.split('/')[0];
+        return status(res, 403, 'Forbidden', `${kind}${asked.name ? ` "${asked.name}"` : ''} is forbidden: User "${subject.username}" cannot ${asked.verb} resource "${asked.resource}" in API group "${asked.group ?? ''}"${where}`, { name: asked.name ?? '', kind });
       }
     }
     if (req.method === 'POST' && /\/selfsubjectrulesreviews$/.test(url.pathname)) {

@@ -56,6 +56,8 @@ export interface Request {
   verb: string;
   resource: string;
   namespace?: string;
+  /** The object's name, for a request on one object (only the refusal's wording uses it). */
+  name?: string;
 }
 
 export interface PolicyGrant {

@@ -15,7 +15,9 @@ import { LOGS_OPERATIONS, resetQueries } from './logs';
 import { SIGNATURE_MISMATCH, declaredPayloadHash, sha256Hex, verifySigV4, type SigV4Problem } from './sigv4';
 import { verifyToken } from './tokenVerifier';
 import { Cluster, EmulatorState, Identity, Scenario, buildState } from './state';
-import { WORKLOAD_IAM_ACTIONS, matchWorkloadEksRoute, workloadIamResponse, type WorkloadWorld } from './workload';
+import type { WorkloadWorld } from './workload';
+import { isWorkloadIamAction, workloadEksRoute, workloadIam } from './workloadWrites';
+import { assumeRoleWithWebIdentity } from './webIdentity';
 import { buildWorkload } from './workloadScenario';
 
 export type FaultKind = 'latency' | 'throttle' | 'accessDenied' | 'expiredToken' | 'serverError' | 'limitExceeded' | 'queryStatus';
@@ -341,6 +343,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     // A presigned GET without that header is an ordinary query-string SigV4 request, checked below like any other.
     if (req.method === 'GET' && url.searchParams.get('Action') === 'GetCallerIdentity' && url.searchParams.has('X-Amz-Signature') && req.headers['x-k8s-aws-id'] !== undefined) return presignedCallerIdentity(req, url, res);
     const protocol = protocolOf(req);
+    if (protocol === 'query' && req.method === 'POST' && !req.headers.authorization) return unsignedQuery(req, res);
     // Who signed, and whether the signature holds, are decided from the headers alone: an unsigned or forged request
     // is answered without its body being read.
     const scope = credentialScope(req);
@@ -398,13 +401,13 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
       operation = form.get('Action') ?? '';
       params = Object.fromEntries(form);
       const handler = (service === 'iam' ? IAM_ACTIONS : STS_ACTIONS).get(operation);
-      if (!handler && !(service === 'iam' && WORKLOAD_IAM_ACTIONS.has(operation))) throw new ServiceError('InvalidAction', `Could not find operation ${operation} for version ${form.get('Version') ?? QUERY_VERSIONS.get(service)}`);
+      if (!handler && !(service === 'iam' && isWorkloadIamAction(operation))) throw new ServiceError('InvalidAction', `Could not find operation ${operation} for version ${form.get('Version') ?? QUERY_VERSIONS.get(service)}`);
       const queryParams = params;
-      const workloadXml = () => (service === 'iam' ? workloadIamResponse(emulator.workload, operation, queryParams, identity.arn.split(':')[4]) : undefined);
+      const workloadXml = () => (service === 'iam' ? workloadIam(emulator.workload, operation, queryParams, identity.arn.split(':')[4]) : undefined);
       run = async () => sendXml(res, 200, workloadXml() ?? handler!(emulator.state, identity, queryParams));
     } else {
       service = 'eks';
-      const workloadRoute = matchWorkloadEksRoute(emulator.workload, req.method ?? 'GET', url.pathname);
+      const workloadRoute = workloadEksRoute(emulator.workload, req.method ?? 'GET', url.pathname);
       const route = workloadRoute ? { operation: workloadRoute.operation, params: [], handler: (r: { region: string; query: URLSearchParams; body: Record<string, unknown> }) => workloadRoute.handler(r.region, r.query, r.body) } : matchEksRoute(req.method ?? 'GET', url.pathname);
       if (!route) throw new ServiceError('UnknownOperationException', `No EKS operation for ${req.method} ${url.pathname}`, 404);
       operation = route.operation;
@@ -429,6 +432,22 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     const fault = takeFault(target, ['throttle', 'accessDenied', 'expiredToken', 'serverError', 'limitExceeded']);
     if (fault) throw faultError(service, operation, fault.kind, identity.arn);
     await run();
+  }
+
+  /**
+   * An unsigned query-protocol POST: only STS AssumeRoleWithWebIdentity is served without a signature (its body, a
+   * token and a few names, is read within 64 KiB); anything else is MissingAuthenticationToken, as when signed wrong.
+   */
+  async function unsignedQuery(req: http.IncomingMessage, res: http.ServerResponse) {
+    const params = Object.fromEntries(new URLSearchParams((await readBody(req, { ...limits, maxBytes: Math.min(limits.maxBytes, 65536) })).toString('utf8')));
+    if (params.Action !== 'AssumeRoleWithWebIdentity') throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
+    if (options.recordResponses) record(res, 'sts', params.Action);
+    // The token is a credential: the call log keeps everything else.
+    emulator.calls.push({ service: 'sts', operation: params.Action, region: 'us-east-1', params: { ...params, WebIdentityToken: '(not recorded)' }, at: Date.now() });
+    await applyLatency('sts:AssumeRoleWithWebIdentity');
+    const fault = takeFault('sts:AssumeRoleWithWebIdentity', ['throttle', 'serverError']);
+    if (fault) throw faultError('sts', params.Action, fault.kind, '');
+    sendXml(res, 200, assumeRoleWithWebIdentity(emulator.workload, emulator.state, params, new Date(Date.now() + (options.clockOffsetMs ?? 0))));
   }
 
   async function presignedCallerIdentity(req: http.IncomingMessage, url: URL, res: http.ServerResponse) {

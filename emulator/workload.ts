@@ -46,6 +46,11 @@ export class WorkloadWorld {
   kube = new Map<string, KubeWorkloads>();
   /** Each cluster's OIDC issuer URL (`https://...`) by `region/cluster`, the `iss` of the tokens it signs. */
   issuers = new Map<string, string>();
+  /** Each cluster's account by `region/cluster`; a cluster missing here does not exist for the EKS writes. */
+  clusterAccounts = new Map<string, string>();
+  /** Add-ons being created (`region/cluster` -> when they become ACTIVE), and how long creating takes. */
+  pendingAddons = new Map<string, number>();
+  addonCreateMs = 1500;
 
   associationArn(a: EmulatedAssociation): string {
     return `arn:aws:eks:${a.region}:${a.accountId}:podidentityassociation/${a.clusterName}/${a.associationId}`;

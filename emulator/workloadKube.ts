@@ -10,6 +10,7 @@ import type { WorkloadWorld } from './workload';
 import { clusterKey } from './workloadScenario';
 import type { KubeWorkloads, PodObject, ServiceAccountObject } from './workloadPods';
 import { deletePod, kubeStatus, tokenRequest, type KubeAnswer } from './workloadKubeWrites';
+import { settleAddons } from './workloadWrites';
 
 const SA_ONE = /^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts\/([^/]+)$/;
 const SA_LIST = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?serviceaccounts$/;
@@ -22,9 +23,9 @@ const READ_VERB: Record<string, string> = { GET: 'get', DELETE: 'delete' };
 /** The verb and resource of a workload request, as RBAC sees it; undefined when it is none of these routes. */
 export function workloadKubeRequest(method: string, path: string): Request | undefined {
   let m = SA_TOKEN.exec(path);
-  if (m) return method === 'POST' ? { verb: 'create', resource: 'serviceaccounts/token', namespace: decodeURIComponent(m[1]) } : undefined;
+  if (m) return method === 'POST' ? { verb: 'create', resource: 'serviceaccounts/token', namespace: decodeURIComponent(m[1]), name: decodeURIComponent(m[2]) } : undefined;
   m = SA_ONE.exec(path) ?? POD_ONE.exec(path);
-  if (m && READ_VERB[method]) return { verb: READ_VERB[method], resource: path.includes('/pods/') ? 'pods' : 'serviceaccounts', namespace: decodeURIComponent(m[1]) };
+  if (m && READ_VERB[method]) return { verb: READ_VERB[method], resource: path.includes('/pods/') ? 'pods' : 'serviceaccounts', namespace: decodeURIComponent(m[1]), name: decodeURIComponent(m[2]) };
   m = SA_LIST.exec(path) ?? POD_LIST.exec(path);
   if (m && method === 'GET') return { verb: 'list', resource: path.endsWith('/pods') ? 'pods' : 'serviceaccounts', namespace: m[1] ? decodeURIComponent(m[1]) : undefined };
   return undefined;
@@ -36,6 +37,7 @@ const notFound = (kind: 'pods' | 'serviceaccounts', name: string) => kubeStatus(
 export function workloadKubeAnswer(world: WorkloadWorld | undefined, cluster: Cluster, method: string, url: URL, body: string, now = new Date()): KubeAnswer | undefined {
   const path = url.pathname;
   if (!workloadKubeRequest(method, path)) return undefined;
+  if (world) settleAddons(world, now.getTime());
   const kube = world?.kube.get(clusterKey(cluster)) ?? { serviceAccounts: [], pods: [], nodes: [], resourceVersion: 1000 };
   let m = SA_TOKEN.exec(path);
   if (m) return tokenRequest(world, cluster, kube, decodeURIComponent(m[1]), decodeURIComponent(m[2]), body, now);
@@ -107,7 +109,10 @@ interface Requirement {
  */
 function parseSelector(text: string, kind: 'label' | 'field'): Requirement[] | string {
   const out: Requirement[] = [];
-  for (const part of text.match(/(?:[^,(]|\([^)]*\))+/g) ?? []) {
+  const parts = /(?:[^,(]|\([^)]*\))+/g;
+  // What the requirements do not cover (an unclosed parenthesis) is a parse error, not something to skip.
+  if (text.replace(parts, '').replace(/,/g, '').trim()) return kind === 'label' ? `unable to parse requirement: found '${text}', expected: ')'` : `invalid selector: '${text}'`;
+  for (const part of text.match(parts) ?? []) {
     const s = part.trim();
     let m: RegExpExecArray | null;
     if ((m = /^([^!=\s]+)\s*(==|=|!=)\s*([^=!\s]*)$/.exec(s))) {

@@ -79,7 +79,7 @@ export function createPod(world: WorkloadWorld, c: { region: string; name: strin
 }
 
 /** The agent add-on's DaemonSet pods, one per node (aws/eks-pod-identity-agent charts/.../daemonset.yaml: hostNetwork, selector labels). */
-export function startAgentPods(world: WorkloadWorld, c: Cluster, kube: KubeWorkloads, at: Date) {
+export function startAgentPods(world: WorkloadWorld, c: { region: string; name: string }, kube: KubeWorkloads, at: Date) {
   const image = `602401143452.dkr.ecr.${c.region}.amazonaws.com/eks/eks-pod-identity-agent:0.1.29`;
   const template: PodTemplate = {
     namespace: 'kube-system',
@@ -111,6 +111,7 @@ export function buildWorkload(scenario: { accountId: string; workload?: Scenario
   for (const c of clusters) {
     const key = clusterKey(c);
     world.issuers.set(key, c.oidcIssuer);
+    world.clusterAccounts.set(key, c.accountId);
     const spec = w.clusters?.[c.name] ?? {};
     const kube: KubeWorkloads = { serviceAccounts: [], pods: [], nodes: nodeNames(c), resourceVersion: 1000 };
     world.kube.set(key, kube);

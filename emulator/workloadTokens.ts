@@ -2,7 +2,8 @@
  * Service account tokens as an EKS cluster's API server issues them: RS256 JWTs signed with the cluster's own key,
  * `iss` the cluster's OIDC issuer, `sub` `system:serviceaccount:NS:NAME`, `aud` the requested audiences, and the
  * `kubernetes.io` private claims (kubernetes pkg/serviceaccount/claims.go). STS verifies them with the issuer's key
- * (its JWKS, in real life fetched from the issuer's discovery document). Node's crypto signs; no token is logged.
+ * (its JWKS, in real life fetched from the issuer's discovery document). Node's crypto signs: `jose` is in the lock file
+ * only under openid-client and is ESM-only, so it is not ours to import from this CommonJS build. No token is logged.
  */
 import { createHash, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'crypto';
 

@@ -5,6 +5,7 @@
  * their creation time (pkg/handler/handler.go), and the product's own gateways and model read them unchanged.
  */
 import * as assert from 'assert';
+import * as https from 'https';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { ApiException, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
@@ -130,8 +131,30 @@ describe('workload identity in the emulator, through the real SDK and client-nod
     const now = Math.floor(Date.now() / 1000);
     emu.state.clusters[0].accessEntries.set(viewer.arn, { principalArn: viewer.arn, type: 'STANDARD', username: viewer.arn, kubernetesGroups: [], createdAt: now, modifiedAt: now, tags: {}, policies: [{ policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: { type: 'namespace', namespaces: ['payments'] }, associatedAt: now, modifiedAt: now }] });
     const api = await core('prod-payments', viewer);
-    await assert.rejects(api.readNamespacedPod({ namespace: NS, name: 'x' }), (e: ApiException<string>) => e.code === 403 && /cannot get resource "pods" in API group "" in the namespace "workload-demo"/.test((JSON.parse(e.body) as { message: string }).message));
+    await assert.rejects(api.readNamespacedPod({ namespace: NS, name: 'x' }), (e: ApiException<string>) => e.code === 403 && /^pods "x" is forbidden: User "arn:aws:iam::\d+:user\/workload-viewer" cannot get resource "pods" in API group "" in the namespace "workload-demo"$/.test((JSON.parse(e.body) as { message: string }).message));
     await assert.rejects(api.listServiceAccountForAllNamespaces({}), (e: ApiException<unknown>) => e.code === 403);
+  });
+
+  it('answers bad input with the API server\'s Status, never a crash: a forged continue token, a selector that does not parse, a token request that is not JSON', async () => {
+    const api = await core();
+    const status = (e: ApiException<string>) => [e.code, (JSON.parse(e.body) as { reason: string }).reason];
+    await assert.rejects(api.listServiceAccountForAllNamespaces({ limit: 2, _continue: 'not-a-token' }), (e: ApiException<string>) => status(e).join() === '400,BadRequest');
+    await assert.rejects(api.listNamespacedPod({ namespace: NS, labelSelector: 'app in (a' }), (e: ApiException<string>) => status(e).join() === '400,BadRequest');
+    await assert.rejects(api.deleteNamespacedPod({ namespace: NS, name: 'nobody-5d4f8b7c9d-abcde' }), (e: ApiException<string>) => status(e).join() === '404,NotFound');
+    const t = targets.get('prod-payments')!;
+    const token = (await kubeConfigFor(t)).getCurrentUser()!.token!;
+    const answer = await new Promise<{ status: number; reason: string }>((resolve, reject) => {
+      const req = https.request(`${t.endpoint}/api/v1/namespaces/${NS}/serviceaccounts/irsa-works/token`, { method: 'POST', ca: Buffer.from(t.caData, 'base64'), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, reason: (JSON.parse(body) as { reason: string }).reason }));
+      });
+      req.on('error', reject);
+      req.end('{"spec":');
+    });
+    assert.deepStrictEqual(answer, { status: 400, reason: 'BadRequest' });
+    const names = (await gateways().kube.listServiceAccounts()).map((s) => `${s.namespace}/${s.name}`);
+    assert.strictEqual(new Set(names).size, names.length, 'pages neither repeat nor skip');
   });
 
   for (const [deployment, expected] of Object.entries(EXPECTED)) {

@@ -1,13 +1,15 @@
 /**
  * The workload gateways through the real @aws-sdk/client-eks and client-iam, against the emulator's workload routes
- * (emulator/workload.ts) served on their own: the SDK deserializes what the routes send, so a path, a member name or
- * a timestamp format the SDK does not expect fails here. Until the routes are hooked into emulator/server.ts they
- * are served on their own (serveWorkload), without SigV4 checks.
+ * (emulator/workload.ts) served by the emulator, behind its SigV4 check, with a world seeded through
+ * `emulator.workload`: the SDK deserializes what the routes send, so a path, a member name or a timestamp format the
+ * SDK does not expect fails here.
  */
 import * as assert from 'assert';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { serveWorkload, WorkloadWorld } from '../../emulator/workload';
+import { Emulator, startEmulator } from '../../emulator/server';
+import { loadScenarioFile } from '../../emulator/state';
+import { WorkloadWorld } from '../../emulator/workload';
 import { explainWorkload } from '../../src/core/workload/explain';
 import { gatherWorkload } from '../../src/core/workload/gather';
 import { SdkWorkloadEksGateway, SdkWorkloadIamGateway, type WorkloadKubeGateway } from '../../src/core/workload/workloadGateway';
@@ -15,7 +17,8 @@ import { ACCOUNT, association as assocFixture, CLUSTER, HOST_PATH, IRSA_TERRAFOR
 
 const PRIMARY = `arn:aws:iam::${ACCOUNT}:role/eks-pod-identity-primary-role`;
 const IRSA_ROLE = `arn:aws:iam::${ACCOUNT}:role/payments-api`;
-const credentials = { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'secret' };
+const demoAdmin = loadScenarioFile('demo').identities[0];
+const credentials = { accessKeyId: demoAdmin.accessKeyId, secretAccessKey: demoAdmin.secretAccessKey };
 
 function world(): WorkloadWorld {
   const w = new WorkloadWorld();
@@ -32,14 +35,15 @@ function world(): WorkloadWorld {
 }
 
 describe('workload gateways against the emulator routes, through the real SDK', () => {
+  let emu: Emulator;
   let endpoint: string;
-  let close: () => Promise<void>;
-  const w = world();
 
   before(async () => {
-    ({ endpoint, close } = await serveWorkload(w, { account: ACCOUNT }));
+    emu = await startEmulator(loadScenarioFile('demo'));
+    emu.workload = world();
+    endpoint = emu.endpoint;
   });
-  after(() => close());
+  after(() => emu.close());
 
   const eks = () => new SdkWorkloadEksGateway({ region: 'us-west-2' }, new EKSClient({ region: 'us-west-2', endpoint, credentials }));
   const iamGw = () => new SdkWorkloadIamGateway({ region: 'us-west-2' }, new IAMClient({ region: 'us-east-1', endpoint, credentials }));

@@ -1,0 +1,185 @@
+/**
+ * Workload identity end to end in the emulator, through the real clients only: a pod's service account token from the
+ * Kubernetes TokenRequest API (@kubernetes/client-node createNamespacedServiceAccountToken, with the audience of the
+ * pod's projected volume), STS AssumeRoleWithWebIdentity (@aws-sdk/client-sts, unsigned as the SDK sends it), and the
+ * fixes' writes (client-iam CreateOpenIDConnectProvider and UpdateAssumeRolePolicy, client-eks
+ * CreatePodIdentityAssociation and CreateAddon, client-node deleteNamespacedPod). The emulator decides with its own
+ * code (emulator/webIdentity.ts, trustPolicy.ts); the strongest check is that STS and the product's explanation
+ * (src/core/workload) agree on every IRSA pod of the demo.
+ */
+import * as assert from 'assert';
+import { CreateAddonCommand, CreatePodIdentityAssociationCommand, DescribeAddonCommand, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { CreateOpenIDConnectProviderCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { Emulator, startEmulator } from '../../emulator/server';
+import { loadScenarioFile } from '../../emulator/state';
+import { signServiceAccountToken } from '../../emulator/workloadTokens';
+import { kubeConfigFor, type KubeTarget } from '../../src/core/aws/kubeGateway';
+import { explainWorkload } from '../../src/core/workload/explain';
+import { gatherWorkload } from '../../src/core/workload/gather';
+import { ClientNodeWorkloadKubeGateway, SdkWorkloadEksGateway, SdkWorkloadIamGateway } from '../../src/core/workload/workloadGateway';
+
+const scenario = loadScenarioFile('demo');
+const admin = scenario.identities[0];
+const creds = { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey };
+const ACCOUNT = scenario.accountId;
+const NS = 'workload-demo';
+
+describe('workload identity end to end: TokenRequest, STS AssumeRoleWithWebIdentity and the fixes, with the real clients', function () {
+  this.timeout(60000);
+  let emu: Emulator;
+  const targets = new Map<string, KubeTarget & { arn: string; issuer: string }>();
+
+  before(async () => {
+    emu = await startEmulator(scenario);
+    emu.workload.addonCreateMs = 100;
+    for (const name of ['prod-payments', 'legacy-batch']) {
+      const { cluster } = await eks().send(new DescribeClusterCommand({ name }));
+      targets.set(name, { clusterName: name, region: 'us-east-1', endpoint: cluster!.endpoint!, caData: cluster!.certificateAuthority!.data!, credentials: async () => creds, arn: cluster!.arn!, issuer: cluster!.identity!.oidc!.issuer! });
+    }
+  });
+  after(() => emu.close());
+
+  const eks = () => new EKSClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: creds, maxAttempts: 1 });
+  const iam = () => new IAMClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: creds, maxAttempts: 1 });
+  // No credentials: the SDK sends AssumeRoleWithWebIdentity unsigned.
+  const sts = () => new STSClient({ region: 'us-east-1', endpoint: emu.endpoint, maxAttempts: 1, credentials: async () => { throw new Error('AssumeRoleWithWebIdentity must not need credentials'); } });
+  const core = async (cluster: string) => (await kubeConfigFor(targets.get(cluster)!)).makeApiClient(CoreV1Api);
+  const pods = async (cluster: string, deployment?: string) => (await (await core(cluster)).listNamespacedPod({ namespace: NS, ...(deployment ? { labelSelector: `app=${deployment}` } : {}) })).items;
+  const env = (p: V1Pod) => Object.fromEntries((p.spec?.containers[0].env ?? []).map((e) => [e.name, e.value]));
+  const audienceOf = (p: V1Pod) => (p.spec?.volumes ?? []).flatMap((v) => v.projected?.sources ?? []).map((s) => s.serviceAccountToken?.audience).find(Boolean);
+
+  /** What the product says about a pod, over the real gateways. */
+  async function product(cluster: string, pod: V1Pod) {
+    const t = targets.get(cluster)!;
+    const gw = { eks: new SdkWorkloadEksGateway({ region: 'us-east-1' }, eks()), iam: new SdkWorkloadIamGateway({ region: 'us-east-1' }, iam()), kube: new ClientNodeWorkloadKubeGateway(t) };
+    return explainWorkload(await gatherWorkload(gw, { name: cluster, arn: t.arn, region: 'us-east-1', accountId: ACCOUNT, oidcIssuer: t.issuer }, { pod: { namespace: NS, name: pod.metadata!.name! } }));
+  }
+
+  /** What the pod's SDK would get: a token for its service account with its volume's audience, exchanged at STS. */
+  async function stsAnswer(cluster: string, pod: V1Pod): Promise<{ ok: true; arn: string; credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string } } | { ok: false; name: string; message: string }> {
+    const request = await (await core(cluster)).createNamespacedServiceAccountToken({ namespace: NS, name: pod.spec!.serviceAccountName!, body: { spec: { audiences: [audienceOf(pod)!], expirationSeconds: 3600 } } });
+    try {
+      const out = await sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: env(pod).AWS_ROLE_ARN, RoleSessionName: 'botocore-session-1', WebIdentityToken: request.status!.token }));
+      return { ok: true, arn: out.AssumedRoleUser!.Arn!, credentials: { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! } };
+    } catch (e) {
+      return { ok: false, name: (e as Error).name, message: (e as Error).message };
+    }
+  }
+
+  it('STS and the product agree on every IRSA pod of the demo, and STS answers with AWS\'s errors', async () => {
+    const irsaPods = [...(await pods('prod-payments')).map((p) => ['prod-payments', p] as const), ...(await pods('legacy-batch')).map((p) => ['legacy-batch', p] as const)].filter(([, p]) => env(p).AWS_ROLE_ARN);
+    assert.ok(irsaPods.length >= 4, `${irsaPods.length} IRSA pods`);
+    const seen: Record<string, string> = {};
+    for (const [cluster, pod] of irsaPods) {
+      const [answer, explained] = [await stsAnswer(cluster, pod), await product(cluster, pod)];
+      assert.strictEqual(answer.ok, explained.works, `${pod.metadata!.name}: STS ${JSON.stringify(answer.ok ? 'ok' : answer)}, product ${JSON.stringify(explained.steps.map((s) => [s.id, s.verdict, s.kind]))}`);
+      seen[pod.metadata!.labels!.app] = answer.ok ? 'ok' : `${answer.name}: ${answer.message}`;
+    }
+    assert.deepStrictEqual(seen, {
+      'irsa-works': 'ok',
+      'irsa-wrong-namespace': 'AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity',
+      'irsa-aud-mismatch': 'InvalidIdentityTokenException: Incorrect token audience',
+      'irsa-no-oidc-provider': `InvalidIdentityTokenException: No OpenIDConnect provider found in your account for ${targets.get('legacy-batch')!.issuer}`,
+    });
+  });
+
+  it('answers with the subject, the audience and the issuer of the token; only this action is served unsigned, its body bounded', async () => {
+    const [pod] = await pods('prod-payments', 'irsa-works');
+    const request = await (await core('prod-payments')).createNamespacedServiceAccountToken({ namespace: NS, name: 'irsa-works', body: { spec: { audiences: ['sts.amazonaws.com'] } } });
+    const out = await sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: env(pod).AWS_ROLE_ARN, RoleSessionName: 'app', WebIdentityToken: request.status!.token }));
+    assert.deepStrictEqual([out.SubjectFromWebIdentityToken, out.Audience, out.Provider], [`system:serviceaccount:${NS}:irsa-works`, 'sts.amazonaws.com', targets.get('prod-payments')!.issuer]);
+    assert.ok(!JSON.stringify(emu.calls).includes(request.status!.token), 'the token, a credential, is not recorded');
+    const post = (body: string) => fetch(emu.endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const unsigned = await post('Action=GetCallerIdentity&Version=2011-06-15');
+    assert.strictEqual(unsigned.status, 403);
+    assert.match(await unsigned.text(), /<Code>MissingAuthenticationTokenException<\/Code>/);
+    assert.strictEqual((await post(`Action=AssumeRoleWithWebIdentity&WebIdentityToken=${'x'.repeat(70_000)}`)).status, 413);
+  });
+
+  it('the credentials STS gives sign requests as the role\'s session', async () => {
+    const [pod] = await pods('prod-payments', 'irsa-works');
+    const answer = await stsAnswer('prod-payments', pod);
+    assert.ok(answer.ok);
+    const who = await new STSClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: answer.credentials, maxAttempts: 1 }).send(new GetCallerIdentityCommand({}));
+    assert.strictEqual(who.Arn, `arn:aws:sts::${ACCOUNT}:assumed-role/workload-irsa-works/botocore-session-1`);
+  });
+
+  it('TokenRequest signs with the cluster\'s issuer: iss, sub, aud, exp; under 10 minutes is refused', async () => {
+    const api = await core('prod-payments');
+    const out = await api.createNamespacedServiceAccountToken({ namespace: NS, name: 'irsa-works', body: { spec: { audiences: ['sts.amazonaws.com'], expirationSeconds: 900 } } });
+    const claims = JSON.parse(Buffer.from(out.status!.token.split('.')[1], 'base64url').toString('utf8')) as { iss: string; sub: string; aud: string[]; exp: number; iat: number };
+    assert.deepStrictEqual([claims.iss, claims.sub, claims.aud, claims.exp - claims.iat], [targets.get('prod-payments')!.issuer, `system:serviceaccount:${NS}:irsa-works`, ['sts.amazonaws.com'], 900]);
+    assert.strictEqual(JSON.parse(Buffer.from(out.status!.token.split('.')[0], 'base64url').toString('utf8')).alg, 'RS256');
+    await assert.rejects(api.createNamespacedServiceAccountToken({ namespace: NS, name: 'irsa-works', body: { spec: { audiences: ['x'], expirationSeconds: 60 } } }), (e: { code?: number }) => e.code === 422);
+    await assert.rejects(api.createNamespacedServiceAccountToken({ namespace: NS, name: 'nobody', body: { spec: { audiences: [] } } }), (e: { code?: number }) => e.code === 404);
+  });
+
+  it('refuses an expired token with ExpiredTokenException and a tampered one with InvalidIdentityToken', async () => {
+    const issuer = targets.get('prod-payments')!.issuer;
+    const sa = { namespace: NS, name: 'irsa-works', uid: 'x' };
+    const role = `arn:aws:iam::${ACCOUNT}:role/workload-irsa-works`;
+    const expired = signServiceAccountToken(issuer, sa, ['sts.amazonaws.com'], new Date(Date.now() - 7200_000), 3600);
+    await assert.rejects(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: role, RoleSessionName: 's1', WebIdentityToken: expired })), (e: Error) => e.name === 'ExpiredTokenException' && /^Token expired: current date\/time \d+ must be before the expiration date\/time\d+$/.test(e.message));
+    const good = signServiceAccountToken(issuer, sa, ['sts.amazonaws.com'], new Date(), 3600).split('.');
+    const forged = Buffer.from(Buffer.from(good[1], 'base64url').toString('utf8').replace(`${NS}:irsa-works`, `${NS}:irsa-workz`)).toString('base64url');
+    await assert.rejects(sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: role, RoleSessionName: 's1', WebIdentityToken: `${good[0]}.${forged}.${good[2]}` })), (e: Error) => e.name === 'InvalidIdentityTokenException');
+  });
+
+  it('the IRSA fixes work: creating the missing OIDC provider and correcting the trust policy let the pods in, for STS and the product alike', async () => {
+    const legacy = targets.get('legacy-batch')!;
+    await iam().send(new CreateOpenIDConnectProviderCommand({ Url: legacy.issuer, ClientIDList: ['sts.amazonaws.com'] }));
+    await assert.rejects(iam().send(new CreateOpenIDConnectProviderCommand({ Url: legacy.issuer, ClientIDList: ['sts.amazonaws.com'] })), (e: Error) => e.name === 'EntityAlreadyExistsException' && e.message === `Provider with url ${legacy.issuer} already exists.`);
+    const [batchPod] = await pods('legacy-batch', 'irsa-no-oidc-provider');
+    assert.deepStrictEqual([(await stsAnswer('legacy-batch', batchPod)).ok, (await product('legacy-batch', batchPod)).works], [true, true]);
+
+    const host = targets.get('prod-payments')!.issuer.replace('https://', '');
+    const fixed = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${host}` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${host}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${host}:sub`]: `system:serviceaccount:${NS}:irsa-wrong-*` } } }] };
+    await iam().send(new UpdateAssumeRolePolicyCommand({ RoleName: 'workload-irsa-wrong-namespace', PolicyDocument: JSON.stringify(fixed) }));
+    await assert.rejects(iam().send(new UpdateAssumeRolePolicyCommand({ RoleName: 'workload-irsa-wrong-namespace', PolicyDocument: '{not json' })), (e: Error) => e.name === 'MalformedPolicyDocumentException');
+    await assert.rejects(iam().send(new UpdateAssumeRolePolicyCommand({ RoleName: 'no-such-role', PolicyDocument: JSON.stringify(fixed) })), (e: Error) => e.name === 'NoSuchEntityException');
+    const [wrongNs] = await pods('prod-payments', 'irsa-wrong-namespace');
+    assert.deepStrictEqual([(await stsAnswer('prod-payments', wrongNs)).ok, (await product('prod-payments', wrongNs)).works], [true, true]);
+  });
+
+  it('restarting a pod created before its association: the ReplicaSet re-creates it under a new name, and the webhook injects Pod Identity this time', async () => {
+    const [before] = await pods('prod-payments', 'podid-created-before');
+    assert.strictEqual((await product('prod-payments', before)).works, false);
+    const deleted = await (await core('prod-payments')).deleteNamespacedPod({ namespace: NS, name: before.metadata!.name! });
+    assert.ok(deleted.metadata?.deletionTimestamp, 'answered with the pod marked for graceful deletion');
+    const [after] = await pods('prod-payments', 'podid-created-before');
+    assert.notStrictEqual(after.metadata!.name, before.metadata!.name);
+    assert.ok(new Date(after.metadata!.creationTimestamp!).getTime() > new Date(before.metadata!.creationTimestamp!).getTime());
+    assert.match(after.metadata!.name!, new RegExp(`^${before.metadata!.ownerReferences![0].name}-[a-z0-9]{5}$`), 'same ReplicaSet');
+    assert.strictEqual(env(after).AWS_CONTAINER_CREDENTIALS_FULL_URI, 'http://169.254.170.23/v1/credentials');
+    assert.strictEqual((await product('prod-payments', after)).works, true);
+  });
+
+  it('a new association reaches only pods created after it; a second one for the same account is ResourceInUseException', async () => {
+    const roleArn = `arn:aws:iam::${ACCOUNT}:role/workload-podid-works`;
+    const [pod] = await pods('prod-payments', 'irsa-works');
+    const { association } = await eks().send(new CreatePodIdentityAssociationCommand({ clusterName: 'prod-payments', namespace: NS, serviceAccount: 'irsa-works', roleArn }));
+    assert.match(association!.associationId!, /^a-[a-z0-9]{17}$/);
+    assert.ok(association!.createdAt instanceof Date);
+    await assert.rejects(eks().send(new CreatePodIdentityAssociationCommand({ clusterName: 'prod-payments', namespace: NS, serviceAccount: 'irsa-works', roleArn })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'ResourceInUseException' && e.$metadata?.httpStatusCode === 409 && e.message === `Association already exists: ${association!.associationId}`);
+    const [same] = await pods('prod-payments', 'irsa-works');
+    assert.deepStrictEqual([same.metadata!.name, env(same).AWS_CONTAINER_CREDENTIALS_FULL_URI, env(same).AWS_ROLE_ARN], [pod.metadata!.name, undefined, `arn:aws:iam::${ACCOUNT}:role/workload-irsa-works`], 'the running pod keeps IRSA');
+    await (await core('prod-payments')).deleteNamespacedPod({ namespace: NS, name: pod.metadata!.name! });
+    const [restarted] = await pods('prod-payments', 'irsa-works');
+    assert.deepStrictEqual([env(restarted).AWS_CONTAINER_CREDENTIALS_FULL_URI !== undefined, env(restarted).AWS_ROLE_ARN], [true, undefined], 'Pod Identity takes precedence (handler.go buildPodPatchConfig)');
+  });
+
+  it('installing the agent add-on: CREATING, then ACTIVE with an agent pod on every node', async () => {
+    const created = await eks().send(new CreateAddonCommand({ clusterName: 'legacy-batch', addonName: 'eks-pod-identity-agent' }));
+    assert.strictEqual(created.addon!.status, 'CREATING');
+    await assert.rejects(eks().send(new CreateAddonCommand({ clusterName: 'legacy-batch', addonName: 'eks-pod-identity-agent' })), (e: Error) => e.name === 'ResourceInUseException');
+    const api = await core('legacy-batch');
+    assert.strictEqual((await api.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'app.kubernetes.io/name=eks-pod-identity-agent' })).items.length, 0);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.strictEqual((await eks().send(new DescribeAddonCommand({ clusterName: 'legacy-batch', addonName: 'eks-pod-identity-agent' }))).addon!.status, 'ACTIVE');
+    const agents = (await api.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'app.kubernetes.io/name=eks-pod-identity-agent' })).items;
+    assert.strictEqual(agents.length, 2);
+    assert.ok(agents.every((p) => p.spec!.hostNetwork && p.status!.conditions!.some((c) => c.type === 'Ready' && c.status === 'True')));
+  });
+});
