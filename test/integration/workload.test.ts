@@ -109,8 +109,7 @@ describe('Workload identity, against the emulator', function () {
     assert.deepStrictEqual(writes(emu), []);
   });
 
-  // Needs the emulator's IAM writes (milestone M2).
-  it.skip('a confirmed trust policy fix makes the explanation pass', async () => {
+  it('a confirmed trust policy fix makes the explanation pass', async () => {
     const { result } = await explain({ serviceAccount: { namespace: NS, name: 'podid-no-tagsession' } }, ['Correct the Trust Policy...', 'Update']);
     assert.deepStrictEqual(writes(emu).map((c) => c.operation), ['UpdateAssumeRolePolicy']);
     assert.deepStrictEqual(result.explanations.map((e) => e.works), [false, true], JSON.stringify(result.explanations.at(-1)?.steps.filter((s) => s.verdict !== 'ok')));
