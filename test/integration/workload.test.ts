@@ -31,10 +31,10 @@ async function podOf(serviceAccount: string): Promise<string> {
   return pod.name;
 }
 
-async function explain(target: object, answers: (string | undefined)[]): Promise<{ result: WorkloadExplainResult; asked: string[] }> {
+async function explain(target: object, answers: (string | undefined)[], cluster = 'prod-payments'): Promise<{ result: WorkloadExplainResult; asked: string[] }> {
   const prompts = answerPrompts(answers);
   try {
-    const result = await vscode.commands.executeCommand<WorkloadExplainResult>('eksAuth.workload.explain', await clusterNode('us-east-1', 'prod-payments'), target);
+    const result = await vscode.commands.executeCommand<WorkloadExplainResult>('eksAuth.workload.explain', await clusterNode('us-east-1', cluster), target);
     return { result, asked: prompts.asked };
   } finally {
     prompts.restore();
@@ -112,6 +112,25 @@ describe('Workload identity, against the emulator', function () {
   it('a confirmed trust policy fix makes the explanation pass', async () => {
     const { result } = await explain({ serviceAccount: { namespace: NS, name: 'podid-no-tagsession' } }, ['Correct the Trust Policy...', 'Update']);
     assert.deepStrictEqual(writes(emu).map((c) => c.operation), ['UpdateAssumeRolePolicy']);
+    assert.deepStrictEqual(result.explanations.map((e) => e.works), [false, true], JSON.stringify(result.explanations.at(-1)?.steps.filter((s) => s.verdict !== 'ok')));
+  });
+
+  it('restarting the pod created before its association: the confirmed delete makes its re-created pod pass', async () => {
+    const pod = await podOf('podid-created-before');
+    const { result, asked } = await explain({ pod: { namespace: NS, name: pod } }, ['Restart the Pods...', 'Delete and Re-create']);
+    assert.ok(asked.includes(`showWarningMessage: Delete 1 pod of ${NS}/podid-created-before so their controllers create them again on prod-payments?`), asked.join(' | '));
+    assert.deepStrictEqual(writes(emu).map((c) => c.operation), [`prod-payments DELETE /api/v1/namespaces/${NS}/pods/${pod}`]);
+    assert.deepStrictEqual(result.explanations.map((e) => e.works), [false, true], JSON.stringify(result.explanations.at(-1)?.steps.filter((s) => s.verdict !== 'ok')));
+    assert.notStrictEqual(await podOf('podid-created-before'), pod, 'the ReplicaSet made a new pod');
+  });
+
+  it('creating the missing IAM OIDC provider makes the IRSA service account pass', async () => {
+    const { result } = await explain({ serviceAccount: { namespace: NS, name: 'irsa-no-oidc-provider' } }, ['Create the IAM OIDC Provider', 'Create'], 'legacy-batch');
+    assert.deepStrictEqual(result.explanations[0].steps.find((s) => s.id === 'oidc-provider')?.kind, 'oidc-provider-missing');
+    const created = writes(emu);
+    assert.deepStrictEqual(created.map((c) => c.operation), ['CreateOpenIDConnectProvider']);
+    assert.match(String(created[0].params.Url), /^https:\/\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\/[0-9A-F]+$/, JSON.stringify(created[0].params));
+    assert.deepStrictEqual(Object.keys(created[0].params).filter((k) => /thumbprint/i.test(k)), [], 'no thumbprint is sent');
     assert.deepStrictEqual(result.explanations.map((e) => e.works), [false, true], JSON.stringify(result.explanations.at(-1)?.steps.filter((s) => s.verdict !== 'ok')));
   });
 });
