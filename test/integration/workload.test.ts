@@ -133,4 +133,27 @@ describe('Workload identity, against the emulator', function () {
     assert.deepStrictEqual(Object.keys(created[0].params).filter((k) => /thumbprint/i.test(k)), [], 'no thumbprint is sent');
     assert.deepStrictEqual(result.explanations.map((e) => e.works), [false, true], JSON.stringify(result.explanations.at(-1)?.steps.filter((s) => s.verdict !== 'ok')));
   });
+
+  it('a pod whose association was deleted: creating it again, for the role the user names, makes the pod pass', async () => {
+    const gone = emu.workload.associations.find((a) => a.clusterName === 'prod-payments' && a.serviceAccount === 'podid-works')!;
+    emu.workload.associations = emu.workload.associations.filter((a) => a !== gone);
+    const pod = await podOf('podid-works');
+    const { result, asked } = await explain({ pod: { namespace: NS, name: pod } }, ['Create a Pod Identity Association...', gone.roleArn, 'Create']);
+    assert.strictEqual(result.explanations[0].steps.find((s) => s.verdict === 'fail')?.kind, 'association-missing');
+    assert.ok(asked.some((a) => a.startsWith(`input: IAM role for ${NS}/podid-works`)), asked.join(' | '));
+    const created = writes(emu);
+    assert.deepStrictEqual(created.map((c) => c.operation), ['CreatePodIdentityAssociation']);
+    assert.deepStrictEqual([created[0].params.namespace, created[0].params.serviceAccount, created[0].params.roleArn], [NS, 'podid-works', gone.roleArn]);
+    assert.deepStrictEqual(result.explanations.map((e) => e.works), [false, true], JSON.stringify(result.explanations.at(-1)?.steps.filter((s) => s.verdict !== 'ok')));
+  });
+
+  it('a cluster without the Pod Identity Agent add-on: installing it makes the association\'s pod pass', async () => {
+    emu.workload.agentAddons.delete('us-east-1/prod-payments');
+    emu.workload.addonCreateMs = 0;
+    const pod = await podOf('podid-works');
+    const { result } = await explain({ pod: { namespace: NS, name: pod } }, ['Install the Pod Identity Agent', 'Install']);
+    assert.strictEqual(result.explanations[0].steps.find((s) => s.id === 'agent')?.kind, 'agent-missing');
+    assert.deepStrictEqual(writes(emu).map((c) => c.operation), ['CreateAddon']);
+    assert.deepStrictEqual(result.explanations.map((e) => e.works), [false, true], JSON.stringify(result.explanations.at(-1)?.steps.filter((s) => s.verdict !== 'ok')));
+  });
 });
