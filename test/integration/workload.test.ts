@@ -67,6 +67,16 @@ describe('Workload identity, against the emulator', function () {
     assert.strictEqual(wrongNs.view().contextValue, 'eksAuth.workloadRow.broken');
   });
 
+  it('refused reads (403, AccessDenied) are rows that name the permission; the rest of the group is still shown', async () => {
+    emu.faults.push({ target: 'kube:GET /api/v1/serviceaccounts', kind: 'accessDenied' }, { target: 'iam:ListOpenIDConnectProviders', kind: 'accessDenied' });
+    const group = await child(await clusterNode('us-east-1', 'prod-payments'), 'Workload identity');
+    assert.strictEqual((await child(group, 'Could not read the service accounts')).view().description, 'needs Kubernetes list serviceaccounts');
+    assert.strictEqual((await child(group, 'Could not read the IAM OIDC providers')).view().description, 'needs iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider');
+    assert.match((await child(group, 'OIDC issuer')).view().description ?? '', /IAM provider not checked$/);
+    const associations = await child(group, 'Pod Identity associations');
+    assert.strictEqual((await child(associations, `${NS}/podid-works`)).view().icon, 'pass', 'the associations are still read and explained');
+  });
+
   it('explains a demo pod created before its association: the failing step, shown as a Markdown document, and the restart offered', async () => {
     const pod = await podOf('podid-created-before');
     const { result, asked } = await explain({ pod: { namespace: NS, name: pod } }, [undefined]);
