@@ -6,9 +6,9 @@
  * use the role keep what they have. A correction is offered only when the model says it makes the step pass.
  */
 import { explainWorkload } from './explain';
-import { ENV, POD_IDENTITY_SERVICE, type FindingKind, type WorkloadExplanation, type WorkloadInputs } from './model';
+import { POD_IDENTITY_SERVICE, type FindingKind, type WorkloadExplanation, type WorkloadInputs } from './model';
 import { decodePolicyText } from './policyDocument';
-import { envOf, issuerHostPath, parseRoleArn, subjectOf } from './subject';
+import { irsaRoleInUse, issuerHostPath, parseRoleArn, subjectOf, type Subject } from './subject';
 
 export interface TrustCorrection {
   roleArn: string;
@@ -39,21 +39,20 @@ function trustsPodIdentity(s: RawStatement): boolean {
 }
 
 /** The new statements (or the changed ones) for the failing step; undefined when no correction fits the case. */
-function corrected(inputs: WorkloadInputs, kind: FindingKind, doc: Record<string, unknown>): { doc: Record<string, unknown>; roleArn: string; changes: string[] } | undefined {
-  const s = subjectOf(inputs);
+function corrected(s: Subject, roleArn: string, kind: FindingKind, doc: Record<string, unknown>): { doc: Record<string, unknown>; changes: string[] } | undefined {
+  const { inputs } = s;
   const statements = statementsOf(doc).map((st) => ({ ...st }));
   const changes: string[] = [];
   if (s.mechanism === 'irsa') {
-    const roleArn = s.podWebIdentity ? (envOf(s.containers, ENV.roleArn).value ?? s.irsaRole) : s.irsaRole;
-    const role = roleArn ? parseRoleArn(roleArn) : undefined;
+    const role = parseRoleArn(roleArn);
     const issuer = inputs.cluster.oidcIssuer;
-    if (!roleArn || !role || !issuer) return undefined;
+    if (!role || !issuer) return undefined;
     const hostPath = issuerHostPath(issuer);
     const provider = `arn:${role.partition}:iam::${role.account}:oidc-provider/${hostPath}`;
     const sub = `system:serviceaccount:${s.sa.namespace}:${s.sa.name}`;
     statements.push({ Effect: 'Allow', Principal: { Federated: provider }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [`${hostPath}:sub`]: sub, [`${hostPath}:aud`]: s.audience } } });
     changes.push(`add a statement: Allow sts:AssumeRoleWithWebIdentity from ${provider} for ${sub} with audience ${s.audience}`);
-    return { doc: { ...doc, Statement: statements }, roleArn, changes };
+    return { doc: { ...doc, Statement: statements }, changes };
   }
   const association = s.association;
   if (s.mechanism !== 'pod-identity' || !association) return undefined;
@@ -69,7 +68,7 @@ function corrected(inputs: WorkloadInputs, kind: FindingKind, doc: Record<string
     statements.push(statement);
     changes.push(`add a statement: Allow ${POD_IDENTITY_SERVICE} ${tags ? 'sts:AssumeRole and sts:TagSession' : 'sts:AssumeRole'}${statement.Condition ? ` for ${s.who}` : ''}`);
   }
-  return { doc: { ...doc, Statement: statements }, roleArn: association.roleArn, changes };
+  return { doc: { ...doc, Statement: statements }, changes };
 }
 
 /** The correction for the explanation's failing trust step, checked with the model before it is offered. */
@@ -77,7 +76,7 @@ export function correctTrustPolicy(inputs: WorkloadInputs, explanation: Workload
   const step = explanation.steps.find((st) => st.id === 'trust' && st.verdict === 'fail');
   if (!step?.kind || !CORRECTABLE_TRUST.includes(step.kind)) return undefined;
   const s = subjectOf(inputs);
-  const roleArn = s.mechanism === 'pod-identity' ? s.association?.roleArn : s.podWebIdentity ? (envOf(s.containers, ENV.roleArn).value ?? s.irsaRole) : s.irsaRole;
+  const roleArn = s.mechanism === 'pod-identity' ? s.association?.roleArn : irsaRoleInUse(s);
   const text = roleArn ? inputs.trustPolicies?.[roleArn] : undefined;
   if (!roleArn || text === undefined) return undefined;
   let doc: unknown;
@@ -87,11 +86,11 @@ export function correctTrustPolicy(inputs: WorkloadInputs, explanation: Workload
     return undefined;
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
-  const fix = corrected(inputs, step.kind, doc as Record<string, unknown>);
-  const role = fix ? parseRoleArn(fix.roleArn) : undefined;
+  const fix = corrected(s, roleArn, step.kind, doc as Record<string, unknown>);
+  const role = parseRoleArn(roleArn);
   if (!fix || !role) return undefined;
   const after = JSON.stringify(fix.doc, null, 2);
-  const check = explainWorkload({ ...inputs, trustPolicies: { ...inputs.trustPolicies, [fix.roleArn]: after } });
+  const check = explainWorkload({ ...inputs, trustPolicies: { ...inputs.trustPolicies, [roleArn]: after } });
   if (check.steps.find((st) => st.id === 'trust')?.verdict !== 'ok') return undefined;
-  return { roleArn: fix.roleArn, roleName: role.name, before: JSON.stringify(doc, null, 2), after, changes: fix.changes };
+  return { roleArn, roleName: role.name, before: JSON.stringify(doc, null, 2), after, changes: fix.changes };
 }
