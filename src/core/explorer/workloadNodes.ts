@@ -7,7 +7,7 @@
 import { COMMANDS } from '../commands';
 import { markdownText } from '../markdown';
 import type { ClusterWorkloads } from '../workload/gather';
-import { gatherCluster, type WorkloadTarget } from '../workload/gather';
+import { gatherCluster, workloadCluster, type WorkloadTarget } from '../workload/gather';
 import { issuerHostPath, parseRoleArn } from '../workload/explain';
 import type { Step, WorkloadExplanation } from '../workload/model';
 import { ClusterSectionNode } from './clusterSection';
@@ -22,9 +22,8 @@ export class WorkloadIdentityNode extends ClusterSectionNode {
   getChildren() {
     const c = this.clusterNode;
     return makeChildren(this, async () => {
-      const s = c.summary;
-      const { gateways } = await this.ctx.clusters.gateways.workloadFor(c.ref, s);
-      const data = await gatherCluster(gateways, { name: c.ref.cluster, arn: s.arn, region: c.ref.region, accountId: s.arn?.split(':')[4], oidcIssuer: s.oidcIssuer });
+      const { gateways } = await this.ctx.clusters.gateways.workloadFor(c.ref, c.summary);
+      const data = await gatherCluster(gateways, workloadCluster(c.ref.cluster, c.ref.region, c.summary));
       return workloadSectionNodes(this, data);
     }, this.ctx.t('No workload identity'), c.ref.profile);
   }

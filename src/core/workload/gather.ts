@@ -74,6 +74,11 @@ class Reads {
   }
 }
 
+/** The cluster as the explanation reads it, from its name, region and what DescribeCluster said. */
+export function workloadCluster(name: string, region: string, described: { arn?: string; oidcIssuer?: string }): WorkloadInputs['cluster'] & { name: string } {
+  return { name, arn: described.arn, region, accountId: described.arn?.split(':')[4], oidcIssuer: described.oidcIssuer };
+}
+
 export async function gatherWorkload(gw: WorkloadGateways, cluster: WorkloadInputs['cluster'] & { name: string }, target: WorkloadTarget): Promise<WorkloadInputs> {
   const reads = new Reads(gw.iam, cluster.accountId);
   const attempt = reads.attempt.bind(reads);

@@ -4,12 +4,11 @@
  * explanation runs again.
  */
 import * as vscode from 'vscode';
-import type { ClusterRef } from '../../core/clusters/clusterAccess';
 import { markdownText } from '../../core/markdown';
 import { explainWorkload } from '../../core/workload/explain';
 import type { WorkloadConnection } from '../../core/workload/fixGateway';
 import { needsPods, planWorkloadFixes, type WorkloadFix } from '../../core/workload/fixPlan';
-import { gatherWorkload, type WorkloadTarget } from '../../core/workload/gather';
+import { gatherWorkload, workloadCluster, type WorkloadTarget } from '../../core/workload/gather';
 import type { WorkloadExplanation, WorkloadInputs } from '../../core/workload/model';
 import { formatWorkload } from '../../core/workload/report';
 import { pickCluster } from '../../services/clusterPicker';
@@ -31,10 +30,6 @@ interface Explained {
   inputs: WorkloadInputs;
   explanation: WorkloadExplanation;
   fixes: WorkloadFix[];
-}
-
-function clusterInputs(ref: ClusterRef, s: { arn?: string; oidcIssuer?: string }): WorkloadInputs['cluster'] & { name: string } {
-  return { name: ref.cluster, arn: s.arn, region: ref.region, accountId: s.arn?.split(':')[4], oidcIssuer: s.oidcIssuer };
 }
 
 /** Gathers and explains with progress; undefined when the user cancels. */
@@ -78,7 +73,7 @@ export function explainWorkloadCommand(services: Services, views: ReadOnlyDocume
     if (!target) return undefined;
     const result: WorkloadExplainResult = { cluster: ref.cluster, explanations: [], offered: [], applied: [] };
     for (;;) {
-      const explained = await explainOnce(conn, clusterInputs(ref, summary), target);
+      const explained = await explainOnce(conn, workloadCluster(ref.cluster, ref.region, summary), target);
       if (!explained) return result.explanations.length ? result : undefined;
       const { inputs, explanation, fixes } = explained;
       const who = `${inputs.serviceAccount.namespace}/${inputs.serviceAccount.name}${'pod' in target ? ` (pod ${target.pod.name})` : ''}`;
