@@ -191,7 +191,7 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
       return json(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status: { allowed: decision.allowed, ...(decision.allowed ? { reason: `EKS Access Policy or RBAC: ${decision.reason}` } : {}) } });
     }
 
-    const answer = workloadKubeAnswer(workload?.(), cluster, req.method ?? 'GET', url, body);
+    const answer = workloadKubeAnswer(workload?.(), cluster, req.method ?? 'GET', url, body, new Date(), String(req.headers['content-type'] ?? ''));
     if (answer) return json(res, answer.code, answer.body);
     if (url.pathname === '/version') return json(res, 200, { major: '1', minor: cluster.version.split('.')[1], gitVersion: `v${cluster.version}.0-eks` });
     if (url.pathname === CONFIGMAP_PATH) {
