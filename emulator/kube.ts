@@ -14,6 +14,7 @@ import { authorize, grantsFor, rulesIn, type Request, type Subject } from './rba
 import type { Cluster, ConfigMapObject, EmulatorState } from './state';
 import type { WorkloadWorld } from './workload';
 import { workloadKubeAnswer, workloadKubeRequest } from './workloadKube';
+import { kubeStatus } from './workloadKubeWrites';
 
 /**
  * Who the API server sees for an IAM principal: the Go authenticator (authenticator.ts, not the product's model)
@@ -322,5 +323,5 @@ function json(res: http.ServerResponse, code: number, body: unknown) {
 }
 
 function status(res: http.ServerResponse, code: number, reason: string, message: string, details?: { name: string; kind: string }) {
-  json(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+  json(res, code, kubeStatus(code, reason, message, details).body);
 }

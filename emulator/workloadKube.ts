@@ -44,7 +44,7 @@ export function workloadKubeAnswer(world: WorkloadWorld | undefined, cluster: Cl
     // The emulator speaks JSON only; another media type (kubectl sends protobuf) is refused as the API server refuses one it does not serve.
     const type = contentType.split(';')[0].trim();
     if (type && type !== 'application/json') return kubeStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json`);
-    return tokenRequest(world, cluster, kube, decodeURIComponent(m[1]), decodeURIComponent(m[2]), body, now);
+    return tokenRequest(cluster, kube, decodeURIComponent(m[1]), decodeURIComponent(m[2]), body, now);
   }
   m = SA_ONE.exec(path);
   if (m) {
