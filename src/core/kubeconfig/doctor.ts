@@ -109,6 +109,13 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
     execStep.evidence.push(`kubectl fails with "${ran.message.split('\n')[0]}"`);
     if (ran.kind === 'not-found') {
       execStep.evidence.push(`${exec.command} is not on the editor's PATH (${(deps.env.PATH ?? '').split(/[:;]/).filter(Boolean).length} entries): install it, or start the editor from a shell whose PATH has it.`);
+      // A path left by an uninstalled CLI (awscli v1's bundled installer, an old Homebrew prefix) while aws is on PATH:
+      // the exec block can name `aws`, as update-kubeconfig writes it, and kubectl finds it there.
+      const onPath = plugin.kind === 'aws-cli' && !plugin.wrapper && /[\\/]/.test(exec.command) ? await deps.findOnPath('aws').catch(() => undefined) : undefined;
+      if (onPath) {
+        execStep.evidence.push(`aws is on the editor's PATH at ${onPath}`);
+        execStep.fixes.push({ kind: 'rewriteExec', label: `Point the exec block of user ${user.name} at aws on PATH (${onPath})`, file: user.file, user: user.name, exec: { ...exec, command: 'aws' } });
+      }
       if (plugin.kind === 'aws-cli' && !plugin.wrapper) execStep.fixes.push({ kind: 'installAwsCli', label: 'Install awscli v2 (the AWS CLI install guide)', url: AWSCLI_INSTALL_URL });
     }
     if ('stderr' in ran) execStep.evidence.push(...stderrTail(ran.stderr));

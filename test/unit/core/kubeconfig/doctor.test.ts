@@ -127,6 +127,13 @@ describe('the kubeconfig doctor, step by step', () => {
     const exec = failed(r)!;
     assert.ok(exec.evidence.includes('kubectl fails with "exec: executable aws not found"'));
     assert.deepStrictEqual(exec.fixes.map((f) => f.kind), ['installAwsCli']);
+    // A path left by an uninstalled awscli while aws is on PATH: the exec block can name `aws`, as update-kubeconfig writes it.
+    const gone = '/usr/local/aws/bin/aws';
+    const moved = await diagnoseContext(context({ user: { ...context().user!, exec: { ...context().user!.exec!, command: gone } } }), deps({ runPlugin: async () => ({ kind: 'not-found', message: `exec: executable ${gone} not found` }) }));
+    const fixes = failed(moved)!.fixes;
+    assert.deepStrictEqual(fixes.map((f) => f.kind), ['rewriteExec', 'installAwsCli']);
+    assert.ok(fixes[0].kind === 'rewriteExec' && fixes[0].exec.command === 'aws' && fixes[0].exec.args.join(' ') === context().user!.exec!.args.join(' '), JSON.stringify(fixes[0]));
+    assert.ok(failed(moved)!.evidence.includes('aws is on the editor\'s PATH at /usr/bin/aws'));
   });
 
   it('predicts as awscli would: exec env keys over AWS_PROFILE, --profile over keys, --role-arn as EKSGetTokenAuth, global STS without a region', async () => {
