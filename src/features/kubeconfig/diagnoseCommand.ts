@@ -91,6 +91,8 @@ export function diagnoseCommand(services: Services, previews: ReadOnlyDocuments)
     let fix = fixIndex !== undefined ? fixes[fixIndex] : fixes.length === 1 ? fixes[0] : undefined;
     if (!fix && fixes.length > 1) {
       const label = await vscode.window.showQuickPick(fixes.map((x) => x.label), { placeHolder: vscode.l10n.t('How should {0} be fixed?', name) });
+      // Dismissed: the user chose no fix, which is not "no fix to apply".
+      if (label === undefined) return undefined;
       fix = fixes.find((f) => f.label === label);
     }
     if (!fix) {
