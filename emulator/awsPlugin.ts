@@ -1,7 +1,7 @@
 /**
  * The exec plugin of the demo's and the tests' kubeconfigs: the real awscli v2 (Debian's /usr/bin/aws, whose
  * `customizations/eks/get_token.py` makes the token), started through a few lines of Python that only point the
- * network clients it builds on its own at the emulator. awscli 2.9 has no AWS_ENDPOINT_URL, and `get-token --role-arn`
+ * network clients it builds on its own (and EKS's, for `update-kubeconfig`) at the emulator. awscli 2.9 has no AWS_ENDPOINT_URL, and `get-token --role-arn`
  * builds its AssumeRole client without `--endpoint-url`, so without this it would try the real STS and SSO portal.
  * The token itself is presigned for the real STS host, as on a user's machine; the emulator is the "STS endpoint
  * the user chose" (AWS_ENDPOINT_URL) to which the kubeconfig doctor replays it. EKS_AUTH_TEST_ENDPOINT names it.
@@ -23,8 +23,10 @@ endpoint = os.environ.get('EKS_AUTH_TEST_ENDPOINT')
 original_create_client = botocore_session.Session.create_client
 
 def create_client(self, service_name, *args, **kwargs):
-    if endpoint and service_name == 'sso':
-        kwargs.setdefault('endpoint_url', endpoint)
+    # eks: DescribeCluster for update-kubeconfig, which the kubeconfig doctor's fix runs in a terminal.
+    # update-kubeconfig passes endpoint_url=None when --endpoint-url is not given.
+    if endpoint and service_name in ('sso', 'eks') and not kwargs.get('endpoint_url'):
+        kwargs['endpoint_url'] = endpoint
     return original_create_client(self, service_name, *args, **kwargs)
 
 botocore_session.Session.create_client = create_client

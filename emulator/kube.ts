@@ -14,6 +14,7 @@ import { authorize, grantsFor, rulesIn, type Request, type Subject } from './rba
 import type { Cluster, ConfigMapObject, EmulatorState } from './state';
 import type { WorkloadWorld } from './workload';
 import { workloadKubeAnswer, workloadKubeRequest } from './workloadKube';
+import { kubeStatus } from './workloadKubeWrites';
 
 /**
  * Who the API server sees for an IAM principal: the Go authenticator (authenticator.ts, not the product's model)
@@ -191,7 +192,7 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
       return json(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status: { allowed: decision.allowed, ...(decision.allowed ? { reason: `EKS Access Policy or RBAC: ${decision.reason}` } : {}) } });
     }
 
-    const answer = workloadKubeAnswer(workload?.(), cluster, req.method ?? 'GET', url, body);
+    const answer = workloadKubeAnswer(workload?.(), cluster, req.method ?? 'GET', url, body, new Date(), String(req.headers['content-type'] ?? ''));
     if (answer) return json(res, answer.code, answer.body);
     if (url.pathname === '/version') return json(res, 200, { major: '1', minor: cluster.version.split('.')[1], gitVersion: `v${cluster.version}.0-eks` });
     if (url.pathname === CONFIGMAP_PATH) {
@@ -322,5 +323,5 @@ function json(res: http.ServerResponse, code: number, body: unknown) {
 }
 
 function status(res: http.ServerResponse, code: number, reason: string, message: string, details?: { name: string; kind: string }) {
-  json(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+  json(res, code, kubeStatus(code, reason, message, details).body);
 }

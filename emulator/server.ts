@@ -14,7 +14,7 @@ import { startLiveTail, type LiveTailOptions } from './liveTail';
 import { LOGS_OPERATIONS, resetQueries } from './logs';
 import { SIGNATURE_MISMATCH, declaredPayloadHash, sha256Hex, verifySigV4, type SigV4Problem } from './sigv4';
 import { verifyToken } from './tokenVerifier';
-import { Cluster, EmulatorState, Identity, Scenario, buildState } from './state';
+import { Cluster, EmulatorState, Identity, Scenario, buildState, roleSession } from './state';
 import type { WorkloadWorld } from './workload';
 import { isWorkloadIamAction, workloadEksRoute, workloadIam } from './workloadWrites';
 import { assumeRoleWithWebIdentity } from './webIdentity';
@@ -115,15 +115,7 @@ function assumeRole(state: EmulatorState, caller: Identity, params: Record<strin
   if (!role || !state.iam.roles.includes(roleArn) || !trusted.includes(caller.arn)) {
     throw new ServiceError('AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
   }
-  const suffix = randomUUID().replace(/-/g, '').toUpperCase();
-  const session: Identity = {
-    accessKeyId: `ASIA${suffix.slice(0, 16)}`,
-    secretAccessKey: randomUUID(),
-    sessionToken: Buffer.from(randomUUID()).toString('base64'),
-    arn: `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/${sessionName}`,
-    userId: `AROA${suffix.slice(16, 33)}:${sessionName}`,
-  };
-  state.identities.push(session);
+  const session = roleSession(state, role[1], role[2], role[3], sessionName);
   const expiration = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
   return `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>${session.accessKeyId}</AccessKeyId><SecretAccessKey>${xmlEscape(session.secretAccessKey)}</SecretAccessKey><SessionToken>${xmlEscape(session.sessionToken!)}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>${xmlEscape(session.userId)}</AssumedRoleId><Arn>${xmlEscape(session.arn)}</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></AssumeRoleResponse>`;
 }
@@ -138,15 +130,7 @@ function ssoRoleCredentials(state: EmulatorState, token: string, accountId: stri
   const assignment = state.sso.roles.get(`${accountId}/${roleName}`);
   if (!assignment) throw new ServiceError('ForbiddenException', 'No access', 403);
   const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(assignment.roleArn)!;
-  const suffix = randomUUID().replace(/-/g, '').toUpperCase();
-  const session: Identity = {
-    accessKeyId: `ASIA${suffix.slice(0, 16)}`,
-    secretAccessKey: randomUUID(),
-    sessionToken: Buffer.from(randomUUID()).toString('base64'),
-    arn: `arn:${role[1]}:sts::${role[2]}:assumed-role/${role[3]}/${assignment.sessionName}`,
-    userId: `AROA${suffix.slice(16, 33)}:${assignment.sessionName}`,
-  };
-  state.identities.push(session);
+  const session = roleSession(state, role[1], role[2], role[3], assignment.sessionName);
   return { roleCredentials: { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken, expiration: Date.now() + 3600_000 } };
 }
 

@@ -3,6 +3,7 @@
  * authenticator log events. Scenarios are JSON files that describe it with times relative to start-up, so the demo
  * always shows recent log events.
  */
+import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Binding } from '../src/core/access/explain';
@@ -293,6 +294,17 @@ export function buildState(scenario: Scenario, now = Date.now()): EmulatorState 
     state.clusters.push(cluster);
   }
   return state;
+}
+
+/**
+ * A role session's temporary credentials (ASIA key, AROA id), kept as an identity so they sign later requests, as
+ * STS AssumeRole, AssumeRoleWithWebIdentity and the SSO portal hand them out.
+ */
+export function roleSession(state: EmulatorState, partition: string, account: string, roleName: string, sessionName: string): Identity {
+  const suffix = randomUUID().replace(/-/g, '').toUpperCase();
+  const session: Identity = { accessKeyId: `ASIA${suffix.slice(0, 16)}`, secretAccessKey: randomUUID(), sessionToken: Buffer.from(randomUUID()).toString('base64'), arn: `arn:${partition}:sts::${account}:assumed-role/${roleName}/${sessionName}`, userId: `AROA${suffix.slice(16, 33)}:${sessionName}` };
+  state.identities.push(session);
+  return session;
 }
 
 export function ensureLogGroup(state: EmulatorState, name: string, region: string, createdAt = Date.now()): LogGroup {

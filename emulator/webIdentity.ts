@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'crypto';
 import { ServiceError, xmlEscape } from './http';
-import type { EmulatorState, Identity } from './state';
+import { roleSession, type EmulatorState } from './state';
 import { trustAllows } from './trustPolicy';
 import type { WorkloadWorld } from './workload';
 import { verifyServiceAccountToken } from './workloadTokens';
@@ -63,20 +63,13 @@ export function assumeRoleWithWebIdentity(world: WorkloadWorld, state: EmulatorS
 
   const key = hostPath(provider.url);
   const providerArn = `arn:${partition}:iam::${account}:oidc-provider/${key}`;
-  const policy = world.roles.get(roleArn) ?? [...world.roles.entries()].find(([arn]) => arn.split(':')[4] === account && arn.split('/').pop()!.toLowerCase() === roleName.toLowerCase())?.[1];
+  const held = world.roleNamed(account, roleName);
+  const policy = held === undefined ? undefined : world.roles.get(held);
   const verdict = policy === undefined ? { allowed: false } : trustAllows(policy, { principal: { type: 'Federated', id: providerArn }, action: 'sts:AssumeRoleWithWebIdentity', context: { [`${key}:sub`]: check.claims.sub, [`${key}:aud`]: audience, 'aws:FederatedProvider': providerArn } });
   if (!verdict.allowed) throw new ServiceError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
 
   const duration = Number(params.DurationSeconds ?? 3600) || 3600;
-  const suffix = randomUUID().replace(/-/g, '').toUpperCase();
-  const session: Identity = {
-    accessKeyId: `ASIA${suffix.slice(0, 16)}`,
-    secretAccessKey: randomUUID(),
-    sessionToken: Buffer.from(randomUUID()).toString('base64'),
-    arn: `arn:${partition}:sts::${account}:assumed-role/${roleName}/${sessionName}`,
-    userId: `AROA${suffix.slice(16, 33)}:${sessionName}`,
-  };
-  state.identities.push(session);
+  const session = roleSession(state, partition, account, roleName, sessionName);
   const expiration = new Date(now.getTime() + duration * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
   return (
     `<AssumeRoleWithWebIdentityResponse xmlns="${STS_NS}"><AssumeRoleWithWebIdentityResult>` +

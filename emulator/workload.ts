@@ -44,13 +44,16 @@ export class WorkloadWorld {
   roles = new Map<string, string>();
   /** Service accounts, pods and nodes by `region/cluster`. */
   kube = new Map<string, KubeWorkloads>();
-  /** Each cluster's OIDC issuer URL (`https://...`) by `region/cluster`, the `iss` of the tokens it signs. */
-  issuers = new Map<string, string>();
   /** Each cluster's account by `region/cluster`; a cluster missing here does not exist for the EKS writes. */
   clusterAccounts = new Map<string, string>();
   /** Add-ons being created (`region/cluster` -> when they become ACTIVE), and how long creating takes. */
   pendingAddons = new Map<string, number>();
   addonCreateMs = 1500;
+
+  /** The ARN of the role named `name` (IAM names are unique without case) in `account`, if the world holds it. */
+  roleNamed(account: string, name: string): string | undefined {
+    return [...this.roles.keys()].find((a) => a.split(':')[4] === account && a.split('/').pop()!.toLowerCase() === name.toLowerCase());
+  }
 
   associationArn(a: EmulatedAssociation): string {
     return `arn:aws:eks:${a.region}:${a.accountId}:podidentityassociation/${a.clusterName}/${a.associationId}`;
@@ -62,7 +65,8 @@ export interface WorkloadRoute {
   handler: (region: string, query: URLSearchParams, body?: Record<string, unknown>) => unknown;
 }
 
-function association(world: WorkloadWorld, a: EmulatedAssociation) {
+/** An association as DescribePodIdentityAssociation and CreatePodIdentityAssociation answer it. */
+export function associationJson(world: WorkloadWorld, a: EmulatedAssociation) {
   // REST-JSON timestamps travel as epoch seconds.
   return {
     clusterName: a.clusterName,
@@ -105,7 +109,7 @@ export function matchWorkloadEksRoute(world: WorkloadWorld, method: string, path
       handler: (region) => {
         const a = world.associations.find((x) => x.region === region && x.clusterName === cluster && x.associationId === id);
         if (!a) throw new ServiceError('ResourceNotFoundException', `No Pod Identity Association found with id: ${id}`, 404);
-        return { association: association(world, a) };
+        return { association: associationJson(world, a) };
       },
     };
   }
@@ -145,8 +149,8 @@ export function workloadIamResponse(world: WorkloadWorld, operation: string, par
   }
   if (operation === 'GetRole') {
     const name = String(params.RoleName ?? '');
-    // IAM names are unique without case; the answer spells the name as the role has it.
-    const arn = [...world.roles.keys()].find((a) => a.split(':')[4] === callerAccount && a.split('/').pop()!.toLowerCase() === name.toLowerCase());
+    // The answer spells the name as the role has it.
+    const arn = world.roleNamed(callerAccount, name);
     if (!arn) return undefined;
     const parts = arn.split(':').pop()!.split('/');
     const path = parts.length > 2 ? `/${parts.slice(1, -1).join('/')}/` : '/';

@@ -34,13 +34,18 @@ export function workloadKubeRequest(method: string, path: string): Request | und
 const notFound = (kind: 'pods' | 'serviceaccounts', name: string) => kubeStatus(404, 'NotFound', `${kind} "${name}" not found`, { name, kind });
 
 /** The answer to a workload route, or undefined when the request is not one (kube.ts then goes on). */
-export function workloadKubeAnswer(world: WorkloadWorld | undefined, cluster: Cluster, method: string, url: URL, body: string, now = new Date()): KubeAnswer | undefined {
+export function workloadKubeAnswer(world: WorkloadWorld | undefined, cluster: Cluster, method: string, url: URL, body: string, now = new Date(), contentType = 'application/json'): KubeAnswer | undefined {
   const path = url.pathname;
   if (!workloadKubeRequest(method, path)) return undefined;
   if (world) settleAddons(world, now.getTime());
   const kube = world?.kube.get(clusterKey(cluster)) ?? { serviceAccounts: [], pods: [], nodes: [], resourceVersion: 1000 };
   let m = SA_TOKEN.exec(path);
-  if (m) return tokenRequest(world, cluster, kube, decodeURIComponent(m[1]), decodeURIComponent(m[2]), body, now);
+  if (m) {
+    // The emulator speaks JSON only; another media type (kubectl sends protobuf) is refused as the API server refuses one it does not serve.
+    const type = contentType.split(';')[0].trim();
+    if (type && type !== 'application/json') return kubeStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json`);
+    return tokenRequest(cluster, kube, decodeURIComponent(m[1]), decodeURIComponent(m[2]), body, now);
+  }
   m = SA_ONE.exec(path);
   if (m) {
     const [ns, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];

@@ -48,7 +48,7 @@ const MAX_EXPIRATION = 86400;
  * `status.expirationTimestamp`. The audiences default to the API server's own (on EKS, `https://kubernetes.default.svc`);
  * an expiration under 10 minutes is refused as the API server refuses it.
  */
-export function tokenRequest(world: WorkloadWorld | undefined, cluster: Cluster, kube: KubeWorkloads, namespace: string, name: string, body: string, now: Date): KubeAnswer {
+export function tokenRequest(cluster: Cluster, kube: KubeWorkloads, namespace: string, name: string, body: string, now: Date): KubeAnswer {
   const sa = kube.serviceAccounts.find((s) => s.metadata.namespace === namespace && s.metadata.name === name);
   if (!sa) return kubeStatus(404, 'NotFound', `serviceaccounts "${name}" not found`, { name, kind: 'serviceaccounts' });
   let spec: { audiences?: unknown; expirationSeconds?: unknown; boundObjectRef?: unknown };
@@ -63,8 +63,7 @@ export function tokenRequest(world: WorkloadWorld | undefined, cluster: Cluster,
     return kubeStatus(422, 'Invalid', `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`, { name, kind: 'TokenRequest' });
   }
   const lifetime = Math.min(expirationSeconds, MAX_EXPIRATION);
-  const issuer = world?.issuers.get(`${cluster.region}/${cluster.name}`) ?? cluster.oidcIssuer;
-  const token = signServiceAccountToken(issuer, { namespace, name, uid: sa.metadata.uid }, audiences, now, lifetime);
+  const token = signServiceAccountToken(cluster.oidcIssuer, { namespace, name, uid: sa.metadata.uid }, audiences, now, lifetime);
   return {
     code: 201,
     body: {

@@ -110,7 +110,6 @@ export function buildWorkload(scenario: { accountId: string; workload?: Scenario
   }
   for (const c of clusters) {
     const key = clusterKey(c);
-    world.issuers.set(key, c.oidcIssuer);
     world.clusterAccounts.set(key, c.accountId);
     const spec = w.clusters?.[c.name] ?? {};
     const kube: KubeWorkloads = { serviceAccounts: [], pods: [], nodes: nodeNames(c), resourceVersion: 1000 };

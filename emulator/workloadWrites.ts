@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'crypto';
 import { ServiceError, requireString, xmlEscape } from './http';
-import { WORKLOAD_IAM_ACTIONS, WorkloadWorld, matchWorkloadEksRoute, workloadIamResponse, type EmulatedAssociation, type WorkloadRoute } from './workload';
+import { WORKLOAD_IAM_ACTIONS, WorkloadWorld, associationJson, matchWorkloadEksRoute, workloadIamResponse, type EmulatedAssociation, type WorkloadRoute } from './workload';
 import { startAgentPods } from './workloadScenario';
 
 export const WORKLOAD_WRITE_EKS_OPERATIONS: readonly string[] = ['CreatePodIdentityAssociation', 'CreateAddon'];
@@ -50,7 +50,7 @@ function createAssociation(world: WorkloadWorld, region: string, cluster: string
   if (typeof body.targetRoleArn === 'string' && body.targetRoleArn) a.targetRoleArn = body.targetRoleArn;
   if (body.disableSessionTags === true) a.disableSessionTags = true;
   world.associations.push(a);
-  return { association: { clusterName: cluster, namespace, serviceAccount, roleArn, associationArn: world.associationArn(a), associationId: id, tags: body.tags ?? {}, createdAt: now.getTime() / 1000, modifiedAt: now.getTime() / 1000, disableSessionTags: a.disableSessionTags ?? false, ...(a.targetRoleArn ? { targetRoleArn: a.targetRoleArn } : {}) } };
+  return { association: associationJson(world, a) };
 }
 
 /**
@@ -113,7 +113,7 @@ export function workloadWriteIamResponse(world: WorkloadWorld, operation: string
   }
   if (operation === 'UpdateAssumeRolePolicy') {
     const name = String(params.RoleName ?? '');
-    const arn = [...world.roles.keys()].find((a) => a.split(':')[4] === callerAccount && a.split('/').pop()!.toLowerCase() === name.toLowerCase());
+    const arn = world.roleNamed(callerAccount, name);
     if (!arn) throw new ServiceError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
     const doc = String(params.PolicyDocument ?? '');
     try {

@@ -14,6 +14,7 @@ const FIX_COMMANDS: Record<AccessFix['kind'] | 'explainAccess', string> = {
  * Runs a fix (or the full explanation) through its command, so it behaves as it does from the palette. Every command
  * takes the principal: openAwsAuth opens aws-auth at that principal's mapping, or where a new one goes.
  */
-export async function runAccessFix(ref: ClusterRef, kind: AccessFix['kind'] | 'explainAccess', principalArn: string): Promise<void> {
-  await vscode.commands.executeCommand(FIX_COMMANDS[kind], ref, principalArn);
+export async function runAccessFix(ref: ClusterRef, kind: AccessFix['kind'] | 'explainAccess', principalArn: string): Promise<unknown> {
+  // createAccessEntry answers true when the entry was created.
+  return vscode.commands.executeCommand(FIX_COMMANDS[kind], ref, principalArn);
 }

@@ -7,10 +7,16 @@ import { isUntrustedWorkspaceError, showUntrusted, UntrustedWorkspaceError } fro
  * never an unhandled rejection. Commands call AWS, Kubernetes or a program unless registered `offline`: in Restricted
  * Mode such a command does not start, and says why with the Trust action.
  */
-export function registerGuarded<A extends unknown[], R>(log: vscode.LogOutputChannel, id: string, fn: (...args: A) => R | Thenable<R>, options: { offline?: boolean } = {}): vscode.Disposable {
+export function registerGuarded<A extends unknown[], R>(
+  log: vscode.LogOutputChannel,
+  id: string,
+  fn: (...args: A) => R | Thenable<R>,
+  /** `action` names what is off in Restricted Mode ("Diagnosing kubectl access"); "This command" otherwise. */
+  options: { offline?: boolean; action?: string } = {},
+): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: A): Promise<R | undefined> => {
     try {
-      if (!options.offline && !vscode.workspace.isTrusted) throw new UntrustedWorkspaceError(vscode.l10n.t('This command'));
+      if (!options.offline && !vscode.workspace.isTrusted) throw new UntrustedWorkspaceError(options.action ?? vscode.l10n.t('This command'));
       return await fn(...args);
     } catch (e) {
       if (isUntrustedWorkspaceError(e)) {

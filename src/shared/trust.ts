@@ -29,14 +29,3 @@ export async function showUntrusted(e: UntrustedWorkspaceError): Promise<void> {
   const message = vscode.l10n.t('{0} is off in Restricted Mode: EKS Auth Explorer calls AWS and Kubernetes with your credentials, runs programs and writes your kubeconfig only in a trusted workspace. Linting aws-auth still works here.', e.action);
   if ((await vscode.window.showInformationMessage(message, manage)) === manage) await vscode.commands.executeCommand('workbench.trust.manage');
 }
-
-/** A command handler that first checks trust, and shows the reason instead of running when it is missing. */
-export function whenTrusted<A extends unknown[], R>(action: string, fn: (...args: A) => R | Thenable<R>): (...args: A) => Promise<R | undefined> {
-  return async (...args: A) => {
-    if (!vscode.workspace.isTrusted) {
-      await showUntrusted(new UntrustedWorkspaceError(action));
-      return undefined;
-    }
-    return fn(...args);
-  };
-}

@@ -135,7 +135,7 @@ describe('workload identity in the emulator, through the real SDK and client-nod
     await assert.rejects(api.listServiceAccountForAllNamespaces({}), (e: ApiException<unknown>) => e.code === 403);
   });
 
-  it('answers bad input with the API server\'s Status, never a crash: a forged continue token, a selector that does not parse, a token request that is not JSON', async () => {
+  it('answers bad input with the API server\'s Status, never a crash: a forged continue token, a selector that does not parse, a token request that is not JSON or not in JSON', async () => {
     const api = await core();
     const status = (e: ApiException<string>) => [e.code, (JSON.parse(e.body) as { reason: string }).reason];
     await assert.rejects(api.listServiceAccountForAllNamespaces({ limit: 2, _continue: 'not-a-token' }), (e: ApiException<string>) => status(e).join() === '400,BadRequest');
@@ -143,16 +143,18 @@ describe('workload identity in the emulator, through the real SDK and client-nod
     await assert.rejects(api.deleteNamespacedPod({ namespace: NS, name: 'nobody-5d4f8b7c9d-abcde' }), (e: ApiException<string>) => status(e).join() === '404,NotFound');
     const t = targets.get('prod-payments')!;
     const token = (await kubeConfigFor(t)).getCurrentUser()!.token!;
-    const answer = await new Promise<{ status: number; reason: string }>((resolve, reject) => {
-      const req = https.request(`${t.endpoint}/api/v1/namespaces/${NS}/serviceaccounts/irsa-works/token`, { method: 'POST', ca: Buffer.from(t.caData, 'base64'), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, reason: (JSON.parse(body) as { reason: string }).reason }));
+    const post = (contentType: string, body: string) =>
+      new Promise<{ status: number; reason: string }>((resolve, reject) => {
+        const req = https.request(`${t.endpoint}/api/v1/namespaces/${NS}/serviceaccounts/irsa-works/token`, { method: 'POST', ca: Buffer.from(t.caData, 'base64'), headers: { authorization: `Bearer ${token}`, 'content-type': contentType } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reason: (JSON.parse(text) as { reason: string }).reason }));
+        });
+        req.on('error', reject);
+        req.end(body);
       });
-      req.on('error', reject);
-      req.end('{"spec":');
-    });
-    assert.deepStrictEqual(answer, { status: 400, reason: 'BadRequest' });
+    assert.deepStrictEqual(await post('application/json', '{"spec":'), { status: 400, reason: 'BadRequest' });
+    assert.deepStrictEqual(await post('application/vnd.kubernetes.protobuf', 'k8s\u0000'), { status: 415, reason: 'UnsupportedMediaType' }, 'kubectl sends protobuf; the emulator is JSON only');
     const names = (await gateways().kube.listServiceAccounts()).map((s) => `${s.namespace}/${s.name}`);
     assert.strictEqual(new Set(names).size, names.length, 'pages neither repeat nor skip');
   });

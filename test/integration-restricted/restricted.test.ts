@@ -57,7 +57,7 @@ describe('Restricted Mode', function () {
     assert.deepStrictEqual(received, []);
   });
 
-  for (const command of ['eksAuth.access.explain', 'eksAuth.kubeconfig.diagnose', 'eksAuth.kubeconfig.addContext', 'eksAuth.insights.troubleshoot', 'eksAuth.setup.configureProfile', 'eksAuth.access.migrate', 'eksAuth.workload.explain']) {
+  for (const command of ['eksAuth.access.explain', 'eksAuth.kubeconfig.diagnose', 'eksAuth.kubeconfig.fix', 'eksAuth.kubeconfig.addContext', 'eksAuth.insights.troubleshoot', 'eksAuth.setup.configureProfile', 'eksAuth.access.migrate', 'eksAuth.workload.explain']) {
     it(`says why ${command} is off, with the Trust action, and runs nothing`, async () => {
       const prompts = answerPrompts([undefined, undefined, undefined]);
       const terminals = vscode.window.terminals.length;
@@ -68,6 +68,8 @@ describe('Restricted Mode', function () {
         prompts.restore();
       }
       assert.ok(prompts.asked.some((a) => /trusted workspace/.test(a)), prompts.asked.join(' | '));
+      // The kubectl commands name what is off, as their palette titles do not say they call AWS.
+      if (command.startsWith('eksAuth.kubeconfig.')) assert.ok(prompts.asked.some((a) => /^showInformationMessage: (Diagnosing|Fixing) kubectl access is off|^showInformationMessage: Writing a kubectl context is off/.test(a)), prompts.asked.join(' | '));
       assert.strictEqual(vscode.window.terminals.length, terminals, 'no terminal was opened');
       assert.deepStrictEqual(received, [], 'no request reached any endpoint');
     });

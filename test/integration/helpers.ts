@@ -51,9 +51,11 @@ const originals = new Map<keyof Window, unknown>();
  * Answers the next prompts in order. Each answer is a label to pick (quick pick, message button) or text to type
  * (input box); undefined dismisses. Prompts are recorded so tests can check what the user was asked.
  */
-export function answerPrompts(answers: (string | undefined)[]): { asked: string[]; restore(): void } {
+export function answerPrompts(answers: (string | undefined)[]): { asked: string[]; details: string[]; restore(): void } {
   const queue = [...answers];
   const asked: string[] = [];
+  /** The `detail` of each modal, in order (the exact command a terminal fix runs is shown there). */
+  const details: string[] = [];
   const w = vscode.window as unknown as Record<string, unknown>;
   const stub = (name: keyof Window, fn: (...args: never[]) => unknown) => {
     if (!originals.has(name)) originals.set(name, w[name]);
@@ -79,6 +81,7 @@ export function answerPrompts(answers: (string | undefined)[]): { asked: string[
     stub(name, async (message: string, ...rest: unknown[]) => {
       asked.push(`${name}: ${message}`);
       const modal = typeof rest[0] === 'object' && rest[0] !== null && 'modal' in (rest[0] as object);
+      if (modal) details.push((rest[0] as vscode.MessageOptions).detail ?? '');
       const buttons = rest.filter((r): r is string => typeof r === 'string');
       if (!buttons.length && !modal) return undefined;
       const answer = next();
@@ -87,6 +90,7 @@ export function answerPrompts(answers: (string | undefined)[]): { asked: string[
   }
   return {
     asked,
+    details,
     restore() {
       for (const [name, fn] of originals) w[name] = fn;
       originals.clear();

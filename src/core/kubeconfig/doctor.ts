@@ -38,6 +38,7 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   const cluster = ctx.cluster;
   const user = ctx.user;
   const execEnv = exec.env;
+  const execCommand = exec.command;
   const plugin = describeExec(exec, deps.env);
   const walk = new Walk();
   // Nothing the report says may carry a credential: the exec env's secret values, the token, or a plugin's stderr echoing them.
@@ -108,6 +109,13 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
     execStep.evidence.push(`kubectl fails with "${ran.message.split('\n')[0]}"`);
     if (ran.kind === 'not-found') {
       execStep.evidence.push(`${exec.command} is not on the editor's PATH (${(deps.env.PATH ?? '').split(/[:;]/).filter(Boolean).length} entries): install it, or start the editor from a shell whose PATH has it.`);
+      // A path left by an uninstalled CLI (awscli v1's bundled installer, an old Homebrew prefix) while aws is on PATH:
+      // the exec block can name `aws`, as update-kubeconfig writes it, and kubectl finds it there.
+      const onPath = plugin.kind === 'aws-cli' && !plugin.wrapper && /[\\/]/.test(exec.command) ? await deps.findOnPath('aws').catch(() => undefined) : undefined;
+      if (onPath) {
+        execStep.evidence.push(`aws is on the editor's PATH at ${onPath}`);
+        execStep.fixes.push({ kind: 'rewriteExec', label: `Point the exec block of user ${user.name} at aws on PATH (${onPath})`, file: user.file, user: user.name, exec: { ...exec, command: 'aws' } });
+      }
       if (plugin.kind === 'aws-cli' && !plugin.wrapper) execStep.fixes.push({ kind: 'installAwsCli', label: 'Install awscli v2 (the AWS CLI install guide)', url: AWSCLI_INSTALL_URL });
     }
     if ('stderr' in ran) execStep.evidence.push(...stderrTail(ran.stderr));
@@ -220,7 +228,7 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   let who: KubeAnswer<{ username: string; groups: string[]; uid?: string }> = whoTimed.ok ? whoTimed.value : { ok: false, code: 0, message: `no answer within ${Math.round(stepMs / 1000)} s`, network: 'timeout' };
   if (!who.ok && who.code === 0) {
     // No HTTP answer: kubectl cannot reach the server. "Stale" only with EKS's word for the endpoint.
-    const { summary } = await explainUnreachable({ request, mapping, who, cluster, clusterId, plugin, profileName, execEnv, ref, deps, stepMs, signal: options.signal });
+    const { summary } = await explainUnreachable({ request, mapping, who, cluster, context: { name: ctx.name, file: ctx.file }, clusterId, plugin, profileName, execEnv, execCommand, ref, deps, stepMs, signal: options.signal });
     return report('fail', summary, { identityArn });
   }
   if (!who.ok && who.code === 404) {

@@ -4,9 +4,9 @@
  * trusts another CA, with the fixes that write EKS's values (what `aws eks update-kubeconfig` writes).
  */
 import { trimTrailing } from '../linearText';
-import { updateKubeconfigArgv } from './doctorFixes';
-import type { DoctorDeps, DoctorFix, DoctorStep, NetworkFailure } from './doctorTypes';
-import { message, NETWORK_WORDS, timed } from './doctorWalk';
+import { pluginAws, updateKubeconfigArgv } from './doctorFixes';
+import { regionOfEndpoint, type DoctorDeps, type DoctorFix, type DoctorStep, type NetworkFailure } from './doctorTypes';
+import { message, NETWORK_WORDS, timed, type Timed } from './doctorWalk';
 import type { ExecPlugin } from './execPlugin';
 
 import type { ClusterEntry, ExecSpec } from './kubeconfig';
@@ -17,10 +17,14 @@ export interface Unreachable {
   /** The failed SelfSubjectReview: no HTTP answer. */
   who: { message: string; network?: NetworkFailure };
   cluster: ClusterEntry;
+  /** The failing context and the file that defines it: the update-kubeconfig fix rewrites that context. */
+  context: { name: string; file: string };
   clusterId: string | undefined;
   plugin: ExecPlugin;
   profileName: string | undefined;
   execEnv: ExecSpec['env'];
+  /** The exec's command: the aws the fix runs when the plugin is `aws eks get-token`. */
+  execCommand: string;
   ref: { region: string };
   deps: DoctorDeps;
   stepMs: number;
@@ -40,6 +44,20 @@ export interface UnreachableOutcome {
   summary: string;
 }
 
+/**
+ * The regions where the cluster may be, most telling first: the region in the cluster entry's ARN (update-kubeconfig
+ * names the entry by it) or the context's, the region in the EKS endpoint's host name, then the exec's region. An
+ * exec `--region` other than the cluster's still makes tokens that work (any STS region of the partition), so it
+ * comes last: asking EKS only there would not find a re-created cluster, and a fix with it would fail again.
+ */
+export function clusterRegions(cluster: ClusterEntry, context: string, execRegion: string): string[] {
+  const arnRegion = (name: string) => /^arn:aws[\w-]*:eks:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:cluster\//.exec(name)?.[1];
+  const found = [arnRegion(cluster.name), arnRegion(context), regionOfEndpoint(cluster.server), execRegion];
+  return [...new Set(found.filter((r): r is string => !!r))];
+}
+
+const isNotFound = (e: unknown) => (e as { name?: string }).name === 'ResourceNotFoundException';
+
 /** Fills the request and mapping steps for a server that gave no answer. */
 export async function explainUnreachable(u: Unreachable): Promise<UnreachableOutcome> {
   const { request, mapping, who, cluster, clusterId, plugin, profileName, execEnv, ref, deps, stepMs } = u;
@@ -52,20 +70,25 @@ export async function explainUnreachable(u: Unreachable): Promise<UnreachableOut
   let outcome: UnreachableOutcome = { kind: 'unknown', summary: cannot };
   if (kind === 'timeout') request.evidence.push('A private endpoint needs a network path (VPN, peering, a bastion); check proxies and firewalls.');
   if (clusterId && !u.signal?.aborted) {
-    const stale = await timed(stepMs, u.signal, async (signal) => {
-      const creds = await deps.credentials(plugin.profile.source === 'args' ? profileName : deps.env.AWS_ACCESS_KEY_ID || execEnv.some((e) => e.name === 'AWS_ACCESS_KEY_ID') ? undefined : profileName, { ...deps.env, ...Object.fromEntries(execEnv.map((e) => [e.name, e.value])) });
-      return deps.describeCluster(creds, ref.region, clusterId, signal);
-    }).catch((e: unknown) => ({ ok: false as const, kind: 'error' as const, error: e }));
+    const credentials = () => deps.credentials(plugin.profile.source === 'args' ? profileName : deps.env.AWS_ACCESS_KEY_ID || execEnv.some((e) => e.name === 'AWS_ACCESS_KEY_ID') ? undefined : profileName, { ...deps.env, ...Object.fromEntries(execEnv.map((e) => [e.name, e.value])) });
+    // The first region where EKS knows the cluster: that region goes into the fix.
+    let region = ref.region;
+    let stale: Timed<Awaited<ReturnType<DoctorDeps['describeCluster']>>> | { ok: false; kind: 'error'; error: unknown } = { ok: false, kind: 'error', error: new Error('no region to ask') };
+    for (const candidate of clusterRegions(cluster, u.context.name, ref.region)) {
+      region = candidate;
+      stale = await timed(stepMs, u.signal, async (signal) => deps.describeCluster(await credentials(), candidate, clusterId, signal)).catch((e: unknown) => ({ ok: false as const, kind: 'error' as const, error: e }));
+      if (stale.ok || !('error' in stale) || !isNotFound(stale.error)) break;
+    }
     if (stale.ok) {
       const described = stale.value;
       // Trailing slashes cut by a loop: `/\/+$/` retried every slash of a long run (the server is kubeconfig text).
       const sameServer = (a: string, b: string) => trimTrailing(a, '/').toLowerCase() === trimTrailing(b, '/').toLowerCase();
-      const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', argv: updateKubeconfigArgv(clusterId, ref.region, profileName) };
+      const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', argv: updateKubeconfigArgv({ aws: await pluginAws(plugin.kind === 'aws-cli' && !plugin.wrapper ? u.execCommand : 'aws', deps.findOnPath), cluster: clusterId, region, profile: profileName, roleArn: plugin.roleArn, context: u.context.name, file: u.context.file }), file: u.context.file };
       const repair = (server: string): DoctorFix[] =>
         cluster.file && !cluster.caFile ? [{ kind: 'repairCluster', label: `Point cluster ${cluster.name} at EKS's endpoint and CA, in place in ${cluster.file}`, file: cluster.file, cluster: cluster.name, server, ...(described.caData ? { caData: described.caData } : {}) }] : [];
       if (described.endpoint && !sameServer(described.endpoint, cluster.server)) {
         const said = `EKS DescribeCluster says the endpoint of ${clusterId} is ${described.endpoint}: the kubeconfig is stale (was the cluster re-created?).`;
-        request.evidence.push(said);
+        request.evidence.push(said, ...(region !== ref.region ? [`EKS knows ${clusterId} in ${region}, not in the exec's ${ref.region}.`] : []));
         outcome = { kind: 'staleEndpoint', summary: said };
         request.fixes.push(...repair(described.endpoint), updateKubeconfig);
       } else if (kind === 'tls' && described.caData && cluster.caData && described.caData.replace(/\s/g, '') !== cluster.caData.replace(/\s/g, '')) {

@@ -4,6 +4,7 @@
  */
 import type { TokenCredentials } from '../aws/token';
 import { AWSCLI_INSTALL_URL, AWSCLI_ROLE_SESSION_NAME, formatAge, type DoctorDeps, type DoctorFix } from './doctorTypes';
+import { pluginAws } from './doctorFixes';
 import { message } from './doctorWalk';
 import type { ExecPlugin } from './execPlugin';
 
@@ -37,7 +38,7 @@ export async function predict(plugin: ExecPlugin, exec: ExecSpec, deps: DoctorDe
       return;
     }
     const name = profileName ?? 'default';
-    out.fixes.push({ kind: 'ssoLogin', label: `Run aws sso login --profile ${name}, then check again`, profile: name, aws: exec.command });
+    out.fixes.push({ kind: 'ssoLogin', label: `Run aws sso login --profile ${name}, then check again`, profile: name, aws: await pluginAws(exec.command, deps.findOnPath) });
   };
   if (plugin.wrapper) {
     out.evidence.push(label(`aws-vault keeps the keys of ${plugin.wrapper.profile} in its vault; only the plugin can use them.`));

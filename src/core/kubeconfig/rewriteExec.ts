@@ -71,12 +71,14 @@ export function rewriteExec(text: string, userName: string, exec: ExecSpec): Rew
   const end = (pair.value as { range: number[] }).range[1];
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const indent = ' '.repeat(start - lineStart(text, start) + 2);
-  const body = stringify(execObject(exec), { lineWidth: 0 })
+  const old = text.slice(start, end);
+  // Lists in the file's own style: awscli and kubectl write a list at its key's indentation (`args:` then `- eks`).
+  const indentSeq = !/^( *)[\w-]+:[ \t]*\r?\n\1- /m.test(old.includes('- ') ? old : text);
+  const body = stringify(execObject(exec), { lineWidth: 0, indentSeq })
     .replace(/\n$/, '')
     .split('\n')
     .map((line) => indent + line)
     .join(eol);
-  const old = text.slice(start, end);
   const trailing = /\r?\n$/.test(old) ? eol : '';
   const replaced = `${text.slice(0, start)}exec:${eol}${body}${trailing}${text.slice(end)}`;
   // The splice must leave a document whose other users, clusters and contexts read the same.

@@ -20,7 +20,8 @@ export function registerAccessEntryCommands({ log, clusters, changeSafety }: Ser
         return;
       }
       try {
-        await createAccessEntryWizard(clusters, c.ref, changeSafety, principalArn);
+        // Whether the entry was created: the kubeconfig doctor checks its context again only then.
+        return await createAccessEntryWizard(clusters, c.ref, changeSafety, principalArn);
       } finally {
         await clusters.invalidate(c.ref);
       }

@@ -175,9 +175,13 @@ export function registerAwsAuthFiles(services: Services): vscode.Disposable[] {
     registerGuarded(services.log, COMMANDS.awsAuth.openFromCluster, async (node?: unknown, principalArn?: unknown) => {
       const c = await pickCluster(services.clusters, node);
       if (!c) return;
-      const doc = await vscode.workspace.openTextDocument(awsAuthUri(c.ref));
+      const uri = awsAuthUri(c.ref);
+      // A copy VS Code still holds from an earlier opening may be out of date: read it again unless it has edits.
+      const held = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      const doc = await vscode.workspace.openTextDocument(uri);
       await vscode.languages.setTextDocumentLanguage(doc, 'yaml');
       const editor = await vscode.window.showTextDocument(doc);
+      if (held && !doc.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
       // From a mapping fix: the cursor goes to that principal's entry, or to where a new entry is written.
       if (typeof principalArn === 'string') {
         const at = awsAuthFixLocation(doc.getText(), principalArn);

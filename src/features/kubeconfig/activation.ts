@@ -8,7 +8,7 @@ import { diagnoseCommand } from './diagnoseCommand';
 import { REPORT_SCHEME } from './reportDocuments';
 import { ReadOnlyDocuments } from '../../shared/readOnlyDocuments';
 import { registerStatusBar } from './statusBar';
-import { whenTrusted } from '../../shared/trust';
+import { registerGuarded } from '../../shared/commands';
 
 export function activate(context: vscode.ExtensionContext, services: Services): void {
   const view = new ContextsView(services);
@@ -19,9 +19,10 @@ export function activate(context: vscode.ExtensionContext, services: Services): 
     services.doctor,
     vscode.window.createTreeView('eksAuth.kubeconfig', { treeDataProvider: view }),
     previews,
-    vscode.commands.registerCommand(COMMANDS.kubeconfig.diagnose, whenTrusted(vscode.l10n.t('Diagnosing kubectl access'), commands.run)),
-    vscode.commands.registerCommand(COMMANDS.kubeconfig.fix, whenTrusted(vscode.l10n.t('Fixing kubectl access'), commands.fixContext)),
-    vscode.commands.registerCommand(COMMANDS.kubeconfig.addContext, whenTrusted(vscode.l10n.t('Writing a kubectl context'), addContextCommand(services, previews, (name) => commands.run(name)))),
+    // Guarded as every other command: off in Restricted Mode (naming what is off), and a failure is shown with its cause.
+    registerGuarded(services.log, COMMANDS.kubeconfig.diagnose, commands.run, { action: vscode.l10n.t('Diagnosing kubectl access') }),
+    registerGuarded(services.log, COMMANDS.kubeconfig.fix, commands.fixContext, { action: vscode.l10n.t('Fixing kubectl access') }),
+    registerGuarded(services.log, COMMANDS.kubeconfig.addContext, addContextCommand(services, previews, (name) => commands.run(name)), { action: vscode.l10n.t('Writing a kubectl context') }),
     // Reads the kubeconfig again; each context keeps its last verdict, with when it was checked.
     vscode.commands.registerCommand(COMMANDS.kubeconfig.refresh, () => view.refresh()),
     vscode.commands.registerCommand(COMMANDS.kubeconfig.openFile, async () => {

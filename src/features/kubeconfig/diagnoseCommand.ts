@@ -62,14 +62,23 @@ export function diagnoseCommand(services: Services, previews: ReadOnlyDocuments)
     if (fix) await fixAndRecheck(report.context, fix);
   };
 
+  /**
+   * Carries out the fix, then checks the context again: at once when the fix wrote, or when a started fix has written
+   * (the terminal's update-kubeconfig, a saved aws-auth), or when the user clicks Check Again.
+   */
   const fixAndRecheck = async (context: string, fix: DoctorFix): Promise<ContextReport[] | undefined> => {
-    const outcome = await applyFix(fix, previews);
-    if (outcome === 'applied') return run(context);
-    if (outcome === 'started') {
-      const again = vscode.l10n.t('Check Again');
-      if ((await vscode.window.showInformationMessage(vscode.l10n.t('When the terminal command has finished, check {0} again.', context), again)) === again) return run(context);
-    }
-    return undefined;
+    const result = await applyFix(fix, previews);
+    if (result.outcome === 'applied') return run(context);
+    if (result.outcome !== 'started') return undefined;
+    const again = vscode.l10n.t('Check Again');
+    const stop = new AbortController();
+    const done = result.done?.(stop.signal) ?? Promise.resolve(false);
+    const told = result.done
+      ? vscode.l10n.t('{0}, {1} is checked again.', result.waitingFor ?? '', context)
+      : vscode.l10n.t('{0}, check {1} again.', result.waitingFor ?? '', context);
+    const clicked = Promise.resolve(vscode.window.showInformationMessage(told, again)).then((a) => a === again || done);
+    const recheck = await Promise.race([done, clicked]).finally(() => stop.abort());
+    return recheck ? run(context) : undefined;
   };
 
   /** From the view's context menu: pick one of the failing step's fixes. */
@@ -82,6 +91,8 @@ export function diagnoseCommand(services: Services, previews: ReadOnlyDocuments)
     let fix = fixIndex !== undefined ? fixes[fixIndex] : fixes.length === 1 ? fixes[0] : undefined;
     if (!fix && fixes.length > 1) {
       const label = await vscode.window.showQuickPick(fixes.map((x) => x.label), { placeHolder: vscode.l10n.t('How should {0} be fixed?', name) });
+      // Dismissed: the user chose no fix, which is not "no fix to apply".
+      if (label === undefined) return undefined;
       fix = fixes.find((f) => f.label === label);
     }
     if (!fix) {

@@ -15,6 +15,49 @@ import { reportPath } from './reportDocuments';
 export type FixOutcome = 'applied' | 'started' | 'cancelled' | 'failed';
 
 /**
+ * A fix carried out, or started: a terminal command or an editor finishes after the fix returns, so `done` says
+ * when (the kubeconfig file written, aws-auth saved), and the context is then checked again without being asked.
+ */
+export interface FixResult {
+  outcome: FixOutcome;
+  /** Resolves true once the started fix has written what it writes; false when it did not within the time. */
+  done?: (signal: AbortSignal) => Promise<boolean>;
+  /** What the user is told to finish before the check (shown with Check Again). */
+  waitingFor?: string;
+}
+
+/** How long a started fix is watched for: a terminal command may wait for a browser sign-in or MFA. */
+const WATCH_MS = 15 * 60_000;
+
+/** Resolves true when the file's text differs from `before` (polled: the file may be outside the workspace). */
+function fileChanged(file: vscode.Uri, before: string | undefined): (signal: AbortSignal) => Promise<boolean> {
+  return async (signal) => {
+    for (const started = Date.now(); !signal.aborted && Date.now() - started < WATCH_MS; ) {
+      await new Promise((r) => setTimeout(r, 500));
+      if ((await readText(file).catch(() => before)) !== before) return true;
+    }
+    return false;
+  };
+}
+
+/** Resolves true when the document is saved (aws-auth, written to the cluster by its save); false when it is closed. */
+function documentSaved(uri: vscode.Uri): (signal: AbortSignal) => Promise<boolean> {
+  return (signal) =>
+    new Promise<boolean>((resolve) => {
+      const finish = (saved: boolean) => {
+        saves.dispose();
+        closes.dispose();
+        clearTimeout(timer);
+        resolve(saved);
+      };
+      const saves = vscode.workspace.onDidSaveTextDocument((d) => d.uri.toString() === uri.toString() && finish(true));
+      const closes = vscode.workspace.onDidCloseTextDocument((d) => d.uri.toString() === uri.toString() && finish(false));
+      const timer = setTimeout(() => finish(false), WATCH_MS);
+      signal.addEventListener('abort', () => finish(false), { once: true });
+    });
+}
+
+/**
  * Shows the exact command line and runs it in a terminal only when the user says so. The line is quoted for the shell
  * the terminal is opened with (src/shared/terminal.ts), so a name from a kubeconfig stays one argument.
  */
@@ -125,23 +168,31 @@ function repairClusterEntry(fix: Extract<DoctorFix, { kind: 'repairCluster' }>, 
   );
 }
 
-export async function applyFix(fix: DoctorFix, previews: ReadOnlyDocuments): Promise<FixOutcome> {
+export async function applyFix(fix: DoctorFix, previews: ReadOnlyDocuments): Promise<FixResult> {
   switch (fix.kind) {
     case 'ssoLogin':
       // The aws the plugin runs, so that the login lands in the cache that awscli reads.
-      return runInTerminal('aws sso login', fixArgv(fix)!);
+      return { outcome: await runInTerminal('aws sso login', fixArgv(fix)!), waitingFor: vscode.l10n.t('When aws sso login has finished in the terminal') };
     case 'installAwsCli':
       await vscode.env.openExternal(vscode.Uri.parse(fix.url));
-      return 'started';
-    case 'updateKubeconfig':
-      return runInTerminal('aws eks update-kubeconfig', fixArgv(fix)!);
+      return { outcome: 'started', waitingFor: vscode.l10n.t('When the AWS CLI is installed') };
+    case 'updateKubeconfig': {
+      // Watched from before the command runs, so a quick command is not missed.
+      const file = vscode.Uri.file(fix.file);
+      const before = await readText(file);
+      return { outcome: await runInTerminal('aws eks update-kubeconfig', fixArgv(fix)!), done: fileChanged(file, before), waitingFor: vscode.l10n.t('When aws eks update-kubeconfig has written {0}', fix.file) };
+    }
     case 'rewriteExec':
-      return rewriteExecBlock(fix, previews);
+      return { outcome: await rewriteExecBlock(fix, previews) };
     case 'repairCluster':
-      return repairClusterEntry(fix, previews);
+      return { outcome: await repairClusterEntry(fix, previews) };
     case 'createAccessEntry':
-    case 'openAwsAuth':
+      // The wizard's command answers whether the entry was created: only then is there something to check.
+      return { outcome: (await runAccessFix(fix.cluster, fix.kind, fix.principalArn)) === true ? 'applied' : 'cancelled' };
+    case 'openAwsAuth': {
       await runAccessFix(fix.cluster, fix.kind, fix.principalArn);
-      return 'started';
+      const opened = vscode.window.activeTextEditor?.document.uri;
+      return opened?.scheme === 'eks-auth' ? { outcome: 'started', done: documentSaved(opened), waitingFor: vscode.l10n.t('When you have saved aws-auth') } : { outcome: 'failed' };
+    }
   }
 }

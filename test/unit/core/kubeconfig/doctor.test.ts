@@ -112,7 +112,8 @@ describe('the kubeconfig doctor, step by step', () => {
     assert.strictEqual(exec.evidence.find((e) => e.startsWith('kubectl fails')), 'kubectl fails with "exec: executable aws failed with exit code 255"');
     assert.ok(exec.evidence.includes('plugin stderr: Error when retrieving token from sso: Token has expired and refresh failed'));
     assert.ok(exec.evidence.includes('prediction: IAM Identity Center session expired 3 h ago'), exec.evidence.join(' | '));
-    assert.deepStrictEqual(exec.fixes, [{ kind: 'ssoLogin', label: 'Run aws sso login --profile dev, then check again', profile: 'dev', aws: 'aws' }]);
+    // The aws the plugin runs, found on the editor's PATH: a terminal's shell rc may put another aws first.
+    assert.deepStrictEqual(exec.fixes, [{ kind: 'ssoLogin', label: 'Run aws sso login --profile dev, then check again', profile: 'dev', aws: '/usr/bin/aws' }]);
     assert.ok(!d.calls.some((c) => c.startsWith('credentials')), 'no credentials are asked for once the session is known to be over');
     assert.strictEqual(r.ssoSessionExpiresAt, new Date(NOW - 3 * 3600_000).toISOString(), 'the session end is a field of the report (the status bar shows it), not a sentence to search');
     // awscli v1 has no `aws sso login` (its command list has no sso): the fix is awscli v2.
@@ -126,6 +127,13 @@ describe('the kubeconfig doctor, step by step', () => {
     const exec = failed(r)!;
     assert.ok(exec.evidence.includes('kubectl fails with "exec: executable aws not found"'));
     assert.deepStrictEqual(exec.fixes.map((f) => f.kind), ['installAwsCli']);
+    // A path left by an uninstalled awscli while aws is on PATH: the exec block can name `aws`, as update-kubeconfig writes it.
+    const gone = '/usr/local/aws/bin/aws';
+    const moved = await diagnoseContext(context({ user: { ...context().user!, exec: { ...context().user!.exec!, command: gone } } }), deps({ runPlugin: async () => ({ kind: 'not-found', message: `exec: executable ${gone} not found` }) }));
+    const fixes = failed(moved)!.fixes;
+    assert.deepStrictEqual(fixes.map((f) => f.kind), ['rewriteExec', 'installAwsCli']);
+    assert.ok(fixes[0].kind === 'rewriteExec' && fixes[0].exec.command === 'aws' && fixes[0].exec.args.join(' ') === context().user!.exec!.args.join(' '), JSON.stringify(fixes[0]));
+    assert.ok(failed(moved)!.evidence.includes('aws is on the editor\'s PATH at /usr/bin/aws'));
   });
 
   it('predicts as awscli would: exec env keys over AWS_PROFILE, --profile over keys, --role-arn as EKSGetTokenAuth, global STS without a region', async () => {
@@ -190,7 +198,7 @@ describe('the kubeconfig doctor, step by step', () => {
     const refused = (message = 'connect ECONNREFUSED 10.0.0.1:443') => ({ whoami: async () => ({ ok: false as const, code: 0, message, network: 'refused' as const }) });
     const moved = await diagnoseContext(context(), deps({ describeCluster: async () => ({ endpoint: 'https://NEW.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=' }) }, refused()));
     assert.strictEqual(failed(moved)!.id, 'request');
-    assert.ok(failed(moved)!.fixes.some((f) => f.kind === 'updateKubeconfig' && commandLine('posix', f.argv) === 'aws eks update-kubeconfig --name web --region eu-west-1 --profile dev'));
+    assert.ok(failed(moved)!.fixes.some((f) => f.kind === 'updateKubeconfig' && commandLine('posix', f.argv) === '/usr/bin/aws eks update-kubeconfig --name web --region eu-west-1 --profile dev --alias web --kubeconfig /k/config'));
     assert.match(moved.summary, /the kubeconfig is stale/);
     const same = await diagnoseContext(context(), deps({}, refused()));
     assert.match(same.summary, /the connection was refused/);
@@ -285,7 +293,27 @@ describe('the kubeconfig doctor, step by step', () => {
   it('offers the terminal command as a program and its arguments, the hostile name one argument', async () => {
     const r = await diagnoseContext(context({}, ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'web;reboot']), deps({ describeCluster: async () => ({ endpoint: 'https://NEW.gr7.eu-west-1.eks.amazonaws.com' }) }, { whoami: async () => ({ ok: false, code: 0, message: 'refused', network: 'refused' }) }));
     const fix = r.steps.find((s) => s.id === 'request')!.fixes.find((f) => f.kind === 'updateKubeconfig');
-    assert.ok(fix?.kind === 'updateKubeconfig' && fix.argv.join('|') === 'aws|eks|update-kubeconfig|--name|web;reboot|--region|eu-west-1|--profile|dev', JSON.stringify(fix));
+    assert.ok(fix?.kind === 'updateKubeconfig' && fix.argv.join('|') === '/usr/bin/aws|eks|update-kubeconfig|--name|web;reboot|--region|eu-west-1|--profile|dev|--alias|web|--kubeconfig|/k/config', JSON.stringify(fix));
+  });
+
+  it('offers update-kubeconfig in the region EKS has the cluster in, not the exec\'s other STS region, for the failing context itself', async () => {
+    // update-kubeconfig names the cluster entry by the ARN; the exec asks STS in us-east-1, which works for any cluster.
+    const asked: string[] = [];
+    const describeCluster: DoctorDeps['describeCluster'] = async (_c, region) => {
+      asked.push(region);
+      if (region !== 'eu-west-2') throw Object.assign(new Error('No cluster found for name: web.'), { name: 'ResourceNotFoundException' });
+      return { endpoint: 'https://NEW.gr7.eu-west-2.eks.amazonaws.com', caData: 'Q0E=' };
+    };
+    const ctx = context({ name: 'payments', cluster: { name: 'arn:aws:eks:eu-west-2:111122223333:cluster/web', server: 'https://127.0.0.1:1', caData: 'Q0E=', skipTLSVerify: false } }, ['--region', 'us-east-1', 'eks', 'get-token', '--cluster-name', 'web']);
+    const r = await diagnoseContext(ctx, deps({ describeCluster }, { whoami: async () => ({ ok: false, code: 0, message: 'refused', network: 'refused' }) }));
+    assert.deepStrictEqual(asked, ['eu-west-2'], 'the ARN\'s region is asked first');
+    const fix = r.steps.find((s) => s.id === 'request')!.fixes.find((f) => f.kind === 'updateKubeconfig');
+    assert.strictEqual(fix?.kind === 'updateKubeconfig' && fix.argv.join(' '), '/usr/bin/aws eks update-kubeconfig --name web --region eu-west-2 --profile dev --alias payments --kubeconfig /k/config');
+    // No ARN and no EKS host name: the exec's region, then nothing else to try.
+    asked.length = 0;
+    const plain = await diagnoseContext(context({ cluster: { name: 'web-c', server: 'https://127.0.0.1:1', skipTLSVerify: false } }, ['--region', 'us-east-1', 'eks', 'get-token', '--cluster-name', 'web']), deps({ describeCluster }, { whoami: async () => ({ ok: false, code: 0, message: 'refused', network: 'refused' }) }));
+    assert.deepStrictEqual(asked, ['us-east-1']);
+    assert.ok(plain.steps[0].evidence.some((e) => /could not ask EKS whether the endpoint changed: No cluster found/.test(e)), plain.steps[0].evidence.join(' | '));
   });
 
   it('formats ages and reads the region of an EKS endpoint', () => {

@@ -42,6 +42,16 @@ describe('rewriting one exec block', () => {
     assert.deepStrictEqual(ctx.user?.exec, NEW);
   });
 
+  it('writes lists in the style of the block it replaces: awscli writes them at their key\'s indentation', () => {
+    // The users entry as Debian's awscli 2.9.19 `aws eks update-kubeconfig --name a --region eu-west-1 --profile dev`
+    // writes it, with the apiVersion awscli wrote before aws/aws-cli#6476.
+    const awscli = 'users:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1alpha1\n      args:\n      - --region\n      - eu-west-1\n      - eks\n      - get-token\n      - --cluster-name\n      - a\n      command: aws\n      env:\n      - name: AWS_PROFILE\n        value: dev\n';
+    const r = rewriteExec(awscli, 'u', NEW);
+    assert.ok(r.ok);
+    const after = r.text.split('\n');
+    assert.deepStrictEqual(awscli.split('\n').filter((l) => !after.includes(l)), ['      apiVersion: client.authentication.k8s.io/v1alpha1']);
+  });
+
   it('keeps CRLF line endings', () => {
     const crlf = KUBECONFIG.replace(/\n/g, '\r\n');
     const r = rewriteExec(crlf, 'old', NEW);
