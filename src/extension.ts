@@ -5,6 +5,7 @@ import { activate as activateAuthLint } from './features/authLint/activation';
 import { activate as activateClusters } from './features/clusters/activation';
 import { activate as activateInsights } from './features/insights/activation';
 import { activate as activateKubeconfig } from './features/kubeconfig/activation';
+import { activate as activateWorkload } from './features/workload/activation';
 import { createServices, Services } from './services';
 import { createLogger } from './shared/logger';
 import { loadedModules } from './shared/lazy';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): EksAuthExplorerApi {
     ['troubleshooting', () => activateInsights(context, services)],
     ['access explainer and migration', () => activateAccess(context, services)],
     ['kubeconfig doctor', () => activateKubeconfig(context, services)],
+    ['workload identity explainer', () => activateWorkload(context, services)],
   ];
   for (const [name, activateFeature] of features) {
     try {

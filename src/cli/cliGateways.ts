@@ -3,9 +3,10 @@ import type { ClusterRef, GatewaySource, Identity } from '../core/clusters/clust
 import type { ClusterSummary } from '../core/clusters/model';
 import { SdkEksGateway } from '../core/aws/eksGateway';
 import { SdkIamGateway } from '../core/aws/iamGateway';
-import { ClientNodeKubeGateway } from '../core/aws/kubeGateway';
+import { ClientNodeKubeGateway, type KubeTarget } from '../core/aws/kubeGateway';
 import { SdkLogsGateway } from '../core/aws/logsGateway';
 import { SdkStsGateway } from '../core/aws/stsGateway';
+import { workloadConnection } from '../core/workload/fixGateway';
 
 export class CliGateways implements GatewaySource {
   async identities(): Promise<Identity[]> {
@@ -23,10 +24,16 @@ export class CliGateways implements GatewaySource {
   async iamFor(profile: string | undefined, region: string) {
     return new SdkIamGateway({ profile, region });
   }
-  async kubeFor(ref: ClusterRef, summary: ClusterSummary) {
+  private async kubeTarget(ref: ClusterRef, summary: ClusterSummary): Promise<KubeTarget> {
     if (!summary.endpoint || !summary.caData) throw new Error(`Cluster ${ref.cluster} has no endpoint yet (status ${summary.status}).`);
     const sts = await this.stsFor(ref.profile, ref.region);
-    return new ClientNodeKubeGateway({ clusterName: ref.cluster, region: ref.region, endpoint: summary.endpoint, caData: summary.caData, credentials: () => sts.getCredentials() });
+    return { clusterName: ref.cluster, region: ref.region, endpoint: summary.endpoint, caData: summary.caData, credentials: () => sts.getCredentials() };
+  }
+  async kubeFor(ref: ClusterRef, summary: ClusterSummary) {
+    return new ClientNodeKubeGateway(await this.kubeTarget(ref, summary));
+  }
+  async workloadFor(ref: ClusterRef, summary: ClusterSummary) {
+    return workloadConnection({ profile: ref.profile, region: ref.region }, await this.kubeTarget(ref, summary));
   }
   reset(): void {}
 }

@@ -1,6 +1,6 @@
 /** `eks-auth workload explain`, offline: why a pod gets, or does not get, its IAM role (docs/workload-identity.md). */
 import { explainWorkload, issuerHostPath } from '../core/workload/explain';
-import { gatherWorkload, type WorkloadGateways, type WorkloadTarget } from '../core/workload/gather';
+import { gatherWorkload, NAMESPACED_NAME, type WorkloadGateways, type WorkloadTarget } from '../core/workload/gather';
 import { InputFileError, readAddon, readAssociation, readOidcProviders, readPod } from '../core/workload/inputFiles';
 import { IRSA_ANNOTATIONS, type WorkloadInputs } from '../core/workload/model';
 import { PolicyReadError, readTrustPolicy } from '../core/workload/policyDocument';
@@ -25,7 +25,7 @@ export interface WorkloadLiveIo {
 
 const OPTIONS = ['service-account', 'oidc-issuer', 'trust-policy', 'role-arn', 'association', 'target-trust-policy', 'pod', 'oidc-providers', 'addon', 'sdk', 'format', 'cluster', 'account', 'region', 'live', 'profile', 'pod-name'];
 const FLAGS = ['live'];
-const NS_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;
+const NS_NAME = NAMESPACED_NAME;
 
 /** A file's text; an unreadable file is an input error (exit 2). */
 function text(io: CliIo, file: string): string {

@@ -1,6 +1,7 @@
 /** The real gateways behind `eks-auth workload explain --live`: the SDK's own configuration (profiles, AWS_ENDPOINT_URL_*). */
 import { SdkEksGateway } from '../core/aws/eksGateway';
 import { SdkStsGateway } from '../core/aws/stsGateway';
+import { workloadCluster } from '../core/workload/gather';
 import { ClientNodeWorkloadKubeGateway, SdkWorkloadEksGateway, SdkWorkloadIamGateway } from '../core/workload/workloadGateway';
 import type { WorkloadLiveIo } from './workloadCommand';
 
@@ -9,7 +10,7 @@ export const connectWorkload: WorkloadLiveIo['connect'] = async (profile, region
   const described = await new SdkEksGateway(target).describeCluster(name);
   const sts = new SdkStsGateway(target);
   return {
-    cluster: { name, arn: described.arn, region, accountId: described.arn?.split(':')[4], oidcIssuer: described.identity?.oidc?.issuer },
+    cluster: { ...workloadCluster(name, region, { arn: described.arn, oidcIssuer: described.identity?.oidc?.issuer }), region },
     gateways: {
       eks: new SdkWorkloadEksGateway(target),
       iam: new SdkWorkloadIamGateway(target),

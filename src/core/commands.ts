@@ -42,6 +42,9 @@ export const COMMANDS = {
     explain: 'eksAuth.access.explain',
     migrate: 'eksAuth.access.migrate',
   },
+  workload: {
+    explain: 'eksAuth.workload.explain',
+  },
   kubeconfig: {
     diagnose: 'eksAuth.kubeconfig.diagnose',
     fix: 'eksAuth.kubeconfig.fix',

@@ -25,6 +25,17 @@ export interface ChangeConfirmation {
   alwaysConfirm?: boolean;
 }
 
+/** A change outside cluster access, described by the calls it makes. */
+export interface PlannedChange {
+  cluster: string;
+  action: string;
+  confirmLabel: string;
+  /** What will be sent, one line each. */
+  details: string[];
+  /** A document the change replaces (a trust policy), shown old and new side by side on request. */
+  document?: { name: string; before: string; after: string };
+}
+
 const MAX_LINES = 25;
 const SCHEME = 'eks-auth-diff';
 
@@ -42,18 +53,7 @@ export class ChangeSafety implements vscode.Disposable {
     const extra = c.extra ?? [];
     const detail = [...extra, table].join('\n');
     const showTable = diff.principals.length || diff.nodeRoles.some((r) => r.before !== r.after) ? vscode.l10n.t('Show Before and After') : undefined;
-    const ask = async (title: string, button: string): Promise<boolean> => {
-      let shown = false;
-      for (;;) {
-        // Once the table is open beside the editor, the question waits in a notification instead of a modal over it.
-        const answer = shown
-          ? await vscode.window.showWarningMessage(title, button, vscode.l10n.t('Cancel'))
-          : await vscode.window.showWarningMessage(title, { modal: true, detail }, ...[button, showTable].filter((b): b is string => !!b));
-        if (shown || !showTable || answer !== showTable) return answer === button;
-        await this.showTable(c);
-        shown = true;
-      }
-    };
+    const ask = (title: string, button: string) => this.ask(title, button, detail, showTable ? { label: showTable, open: () => this.showTable(c) } : undefined);
     if (diff.severity === 'lockout') {
       if (!(await ask(vscode.l10n.t('{0} would lock people or nodes out of {1}.', c.action, c.cluster), vscode.l10n.t('Type the Cluster Name to Continue...')))) return false;
       const typed = await vscode.window.showInputBox({
@@ -75,6 +75,40 @@ export class ChangeSafety implements vscode.Disposable {
       return ask(title, c.confirmLabel);
     }
     return true;
+  }
+
+  /**
+   * The same confirmation for a change that is not to cluster access (a workload identity fix): one modal naming
+   * every call it makes, with the document before and after side by side when there is one. Nothing is written
+   * unless this returns true.
+   */
+  async confirmChange(c: PlannedChange): Promise<boolean> {
+    this.log?.info(`${c.action} on ${c.cluster}:\n${c.details.join('\n')}`);
+    const doc = c.document;
+    const show = doc ? { label: vscode.l10n.t('Show Old and New'), open: () => this.showDocuments(c.cluster, doc) } : undefined;
+    return this.ask(vscode.l10n.t('{0} on {1}?', c.action, c.cluster), c.confirmLabel, c.details.slice(0, MAX_LINES).join('\n'), show);
+  }
+
+  /**
+   * Asks in a modal; when the user opens what the modal summarises, the question then waits in a notification (not
+   * a modal over it) until the user comes back to it.
+   */
+  private async ask(title: string, button: string, detail: string, show?: { label: string; open(): Promise<void> }): Promise<boolean> {
+    let shown = false;
+    for (;;) {
+      const answer = shown
+        ? await vscode.window.showWarningMessage(title, button, vscode.l10n.t('Cancel'))
+        : await vscode.window.showWarningMessage(title, { modal: true, detail }, ...[button, show?.label].filter((b): b is string => !!b));
+      if (shown || !show || answer !== show.label) return answer === button;
+      await show.open();
+      shown = true;
+    }
+  }
+
+  private async showDocuments(cluster: string, doc: NonNullable<PlannedChange['document']>): Promise<void> {
+    const before = this.documents.set(`/${cluster}/${doc.name}.before.json`, doc.before);
+    const after = this.documents.set(`/${cluster}/${doc.name}.after.json`, doc.after);
+    await vscode.commands.executeCommand('vscode.diff', before, after, vscode.l10n.t('{0}: now ↔ after the change', doc.name));
   }
 
   /** Every principal's access before and after, as the Markdown table `eks-auth diff --format markdown` prints. */

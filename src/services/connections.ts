@@ -3,12 +3,13 @@ import * as vscode from 'vscode';
 import type { AwsTarget } from '../core/aws/clients';
 import type { EksGateway } from '../core/aws/eksGateway';
 import type { IamGateway } from '../core/aws/iamGateway';
-import type { KubeGateway } from '../core/aws/kubeGateway';
+import type { KubeGateway, KubeTarget } from '../core/aws/kubeGateway';
 import type { LogsGateway } from '../core/aws/logsGateway';
 import type { StsGateway } from '../core/aws/stsGateway';
 import type { ClusterRef, GatewaySource, Identity } from '../core/clusters/clusterAccess';
 import type { ClusterSummary } from '../core/clusters/model';
-import { loadedModules, loadEks, loadIam, loadKube, loadLogs, loadProfiles, loadSts } from '../shared/lazy';
+import type { WorkloadConnection } from '../core/workload/fixGateway';
+import { loadedModules, loadEks, loadIam, loadKube, loadLogs, loadProfiles, loadSts, loadWorkload } from '../shared/lazy';
 import { endpointOverrides, settings, userSetting } from '../shared/settings';
 import { requireTrust, UntrustedWorkspaceError } from '../shared/trust';
 
@@ -70,12 +71,22 @@ export class Connections implements GatewaySource {
     return this.gateway('iam', profile, region, async () => new (await loadIam()).SdkIamGateway(this.target(profile, region)));
   }
 
-  async kubeFor(ref: ClusterRef, summary: ClusterSummary): Promise<KubeGateway> {
+  /** The cluster's Kubernetes API, reached with tokens from the profile's credentials. */
+  private async kubeTarget(ref: ClusterRef, summary: ClusterSummary): Promise<KubeTarget> {
     requireTrust(vscode.l10n.t('Calling the Kubernetes API'));
     if (!summary.endpoint || !summary.caData) throw new Error(`Cluster ${ref.cluster} has no endpoint yet (status ${summary.status}).`);
     const sts = await this.stsFor(ref.profile, ref.region);
-    const { ClientNodeKubeGateway } = await loadKube();
-    return new ClientNodeKubeGateway({ clusterName: ref.cluster, region: ref.region, endpoint: summary.endpoint, caData: summary.caData, credentials: () => sts.getCredentials() });
+    return { clusterName: ref.cluster, region: ref.region, endpoint: summary.endpoint, caData: summary.caData, credentials: () => sts.getCredentials() };
+  }
+
+  async kubeFor(ref: ClusterRef, summary: ClusterSummary): Promise<KubeGateway> {
+    const target = await this.kubeTarget(ref, summary);
+    return new (await loadKube()).ClientNodeKubeGateway(target);
+  }
+
+  async workloadFor(ref: ClusterRef, summary: ClusterSummary): Promise<WorkloadConnection> {
+    const kube = await this.kubeTarget(ref, summary);
+    return (await loadWorkload()).workloadConnection(this.target(ref.profile, ref.region), kube);
   }
 
   /** Profiles from settings or the shared files, each with its regions; the default chain when there are none. */

@@ -12,6 +12,7 @@ const MODULES = {
   kubeconfig: () => import('../core/kubeconfig/kubeconfig'),
   doctor: () => import('../core/kubeconfig/doctor'),
   doctorGateways: () => import('../core/kubeconfig/doctorGateways'),
+  workload: () => import('../core/workload/fixGateway'),
 };
 
 const loaded = new Set<string>();
@@ -34,3 +35,4 @@ export const loadIam = () => load('iam');
 export const loadKubeconfig = () => load('kubeconfig');
 export const loadDoctor = () => load('doctor');
 export const loadDoctorGateways = () => load('doctorGateways');
+export const loadWorkload = () => load('workload');

@@ -57,7 +57,7 @@ describe('Restricted Mode', function () {
     assert.deepStrictEqual(received, []);
   });
 
-  for (const command of ['eksAuth.access.explain', 'eksAuth.kubeconfig.diagnose', 'eksAuth.kubeconfig.fix', 'eksAuth.kubeconfig.addContext', 'eksAuth.insights.troubleshoot', 'eksAuth.setup.configureProfile', 'eksAuth.access.migrate']) {
+  for (const command of ['eksAuth.access.explain', 'eksAuth.kubeconfig.diagnose', 'eksAuth.kubeconfig.fix', 'eksAuth.kubeconfig.addContext', 'eksAuth.insights.troubleshoot', 'eksAuth.setup.configureProfile', 'eksAuth.access.migrate', 'eksAuth.workload.explain']) {
     it(`says why ${command} is off, with the Trust action, and runs nothing`, async () => {
       const prompts = answerPrompts([undefined, undefined, undefined]);
       const terminals = vscode.window.terminals.length;

@@ -80,7 +80,7 @@ describe('cluster explorer against the emulator', function () {
   it('shows details, access entries with their policies and scopes, aws-auth with shadowed entries, and node roles', async () => {
     const t = await tree();
     const prod = await cluster(t, 'us-east-1', 'prod-payments');
-    assert.deepStrictEqual((await t.getChildren(prod)).map(label), ['Details', 'Access entries', 'aws-auth ConfigMap', 'Node roles']);
+    assert.deepStrictEqual((await t.getChildren(prod)).map(label), ['Details', 'Access entries', 'aws-auth ConfigMap', 'Node roles', 'Workload identity']);
     const details = await t.getChildren(await child(t, prod, 'Details'));
     const detail = (name: string) => describe_(details.find((d) => label(d) === name)!);
     assert.strictEqual(detail('Platform version'), 'eks.12 (supports access entries)');

@@ -52,7 +52,7 @@ describe('a workspace that tries to route credentials elsewhere', function () {
     const prod = await clusterNode('us-east-1', 'prod-payments');
     const tree = (await api()).clusterTree()!;
     const children = await tree.getChildren(prod);
-    assert.deepStrictEqual(children.map(label), ['Details', 'Access entries', 'aws-auth ConfigMap', 'Node roles'], 'the profile the user chose (demo-admin) lists the cluster, not the workspace\'s');
+    assert.deepStrictEqual(children.map(label), ['Details', 'Access entries', 'aws-auth ConfigMap', 'Node roles', 'Workload identity'], 'the profile the user chose (demo-admin) lists the cluster, not the workspace\'s');
     const awsAuth = await tree.getChildren(children.find((n) => label(n) === 'aws-auth ConfigMap')!);
     assert.ok(awsAuth.some((n) => label(n) === 'PlatformAdmin'), `aws-auth read from the emulator with a token: ${awsAuth.map((n) => String(toTreeItem(n).label)).join(', ')}`);
     assert.deepStrictEqual(received, [], 'no request reached the workspace\'s endpoint');

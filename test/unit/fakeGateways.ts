@@ -3,6 +3,7 @@ import type { AccessEntry, AssociatedAccessPolicy, Cluster, EksGateway, FargateP
 import type { KubeGateway } from '../../src/core/aws/kubeGateway';
 import type { StsGateway } from '../../src/core/aws/stsGateway';
 import type { ClusterRef, GatewaySource, Identity } from '../../src/core/clusters/clusterAccess';
+import type { WorkloadConnection } from '../../src/core/workload/fixGateway';
 
 export interface FakeCluster {
   name: string;
@@ -11,6 +12,8 @@ export interface FakeCluster {
   awsAuth?: Record<string, string>;
   nodegroups?: Nodegroup[];
   fargate?: FargateProfile[];
+  /** DescribeCluster's identity.oidc.issuer. */
+  oidcIssuer?: string;
   /** Make DescribeCluster fail with this error. */
   describeError?: Error;
   /** Make ListNodegroups or ListFargateProfiles fail with this error. */
@@ -27,6 +30,8 @@ export interface FakeWorld {
   listError?: Record<string, Error>;
   /** DescribeCluster answers with what it read first, once this resolves: a slow answer that goes stale. */
   describeGate?: Promise<void>;
+  /** The workload identity gateways of every cluster; the tree's Workload identity section reads them. */
+  workload?: (ref: ClusterRef) => WorkloadConnection;
   calls: string[];
 }
 
@@ -50,6 +55,7 @@ function clusterOf(c: FakeCluster, region: string): Cluster {
     accessConfig: { authenticationMode: c.mode ?? 'API_AND_CONFIG_MAP' },
     logging: { clusterLogging: [{ types: ['authenticator'], enabled: true }] },
     resourcesVpcConfig: { vpcId: 'vpc-1', subnetIds: ['a', 'b'] },
+    identity: c.oidcIssuer ? { oidc: { issuer: c.oidcIssuer } } : undefined,
   };
 }
 
@@ -148,6 +154,10 @@ export function fakeSource(world: FakeWorld): GatewaySource & { resets: number }
     },
     async kubeFor(ref: ClusterRef) {
       return kube(ref);
+    },
+    async workloadFor(ref: ClusterRef): Promise<WorkloadConnection> {
+      if (!world.workload) throw new Error('workload identity is not faked');
+      return world.workload(ref);
     },
     reset() {
       source.resets++;

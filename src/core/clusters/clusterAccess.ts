@@ -12,6 +12,7 @@ import type { IamGateway } from '../aws/iamGateway';
 import type { KubeGateway } from '../aws/kubeGateway';
 import type { LogsGateway } from '../aws/logsGateway';
 import type { StsGateway } from '../aws/stsGateway';
+import type { WorkloadConnection } from '../workload/fixGateway';
 import { mapLimit } from '../concurrency';
 import { CONCURRENCY, loadAllAccessEntries, loadClusterSummaries } from './loader';
 import { ClusterSummary, Mapping, readMappings, summarizeCluster } from './model';
@@ -41,6 +42,8 @@ export interface GatewaySource {
   logsFor(profile: string | undefined, region: string): Promise<LogsGateway>;
   iamFor(profile: string | undefined, region: string): Promise<IamGateway>;
   kubeFor(ref: ClusterRef, summary: ClusterSummary): Promise<KubeGateway>;
+  /** The workload identity gateways of one cluster: the reads the explanation makes and the writes of its fixes. */
+  workloadFor(ref: ClusterRef, summary: ClusterSummary): Promise<WorkloadConnection>;
   /** Forget every gateway and cached credential. */
   reset(): void;
 }

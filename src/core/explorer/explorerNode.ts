@@ -20,6 +20,10 @@ export const CONTEXT = {
   nodeRole: 'eksAuth.nodeRole',
   /** A node role that no access entry or aws-auth mapping lets join: it offers the fix. */
   nodeRoleUnmapped: 'eksAuth.nodeRole.unmapped',
+  workloadIdentity: 'eksAuth.workloadIdentity',
+  workloadGroup: 'eksAuth.workloadGroup',
+  /** A service account of the Workload identity group; `.working`, `.broken` or `.unknown` follows. */
+  workloadRow: 'eksAuth.workloadRow',
   info: 'eksAuth.info',
   loadMore: 'eksAuth.loadMore',
   error: 'eksAuth.error',

@@ -11,12 +11,14 @@ import { AwsAuthNode } from './awsAuthNodes';
 import { DetailsNode, MODE_ICONS } from './clusterSection';
 import { ErrorNode, ExplorerContext, ExplorerNode, makeChildren, NodeView, CONTEXT } from './explorerNode';
 import { NodeRolesNode } from './nodeRoleNodes';
+import { WorkloadIdentityNode } from './workloadNodes';
 
 // The explorer's nodes keep their import surface here, so consumers import from one module.
 export * from './accessEntryNodes';
 export * from './awsAuthNodes';
 export * from './explorerNode';
 export * from './nodeRoleNodes';
+export * from './workloadNodes';
 
 export class ProfileNode extends ExplorerNode {
   callerArn?: string;
@@ -103,7 +105,7 @@ export class ClusterNode extends ExplorerNode {
   async getChildren(): Promise<ExplorerNode[]> {
     const children: ExplorerNode[] = [new DetailsNode(this)];
     if (this.summary.mode !== 'CONFIG_MAP') children.push(new AccessEntriesNode(this));
-    children.push(new AwsAuthNode(this), new NodeRolesNode(this));
+    children.push(new AwsAuthNode(this), new NodeRolesNode(this), new WorkloadIdentityNode(this));
     return children;
   }
 }

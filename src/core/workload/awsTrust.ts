@@ -4,10 +4,10 @@
  * associate-service-account-role), or the role's trust of pods.eks.amazonaws.com with sts:AssumeRole and
  * sts:TagSession, then a target role's trust (Pod Identity; pod-id-role, pod-id-assign-target-role).
  */
-import { ENV, IRSA_ANNOTATIONS, POD_IDENTITY_SERVICE } from './model';
+import { IRSA_ANNOTATIONS, POD_IDENTITY_SERVICE } from './model';
 import type { Step } from './model';
 import { SDK_MESSAGES, SOURCES } from './sources';
-import { envOf, issuerHostPath, parseRoleArn, type Subject } from './subject';
+import { irsaRoleInUse, issuerHostPath, parseRoleArn, type Subject } from './subject';
 import { evaluateTrust, type TrustRequest } from './trustEvaluation';
 import { assumeWithTags, podIdentityContext, trustPolicyOf, trustStep, type PolicyCache } from './trustSteps';
 
@@ -19,12 +19,12 @@ export interface TrustResult {
 }
 
 export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): TrustResult {
-  const { inputs, sa, who, irsaRole, audience, association, pod, containers, podWebIdentity, mechanism } = s;
+  const { inputs, sa, who, audience, association, pod, mechanism } = s;
   let trustOk = false;
   let roleArn: string | undefined;
   let sdkMessage: string | undefined;
   if (mechanism === 'irsa') {
-    roleArn = podWebIdentity ? (envOf(containers, ENV.roleArn).value ?? irsaRole) : irsaRole;
+    roleArn = irsaRoleInUse(s);
     const role = roleArn ? parseRoleArn(roleArn) : undefined;
     const issuer = inputs.cluster.oidcIssuer;
     const hostPath = issuer ? issuerHostPath(issuer) : undefined;

@@ -14,6 +14,9 @@ export interface WorkloadGateways {
   kube: WorkloadKubeGateway;
 }
 
+/** `NAMESPACE/NAME` with Kubernetes' name rules (a DNS label, then a DNS subdomain); groups 1 and 3 are the parts. */
+export const NAMESPACED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;
+
 export type WorkloadTarget = { serviceAccount: { namespace: string; name: string } } | { pod: { namespace: string; name: string } };
 
 /** Whether an error is a refusal by IAM policy or Kubernetes RBAC, as opposed to a fault worth raising. */
@@ -71,6 +74,11 @@ class Reads {
   }
 }
 
+/** The cluster as the explanation reads it, from its name, region and what DescribeCluster said. */
+export function workloadCluster(name: string, region: string, described: { arn?: string; oidcIssuer?: string }): WorkloadInputs['cluster'] & { name: string } {
+  return { name, arn: described.arn, region, accountId: described.arn?.split(':')[4], oidcIssuer: described.oidcIssuer };
+}
+
 export async function gatherWorkload(gw: WorkloadGateways, cluster: WorkloadInputs['cluster'] & { name: string }, target: WorkloadTarget): Promise<WorkloadInputs> {
   const reads = new Reads(gw.iam, cluster.accountId);
   const attempt = reads.attempt.bind(reads);
@@ -117,7 +125,7 @@ export interface ClusterWorkloads {
   agent?: NonNullable<WorkloadInputs['agent']>;
   associations?: PodIdentityAssociationInfo[];
   /** Service accounts with an IRSA annotation or a Pod Identity association, each explained. */
-  rows: { serviceAccount: string; explanation: ReturnType<typeof explainServiceAccounts>[number]['explanation'] }[];
+  rows: { serviceAccount: string; explanation: ReturnType<typeof explainServiceAccounts>[number]['explanation']; /** The association's role, else the annotation's. */ roleArn?: string }[];
   unreadable: NonNullable<WorkloadInputs['unreadable']>;
 }
 
@@ -156,6 +164,8 @@ export async function gatherCluster(gw: WorkloadGateways, cluster: WorkloadInput
     const key = `${a.namespace}/${a.serviceAccount}`;
     wanted.set(key, byKey.get(key) ?? { namespace: a.namespace, name: a.serviceAccount });
   }
-  const rows = explainServiceAccounts({ cluster, trustPolicies: reads.trustPolicies, missingRoles: reads.missingRoles, oidcProviders, agent, unreadable: [] }, [...wanted.values()], associations);
+  const roles = new Map([...wanted].map(([key, sa]) => [key, sa.annotations?.[IRSA_ANNOTATIONS.roleArn]]));
+  for (const a of associations ?? []) roles.set(`${a.namespace}/${a.serviceAccount}`, a.roleArn);
+  const rows = explainServiceAccounts({ cluster, trustPolicies: reads.trustPolicies, missingRoles: reads.missingRoles, oidcProviders, agent, unreadable: [] }, [...wanted.values()], associations).map((r) => ({ ...r, roleArn: roles.get(r.serviceAccount) }));
   return { cluster, oidcProviders, agent, associations, rows, unreadable: reads.unreadable };
 }

@@ -16,6 +16,9 @@ export const DEFAULT_IRSA_AUDIENCE = 'sts.amazonaws.com';
 export const POD_IDENTITY_AUDIENCE = 'pods.eks.amazonaws.com';
 export const POD_IDENTITY_SERVICE = 'pods.eks.amazonaws.com';
 
+/** The EKS add-on that runs the Pod Identity Agent (EKS User Guide, pod-id-agent-setup). */
+export const AGENT_ADDON = 'eks-pod-identity-agent';
+
 export const ENV = {
   roleArn: 'AWS_ROLE_ARN',
   webIdentityTokenFile: 'AWS_WEB_IDENTITY_TOKEN_FILE',

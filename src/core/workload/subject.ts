@@ -86,3 +86,8 @@ export function subjectOf(inputs: WorkloadInputs): Subject {
   const mechanism: Mechanism = podWebIdentity ? 'irsa' : podContainerCreds ? 'pod-identity' : configured;
   return { inputs, sa, who, annotations, irsaRole, audience, association, pod, containers, podWebIdentity, podContainerCreds, configured, mechanism };
 }
+
+/** The IRSA role the pod's SDK assumes: the one the webhook injected into the pod, else the annotated one. */
+export function irsaRoleInUse(s: Subject): string | undefined {
+  return s.podWebIdentity ? (envOf(s.containers, ENV.roleArn).value ?? s.irsaRole) : s.irsaRole;
+}

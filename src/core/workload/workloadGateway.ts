@@ -10,7 +10,7 @@ import { ApiException, CoreV1Api, type V1Container, type V1Pod } from '@kubernet
 import { type AwsTarget, clientConfig } from '../aws/clients';
 import { kubeConfigFor, type KubeTarget, checkKubeTarget } from '../aws/kubeGateway';
 import { mapLimit } from '../concurrency';
-import { keptEnv, type AgentInfo, type OidcProviderInfo, type PodIdentityAssociationInfo, type PodInfo, type ServiceAccountInfo } from './model';
+import { AGENT_ADDON, keptEnv, type AgentInfo, type OidcProviderInfo, type PodIdentityAssociationInfo, type PodInfo, type ServiceAccountInfo } from './model';
 import { parseRoleArn } from './explain';
 
 export interface PodIdentityAssociationSummaryInfo {
@@ -42,7 +42,7 @@ export interface WorkloadKubeGateway {
 
 /** The DaemonSet's selector label (aws/eks-pod-identity-agent charts/eks-pod-identity-agent/templates/_helpers.tpl). */
 export const AGENT_SELECTOR = 'app.kubernetes.io/name=eks-pod-identity-agent';
-export const AGENT_ADDON = 'eks-pod-identity-agent';
+export { AGENT_ADDON } from './model';
 
 const isNotFound = (e: unknown) => ['ResourceNotFoundException', 'NoSuchEntity', 'NoSuchEntityException'].includes((e as { name?: string }).name ?? '');
 

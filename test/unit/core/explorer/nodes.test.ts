@@ -86,9 +86,9 @@ describe('explorer nodes with fake gateways', () => {
     assert.ok(x instanceof ClusterNode);
     assert.deepStrictEqual([x.view().description, x.view().icon, x.view().contextValue], ['API · 1.31', 'shield', 'eksAuth.cluster.api']);
     assert.deepStrictEqual(x.clusterRef(), { profile: 'p', region: 'us-east-1', cluster: 'x' });
-    assert.deepStrictEqual(labels(await x.getChildren()), ['Details', 'Access entries', 'aws-auth ConfigMap', 'Node roles']);
+    assert.deepStrictEqual(labels(await x.getChildren()), ['Details', 'Access entries', 'aws-auth ConfigMap', 'Node roles', 'Workload identity']);
     const y = await child(await child(p, 'eu-west-1'), 'y');
-    assert.deepStrictEqual(labels(await y.getChildren()), ['Details', 'aws-auth ConfigMap', 'Node roles'], 'no access entries in CONFIG_MAP');
+    assert.deepStrictEqual(labels(await y.getChildren()), ['Details', 'aws-auth ConfigMap', 'Node roles', 'Workload identity'], 'no access entries in CONFIG_MAP');
   });
 
   it('pages access entries 100 at a time behind a load-more node', async () => {

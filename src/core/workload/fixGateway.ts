@@ -1,0 +1,109 @@
+/**
+ * The writes behind the workload identity fixes, and the pod listing they need: IAM (CreateOpenIDConnectProvider,
+ * UpdateAssumeRolePolicy), EKS (CreatePodIdentityAssociation, CreateAddon) and Kubernetes (list and delete pods).
+ * Each behind an interface, so the fix planning is tested with fakes and these against the real SDKs.
+ */
+import { CreateAddonCommand, CreatePodIdentityAssociationCommand, EKSClient } from '@aws-sdk/client-eks';
+import { CreateOpenIDConnectProviderCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { type AwsTarget, clientConfig } from '../aws/clients';
+import { checkKubeTarget, kubeConfigFor, type KubeTarget } from '../aws/kubeGateway';
+import type { WorkloadGateways } from './gather';
+import type { PodInfo } from './model';
+import { ClientNodeWorkloadKubeGateway, podInfo, SdkWorkloadEksGateway, SdkWorkloadIamGateway } from './workloadGateway';
+
+/** A pod and the controller that owns it (its `ownerReferences` entry with `controller: true`), if any. */
+export type OwnedPod = PodInfo & { owner?: { kind: string; name: string } };
+
+/** CreateOpenIDConnectProvider's input; no ThumbprintList (see docs/workload-identity.md, "Fixes"). */
+export interface OidcProviderRequest {
+  url: string;
+  clientIds: string[];
+}
+
+export interface AssociationRequest {
+  clusterName: string;
+  namespace: string;
+  serviceAccount: string;
+  roleArn: string;
+}
+
+export interface WorkloadFixGateway {
+  createOidcProvider(request: OidcProviderRequest): Promise<string | undefined>;
+  updateAssumeRolePolicy(roleName: string, policyDocument: string): Promise<void>;
+  createPodIdentityAssociation(request: AssociationRequest): Promise<string | undefined>;
+  createAddon(clusterName: string, addonName: string): Promise<void>;
+  /** The pods of one namespace, for the quick pick and for the restart fix. */
+  listPods(namespace?: string): Promise<OwnedPod[]>;
+  deletePod(namespace: string, name: string): Promise<void>;
+}
+
+/** One cluster's workload identity gateways: what the explanation reads and what its fixes write. */
+export interface WorkloadConnection {
+  gateways: WorkloadGateways;
+  fixes: WorkloadFixGateway;
+}
+
+export class SdkWorkloadFixGateway implements WorkloadFixGateway {
+  private readonly eks: EKSClient;
+  private readonly iam: IAMClient;
+
+  constructor(
+    target: AwsTarget,
+    private readonly kube: KubeTarget,
+    clients: { eks?: EKSClient; iam?: IAMClient } = {},
+  ) {
+    checkKubeTarget(kube);
+    this.eks = clients.eks ?? new EKSClient(clientConfig(target, 'eks'));
+    this.iam = clients.iam ?? new IAMClient({ ...clientConfig(target, 'iam'), region: target.region });
+  }
+
+  private async api(): Promise<CoreV1Api> {
+    return (await kubeConfigFor(this.kube)).makeApiClient(CoreV1Api);
+  }
+
+  async createOidcProvider(request: OidcProviderRequest): Promise<string | undefined> {
+    const out = await this.iam.send(new CreateOpenIDConnectProviderCommand({ Url: request.url, ClientIDList: request.clientIds }));
+    return out.OpenIDConnectProviderArn;
+  }
+
+  async updateAssumeRolePolicy(roleName: string, policyDocument: string): Promise<void> {
+    await this.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: policyDocument }));
+  }
+
+  async createPodIdentityAssociation(request: AssociationRequest): Promise<string | undefined> {
+    const out = await this.eks.send(new CreatePodIdentityAssociationCommand(request));
+    return out.association?.associationId;
+  }
+
+  async createAddon(clusterName: string, addonName: string): Promise<void> {
+    await this.eks.send(new CreateAddonCommand({ clusterName, addonName }));
+  }
+
+  async listPods(namespace?: string): Promise<OwnedPod[]> {
+    const api = await this.api();
+    const out: OwnedPod[] = [];
+    let next: string | undefined;
+    do {
+      const page = namespace ? await api.listNamespacedPod({ namespace, limit: 500, _continue: next }) : await api.listPodForAllNamespaces({ limit: 500, _continue: next });
+      for (const p of page.items) {
+        const owner = p.metadata?.ownerReferences?.find((o) => o.controller);
+        out.push({ ...podInfo(p), owner: owner ? { kind: owner.kind, name: owner.name } : undefined });
+      }
+      next = page.metadata?._continue || undefined;
+    } while (next);
+    return out;
+  }
+
+  async deletePod(namespace: string, name: string): Promise<void> {
+    await (await this.api()).deleteNamespacedPod({ namespace, name });
+  }
+}
+
+/** The real gateways of one cluster: the SDK clients for its profile and region, the Kubernetes API at its endpoint. */
+export function workloadConnection(target: AwsTarget, kube: KubeTarget): WorkloadConnection {
+  return {
+    gateways: { eks: new SdkWorkloadEksGateway(target), iam: new SdkWorkloadIamGateway(target), kube: new ClientNodeWorkloadKubeGateway(kube) },
+    fixes: new SdkWorkloadFixGateway(target, kube),
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The fixes a workload identity explanation offers, as plans: what each would send, decided from the failing steps'
+ * kinds (never their wording), and carried out only through {@link applyWorkloadFix} after the user confirmed.
+ *
+ * - `oidc-provider-missing`: CreateOpenIDConnectProvider for the issuer with client ID sts.amazonaws.com (EKS User
+ *   Guide, enable-iam-roles-for-service-accounts). No ThumbprintList: it is optional, IAM fetches the thumbprint
+ *   itself, and for an EKS issuer it verifies the JWKS endpoint with its own trusted CAs (IAM API Reference,
+ *   CreateOpenIDConnectProvider and UpdateOpenIDConnectProviderThumbprint).
+ * - a trust step that fails on its principal, action, conditions or sts:TagSession: UpdateAssumeRolePolicy with the
+ *   corrected document (trustFix.ts).
+ * - `no-mechanism`, `association-missing`: CreatePodIdentityAssociation, for a role the user names.
+ * - `pod-created-before`, `not-injected`, `injected-other-role`, `association-changed`: delete the pods of the service
+ *   account that a controller re-creates; the webhook mutates pods only when they are created (pod-id-how-it-works).
+ * - `agent-missing`: CreateAddon eks-pod-identity-agent (pod-id-agent-setup).
+ */
+import type { AssociationRequest, OidcProviderRequest, OwnedPod, WorkloadFixGateway } from './fixGateway';
+import { AGENT_ADDON, DEFAULT_IRSA_AUDIENCE, ENV, IRSA_ANNOTATIONS, type FindingKind, type WorkloadExplanation, type WorkloadInputs } from './model';
+import { envOf, issuerHostPath, mutatedContainers, time } from './subject';
+import { CORRECTABLE_TRUST, correctTrustPolicy, type TrustCorrection } from './trustFix';
+
+interface FixBase {
+  /** The button that offers it. */
+  label: string;
+  /** The confirmation's question: "Create the IAM OIDC provider for https://...". */
+  action: string;
+  /** The confirmation's button. */
+  confirmLabel: string;
+  /** What will be sent, one line each, for the confirmation. */
+  details: string[];
+}
+
+export type WorkloadFix =
+  | (FixBase & { kind: 'create-oidc-provider'; request: OidcProviderRequest })
+  | (FixBase & { kind: 'update-trust-policy'; correction: TrustCorrection })
+  | (FixBase & { kind: 'create-association'; request: Omit<AssociationRequest, 'roleArn'> & { roleArn?: string } })
+  | (FixBase & { kind: 'restart-pods'; pods: OwnedPod[]; leftAlone: OwnedPod[] })
+  | (FixBase & { kind: 'install-agent'; clusterName: string; addonName: string });
+
+export const RESTART_KINDS: FindingKind[] = ['pod-created-before', 'not-injected', 'injected-other-role', 'association-changed'];
+
+/** Controllers that create a deleted pod again (kubernetes pkg/controller: replicaset, statefulset, daemon, job, replication). */
+const RECREATING_OWNERS = new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController']);
+
+/** Whether the fixes need the service account's pods (the restart fix lists them). */
+export function needsPods(explanation: WorkloadExplanation): boolean {
+  return explanation.steps.some((s) => s.verdict !== 'ok' && s.kind !== undefined && RESTART_KINDS.includes(s.kind));
+}
+
+/** The pods of the service account that lack what the webhook would inject now, or predate a changed association. */
+function podsToRestart(inputs: WorkloadInputs, explanation: WorkloadExplanation, pods: OwnedPod[]): OwnedPod[] {
+  const sa = inputs.serviceAccount;
+  const changedAt = explanation.steps.some((s) => s.kind === 'association-changed') ? time(inputs.association?.modifiedAt) : undefined;
+  const role = sa.annotations?.[IRSA_ANNOTATIONS.roleArn]?.trim();
+  return pods.filter((p) => {
+    if (p.namespace !== sa.namespace || (p.serviceAccountName ?? 'default') !== sa.name) return false;
+    const containers = mutatedContainers(p);
+    const created = time(p.creationTimestamp);
+    if (changedAt !== undefined && created !== undefined && created < changedAt) return true;
+    if (inputs.association) return !envOf(containers, ENV.containerFullUri).present;
+    return role !== undefined && envOf(containers, ENV.roleArn).value !== role;
+  });
+}
+
+function issuerUrl(issuer: string): string {
+  return `https://${issuerHostPath(issuer)}`;
+}
+
+/** The fixes for the explanation's failing steps, in the order of the steps, each once. */
+export function planWorkloadFixes(inputs: WorkloadInputs, explanation: WorkloadExplanation, pods: OwnedPod[] = []): WorkloadFix[] {
+  const out: WorkloadFix[] = [];
+  const has = (kind: WorkloadFix['kind']) => out.some((f) => f.kind === kind);
+  const cluster = inputs.cluster.name ?? '';
+  const sa = inputs.serviceAccount;
+  const who = `${sa.namespace}/${sa.name}`;
+  // An audience the provider does not list breaks the chain first; trusting that audience too would only hide it.
+  const clientIdMissing = explanation.steps.some((s) => s.kind === 'oidc-client-id-missing');
+  for (const step of explanation.steps) {
+    if (step.verdict === 'ok' || !step.kind) continue;
+    const kind = step.kind;
+    if (kind === 'oidc-provider-missing' && inputs.cluster.oidcIssuer && !has('create-oidc-provider')) {
+      const audience = sa.annotations?.[IRSA_ANNOTATIONS.audience]?.trim() || DEFAULT_IRSA_AUDIENCE;
+      const request = { url: issuerUrl(inputs.cluster.oidcIssuer), clientIds: [audience] };
+      out.push({ kind: 'create-oidc-provider', label: 'Create the IAM OIDC Provider', action: `Create an IAM OIDC provider for ${request.url}`, confirmLabel: 'Create', details: [`iam:CreateOpenIDConnectProvider Url=${request.url} ClientIDList=${request.clientIds.join(',')}`, 'no thumbprint: IAM verifies the EKS issuer with its own trusted CAs'], request });
+    } else if (step.id === 'trust' && CORRECTABLE_TRUST.includes(kind) && !clientIdMissing && !has('update-trust-policy')) {
+      const correction = correctTrustPolicy(inputs, explanation);
+      if (correction) {
+        out.push({ kind: 'update-trust-policy', label: 'Correct the Trust Policy...', action: `Update the trust policy of ${correction.roleArn}`, confirmLabel: 'Update', details: [`iam:UpdateAssumeRolePolicy RoleName=${correction.roleName}`, ...correction.changes], correction });
+      }
+    } else if ((kind === 'no-mechanism' || kind === 'association-missing') && cluster && !has('create-association')) {
+      const request = { clusterName: cluster, namespace: sa.namespace, serviceAccount: sa.name };
+      out.push({ kind: 'create-association', label: 'Create a Pod Identity Association...', action: `Create a Pod Identity association for ${who}`, confirmLabel: 'Create', details: [`eks:CreatePodIdentityAssociation clusterName=${cluster} namespace=${sa.namespace} serviceAccount=${sa.name}`], request });
+    } else if (RESTART_KINDS.includes(kind) && !has('restart-pods')) {
+      const stale = podsToRestart(inputs, explanation, pods);
+      const restart = stale.filter((p) => p.owner && RECREATING_OWNERS.has(p.owner.kind));
+      const leftAlone = stale.filter((p) => !restart.includes(p));
+      if (restart.length) {
+        out.push({
+          kind: 'restart-pods',
+          label: 'Restart the Pods...',
+          action: `Delete ${restart.length} pod${restart.length === 1 ? '' : 's'} of ${who} so their controllers create them again`,
+          confirmLabel: 'Delete and Re-create',
+          details: [...restart.map((p) => `delete pod ${p.namespace}/${p.name} (re-created by ${p.owner!.kind} ${p.owner!.name})`), ...leftAlone.map((p) => `left alone: pod ${p.namespace}/${p.name} has no controller that would create it again`)],
+          pods: restart,
+          leftAlone,
+        });
+      }
+    } else if (kind === 'agent-missing' && cluster && !has('install-agent')) {
+      out.push({ kind: 'install-agent', label: 'Install the Pod Identity Agent', action: `Install the ${AGENT_ADDON} add-on on ${cluster}`, confirmLabel: 'Install', details: [`eks:CreateAddon clusterName=${cluster} addonName=${AGENT_ADDON}`], clusterName: cluster, addonName: AGENT_ADDON });
+    }
+  }
+  return out;
+}
+
+/** The association fix with the role the user named; the confirmation then shows the whole request. */
+export function withAssociationRole(fix: Extract<WorkloadFix, { kind: 'create-association' }>, roleArn: string): Extract<WorkloadFix, { kind: 'create-association' }> {
+  return { ...fix, request: { ...fix.request, roleArn }, details: [`${fix.details[0]} roleArn=${roleArn}`] };
+}
+
+/** Carries out a confirmed fix; returns what was done, one line each. */
+export async function applyWorkloadFix(fix: WorkloadFix, gw: WorkloadFixGateway): Promise<string[]> {
+  switch (fix.kind) {
+    case 'create-oidc-provider':
+      return [`created ${(await gw.createOidcProvider(fix.request)) ?? `the OIDC provider for ${fix.request.url}`}`];
+    case 'update-trust-policy':
+      await gw.updateAssumeRolePolicy(fix.correction.roleName, fix.correction.after);
+      return [`updated the trust policy of ${fix.correction.roleArn}`];
+    case 'create-association': {
+      const { roleArn } = fix.request;
+      if (!roleArn) throw new Error('The association needs a role: name one first.');
+      const id = await gw.createPodIdentityAssociation({ ...fix.request, roleArn });
+      return [`created association ${id ?? ''} for ${fix.request.namespace}/${fix.request.serviceAccount} with ${roleArn}`.replace('  ', ' ')];
+    }
+    case 'restart-pods': {
+      const done: string[] = [];
+      // One at a time, so a refusal stops the rest and the report says how far it got.
+      for (const p of fix.pods) {
+        await gw.deletePod(p.namespace, p.name);
+        done.push(`deleted pod ${p.namespace}/${p.name}`);
+      }
+      return done;
+    }
+    case 'install-agent':
+      await gw.createAddon(fix.clusterName, fix.addonName);
+      return [`created add-on ${fix.addonName} on ${fix.clusterName}`];
+  }
+}

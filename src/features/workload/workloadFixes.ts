@@ -1,0 +1,55 @@
+/**
+ * Carries out one workload identity fix: the role for a new association is asked for, then the change safety
+ * confirmation shows every call (and the trust policy old and new); declining writes nothing.
+ */
+import * as vscode from 'vscode';
+import type { ClusterRef } from '../../core/clusters/clusterAccess';
+import type { WorkloadConnection } from '../../core/workload/fixGateway';
+import { applyWorkloadFix, withAssociationRole, type WorkloadFix } from '../../core/workload/fixPlan';
+import type { WorkloadTarget } from '../../core/workload/gather';
+import { parseRoleArn } from '../../core/workload/explain';
+import type { Services } from '../../services';
+
+async function askRole(fix: Extract<WorkloadFix, { kind: 'create-association' }>): Promise<WorkloadFix | undefined> {
+  const arn = await vscode.window.showInputBox({
+    prompt: vscode.l10n.t('IAM role for {0}/{1} (its trust policy must allow pods.eks.amazonaws.com)', fix.request.namespace, fix.request.serviceAccount),
+    placeHolder: 'arn:aws:iam::111122223333:role/my-pod-role',
+    ignoreFocusOut: true,
+    validateInput: (v) => (parseRoleArn(v.trim()) ? undefined : vscode.l10n.t('An IAM role ARN: arn:aws:iam::ACCOUNT:role/NAME')),
+  });
+  return arn ? withAssociationRole(fix, arn.trim()) : undefined;
+}
+
+/** After pods were deleted, the pod their controller made in place of the one explained (else the service account). */
+async function afterRestart(conn: WorkloadConnection, fix: Extract<WorkloadFix, { kind: 'restart-pods' }>, target: WorkloadTarget): Promise<WorkloadTarget> {
+  if (!('pod' in target)) return target;
+  const gone = fix.pods.find((p) => p.name === target.pod.name && p.namespace === target.pod.namespace);
+  const sa = gone?.serviceAccountName ?? 'default';
+  const pods = await conn.fixes.listPods(target.pod.namespace).catch(() => []);
+  const deleted = new Set(fix.pods.map((p) => p.name));
+  const next = pods.filter((p) => !deleted.has(p.name) && (p.serviceAccountName ?? 'default') === sa && (!gone?.owner || (p.owner?.kind === gone.owner.kind && p.owner.name === gone.owner.name)));
+  next.sort((a, b) => (b.creationTimestamp ?? '').localeCompare(a.creationTimestamp ?? ''));
+  return next[0] ? { pod: { namespace: next[0].namespace, name: next[0].name } } : { serviceAccount: { namespace: target.pod.namespace, name: sa } };
+}
+
+/** Returns what was done and what to explain next, or undefined when the user declined (nothing was written). */
+export async function runWorkloadFix(services: Services, ref: ClusterRef, conn: WorkloadConnection, offered: WorkloadFix, target: WorkloadTarget): Promise<{ done: string[]; target: WorkloadTarget } | undefined> {
+  const fix = offered.kind === 'create-association' ? await askRole(offered) : offered;
+  if (!fix) return undefined;
+  const confirmed = await services.changeSafety.confirmChange({
+    cluster: ref.cluster,
+    action: fix.action,
+    confirmLabel: fix.confirmLabel,
+    details: fix.details,
+    document: fix.kind === 'update-trust-policy' ? { name: fix.correction.roleName, before: fix.correction.before, after: fix.correction.after } : undefined,
+  });
+  if (!confirmed) {
+    services.log.info(`${fix.action} on ${ref.cluster}: declined, nothing written`);
+    return undefined;
+  }
+  const done = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('{0}...', fix.action) }, () => applyWorkloadFix(fix, conn.fixes));
+  services.log.info(`${fix.action} on ${ref.cluster}: ${done.join('; ')}`);
+  // The tree's Workload identity group shows the change once the cluster is read again.
+  void services.clusters.invalidate(ref);
+  return { done, target: fix.kind === 'restart-pods' ? await afterRestart(conn, fix, target) : target };
+}

@@ -1,0 +1,164 @@
+/**
+ * The fixes an explanation offers and exactly what each would send, through a recording fake gateway: the plan comes
+ * from the failing step's kind, a corrected trust policy is checked by the model before it is offered, and a fix
+ * applied to the inputs makes the explanation pass.
+ */
+import * as assert from 'assert';
+import { explainWorkload } from '../../../../src/core/workload/explain';
+import type { OwnedPod, WorkloadFixGateway } from '../../../../src/core/workload/fixGateway';
+import { applyWorkloadFix, needsPods, planWorkloadFixes, withAssociationRole, type WorkloadFix } from '../../../../src/core/workload/fixPlan';
+import type { WorkloadInputs } from '../../../../src/core/workload/model';
+import { ACCOUNT, association, CLUSTER, HOST_PATH, IRSA_AWS_DOCS, ISSUER, POD_ID_AWS_DOCS, POD_ID_NO_TAG_SESSION, podIdentityPod, PROVIDER_ARN } from './fixtures';
+
+const IRSA_ROLE = `arn:aws:iam::${ACCOUNT}:role/my-role`;
+const POD_ROLE = association().roleArn;
+const PROVIDER = { arn: PROVIDER_ARN, url: HOST_PATH, clientIds: ['sts.amazonaws.com'] };
+
+function recorder(): { gw: WorkloadFixGateway; calls: [string, ...unknown[]][] } {
+  const calls: [string, ...unknown[]][] = [];
+  const gw: WorkloadFixGateway = {
+    async createOidcProvider(r) {
+      calls.push(['CreateOpenIDConnectProvider', r]);
+      return `arn:aws:iam::${ACCOUNT}:oidc-provider/${HOST_PATH}`;
+    },
+    async updateAssumeRolePolicy(name, doc) {
+      calls.push(['UpdateAssumeRolePolicy', name, JSON.parse(doc)]);
+    },
+    async createPodIdentityAssociation(r) {
+      calls.push(['CreatePodIdentityAssociation', r]);
+      return 'a-new';
+    },
+    async createAddon(cluster, addon) {
+      calls.push(['CreateAddon', cluster, addon]);
+    },
+    async listPods() {
+      return [];
+    },
+    async deletePod(ns, name) {
+      calls.push(['DeletePod', `${ns}/${name}`]);
+    },
+  };
+  return { gw, calls };
+}
+
+/** default/my-service-account with IRSA (the EKS User Guide's example), trust policy and providers as given. */
+function irsa(trust: object | undefined, over: Partial<WorkloadInputs> = {}): WorkloadInputs {
+  return {
+    cluster: CLUSTER,
+    serviceAccount: { namespace: 'default', name: 'my-service-account', annotations: { 'eks.amazonaws.com/role-arn': IRSA_ROLE } },
+    association: null,
+    trustPolicies: trust ? { [IRSA_ROLE]: encodeURIComponent(JSON.stringify(trust)) } : {},
+    oidcProviders: [PROVIDER],
+    ...over,
+  };
+}
+
+function podIdentity(trust: object, over: Partial<WorkloadInputs> = {}): WorkloadInputs {
+  return { cluster: CLUSTER, serviceAccount: { namespace: 'payments', name: 'api' }, association: association(), trustPolicies: { [POD_ROLE]: JSON.stringify(trust) }, agent: { addonStatus: 'ACTIVE', runningOnNode: true }, ...over };
+}
+
+const plan = (inputs: WorkloadInputs, pods?: OwnedPod[]) => planWorkloadFixes(inputs, explainWorkload(inputs), pods);
+const only = <K extends WorkloadFix['kind']>(fixes: WorkloadFix[], kind: K) => {
+  assert.deepStrictEqual(fixes.map((f) => f.kind), [kind]);
+  return fixes[0] as Extract<WorkloadFix, { kind: K }>;
+};
+
+describe('workload identity fixes: what each would send', () => {
+  it('offers nothing when the pod gets its role', () => {
+    assert.deepStrictEqual(plan(irsa(IRSA_AWS_DOCS)), []);
+  });
+
+  it('missing OIDC provider: CreateOpenIDConnectProvider for the issuer, client ID sts.amazonaws.com, no thumbprint', async () => {
+    const inputs = irsa(IRSA_AWS_DOCS, { cluster: { ...CLUSTER, oidcIssuer: `${ISSUER}/` }, oidcProviders: [] });
+    const fix = only(plan(inputs), 'create-oidc-provider');
+    const { gw, calls } = recorder();
+    await applyWorkloadFix(fix, gw);
+    assert.deepStrictEqual(calls, [['CreateOpenIDConnectProvider', { url: ISSUER, clientIds: ['sts.amazonaws.com'] }]], 'the trailing slash is dropped, as IAM keys the provider');
+    assert.ok(!('thumbprints' in fix.request) && !JSON.stringify(fix.request).includes('humbprint'));
+    const after = explainWorkload({ ...inputs, oidcProviders: [PROVIDER] });
+    assert.strictEqual(after.works, true);
+  });
+
+  it('trust policy for another namespace: adds the statement for this service account and keeps the old one', async () => {
+    const wrong = JSON.parse(JSON.stringify(IRSA_AWS_DOCS).replace('system:serviceaccount:default:', 'system:serviceaccount:payments:'));
+    const inputs = irsa(wrong);
+    assert.strictEqual(explainWorkload(inputs).steps.find((s) => s.id === 'trust')?.kind, 'trust-condition');
+    const fix = only(plan(inputs), 'update-trust-policy');
+    const { gw, calls } = recorder();
+    await applyWorkloadFix(fix, gw);
+    const [op, roleName, sent] = calls[0] as [string, string, { Statement: { Condition?: { StringEquals: Record<string, string> } }[] }];
+    assert.deepStrictEqual([op, roleName, sent.Statement.length], ['UpdateAssumeRolePolicy', 'my-role', 2]);
+    assert.deepStrictEqual(sent.Statement[0], wrong.Statement[0], 'the existing statement is kept as written');
+    assert.deepStrictEqual(sent.Statement[1].Condition?.StringEquals, { [`${HOST_PATH}:sub`]: 'system:serviceaccount:default:my-service-account', [`${HOST_PATH}:aud`]: 'sts.amazonaws.com' });
+    assert.match(fix.correction.before, /system:serviceaccount:payments:my-service-account/, 'the diff shows the document decoded from GetRole\'s URL encoding');
+    assert.strictEqual(explainWorkload({ ...inputs, trustPolicies: { [IRSA_ROLE]: fix.correction.after } }).works, true);
+  });
+
+  it('an audience the OIDC provider does not list: no trust policy fix that would trust that audience too', () => {
+    const inputs = irsa(IRSA_AWS_DOCS, { serviceAccount: { namespace: 'default', name: 'my-service-account', annotations: { 'eks.amazonaws.com/role-arn': IRSA_ROLE, 'eks.amazonaws.com/audience': 'vault.example.com' } } });
+    const kinds = explainWorkload(inputs).steps.filter((s) => s.verdict === 'fail').map((s) => s.kind);
+    assert.ok(kinds.includes('oidc-client-id-missing') && kinds.includes('trust-condition'), kinds.join());
+    assert.deepStrictEqual(plan(inputs), []);
+  });
+
+  it('Pod Identity trust without sts:TagSession (a single statement object): adds the action to that statement', async () => {
+    const inputs = podIdentity(POD_ID_NO_TAG_SESSION);
+    const fix = only(plan(inputs), 'update-trust-policy');
+    const { gw, calls } = recorder();
+    await applyWorkloadFix(fix, gw);
+    const sent = calls[0][2] as { Statement: { Action: string[] }[] };
+    assert.deepStrictEqual(sent.Statement.map((s) => s.Action), [['sts:AssumeRole', 'sts:TagSession']]);
+    assert.strictEqual(explainWorkload({ ...inputs, trustPolicies: { [POD_ROLE]: fix.correction.after } }).works, true);
+  });
+
+  it('an explicit Deny is not outvoted by an added Allow: no trust fix is offered', () => {
+    const deny = { Version: '2012-10-17', Statement: [...POD_ID_AWS_DOCS.Statement, { Effect: 'Deny', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    const inputs = podIdentity(deny);
+    assert.strictEqual(explainWorkload(inputs).steps.find((s) => s.id === 'trust')?.kind, 'trust-explicit-deny');
+    assert.deepStrictEqual(plan(inputs), []);
+  });
+
+  it('no mechanism: CreatePodIdentityAssociation once the user names the role', async () => {
+    const inputs: WorkloadInputs = { cluster: CLUSTER, serviceAccount: { namespace: 'payments', name: 'api' }, association: null, oidcProviders: [PROVIDER] };
+    const fix = only(plan(inputs), 'create-association');
+    const { gw, calls } = recorder();
+    await assert.rejects(applyWorkloadFix(fix, gw), /needs a role/);
+    assert.deepStrictEqual(calls, [], 'nothing is sent without a role');
+    const named = withAssociationRole(fix, POD_ROLE);
+    assert.match(named.details[0], /roleArn=arn:aws:iam::111122223333:role\/eks-pod-identity-primary-role$/);
+    await applyWorkloadFix(named, gw);
+    assert.deepStrictEqual(calls, [['CreatePodIdentityAssociation', { clusterName: 'demo', namespace: 'payments', serviceAccount: 'api', roleArn: POD_ROLE }]]);
+  });
+
+  it('pods created before the association: deletes those a controller re-creates and names the others', async () => {
+    const before = { creationTimestamp: '2026-11-19T09:00:00Z', containers: [{ name: 'api' }], volumes: [] };
+    const inputs = podIdentity(POD_ID_AWS_DOCS, { pod: podIdentityPod(before) });
+    const explanation = explainWorkload(inputs);
+    assert.ok(needsPods(explanation));
+    const pods: OwnedPod[] = [
+      podIdentityPod({ ...before, name: 'api-old-1' }),
+      podIdentityPod({ name: 'api-new' }),
+      podIdentityPod({ ...before, name: 'api-bare' }),
+      podIdentityPod({ ...before, name: 'worker-1', serviceAccountName: 'worker' }),
+    ].map((p) => ({ ...p, owner: p.name === 'api-bare' ? undefined : { kind: 'ReplicaSet', name: 'api-6f4dfff6cb' } }));
+    const fix = only(planWorkloadFixes(inputs, explanation, pods), 'restart-pods');
+    assert.deepStrictEqual(fix.details, ['delete pod payments/api-old-1 (re-created by ReplicaSet api-6f4dfff6cb)', 'left alone: pod payments/api-bare has no controller that would create it again']);
+    const { gw, calls } = recorder();
+    await applyWorkloadFix(fix, gw);
+    assert.deepStrictEqual(calls, [['DeletePod', 'payments/api-old-1']]);
+  });
+
+  it('no pod to restart that a controller owns: no restart is offered', () => {
+    const before = { creationTimestamp: '2026-11-19T09:00:00Z', containers: [{ name: 'api' }], volumes: [] };
+    const inputs = podIdentity(POD_ID_AWS_DOCS, { pod: podIdentityPod(before) });
+    assert.deepStrictEqual(plan(inputs, [{ ...podIdentityPod(before) }]), []);
+  });
+
+  it('agent add-on missing: CreateAddon eks-pod-identity-agent', async () => {
+    const inputs = podIdentity(POD_ID_AWS_DOCS, { agent: { addonStatus: 'absent' } });
+    const fix = only(plan(inputs), 'install-agent');
+    const { gw, calls } = recorder();
+    await applyWorkloadFix(fix, gw);
+    assert.deepStrictEqual(calls, [['CreateAddon', 'demo', 'eks-pod-identity-agent']]);
+  });
+});
