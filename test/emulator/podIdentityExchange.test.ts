@@ -14,13 +14,10 @@
  * AssumeRoleForPodIdentity; the operation's shape from botocore (test/fixtures/eks-auth-model.json).
  */
 import * as assert from 'assert';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { Emulator, startEmulator } from '../../emulator/server';
 import { loadScenarioFile } from '../../emulator/state';
 import { signServiceAccountToken } from '../../emulator/workloadTokens';
@@ -28,6 +25,7 @@ import { kubeConfigFor, type KubeTarget } from '../../src/core/aws/kubeGateway';
 import { explainWorkload } from '../../src/core/workload/explain';
 import { gatherWorkload } from '../../src/core/workload/gather';
 import { ClientNodeWorkloadKubeGateway, SdkWorkloadEksGateway, SdkWorkloadIamGateway } from '../../src/core/workload/workloadGateway';
+import { callAssumeRoleForPodIdentity } from './eksAuthModel';
 
 const scenario = loadScenarioFile('demo');
 const admin = scenario.identities[0];
@@ -65,13 +63,9 @@ describe("EKS Pod Identity's AssumeRoleForPodIdentity against the product's trus
   const core = async () => (await kubeConfigFor(target)).makeApiClient(CoreV1Api);
   const podOf = async (app: string) => (await (await core()).listNamespacedPod({ namespace: NS, labelSelector: `app=${app}` })).items[0];
 
-  /** The agent's call: POST /clusters/NAME/assume-role-for-pod-identity, SigV4 for `eks-auth` (the model's signingName). */
-  async function assumeRoleForPodIdentity(clusterName: string, token: string, region = 'us-east-1'): Promise<Answer> {
-    const url = new URL(`${emu.endpoint}/clusters/${encodeURIComponent(clusterName)}/assume-role-for-pod-identity`);
-    const body = JSON.stringify({ token });
-    const signer = new SignatureV4({ service: 'eks-auth', region, credentials: creds, sha256: Sha256, uriEscapePath: true });
-    const signed = await signer.sign(new HttpRequest({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host, 'content-type': 'application/json' }, body }));
-    const res = await fetch(url, { method: 'POST', headers: signed.headers, body });
+  /** The agent's call, signed as the agent signs it (eksAuthModel.ts). */
+  async function assumeRoleForPodIdentity(clusterName: string, token: string): Promise<Answer> {
+    const res = await callAssumeRoleForPodIdentity(emu.endpoint, creds, clusterName, token);
     const json = (await res.json()) as unknown;
     if (res.ok) return { status: res.status, body: json as PodIdentityAnswer };
     return { status: res.status, errorType: res.headers.get('x-amzn-errortype')?.split(':')[0], message: (json as { message?: string }).message };
