@@ -185,4 +185,26 @@ describe("EKS Pod Identity's AssumeRoleForPodIdentity against the product's trus
     await iam().send(new UpdateAssumeRolePolicyCommand({ RoleName: 'workload-podid-no-tagsession', PolicyDocument: JSON.stringify(policy) }));
     assert.deepStrictEqual([(await assumeRoleForPodIdentity(CLUSTER, await kubeletToken(pod))).status, (await productTrust(pod)).verdict], [200, 'ok']);
   });
+
+  it("a target role trusted as pod-id-assign-target-role writes it (account root, ArnEquals aws:PrincipalARN; sts:ExternalId when session tags are off) gives the target role's credentials", async () => {
+    const pod = await podOf('podid-cross-account');
+    const association = emu.workload.associations.find((a) => a.serviceAccount === 'podid-cross-account')!;
+    const targetArn = association.targetRoleArn!;
+    const trust = (condition: Record<string, unknown>, actions: string[]) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: actions, Condition: { ArnEquals: { 'aws:PrincipalARN': association.roleArn }, ...condition } }] });
+    const role = async () => {
+      const a = await assumeRoleForPodIdentity(CLUSTER, await kubeletToken(pod));
+      return a.status === 200 ? a.body!.assumedRoleUser.arn.split('/')[1] : `${a.status} ${a.errorType}`;
+    };
+    // The target role lives in another account: the test seeds it as the scenario does (emulator.workload).
+    emu.workload.roles.set(targetArn, trust({ StringEquals: { 'aws:RequestTag/kubernetes-namespace': NS } }, ['sts:AssumeRole', 'sts:TagSession']));
+    const withTags = await role();
+    emu.workload.roles.set(targetArn, trust({ StringEquals: { 'aws:RequestTag/kubernetes-namespace': 'other' } }, ['sts:AssumeRole', 'sts:TagSession']));
+    const otherNamespace = await role();
+    association.disableSessionTags = true;
+    emu.workload.roles.set(targetArn, trust({ StringEquals: { 'sts:ExternalId': `us-east-1/${ACCOUNT}/${CLUSTER}/${NS}/podid-cross-account` } }, ['sts:AssumeRole']));
+    const externalId = await role();
+    emu.workload.roles.set(targetArn, trust({ StringEquals: { 'sts:ExternalId': `us-east-1/${ACCOUNT}/${CLUSTER}/${NS}/someone-else` } }, ['sts:AssumeRole']));
+    const wrongExternalId = await role();
+    assert.deepStrictEqual({ withTags, otherNamespace, externalId, wrongExternalId }, { withTags: 'workload-podid-cross-account-target', otherNamespace: '400 AccessDeniedException', externalId: 'workload-podid-cross-account-target', wrongExternalId: '400 AccessDeniedException' });
+  });
 });
