@@ -98,7 +98,7 @@ export function assumeRoleForPodIdentity(world: WorkloadWorld, state: EmulatorSt
   if (association.targetRoleArn) {
     const first = ROLE_ARN.exec(association.roleArn)!;
     const chained: Record<string, string | string[]> = { ...context, 'aws:PrincipalArn': association.roleArn, 'aws:PrincipalAccount': first[2] };
-    // With session tags off, EKS passes this as the external ID when it assumes the target role (pod-id-assign-target-role).
+    // "If you Disabled Session Tags ... EKS Pod Identity also sets the sts:ExternalId" (pod-id-assign-target-role).
     if (!tags) chained['sts:ExternalId'] = `${cluster.region}/${cluster.accountId}/${cluster.name}/${namespace}/${serviceaccount.name}`;
     if (!trusts(world, association.targetRoleArn, { type: 'AWS', id: association.roleArn }, chained, tags)) throw new ServiceError('AccessDeniedException', DENIED, 400);
     sessionRole = association.targetRoleArn;
