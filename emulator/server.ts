@@ -18,6 +18,7 @@ import { Cluster, EmulatorState, Identity, Scenario, buildState, roleSession } f
 import type { WorkloadWorld } from './workload';
 import { isWorkloadIamAction, workloadEksRoute, workloadIam } from './workloadWrites';
 import { assumeRoleWithWebIdentity } from './webIdentity';
+import { assumeRoleForPodIdentity } from './podIdentityAuth';
 import { buildWorkload } from './workloadScenario';
 
 export type FaultKind = 'latency' | 'throttle' | 'accessDenied' | 'expiredToken' | 'serverError' | 'limitExceeded' | 'queryStatus';
@@ -93,7 +94,7 @@ function faultProblem(f: unknown): string | undefined {
 }
 
 /** Signing names the emulator answers for. A Map, as every lookup keyed by request data is: `constructor` is no service. */
-const SIGNING_NAMES = new Set(['eks', 'logs', 'sts', 'iam']);
+const SIGNING_NAMES = new Set(['eks', 'eks-auth', 'logs', 'sts', 'iam']);
 
 /** An IAM unique id: the kind's prefix and 17 more characters, 21 in all, as IAM writes them (AROA..., AIDA...). */
 function iamId(prefix: 'AROA' | 'AIDA', arn: string): string {
@@ -222,7 +223,7 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
     const action = `${service}:${operation}`;
     switch (kind) {
       case 'throttle':
-        return service === 'sts' || service === 'iam' ? new ServiceError('Throttling', 'Rate exceeded', 400) : new ServiceError('ThrottlingException', 'Rate exceeded', service === 'eks' ? 429 : 400);
+        return service === 'sts' || service === 'iam' ? new ServiceError('Throttling', 'Rate exceeded', 400) : new ServiceError('ThrottlingException', 'Rate exceeded', service.startsWith('eks') ? 429 : 400);
       case 'accessDenied': {
         const message = `User: ${callerArn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;
         return new ServiceError(service === 'sts' || service === 'iam' ? 'AccessDenied' : 'AccessDeniedException', message, service === 'logs' ? 400 : 403);
@@ -389,6 +390,10 @@ export async function startEmulator(scenario: Scenario, options: EmulatorOptions
       const queryParams = params;
       const workloadXml = () => (service === 'iam' ? workloadIam(emulator.workload, operation, queryParams, identity.arn.split(':')[4]) : undefined);
       run = async () => sendXml(res, 200, workloadXml() ?? handler!(emulator.state, identity, queryParams));
+    } else if (scope.service === 'eks-auth') {
+      // EKS Auth (emulator/podIdentityAuth.ts): the call log keeps the cluster, never the token.
+      [service, operation, params] = ['eks-auth', 'AssumeRoleForPodIdentity', { path: url.pathname }];
+      run = async () => sendJson(res, 200, assumeRoleForPodIdentity(emulator.workload, emulator.state, { method: req.method ?? 'GET', path: url.pathname, region, body: parseJsonBody(body), now }));
     } else {
       service = 'eks';
       const workloadRoute = workloadEksRoute(emulator.workload, req.method ?? 'GET', url.pathname);

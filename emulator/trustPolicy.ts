@@ -1,14 +1,16 @@
 /**
- * The emulator's own reading of a role trust policy, for STS AssumeRoleWithWebIdentity: enough of IAM's policy
- * evaluation logic (IAM User Guide, "Policy evaluation logic" and "IAM JSON policy elements reference") to decide the
- * requests an IRSA pod makes. It is written apart from the product's evaluator (src/core/workload/trustEvaluation.ts)
- * and must never import it, so that the two can disagree and a test notice.
+ * The emulator's own reading of a role trust policy, for STS AssumeRoleWithWebIdentity and EKS Auth
+ * AssumeRoleForPodIdentity: enough of IAM's policy evaluation logic (IAM User Guide, "Policy evaluation logic" and
+ * "IAM JSON policy elements reference") to decide the requests IRSA and Pod Identity pods make. It is written apart
+ * from the product's evaluator (src/core/workload/trustEvaluation.ts) and must never import it, so that the two can
+ * disagree and a test notice.
  *
  * Covered: a single statement object or a list; Effect Allow/Deny (an explicit Deny wins); Principal `*`, or
- * `Federated`/`AWS`/`Service` as a string or a list; Action/NotAction with `*` and `?` wildcards, without case;
- * condition operators StringEquals, StringNotEquals, StringEqualsIgnoreCase, StringLike, StringNotLike, with
- * `ForAnyValue:`/`ForAllValues:` and `...IfExists`, and Null; condition keys without case. Any other operator makes
- * an Allow statement not apply and a Deny statement apply: the emulator never guesses an Allow.
+ * `Federated`/`AWS`/`Service` as a string or a list (an AWS account principal trusts the account's roles);
+ * Action/NotAction with `*` and `?` wildcards, without case; condition operators StringEquals, StringNotEquals,
+ * StringEqualsIgnoreCase, StringLike, StringNotLike and the Arn operators, with `ForAnyValue:`/`ForAllValues:` and
+ * `...IfExists`, and Null; condition keys without case. Any other operator makes an Allow statement not apply and a
+ * Deny statement apply: the emulator never guesses an Allow.
  */
 
 export interface TrustRequest {
@@ -33,7 +35,10 @@ function principalMatches(principal: Json, p: TrustRequest['principal']): boolea
   if (principal === '*') return true;
   if (!principal || typeof principal !== 'object') return false;
   const ids = list((principal as Record<string, Json>)[p.type]);
-  return ids.some((id) => id === '*' || id === p.id);
+  // An AWS principal naming an account (`arn:aws:iam::ACCOUNT:root` or the bare ID) trusts every principal of that
+  // account (IAM User Guide, "AWS account principals"), as the target-role trust in pod-id-assign-target-role does.
+  const account = p.type === 'AWS' ? /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(p.id)?.[1] : undefined;
+  return ids.some((id) => id === '*' || id === p.id || (account !== undefined && (id === account || (typeof id === 'string' && new RegExp(`^arn:[^:]+:iam::${account}:root$`).test(id)))));
 }
 
 function actionMatches(statement: Record<string, Json>, action: string): boolean {
@@ -49,8 +54,13 @@ const STRING_TESTS: Record<string, (pattern: string, value: string) => boolean> 
   StringNotEqualsIgnoreCase: (p, v) => p.toLowerCase() !== v.toLowerCase(),
   StringLike: (p, v) => wildcard(p, v, false),
   StringNotLike: (p, v) => !wildcard(p, v, false),
+  // ArnEquals and ArnLike behave alike, wildcards included ("ARN condition operators").
+  ArnEquals: (p, v) => wildcard(p, v, false),
+  ArnLike: (p, v) => wildcard(p, v, false),
+  ArnNotEquals: (p, v) => !wildcard(p, v, false),
+  ArnNotLike: (p, v) => !wildcard(p, v, false),
 };
-const NEGATED = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike']);
+const NEGATED = new Set(['StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike', 'ArnNotEquals', 'ArnNotLike']);
 
 /** Whether one operator's block holds; undefined for an operator this evaluator does not know. */
 function operatorHolds(operator: string, block: Json, context: Record<string, string[]>): boolean | undefined {

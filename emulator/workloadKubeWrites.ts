@@ -63,7 +63,17 @@ export function tokenRequest(cluster: Cluster, kube: KubeWorkloads, namespace: s
     return kubeStatus(422, 'Invalid', `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`, { name, kind: 'TokenRequest' });
   }
   const lifetime = Math.min(expirationSeconds, MAX_EXPIRATION);
-  const token = signServiceAccountToken(cluster.oidcIssuer, { namespace, name, uid: sa.metadata.uid }, audiences, now, lifetime);
+  // A token bound to a pod (as the kubelet asks for projected volumes) carries the pod's name and uid; the pod must
+  // exist and run as this service account (kubernetes pkg/registry/core/serviceaccount/storage/token.go).
+  const ref = spec.boundObjectRef as { kind?: unknown; name?: unknown } | null | undefined;
+  let bound: { name: string; uid: string } | undefined;
+  if (ref && ref.kind === 'Pod') {
+    const pod = kube.pods.map((p) => p.object).find((p) => p.metadata.namespace === namespace && p.metadata.name === ref.name);
+    if (!pod) return kubeStatus(404, 'NotFound', `pods "${String(ref.name)}" not found`, { name: String(ref.name), kind: 'pods' });
+    if (pod.spec.serviceAccountName !== name) return kubeStatus(400, 'BadRequest', `cannot bind token for serviceaccount "${name}" to pod running with different serviceaccount name.`);
+    bound = { name: pod.metadata.name, uid: pod.metadata.uid };
+  }
+  const token = signServiceAccountToken(cluster.oidcIssuer, { namespace, name, uid: sa.metadata.uid }, audiences, now, lifetime, bound);
   return {
     code: 201,
     body: {

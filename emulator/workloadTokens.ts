@@ -37,10 +37,11 @@ export interface ServiceAccountClaims {
   iat: number;
   nbf: number;
   jti: string;
-  'kubernetes.io': { namespace: string; serviceaccount: { name: string; uid: string } };
+  /** `pod` only in a token bound to a pod (TokenRequest boundObjectRef), as the kubelet requests projected tokens. */
+  'kubernetes.io': { namespace: string; serviceaccount: { name: string; uid: string }; pod?: { name: string; uid: string } };
 }
 
-export function signServiceAccountToken(issuer: string, sa: { namespace: string; name: string; uid: string }, audiences: string[], now: Date, lifetimeSeconds: number): string {
+export function signServiceAccountToken(issuer: string, sa: { namespace: string; name: string; uid: string }, audiences: string[], now: Date, lifetimeSeconds: number, pod?: { name: string; uid: string }): string {
   const key = keyFor(issuer);
   const iat = Math.floor(now.getTime() / 1000);
   const claims: ServiceAccountClaims = {
@@ -51,7 +52,7 @@ export function signServiceAccountToken(issuer: string, sa: { namespace: string;
     iat,
     nbf: iat,
     jti: randomUUID(),
-    'kubernetes.io': { namespace: sa.namespace, serviceaccount: { name: sa.name, uid: sa.uid } },
+    'kubernetes.io': { namespace: sa.namespace, serviceaccount: { name: sa.name, uid: sa.uid }, ...(pod ? { pod } : {}) },
   };
   const input = `${b64url({ alg: 'RS256', kid: key.kid })}.${b64url(claims)}`;
   return `${input}.${sign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`;

@@ -46,6 +46,8 @@ import { WORKLOAD_EKS_OPERATIONS } from '../../emulator/workload';
 import { signServiceAccountToken } from '../../emulator/workloadTokens';
 import { WORKLOAD_WRITE_EKS_OPERATIONS } from '../../emulator/workloadWrites';
 import { loadScenarioFile } from '../../emulator/state';
+import { EKS_AUTH_OPERATIONS } from '../../emulator/podIdentityAuth';
+import { EKS_AUTH_MODEL, callAssumeRoleForPodIdentity, conformBotocore } from './eksAuthModel';
 
 type Schema = unknown;
 const deref = (s: Schema): Schema => (typeof s === 'function' ? deref((s as () => Schema)()) : s);
@@ -226,6 +228,12 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
     await quiet(webIdentity(token('other')));
     await quiet(webIdentity(token('sts.amazonaws.com', 'default')));
     await quiet(webIdentity('not-a-jwt'));
+    // EKS Auth AssumeRoleForPodIdentity (signed as the agent signs it), with an answer and with errors (workload-podid-works trusts nothing by now).
+    const podToken = (aud: string, name = 'podid-created-before') => signServiceAccountToken(issuer, { namespace: 'workload-demo', name, uid: 'u' }, [aud], new Date(), 3600);
+    await callAssumeRoleForPodIdentity(emu.endpoint, credentials, 'prod-payments', podToken('pods.eks.amazonaws.com'));
+    for (const [cluster, t] of [['prod-payments', podToken('sts.amazonaws.com')], ['prod-payments', podToken('pods.eks.amazonaws.com', 'podid-no-tagsession')], ['prod-payments', podToken('pods.eks.amazonaws.com', 'nobody')], ['nope', podToken('pods.eks.amazonaws.com')], ['prod-payments', 'x'], ['prod-payments', signServiceAccountToken(issuer, { namespace: 'workload-demo', name: 'podid-works', uid: 'u' }, ['pods.eks.amazonaws.com'], new Date(Date.now() - 7200_000), 3600)]]) {
+      await callAssumeRoleForPodIdentity(emu.endpoint, credentials, cluster, t);
+    }
   });
   after(() => emu.close());
 
@@ -277,6 +285,23 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
     }
     assert.deepStrictEqual(problems, []);
     assert.deepStrictEqual([...seen].sort(), ['iam:CreateOpenIDConnectProvider', 'iam:GetOpenIDConnectProvider', 'iam:GetRole', 'iam:GetUser', 'iam:ListOpenIDConnectProviders', 'iam:UpdateAssumeRolePolicy', 'sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:GetCallerIdentity']);
+  });
+
+  it('answers EKS Auth AssumeRoleForPodIdentity with the botocore model\'s members, and only its errors with their statuses', () => {
+    const op = EKS_AUTH_MODEL.operations.AssumeRoleForPodIdentity;
+    const canFail: string[] = [];
+    conformBotocore({ subject: { namespace: 1 }, extra: true }, op.output.shape, 'probe', canFail);
+    assert.ok(canFail.length >= 3, `the check can fail: ${canFail.join('; ')}`);
+    const problems: string[] = [];
+    const answers = emu.responses.filter((r) => r.service === 'eks-auth');
+    for (const r of answers) {
+      if (r.status === op.http.responseCode) conformBotocore(JSON.parse(r.body), op.output.shape, r.operation, problems);
+      else if (!op.errors.some((e) => e.shape === r.errorType)) problems.push(`${r.operation}: ${r.errorType} is not an error of the operation`);
+      else if (EKS_AUTH_MODEL.shapes[r.errorType!].error?.httpStatusCode !== r.status) problems.push(`${r.operation}: ${r.errorType} with HTTP ${r.status}, the model says ${EKS_AUTH_MODEL.shapes[r.errorType!].error?.httpStatusCode}`);
+    }
+    assert.deepStrictEqual(problems, []);
+    assert.deepStrictEqual([...new Set(answers.map((r) => `${r.status} ${r.errorType ?? r.operation}`))].sort(), ['200 AssumeRoleForPodIdentity', '400 AccessDeniedException', '400 ExpiredTokenException', '400 InvalidParameterException', '400 InvalidTokenException', '404 ResourceNotFoundException']);
+    assert.deepStrictEqual(EKS_AUTH_OPERATIONS, Object.keys(EKS_AUTH_MODEL.operations), 'every EKS Auth operation the emulator serves is checked');
   });
 
   it("answers errors with an error the model declares, and the model's HTTP status", () => {

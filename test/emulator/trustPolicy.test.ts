@@ -33,6 +33,18 @@ describe('the emulator\'s trust policy evaluator (emulator/trustPolicy.ts)', () 
   ];
   for (const [name, statement, expected] of cases) it(`${name}: ${expected}`, () => assert.strictEqual(judge(statement), expected));
 
+  // A Pod Identity target role as EKS User Guide pod-id-assign-target-role writes its trust: the cluster account's
+  // root as principal, narrowed to the association's role with ArnEquals aws:PrincipalARN.
+  const FIRST = 'arn:aws:iam::111122223333:role/eks-pod-identity-primary-role';
+  const target = (principal: string, arn: string) => JSON.stringify({ Statement: { Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole', Condition: { ArnEquals: { 'aws:PrincipalARN': arn } } } });
+  const chained: TrustRequest = { principal: { type: 'AWS', id: FIRST }, action: 'sts:AssumeRole', context: { 'aws:PrincipalArn': FIRST } };
+  it('an AWS account principal trusts its roles; ArnEquals narrows them; another account or role is not trusted', () => {
+    assert.deepStrictEqual(
+      [target('arn:aws:iam::111122223333:root', FIRST), target('111122223333', 'arn:aws:iam::111122223333:role/eks-pod-*'), target('arn:aws:iam::444455556666:root', FIRST), target('arn:aws:iam::111122223333:root', 'arn:aws:iam::111122223333:role/other')].map((t) => trustAllows(t, chained).reason),
+      ['allowed', 'allowed', 'no-allow', 'no-allow'],
+    );
+  });
+
   it('reads the URL-encoded text GetRole returns, and allows nothing for text that is not JSON', () => {
     assert.strictEqual(trustAllows(encodeURIComponent(JSON.stringify({ Statement: allow() })), request).reason, 'allowed');
     assert.strictEqual(trustAllows('{"Statement": [', request).reason, 'unreadable');
