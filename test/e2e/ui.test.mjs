@@ -297,6 +297,55 @@ describe('UI end-to-end (real VS Code in Chromium)', function () {
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(RESULTS, 'explain-access.png') });
   });
+  it('marks which demo service accounts get their IAM role, and walks a broken one through the chain', async () => {
+    await runCommand('View: Close All Editors');
+    // Clicking the activity bar item of a side bar already showing would hide it.
+    if (!(await page.locator('.part.sidebar').isVisible())) await page.locator('.activitybar [aria-label^="EKS Auth Explorer"]').first().click();
+    // Fold what earlier tests opened so the cluster's Workload identity group is on screen (the tree is virtualised).
+    const setExpanded = async (text, open) => {
+      const r = row(text);
+      if ((await r.getAttribute('aria-expanded')) !== String(open)) await r.click();
+    };
+    for (const group of ['Access entries', 'Node roles', 'aws-auth ConfigMap']) if (await row(group).count()) await setExpanded(group, false);
+    await setExpanded('prod-payments', true);
+    await setExpanded('Workload identity', true);
+    await row('Pod Identity associations').waitFor({ timeout: 60000 });
+    await setExpanded('Pod Identity associations', true);
+    await setExpanded('IRSA service accounts', true);
+    await row('workload-demo/podid-works').waitFor();
+    const bar = await page.locator('.part.sidebar').boundingBox();
+    await page.mouse.move(bar.x + bar.width + 1, bar.y + 300);
+    await page.mouse.down();
+    await page.mouse.move(bar.x + bar.width + 420, bar.y + 300, { steps: 8 });
+    await page.mouse.up();
+    assert.match(await row('workload-demo/podid-works').innerText(), /works for new pods/);
+    assert.match(await row('workload-demo/podid-no-tagsession').innerText(), /broken: Trust policy/);
+    assert.match(await row('workload-demo/irsa-wrong-namespace').innerText(), /broken/);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(RESULTS, 'workload-identity.png') });
+
+    await runCommand('EKS: Explain Workload Identity...');
+    await pick('us-east-1');
+    await pick('prod-payments');
+    // The demo lists every service account and pod: filter as a person would.
+    const filter = page.locator('.quick-input-widget input[placeholder^="Which service account or pod"]');
+    await filter.waitFor({ timeout: 30000 });
+    await filter.fill('podid-no-tagsession');
+    await pick('workload-demo/podid-no-tagsession');
+    const preview = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+    await preview.locator('h1', { hasText: 'Workload identity of workload-demo/podid-no-tagsession' }).waitFor({ timeout: 60000 });
+    assert.match(await preview.locator('body').innerText(), /sts:TagSession/);
+    await page.locator('.notification-toast', { hasText: 'does not get its role' }).waitFor({ timeout: 30000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(RESULTS, 'workload-explain.png') });
+    await page.keyboard.press('Escape');
+    const wide = await page.locator('.part.sidebar').boundingBox();
+    await page.mouse.move(wide.x + wide.width + 1, wide.y + 300);
+    await page.mouse.down();
+    await page.mouse.move(wide.x + wide.width - 420, wide.y + 300, { steps: 8 });
+    await page.mouse.up();
+  });
+
   it("walks the user's own kubectl contexts through the six steps and shows each verdict", async () => {
     await runCommand('View: Close All Editors');
     await runCommand('EKS: Diagnose kubectl Access');

@@ -56,7 +56,7 @@ describe('Workload identity, against the emulator', function () {
     assert.match((await child(group, 'Pod Identity Agent')).view().description ?? '', /ACTIVE/);
     const associations = await child(group, 'Pod Identity associations');
     const works = await child(associations, `${NS}/podid-works`);
-    assert.deepStrictEqual([works.view().icon, works.view().description], ['pass', 'workload-podid-works · working']);
+    assert.deepStrictEqual([works.view().icon, works.view().description], ['pass', 'workload-podid-works · works for new pods']);
     const noTag = await child(associations, `${NS}/podid-no-tagsession`);
     assert.strictEqual(noTag.view().icon, 'error');
     assert.match(noTag.view().description ?? '', /broken: Trust policy of arn:aws:iam::\d{12}:role\/workload-podid-no-tagsession/);

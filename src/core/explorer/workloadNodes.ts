@@ -57,9 +57,13 @@ function stateOf(e: WorkloadExplanation): WorkloadState {
   return e.works ? 'working' : e.steps.some((s) => s.verdict === 'fail') || e.mechanism === 'none' ? 'broken' : 'unknown';
 }
 
-/** The step that says why: the first failure, else the first open question. */
+/**
+ * The step that says why: the first failure, else the first open question. A row explains a service account without
+ * its pods, so "no pod was looked at" is true of every row and never the reason.
+ */
 function reasonOf(e: WorkloadExplanation): Step | undefined {
-  return e.steps.find((s) => s.verdict === 'fail' && s.id !== 'outcome') ?? e.steps.find((s) => s.verdict === 'unknown');
+  const open = e.steps.filter((s) => s.verdict === 'unknown' && !(s.id === 'injection' && s.kind === 'not-checked'));
+  return e.steps.find((s) => s.verdict === 'fail' && s.id !== 'outcome') ?? open[0] ?? e.steps.find((s) => s.verdict === 'unknown');
 }
 
 const roleName = (arn: string | undefined) => (arn ? (parseRoleArn(arn)?.name ?? arn) : undefined);
@@ -86,7 +90,7 @@ export class WorkloadRowNode extends ExplorerNode {
     const e = this.explanation;
     const why = reasonOf(e);
     const role = roleName(e.roleArn ?? this.roleArn);
-    const status = this.state === 'working' ? this.ctx.t('working') : this.state === 'broken' ? this.ctx.t('broken: {0}', why?.title ?? '') : this.ctx.t('not checked: {0}', why?.title ?? '');
+    const status = this.state === 'working' ? this.ctx.t('works for new pods') : this.state === 'broken' ? this.ctx.t('broken: {0}', why?.title ?? '') : this.ctx.t('not checked: {0}', why?.title ?? '');
     const steps = e.steps.map((s) => `- **${s.verdict}** ${markdownText(s.title)}${s.fix && s.verdict !== 'ok' ? `  \n  ${this.ctx.t('Fix')}: ${markdownText(s.fix)}` : ''}`);
     return {
       label: `${this.namespace}/${this.name}`,

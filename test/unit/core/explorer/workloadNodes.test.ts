@@ -107,14 +107,21 @@ describe('the Workload identity group', () => {
     assert.deepStrictEqual([batch.view().label, batch.view().icon, batch.view().iconIsError, batch.view().contextValue], ['batch/jobs', 'error', true, `${CONTEXT.workloadRow}.broken`]);
     assert.match(batch.view().description ?? '', /^no-tag-session · broken: Trust policy of arn:aws:iam::111122223333:role\/no-tag-session$/);
     assert.match(batch.view().markdownTooltip ?? '', /sts:TagSession/);
-    assert.deepStrictEqual([payments.view().label, payments.view().icon, payments.view().description], ['payments/api', 'pass', 'eks-pod-identity-primary-role · working']);
+    assert.deepStrictEqual([payments.view().label, payments.view().icon, payments.view().description], ['payments/api', 'pass', 'eks-pod-identity-primary-role · works for new pods']);
     assert.deepStrictEqual(payments.target, { serviceAccount: { namespace: 'payments', name: 'api' } });
     assert.deepStrictEqual(payments.clusterRef(), { profile: 'dev', region: 'us-west-2', cluster: 'demo' }, 'the row belongs to its cluster, for the command it runs');
     assert.strictEqual(payments.view().command?.id, 'eksAuth.workload.explain');
 
     const [irsa] = (await byLabel(nodes, 'IRSA service accounts').getChildren()) as WorkloadRowNode[];
-    assert.deepStrictEqual([irsa.view().label, irsa.view().description], ['default/my-service-account', 'my_role · working']);
+    assert.deepStrictEqual([irsa.view().label, irsa.view().description], ['default/my-service-account', 'my_role · works for new pods']);
     assert.match(irsa.view().markdownTooltip ?? '', /my\\_role/, 'values in the Markdown tooltip are escaped');
+  });
+
+  it('a target role in another account: the row says that trust policy was not checked, not that no pod was looked at', async () => {
+    const { nodes } = await section({ serviceAccounts: [{ namespace: 'payments', name: 'api' }], associations: [association({ targetRoleArn: 'arn:aws:iam::444455556666:role/target' })] });
+    const [row] = await byLabel(nodes, 'Pod Identity associations').getChildren();
+    assert.strictEqual(row.view().icon, 'question');
+    assert.match(row.view().description ?? '', /not checked: Trust policy of the target role arn:aws:iam::444455556666:role\/target$/);
   });
 
   it('no IAM provider for the issuer: the issuer row and every IRSA row say so', async () => {
