@@ -1,10 +1,10 @@
 /**
  * The writes behind the workload identity fixes, and the pod listing they need: IAM (CreateOpenIDConnectProvider,
- * UpdateAssumeRolePolicy), EKS (CreatePodIdentityAssociation, CreateAddon) and Kubernetes (list and delete pods).
+ * AddClientIDToOpenIDConnectProvider, UpdateAssumeRolePolicy), EKS (CreatePodIdentityAssociation, CreateAddon) and Kubernetes (list and delete pods).
  * Each behind an interface, so the fix planning is tested with fakes and these against the real SDKs.
  */
 import { CreateAddonCommand, CreatePodIdentityAssociationCommand, EKSClient } from '@aws-sdk/client-eks';
-import { CreateOpenIDConnectProviderCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AddClientIDToOpenIDConnectProviderCommand, CreateOpenIDConnectProviderCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { type AwsTarget, clientConfig } from '../aws/clients';
 import { checkKubeTarget, kubeConfigFor, type KubeTarget } from '../aws/kubeGateway';
@@ -21,6 +21,12 @@ export interface OidcProviderRequest {
   clientIds: string[];
 }
 
+/** AddClientIDToOpenIDConnectProvider's input: the provider's ARN and the audience to add as a client ID. */
+export interface ClientIdRequest {
+  providerArn: string;
+  clientId: string;
+}
+
 export interface AssociationRequest {
   clusterName: string;
   namespace: string;
@@ -30,6 +36,7 @@ export interface AssociationRequest {
 
 export interface WorkloadFixGateway {
   createOidcProvider(request: OidcProviderRequest): Promise<string | undefined>;
+  addClientIdToOidcProvider(request: ClientIdRequest): Promise<void>;
   updateAssumeRolePolicy(roleName: string, policyDocument: string): Promise<void>;
   createPodIdentityAssociation(request: AssociationRequest): Promise<string | undefined>;
   createAddon(clusterName: string, addonName: string): Promise<void>;
@@ -65,6 +72,10 @@ export class SdkWorkloadFixGateway implements WorkloadFixGateway {
   async createOidcProvider(request: OidcProviderRequest): Promise<string | undefined> {
     const out = await this.iam.send(new CreateOpenIDConnectProviderCommand({ Url: request.url, ClientIDList: request.clientIds }));
     return out.OpenIDConnectProviderArn;
+  }
+
+  async addClientIdToOidcProvider(request: ClientIdRequest): Promise<void> {
+    await this.iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: request.providerArn, ClientID: request.clientId }));
   }
 
   async updateAssumeRolePolicy(roleName: string, policyDocument: string): Promise<void> {
