@@ -159,6 +159,13 @@ describe('Workload identity, against the emulator', function () {
     assert.strictEqual(result.explanations[1].steps.find((s) => s.id === 'oidc-provider')?.verdict, 'ok', 'after the client ID, only the trust policy is left');
   });
 
+  it('a target role in another account none of the configured profiles is in: the step names that account\'s profile as what would check it', async () => {
+    const { result } = await explain({ serviceAccount: { namespace: NS, name: 'podid-cross-account' } }, []);
+    const step = result.explanations[0].steps.find((s) => s.id === 'target-trust');
+    assert.deepStrictEqual([step?.verdict, step?.fix], ['unknown', 'Add a profile for account 444455556666 to eksAuth.profiles to check this step.'], JSON.stringify(step));
+    assert.ok(!emu.calls.some((c) => c.operation === 'GetRole' && c.params.RoleName === 'workload-podid-cross-account-target'), 'not read with the cluster account\'s credentials');
+  });
+
   it('a pod whose association was deleted: creating it again, for the role the user names, makes the pod pass', async () => {
     const gone = emu.workload.associations.find((a) => a.clusterName === 'prod-payments' && a.serviceAccount === 'podid-works')!;
     emu.workload.associations = emu.workload.associations.filter((a) => a !== gone);

@@ -135,9 +135,16 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
       const target = association.targetRoleArn;
       const tbase = { id: 'target-trust' as const, title: `Trust policy of the target role ${target}`, source: SOURCES.targetRole };
       const permissionNote = `${association.roleArn} also needs an identity policy allowing sts:AssumeRole${association.disableSessionTags ? '' : ' and sts:TagSession'} on ${target} (not checked here)`;
-      const policy = trustPolicyOf(tbase, target, inputs.trustPolicies?.[target], inputs, cache, 'Create the target role, or update the association.', [permissionNote]);
+      const other = inputs.otherAccountRoles?.[target];
+      const readWith = other?.profile ? [`read with profile ${other.profile} (account ${other.account})${other.failed ? `, which failed: ${other.failed}` : ''}`] : [];
+      const policy = trustPolicyOf(tbase, target, inputs.trustPolicies?.[target], inputs, cache, 'Create the target role, or update the association.', [...readWith, permissionNote]);
       if (!('statements' in policy)) {
-        steps.push(policy);
+        const unreachable = other && !other.profile && policy.kind === 'not-checked';
+        steps.push(
+          unreachable
+            ? { ...policy, evidence: [`${target} is in account ${other.account}; the cluster account's credentials cannot read it, and none of the profiles in eksAuth.profiles is in account ${other.account}`, permissionNote], fix: `Add a profile for account ${other.account} to eksAuth.profiles to check this step.` }
+            : policy,
+        );
         trustOk = false;
       } else {
         const first = parseRoleArn(association.roleArn);
@@ -152,7 +159,7 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
         }
         const principal = first ? { type: 'AWS' as const, roleArn: association.roleArn, account: first.account } : { type: 'AWS' as const, roleArn: association.roleArn, account: '' };
         const assume: TrustRequest = { action: 'sts:AssumeRole', principal, context, unknownKeys };
-        let { step } = assumeWithTags(tbase, policy, assume, `AWS ${association.roleArn}`, [`assumed by ${association.roleArn}`, permissionNote], !association.disableSessionTags);
+        let { step } = assumeWithTags(tbase, policy, assume, `AWS ${association.roleArn}`, [`assumed by ${association.roleArn}`, ...readWith, permissionNote], !association.disableSessionTags);
         if (step.verdict === 'fail') step = { ...step, kind: 'target-trust', fix: `Let ${association.roleArn} assume ${target}: trust it in the target role with sts:AssumeRole${association.disableSessionTags ? '' : ' and sts:TagSession'}.` };
         steps.push(step);
         trustOk = trustOk && step.verdict === 'ok';

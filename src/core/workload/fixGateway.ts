@@ -8,7 +8,9 @@ import { AddClientIDToOpenIDConnectProviderCommand, CreateOpenIDConnectProviderC
 import { CoreV1Api } from '@kubernetes/client-node';
 import { type AwsTarget, clientConfig } from '../aws/clients';
 import { checkKubeTarget, kubeConfigFor, type KubeTarget } from '../aws/kubeGateway';
+import type { ChosenProfile } from '../kubeconfig/explainRefusal';
 import type { WorkloadGateways } from './gather';
+import { otherAccountReader } from './otherAccounts';
 import type { PodInfo } from './model';
 import { ClientNodeWorkloadKubeGateway, podInfo, SdkWorkloadEksGateway, SdkWorkloadIamGateway } from './workloadGateway';
 
@@ -111,10 +113,14 @@ export class SdkWorkloadFixGateway implements WorkloadFixGateway {
   }
 }
 
-/** The real gateways of one cluster: the SDK clients for its profile and region, the Kubernetes API at its endpoint. */
-export function workloadConnection(target: AwsTarget, kube: KubeTarget): WorkloadConnection {
+/**
+ * The real gateways of one cluster: the SDK clients for its profile and region, the Kubernetes API at its endpoint,
+ * and IAM with the user's configured profiles (`otherProfiles`) for a target role in another account.
+ */
+export function workloadConnection(target: AwsTarget, kube: KubeTarget, otherProfiles?: () => Promise<ChosenProfile[]>): WorkloadConnection {
+  const otherAccounts = otherProfiles ? otherAccountReader(otherProfiles, async (profile) => new SdkWorkloadIamGateway({ ...target, profile })) : undefined;
   return {
-    gateways: { eks: new SdkWorkloadEksGateway(target), iam: new SdkWorkloadIamGateway(target), kube: new ClientNodeWorkloadKubeGateway(kube) },
+    gateways: { eks: new SdkWorkloadEksGateway(target), iam: new SdkWorkloadIamGateway(target), kube: new ClientNodeWorkloadKubeGateway(kube), otherAccounts },
     fixes: new SdkWorkloadFixGateway(target, kube),
   };
 }
