@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'crypto';
 import { ServiceError, requireString, xmlEscape } from './http';
-import { WORKLOAD_IAM_ACTIONS, WorkloadWorld, associationJson, matchWorkloadEksRoute, workloadIamResponse, type EmulatedAssociation, type WorkloadRoute } from './workload';
+import { WORKLOAD_IAM_ACTIONS, WorkloadWorld, associationJson, callerProvider, matchWorkloadEksRoute, workloadIamResponse, type EmulatedAssociation, type WorkloadRoute } from './workload';
 import { startAgentPods } from './workloadScenario';
 
 export const WORKLOAD_WRITE_EKS_OPERATIONS: readonly string[] = ['CreatePodIdentityAssociation', 'CreateAddon'];
@@ -117,8 +117,7 @@ export function workloadWriteIamResponse(world: WorkloadWorld, operation: string
   if (operation === 'AddClientIDToOpenIDConnectProvider') {
     const arn = String(params.OpenIDConnectProviderArn ?? '');
     const clientId = String(params.ClientID ?? '');
-    const p = world.oidcProviders.find((x) => x.accountId === callerAccount && `arn:aws:iam::${x.accountId}:oidc-provider/${x.url}` === arn);
-    if (!p) throw new ServiceError('NoSuchEntity', `OpenIDConnect provider not found for arn ${arn}`, 404);
+    const p = callerProvider(world, arn, callerAccount);
     // A new array: the scenario the world was loaded from may share the old one.
     if (!p.clientIds.includes(clientId)) p.clientIds = [...p.clientIds, clientId];
     return envelope(operation);

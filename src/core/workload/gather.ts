@@ -69,12 +69,15 @@ class Reads {
       this.requested.add(a);
       fresh.push(a);
     }
-    return mapLimit(fresh, CONCURRENCY, async (arn) => {
-      const what = `the trust policy of ${arn}`;
-      const text = await this.attempt(what, 'iam:GetRole', () => this.iam.getRoleTrustPolicy(arn));
-      if (text !== undefined) this.trustPolicies[arn] = text;
-      else if (!this.unreadable.some((u) => u.what === what)) this.missingRoles.push(arn);
-    });
+    return mapLimit(fresh, CONCURRENCY, (arn) => this.readRole(arn, 'iam:GetRole', this.iam));
+  }
+
+  /** One role's trust policy: kept when read, a missing role when IAM has none, a refusal recorded with its permission. */
+  private async readRole(arn: string, permission: string, iam: Pick<WorkloadGateways['iam'], 'getRoleTrustPolicy'>): Promise<void> {
+    const what = `the trust policy of ${arn}`;
+    const text = await this.attempt(what, permission, () => iam.getRoleTrustPolicy(arn));
+    if (text !== undefined) this.trustPolicies[arn] = text;
+    else if (!this.unreadable.some((u) => u.what === what)) this.missingRoles.push(arn);
   }
 
   /** Reads a role in another account with the user's configured profile in that account, if there is one. */
@@ -89,10 +92,7 @@ class Reads {
       const reader = await other.forAccount(account);
       if (!reader) return;
       entry.profile = reader.profile;
-      const what = `the trust policy of ${arn}`;
-      const text = await this.attempt(what, `iam:GetRole for profile ${reader.profile} (account ${account})`, () => reader.iam.getRoleTrustPolicy(arn));
-      if (text !== undefined) this.trustPolicies[arn] = text;
-      else if (!this.unreadable.some((u) => u.what === what)) this.missingRoles.push(arn);
+      await this.readRole(arn, `iam:GetRole for profile ${reader.profile} (account ${account})`, reader.iam);
     } catch (e) {
       // Another account's profile (expired SSO, a failing credential_process) leaves this one step unknown, not the explanation.
       entry.failed = (e as Error).message ?? String(e);
