@@ -135,6 +135,13 @@ const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const members = (values: string[]) => values.map((v) => `<member>${xmlEscape(v)}</member>`).join('');
 const envelope = (op: string, result: string) => `<${op}Response xmlns="${IAM_NS}"><${op}Result>${result}</${op}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${op}Response>`;
 
+/** The caller's IAM OIDC provider with this ARN (`arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH`), or NoSuchEntity as IAM answers. */
+export function callerProvider(world: WorkloadWorld, arn: string, callerAccount: string): WorkloadWorld['oidcProviders'][number] {
+  const p = world.oidcProviders.find((x) => `arn:aws:iam::${x.accountId}:oidc-provider/${x.url}` === arn && x.accountId === callerAccount);
+  if (!p) throw new ServiceError('NoSuchEntity', `OpenIDConnect provider not found for arn ${arn}`, 404);
+  return p;
+}
+
 /** IAM's answer for the workload operations, or undefined when the operation or role is not the world's. */
 export function workloadIamResponse(world: WorkloadWorld, operation: string, params: Record<string, unknown>, callerAccount: string): string | undefined {
   if (operation === 'ListOpenIDConnectProviders') {
@@ -143,8 +150,7 @@ export function workloadIamResponse(world: WorkloadWorld, operation: string, par
   }
   if (operation === 'GetOpenIDConnectProvider') {
     const arn = String(params.OpenIDConnectProviderArn ?? '');
-    const p = world.oidcProviders.find((x) => `arn:aws:iam::${x.accountId}:oidc-provider/${x.url}` === arn && x.accountId === callerAccount);
-    if (!p) throw new ServiceError('NoSuchEntity', `OpenIDConnect provider not found for arn ${arn}`, 404);
+    const p = callerProvider(world, arn, callerAccount);
     return envelope(operation, `<Url>${xmlEscape(p.url)}</Url><ClientIDList>${members(p.clientIds)}</ClientIDList><ThumbprintList>${members(p.thumbprints)}</ThumbprintList><CreateDate>2024-01-01T00:00:00Z</CreateDate><Tags/>`);
   }
   if (operation === 'GetRole') {

@@ -1,16 +1,16 @@
 /**
  * The AWS writes a workload identity fix calls, shaped by the SDK models (@aws-sdk/client-eks and client-iam
  * `dist-es/schemas`): EKS CreatePodIdentityAssociation and CreateAddon (the eks-pod-identity-agent add-on is CREATING,
- * then ACTIVE, and its DaemonSet pods appear on every node), IAM CreateOpenIDConnectProvider and UpdateAssumeRolePolicy.
- * A new association changes no running pod: the webhook only sees pods created after it (workloadPods.ts).
+ * then ACTIVE, and its DaemonSet pods appear on every node), IAM CreateOpenIDConnectProvider, AddClientIDToOpenIDConnectProvider and
+ * UpdateAssumeRolePolicy. A new association changes no running pod: the webhook only sees pods created after it (workloadPods.ts).
  */
 import { createHash, randomUUID } from 'crypto';
 import { ServiceError, requireString, xmlEscape } from './http';
-import { WORKLOAD_IAM_ACTIONS, WorkloadWorld, associationJson, matchWorkloadEksRoute, workloadIamResponse, type EmulatedAssociation, type WorkloadRoute } from './workload';
+import { WORKLOAD_IAM_ACTIONS, WorkloadWorld, associationJson, callerProvider, matchWorkloadEksRoute, workloadIamResponse, type EmulatedAssociation, type WorkloadRoute } from './workload';
 import { startAgentPods } from './workloadScenario';
 
 export const WORKLOAD_WRITE_EKS_OPERATIONS: readonly string[] = ['CreatePodIdentityAssociation', 'CreateAddon'];
-export const WORKLOAD_WRITE_IAM_ACTIONS = new Set(['CreateOpenIDConnectProvider', 'UpdateAssumeRolePolicy']);
+export const WORKLOAD_WRITE_IAM_ACTIONS = new Set(['CreateOpenIDConnectProvider', 'AddClientIDToOpenIDConnectProvider', 'UpdateAssumeRolePolicy']);
 
 const AGENT = 'eks-pod-identity-agent';
 const AGENT_VERSION = 'v1.3.10-eksbuild.2';
@@ -99,6 +99,9 @@ const envelope = (op: string, result?: string) =>
  * IAM writes in the caller's account. CreateOpenIDConnectProvider keeps the URL without its scheme (the provider ARN
  * is `oidc-provider/HOST/PATH`) and refuses a second provider for it: EntityAlreadyExists, 409, "Provider with url
  * https://... already exists." (IAM's text and status, quoted in DrFaust92/terraform-kubernetes-ebs-csi-driver#107 and unfunco/terraform-aws-oidc-github#23).
+ * AddClientIDToOpenIDConnectProvider adds the audience to the provider's client IDs; adding one it already lists
+ * changes nothing and is no error ("This operation is idempotent", IAM API Reference); a provider the account does not
+ * have is NoSuchEntity, 404, with GetOpenIDConnectProvider's text.
  * UpdateAssumeRolePolicy needs JSON (MalformedPolicyDocument otherwise) and answers with no Result element, as IAM
  * does for operations without output.
  */
@@ -110,6 +113,14 @@ export function workloadWriteIamResponse(world: WorkloadWorld, operation: string
     if (world.oidcProviders.some((p) => p.accountId === callerAccount && p.url === stored)) throw new ServiceError('EntityAlreadyExists', `Provider with url https://${stored} already exists.`, 409);
     world.oidcProviders.push({ accountId: callerAccount, url: stored, clientIds: queryList(params, 'ClientIDList'), thumbprints: queryList(params, 'ThumbprintList') });
     return envelope(operation, `<OpenIDConnectProviderArn>${xmlEscape(`arn:aws:iam::${callerAccount}:oidc-provider/${stored}`)}</OpenIDConnectProviderArn>`);
+  }
+  if (operation === 'AddClientIDToOpenIDConnectProvider') {
+    const arn = String(params.OpenIDConnectProviderArn ?? '');
+    const clientId = String(params.ClientID ?? '');
+    const p = callerProvider(world, arn, callerAccount);
+    // A new array: the scenario the world was loaded from may share the old one.
+    if (!p.clientIds.includes(clientId)) p.clientIds = [...p.clientIds, clientId];
+    return envelope(operation);
   }
   if (operation === 'UpdateAssumeRolePolicy') {
     const name = String(params.RoleName ?? '');

@@ -86,7 +86,12 @@ export class Connections implements GatewaySource {
 
   async workloadFor(ref: ClusterRef, summary: ClusterSummary): Promise<WorkloadConnection> {
     const kube = await this.kubeTarget(ref, summary);
-    return (await loadWorkload()).workloadConnection(this.target(ref.profile, ref.region), kube);
+    // A target role in another account is read with the explorer's own profiles in that account; never the default chain.
+    const otherProfiles = async () =>
+      (await this.identities())
+        .filter((i) => i.profile !== undefined && i.profile !== ref.profile)
+        .map((i) => ({ profile: i.profile, account: async () => (await (await this.stsFor(i.profile, ref.region)).getCallerIdentity()).account }));
+    return (await loadWorkload()).workloadConnection(this.target(ref.profile, ref.region), kube, otherProfiles);
   }
 
   /** Profiles from settings or the shared files, each with its regions; the default chain when there are none. */

@@ -34,7 +34,7 @@ import {
 } from '@aws-sdk/client-eks';
 import * as iamModel from '@aws-sdk/client-iam';
 import * as stsModel from '@aws-sdk/client-sts';
-import { CreateOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, GetRoleCommand, GetUserCommand, IAMClient, ListOpenIDConnectProvidersCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AddClientIDToOpenIDConnectProviderCommand, CreateOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, GetRoleCommand, GetUserCommand, IAMClient, ListOpenIDConnectProvidersCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import * as ssoModel from '@aws-sdk/nested-clients/sso';
 import { GetRoleCredentialsCommand, SSOClient } from '@aws-sdk/nested-clients/sso';
@@ -219,6 +219,8 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
     const legacyIssuer = emu.state.clusters.find((c) => c.name === 'legacy-batch')!.oidcIssuer;
     await iam.send(new CreateOpenIDConnectProviderCommand({ Url: legacyIssuer, ClientIDList: ['sts.amazonaws.com'] }));
     await quiet(iam.send(new CreateOpenIDConnectProviderCommand({ Url: legacyIssuer, ClientIDList: ['sts.amazonaws.com'] })));
+    await iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: `arn:aws:iam::${A}:oidc-provider/${legacyIssuer.replace('https://', '')}`, ClientID: 'vault.example.com' }));
+    await quiet(iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: `arn:aws:iam::${A}:oidc-provider/example.com/none`, ClientID: 'vault.example.com' })));
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'workload-podid-works', PolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }));
     await quiet(iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'workload-podid-works', PolicyDocument: 'not json' })));
     const issuer = emu.state.clusters[0].oidcIssuer;
@@ -284,7 +286,7 @@ describe('the emulator against the service models in @aws-sdk/client-*', functio
       else conformXml(result, op[5], r.operation, problems);
     }
     assert.deepStrictEqual(problems, []);
-    assert.deepStrictEqual([...seen].sort(), ['iam:CreateOpenIDConnectProvider', 'iam:GetOpenIDConnectProvider', 'iam:GetRole', 'iam:GetUser', 'iam:ListOpenIDConnectProviders', 'iam:UpdateAssumeRolePolicy', 'sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:GetCallerIdentity']);
+    assert.deepStrictEqual([...seen].sort(), ['iam:AddClientIDToOpenIDConnectProvider', 'iam:CreateOpenIDConnectProvider', 'iam:GetOpenIDConnectProvider', 'iam:GetRole', 'iam:GetUser', 'iam:ListOpenIDConnectProviders', 'iam:UpdateAssumeRolePolicy', 'sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:GetCallerIdentity']);
   });
 
   it('answers EKS Auth AssumeRoleForPodIdentity with the botocore model\'s members, and only its errors with their statuses', () => {

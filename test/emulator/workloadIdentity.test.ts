@@ -9,7 +9,7 @@
  */
 import * as assert from 'assert';
 import { CreateAddonCommand, CreatePodIdentityAssociationCommand, DescribeAddonCommand, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { CreateOpenIDConnectProviderCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AddClientIDToOpenIDConnectProviderCommand, CreateOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { Emulator, startEmulator } from '../../emulator/server';
@@ -17,6 +17,7 @@ import { loadScenarioFile } from '../../emulator/state';
 import { signServiceAccountToken } from '../../emulator/workloadTokens';
 import { kubeConfigFor, type KubeTarget } from '../../src/core/aws/kubeGateway';
 import { explainWorkload } from '../../src/core/workload/explain';
+import { planWorkloadFixes } from '../../src/core/workload/fixPlan';
 import { gatherWorkload } from '../../src/core/workload/gather';
 import { ClientNodeWorkloadKubeGateway, SdkWorkloadEksGateway, SdkWorkloadIamGateway } from '../../src/core/workload/workloadGateway';
 
@@ -51,11 +52,17 @@ describe('workload identity end to end: TokenRequest, STS AssumeRoleWithWebIdent
   const audienceOf = (p: V1Pod) => (p.spec?.volumes ?? []).flatMap((v) => v.projected?.sources ?? []).map((s) => s.serviceAccountToken?.audience).find(Boolean);
 
   /** What the product says about a pod, over the real gateways. */
-  async function product(cluster: string, pod: V1Pod) {
+  async function gathered(cluster: string, pod: V1Pod) {
     const t = targets.get(cluster)!;
     const gw = { eks: new SdkWorkloadEksGateway({ region: 'us-east-1' }, eks()), iam: new SdkWorkloadIamGateway({ region: 'us-east-1' }, iam()), kube: new ClientNodeWorkloadKubeGateway(t) };
-    return explainWorkload(await gatherWorkload(gw, { name: cluster, arn: t.arn, region: 'us-east-1', accountId: ACCOUNT, oidcIssuer: t.issuer }, { pod: { namespace: NS, name: pod.metadata!.name! } }));
+    return gatherWorkload(gw, { name: cluster, arn: t.arn, region: 'us-east-1', accountId: ACCOUNT, oidcIssuer: t.issuer }, { pod: { namespace: NS, name: pod.metadata!.name! } });
   }
+  const product = async (cluster: string, pod: V1Pod) => explainWorkload(await gathered(cluster, pod));
+  /** The fixes the product offers for the pod, from what it read. */
+  const offered = async (cluster: string, pod: V1Pod) => {
+    const inputs = await gathered(cluster, pod);
+    return planWorkloadFixes(inputs, explainWorkload(inputs));
+  };
 
   /** What the pod's SDK would get: a token for its service account with its volume's audience, exchanged at STS. */
   async function stsAnswer(cluster: string, pod: V1Pod): Promise<{ ok: true; arn: string; credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string } } | { ok: false; name: string; message: string }> {
@@ -141,6 +148,27 @@ describe('workload identity end to end: TokenRequest, STS AssumeRoleWithWebIdent
     await assert.rejects(iam().send(new UpdateAssumeRolePolicyCommand({ RoleName: 'no-such-role', PolicyDocument: JSON.stringify(fixed) })), (e: Error) => e.name === 'NoSuchEntityException');
     const [wrongNs] = await pods('prod-payments', 'irsa-wrong-namespace');
     assert.deepStrictEqual([(await stsAnswer('prod-payments', wrongNs)).ok, (await product('prod-payments', wrongNs)).works], [true, true]);
+  });
+
+  it('adding the audience as a client ID (AddClientIDToOpenIDConnectProvider, idempotent): STS accepts the token, then judges the trust policy, for STS and the product alike', async () => {
+    const [pod] = await pods('prod-payments', 'irsa-aud-mismatch');
+    const host = targets.get('prod-payments')!.issuer.replace('https://', '');
+    const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/${host}`;
+    const [fix] = await offered('prod-payments', pod);
+    assert.ok(fix?.kind === 'add-client-id', JSON.stringify(fix));
+    assert.deepStrictEqual(fix.request, { providerArn, clientId: 'vault.example.com' });
+    for (let i = 0; i < 2; i++) await iam().send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: fix.request.providerArn, ClientID: fix.request.clientId }));
+    assert.deepStrictEqual((await iam().send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providerArn }))).ClientIDList, ['sts.amazonaws.com', 'vault.example.com'], 'added once');
+    await assert.rejects(iam().send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/example.com/none`, ClientID: 'x' })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'NoSuchEntityException' && e.$metadata?.httpStatusCode === 404);
+    // The audience is accepted now; the demo's trust policy still asks for aud sts.amazonaws.com.
+    const accepted = await stsAnswer('prod-payments', pod);
+    assert.deepStrictEqual(accepted.ok ? 'ok' : `${accepted.name}: ${accepted.message}`, 'AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity');
+    const middle = await product('prod-payments', pod);
+    assert.deepStrictEqual([middle.works, middle.steps.find((st) => st.id === 'oidc-provider')?.verdict], [false, 'ok']);
+    const [trustFix] = await offered('prod-payments', pod);
+    assert.ok(trustFix?.kind === 'update-trust-policy', JSON.stringify(trustFix));
+    await iam().send(new UpdateAssumeRolePolicyCommand({ RoleName: trustFix.correction.roleName, PolicyDocument: trustFix.correction.after }));
+    assert.deepStrictEqual([(await stsAnswer('prod-payments', pod)).ok, (await product('prod-payments', pod)).works], [true, true]);
   });
 
   it('restarting a pod created before its association: the ReplicaSet re-creates it under a new name, and the webhook injects Pod Identity this time', async () => {

@@ -144,6 +144,28 @@ describe('Workload identity, against the emulator', function () {
     assert.deepStrictEqual(result.explanations.map((e) => e.works), [false, true], JSON.stringify(result.explanations.at(-1)?.steps.filter((s) => s.verdict !== 'ok')));
   });
 
+  it('an audience the OIDC provider does not list: declining writes nothing; adding the client ID, then correcting the trust policy, makes it pass', async () => {
+    const who = { serviceAccount: { namespace: NS, name: 'irsa-aud-mismatch' } };
+    const declined = await explain(who, ['Add the Client ID to the OIDC Provider', 'Cancel']);
+    assert.deepStrictEqual(declined.result.offered, ['add-client-id']);
+    assert.ok(declined.asked.some((a) => /^showWarningMessage: Add vault\.example\.com as a client ID of the OIDC provider arn:aws:iam::\d{12}:oidc-provider\/oidc\.eks\.us-east-1\.amazonaws\.com\/id\/[0-9A-F]+ on prod-payments\?$/.test(a)), declined.asked.join(' | '));
+    assert.deepStrictEqual(writes(emu), []);
+    const { result } = await explain(who, ['Add the Client ID to the OIDC Provider', 'Add Client ID', 'Correct the Trust Policy...', 'Update']);
+    assert.strictEqual(result.explanations[0].steps.find((s) => s.id === 'oidc-provider')?.kind, 'oidc-client-id-missing');
+    const sent = writes(emu);
+    assert.deepStrictEqual(sent.map((c) => c.operation), ['AddClientIDToOpenIDConnectProvider', 'UpdateAssumeRolePolicy']);
+    assert.deepStrictEqual(sent[0].params.ClientID, 'vault.example.com');
+    assert.deepStrictEqual(result.explanations.map((e) => e.works), [false, false, true], JSON.stringify(result.explanations.at(-1)?.steps.filter((s) => s.verdict !== 'ok')));
+    assert.strictEqual(result.explanations[1].steps.find((s) => s.id === 'oidc-provider')?.verdict, 'ok', 'after the client ID, only the trust policy is left');
+  });
+
+  it('a target role in another account none of the configured profiles is in: the step names that account\'s profile as what would check it', async () => {
+    const { result } = await explain({ serviceAccount: { namespace: NS, name: 'podid-cross-account' } }, []);
+    const step = result.explanations[0].steps.find((s) => s.id === 'target-trust');
+    assert.deepStrictEqual([step?.verdict, step?.fix], ['unknown', 'Add a profile for account 444455556666 to eksAuth.profiles to check this step.'], JSON.stringify(step));
+    assert.ok(!emu.calls.some((c) => c.operation === 'GetRole' && c.params.RoleName === 'workload-podid-cross-account-target'), 'not read with the cluster account\'s credentials');
+  });
+
   it('a pod whose association was deleted: creating it again, for the role the user names, makes the pod pass', async () => {
     const gone = emu.workload.associations.find((a) => a.clusterName === 'prod-payments' && a.serviceAccount === 'podid-works')!;
     emu.workload.associations = emu.workload.associations.filter((a) => a !== gone);

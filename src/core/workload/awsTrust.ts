@@ -4,8 +4,8 @@
  * associate-service-account-role), or the role's trust of pods.eks.amazonaws.com with sts:AssumeRole and
  * sts:TagSession, then a target role's trust (Pod Identity; pod-id-role, pod-id-assign-target-role).
  */
-import { IRSA_ANNOTATIONS, POD_IDENTITY_SERVICE } from './model';
-import type { Step } from './model';
+import { DEFAULT_IRSA_AUDIENCE, IRSA_ANNOTATIONS, POD_IDENTITY_SERVICE } from './model';
+import type { OidcProviderInfo, Step } from './model';
 import { SDK_MESSAGES, SOURCES } from './sources';
 import { irsaRoleInUse, issuerHostPath, parseRoleArn, type Subject } from './subject';
 import { evaluateTrust, type TrustRequest } from './trustEvaluation';
@@ -18,6 +18,27 @@ export interface TrustResult {
   sdkMessage: string | undefined;
 }
 
+/** The IAM OIDC provider an IRSA pod's token needs: in the role's account, keyed by the issuer without its scheme. */
+export interface IrsaProvider {
+  hostPath: string | undefined;
+  account: string | undefined;
+  /** The ARN the provider has, or would have when created. */
+  providerArn: string | undefined;
+  /** The account's provider for the issuer, when the providers were read and one matches. */
+  provider: OidcProviderInfo | undefined;
+}
+
+export function irsaProviderOf(s: Subject): IrsaProvider {
+  const roleArn = irsaRoleInUse(s);
+  const role = roleArn ? parseRoleArn(roleArn) : undefined;
+  const issuer = s.inputs.cluster.oidcIssuer;
+  const hostPath = issuer ? issuerHostPath(issuer) : undefined;
+  const account = role?.account ?? s.inputs.cluster.accountId;
+  const providerArn = hostPath && account ? `arn:${role?.partition ?? 'aws'}:iam::${account}:oidc-provider/${hostPath}` : undefined;
+  const provider = hostPath ? s.inputs.oidcProviders?.find((p) => issuerHostPath(p.url) === hostPath || (providerArn !== undefined && p.arn === providerArn)) : undefined;
+  return { hostPath, account, providerArn, provider };
+}
+
 export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): TrustResult {
   const { inputs, sa, who, audience, association, pod, mechanism } = s;
   let trustOk = false;
@@ -25,17 +46,12 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
   let sdkMessage: string | undefined;
   if (mechanism === 'irsa') {
     roleArn = irsaRoleInUse(s);
-    const role = roleArn ? parseRoleArn(roleArn) : undefined;
-    const issuer = inputs.cluster.oidcIssuer;
-    const hostPath = issuer ? issuerHostPath(issuer) : undefined;
-    const account = role?.account ?? inputs.cluster.accountId;
-    const providerArn = hostPath && account ? `arn:${role?.partition ?? 'aws'}:iam::${account}:oidc-provider/${hostPath}` : undefined;
+    const { hostPath, account, providerArn, provider } = irsaProviderOf(s);
     if (!hostPath) {
       steps.push({ id: 'oidc-provider', verdict: 'unknown', kind: 'oidc-issuer-unknown', title: "The cluster's OIDC issuer is not known", evidence: ['DescribeCluster identity.oidc.issuer was not given'], source: SOURCES.oidcProvider });
     } else if (!inputs.oidcProviders) {
       steps.push({ id: 'oidc-provider', verdict: 'unknown', kind: 'not-checked', title: 'IAM OIDC providers were not checked', evidence: [`the role needs ${providerArn ?? `a provider for ${hostPath}`}`], source: SOURCES.oidcProvider });
     } else {
-      const provider = inputs.oidcProviders.find((p) => issuerHostPath(p.url) === hostPath || (providerArn !== undefined && p.arn === providerArn));
       if (!provider) {
         steps.push({
           id: 'oidc-provider',
@@ -54,7 +70,9 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
           kind: 'oidc-client-id-missing',
           title: `The OIDC provider does not list ${audience} as a client ID`,
           evidence: [`client IDs: ${provider.clientIds.join(', ') || 'none'}`, `the token's audience is ${audience}`],
-          fix: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn ?? providerArn} --client-id ${audience}`,
+          // Both are documented: the audience is the provider's client ID (IAM API Reference, AddClientIDToOpenIDConnectProvider),
+          // and without the annotation the webhook asks for its default audience (amazon-eks-pod-identity-webhook README).
+          fix: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn ?? providerArn} --client-id ${audience}${provider.clientIds.includes(DEFAULT_IRSA_AUDIENCE) ? `, or remove the ${IRSA_ANNOTATIONS.audience} annotation from ${who} and restart its pods so their token is for ${DEFAULT_IRSA_AUDIENCE}, which the provider lists` : ''}`,
           source: SOURCES.oidcProvider,
         });
         sdkMessage ??= SDK_MESSAGES.audience;
@@ -117,9 +135,16 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
       const target = association.targetRoleArn;
       const tbase = { id: 'target-trust' as const, title: `Trust policy of the target role ${target}`, source: SOURCES.targetRole };
       const permissionNote = `${association.roleArn} also needs an identity policy allowing sts:AssumeRole${association.disableSessionTags ? '' : ' and sts:TagSession'} on ${target} (not checked here)`;
-      const policy = trustPolicyOf(tbase, target, inputs.trustPolicies?.[target], inputs, cache, 'Create the target role, or update the association.', [permissionNote]);
+      const other = inputs.otherAccountRoles?.[target];
+      const readWith = other?.profile ? [`read with profile ${other.profile} (account ${other.account})${other.failed ? `, which failed: ${other.failed}` : ''}`] : [];
+      const policy = trustPolicyOf(tbase, target, inputs.trustPolicies?.[target], inputs, cache, 'Create the target role, or update the association.', [...readWith, permissionNote]);
       if (!('statements' in policy)) {
-        steps.push(policy);
+        const unreachable = other && !other.profile && policy.kind === 'not-checked';
+        steps.push(
+          unreachable
+            ? { ...policy, evidence: [`${target} is in account ${other.account}; the cluster account's credentials cannot read it, and none of the profiles in eksAuth.profiles is in account ${other.account}`, permissionNote], fix: `Add a profile for account ${other.account} to eksAuth.profiles to check this step.` }
+            : policy,
+        );
         trustOk = false;
       } else {
         const first = parseRoleArn(association.roleArn);
@@ -134,7 +159,7 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
         }
         const principal = first ? { type: 'AWS' as const, roleArn: association.roleArn, account: first.account } : { type: 'AWS' as const, roleArn: association.roleArn, account: '' };
         const assume: TrustRequest = { action: 'sts:AssumeRole', principal, context, unknownKeys };
-        let { step } = assumeWithTags(tbase, policy, assume, `AWS ${association.roleArn}`, [`assumed by ${association.roleArn}`, permissionNote], !association.disableSessionTags);
+        let { step } = assumeWithTags(tbase, policy, assume, `AWS ${association.roleArn}`, [`assumed by ${association.roleArn}`, ...readWith, permissionNote], !association.disableSessionTags);
         if (step.verdict === 'fail') step = { ...step, kind: 'target-trust', fix: `Let ${association.roleArn} assume ${target}: trust it in the target role with sts:AssumeRole${association.disableSessionTags ? '' : ' and sts:TagSession'}.` };
         steps.push(step);
         trustOk = trustOk && step.verdict === 'ok';

@@ -1,14 +1,16 @@
 /**
  * The writes behind the workload identity fixes, and the pod listing they need: IAM (CreateOpenIDConnectProvider,
- * UpdateAssumeRolePolicy), EKS (CreatePodIdentityAssociation, CreateAddon) and Kubernetes (list and delete pods).
+ * AddClientIDToOpenIDConnectProvider, UpdateAssumeRolePolicy), EKS (CreatePodIdentityAssociation, CreateAddon) and Kubernetes (list and delete pods).
  * Each behind an interface, so the fix planning is tested with fakes and these against the real SDKs.
  */
 import { CreateAddonCommand, CreatePodIdentityAssociationCommand, EKSClient } from '@aws-sdk/client-eks';
-import { CreateOpenIDConnectProviderCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AddClientIDToOpenIDConnectProviderCommand, CreateOpenIDConnectProviderCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { type AwsTarget, clientConfig } from '../aws/clients';
 import { checkKubeTarget, kubeConfigFor, type KubeTarget } from '../aws/kubeGateway';
+import type { ChosenProfile } from '../kubeconfig/explainRefusal';
 import type { WorkloadGateways } from './gather';
+import { otherAccountReader } from './otherAccounts';
 import type { PodInfo } from './model';
 import { ClientNodeWorkloadKubeGateway, podInfo, SdkWorkloadEksGateway, SdkWorkloadIamGateway } from './workloadGateway';
 
@@ -21,6 +23,12 @@ export interface OidcProviderRequest {
   clientIds: string[];
 }
 
+/** AddClientIDToOpenIDConnectProvider's input: the provider's ARN and the audience to add as a client ID. */
+export interface ClientIdRequest {
+  providerArn: string;
+  clientId: string;
+}
+
 export interface AssociationRequest {
   clusterName: string;
   namespace: string;
@@ -30,6 +38,7 @@ export interface AssociationRequest {
 
 export interface WorkloadFixGateway {
   createOidcProvider(request: OidcProviderRequest): Promise<string | undefined>;
+  addClientIdToOidcProvider(request: ClientIdRequest): Promise<void>;
   updateAssumeRolePolicy(roleName: string, policyDocument: string): Promise<void>;
   createPodIdentityAssociation(request: AssociationRequest): Promise<string | undefined>;
   createAddon(clusterName: string, addonName: string): Promise<void>;
@@ -67,6 +76,10 @@ export class SdkWorkloadFixGateway implements WorkloadFixGateway {
     return out.OpenIDConnectProviderArn;
   }
 
+  async addClientIdToOidcProvider(request: ClientIdRequest): Promise<void> {
+    await this.iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: request.providerArn, ClientID: request.clientId }));
+  }
+
   async updateAssumeRolePolicy(roleName: string, policyDocument: string): Promise<void> {
     await this.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: policyDocument }));
   }
@@ -100,10 +113,14 @@ export class SdkWorkloadFixGateway implements WorkloadFixGateway {
   }
 }
 
-/** The real gateways of one cluster: the SDK clients for its profile and region, the Kubernetes API at its endpoint. */
-export function workloadConnection(target: AwsTarget, kube: KubeTarget): WorkloadConnection {
+/**
+ * The real gateways of one cluster: the SDK clients for its profile and region, the Kubernetes API at its endpoint,
+ * and IAM with the user's configured profiles (`otherProfiles`) for a target role in another account.
+ */
+export function workloadConnection(target: AwsTarget, kube: KubeTarget, otherProfiles?: () => Promise<ChosenProfile[]>): WorkloadConnection {
+  const otherAccounts = otherProfiles ? otherAccountReader(otherProfiles, async (profile) => new SdkWorkloadIamGateway({ ...target, profile })) : undefined;
   return {
-    gateways: { eks: new SdkWorkloadEksGateway(target), iam: new SdkWorkloadIamGateway(target), kube: new ClientNodeWorkloadKubeGateway(kube) },
+    gateways: { eks: new SdkWorkloadEksGateway(target), iam: new SdkWorkloadIamGateway(target), kube: new ClientNodeWorkloadKubeGateway(kube), otherAccounts },
     fixes: new SdkWorkloadFixGateway(target, kube),
   };
 }

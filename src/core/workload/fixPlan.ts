@@ -6,6 +6,10 @@
  *   Guide, enable-iam-roles-for-service-accounts). No ThumbprintList: it is optional, IAM fetches the thumbprint
  *   itself, and for an EKS issuer it verifies the JWKS endpoint with its own trusted CAs (IAM API Reference,
  *   CreateOpenIDConnectProvider and UpdateOpenIDConnectProviderThumbprint).
+ * - `oidc-client-id-missing`: AddClientIDToOpenIDConnectProvider with the service account's audience (IAM API
+ *   Reference: the client ID is the audience; idempotent). It keeps the service account as its owner annotated it; the
+ *   other way, removing the `eks.amazonaws.com/audience` annotation so the webhook asks for its default
+ *   sts.amazonaws.com and restarting the pods, is named in the confirmation when the provider lists that default.
  * - a trust step that fails on its principal, action, conditions or sts:TagSession: UpdateAssumeRolePolicy with the
  *   corrected document (trustFix.ts).
  * - `no-mechanism`, `association-missing`: CreatePodIdentityAssociation, for a role the user names.
@@ -13,9 +17,10 @@
  *   account that a controller re-creates; the webhook mutates pods only when they are created (pod-id-how-it-works).
  * - `agent-missing`: CreateAddon eks-pod-identity-agent (pod-id-agent-setup).
  */
-import type { AssociationRequest, OidcProviderRequest, OwnedPod, WorkloadFixGateway } from './fixGateway';
+import { irsaProviderOf } from './awsTrust';
+import type { AssociationRequest, ClientIdRequest, OidcProviderRequest, OwnedPod, WorkloadFixGateway } from './fixGateway';
 import { AGENT_ADDON, DEFAULT_IRSA_AUDIENCE, ENV, IRSA_ANNOTATIONS, type FindingKind, type WorkloadExplanation, type WorkloadInputs } from './model';
-import { envOf, issuerHostPath, mutatedContainers, time } from './subject';
+import { envOf, irsaRoleInUse, issuerHostPath, mutatedContainers, subjectOf, time } from './subject';
 import { CORRECTABLE_TRUST, correctTrustPolicy, type TrustCorrection } from './trustFix';
 
 interface FixBase {
@@ -31,6 +36,7 @@ interface FixBase {
 
 export type WorkloadFix =
   | (FixBase & { kind: 'create-oidc-provider'; request: OidcProviderRequest })
+  | (FixBase & { kind: 'add-client-id'; request: ClientIdRequest })
   | (FixBase & { kind: 'update-trust-policy'; correction: TrustCorrection })
   | (FixBase & { kind: 'create-association'; request: Omit<AssociationRequest, 'roleArn'> & { roleArn?: string } })
   | (FixBase & { kind: 'restart-pods'; pods: OwnedPod[]; leftAlone: OwnedPod[] })
@@ -65,6 +71,22 @@ function issuerUrl(issuer: string): string {
   return `https://${issuerHostPath(issuer)}`;
 }
 
+/** AddClientIDToOpenIDConnectProvider for the audience the service account asks for, and what else the user should know. */
+function addClientIdFix(inputs: WorkloadInputs, explanation: WorkloadExplanation): Extract<WorkloadFix, { kind: 'add-client-id' }> | undefined {
+  const s = subjectOf(inputs);
+  const { provider, providerArn } = irsaProviderOf(s);
+  const arn = provider?.arn ?? providerArn;
+  if (!arn) return undefined;
+  const request = { providerArn: arn, clientId: s.audience };
+  const trust = explanation.steps.find((st) => st.id === 'trust');
+  const details = [`iam:AddClientIDToOpenIDConnectProvider OpenIDConnectProviderArn=${arn} ClientID=${s.audience}`];
+  if (provider?.clientIds?.includes(DEFAULT_IRSA_AUDIENCE)) {
+    details.push(`instead: remove the ${IRSA_ANNOTATIONS.audience} annotation from ${s.who} and restart its pods; the webhook then asks for ${DEFAULT_IRSA_AUDIENCE}, which the provider lists`);
+  }
+  if (trust?.verdict === 'fail') details.push(`the trust policy of ${irsaRoleInUse(s) ?? 'the role'} does not accept this token either; the explanation offers to correct it next`);
+  return { kind: 'add-client-id', label: 'Add the Client ID to the OIDC Provider', action: `Add ${s.audience} as a client ID of the OIDC provider ${arn}`, confirmLabel: 'Add Client ID', details, request };
+}
+
 /** The fixes for the explanation's failing steps, in the order of the steps, each once. */
 export function planWorkloadFixes(inputs: WorkloadInputs, explanation: WorkloadExplanation, pods: OwnedPod[] = []): WorkloadFix[] {
   const out: WorkloadFix[] = [];
@@ -81,6 +103,9 @@ export function planWorkloadFixes(inputs: WorkloadInputs, explanation: WorkloadE
       const audience = sa.annotations?.[IRSA_ANNOTATIONS.audience]?.trim() || DEFAULT_IRSA_AUDIENCE;
       const request = { url: issuerUrl(inputs.cluster.oidcIssuer), clientIds: [audience] };
       out.push({ kind: 'create-oidc-provider', label: 'Create the IAM OIDC Provider', action: `Create an IAM OIDC provider for ${request.url}`, confirmLabel: 'Create', details: [`iam:CreateOpenIDConnectProvider Url=${request.url} ClientIDList=${request.clientIds.join(',')}`, 'no thumbprint: IAM verifies the EKS issuer with its own trusted CAs'], request });
+    } else if (kind === 'oidc-client-id-missing' && !has('add-client-id')) {
+      const fix = addClientIdFix(inputs, explanation);
+      if (fix) out.push(fix);
     } else if (step.id === 'trust' && CORRECTABLE_TRUST.includes(kind) && !clientIdMissing && !has('update-trust-policy')) {
       const correction = correctTrustPolicy(inputs, explanation);
       if (correction) {
@@ -121,6 +146,9 @@ export async function applyWorkloadFix(fix: WorkloadFix, gw: WorkloadFixGateway)
   switch (fix.kind) {
     case 'create-oidc-provider':
       return [`created ${(await gw.createOidcProvider(fix.request)) ?? `the OIDC provider for ${fix.request.url}`}`];
+    case 'add-client-id':
+      await gw.addClientIdToOidcProvider(fix.request);
+      return [`added client ID ${fix.request.clientId} to ${fix.request.providerArn}`];
     case 'update-trust-policy':
       await gw.updateAssumeRolePolicy(fix.correction.roleName, fix.correction.after);
       return [`updated the trust policy of ${fix.correction.roleArn}`];

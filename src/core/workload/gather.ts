@@ -6,12 +6,15 @@
 import { mapLimit } from '../concurrency';
 import { explainServiceAccounts, parseRoleArn } from './explain';
 import { IRSA_ANNOTATIONS, type PodIdentityAssociationInfo, type ServiceAccountInfo, type WorkloadInputs } from './model';
+import type { OtherAccountReader } from './otherAccounts';
 import type { WorkloadEksGateway, WorkloadIamGateway, WorkloadKubeGateway } from './workloadGateway';
 
 export interface WorkloadGateways {
   eks: WorkloadEksGateway;
   iam: WorkloadIamGateway;
   kube: WorkloadKubeGateway;
+  /** The user's configured profiles in other accounts, for a target role's trust policy (otherAccounts.ts). */
+  otherAccounts?: OtherAccountReader;
 }
 
 /** `NAMESPACE/NAME` with Kubernetes' name rules (a DNS label, then a DNS subdomain); groups 1 and 3 are the parts. */
@@ -40,6 +43,7 @@ class Reads {
   readonly unreadable: NonNullable<WorkloadInputs['unreadable']> = [];
   readonly trustPolicies: Record<string, string> = {};
   readonly missingRoles: string[] = [];
+  readonly otherAccountRoles: NonNullable<WorkloadInputs['otherAccountRoles']> = {};
   private readonly requested = new Set<string>();
 
   constructor(
@@ -65,12 +69,34 @@ class Reads {
       this.requested.add(a);
       fresh.push(a);
     }
-    return mapLimit(fresh, CONCURRENCY, async (arn) => {
-      const what = `the trust policy of ${arn}`;
-      const text = await this.attempt(what, 'iam:GetRole', () => this.iam.getRoleTrustPolicy(arn));
-      if (text !== undefined) this.trustPolicies[arn] = text;
-      else if (!this.unreadable.some((u) => u.what === what)) this.missingRoles.push(arn);
-    });
+    return mapLimit(fresh, CONCURRENCY, (arn) => this.readRole(arn, 'iam:GetRole', this.iam));
+  }
+
+  /** One role's trust policy: kept when read, a missing role when IAM has none, a refusal recorded with its permission. */
+  private async readRole(arn: string, permission: string, iam: Pick<WorkloadGateways['iam'], 'getRoleTrustPolicy'>): Promise<void> {
+    const what = `the trust policy of ${arn}`;
+    const text = await this.attempt(what, permission, () => iam.getRoleTrustPolicy(arn));
+    if (text !== undefined) this.trustPolicies[arn] = text;
+    else if (!this.unreadable.some((u) => u.what === what)) this.missingRoles.push(arn);
+  }
+
+  /** Reads a role in another account with the user's configured profile in that account, if there is one. */
+  async readOtherAccountRole(arn: string | undefined, other: OtherAccountReader | undefined): Promise<void> {
+    const account = arn ? parseRoleArn(arn)?.account : undefined;
+    // Without the user's profiles (the CLI), the step says only that the policy was not given, as for any role.
+    if (!other || !arn || !account || !this.accountId || account === this.accountId || this.requested.has(arn)) return;
+    this.requested.add(arn);
+    const entry: NonNullable<WorkloadInputs['otherAccountRoles']>[string] = { account };
+    this.otherAccountRoles[arn] = entry;
+    try {
+      const reader = await other.forAccount(account);
+      if (!reader) return;
+      entry.profile = reader.profile;
+      await this.readRole(arn, `iam:GetRole for profile ${reader.profile} (account ${account})`, reader.iam);
+    } catch (e) {
+      // Another account's profile (expired SSO, a failing credential_process) leaves this one step unknown, not the explanation.
+      entry.failed = (e as Error).message ?? String(e);
+    }
   }
 }
 
@@ -102,7 +128,7 @@ export async function gatherWorkload(gw: WorkloadGateways, cluster: WorkloadInpu
   ]);
 
   const podRole = pod?.containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'AWS_ROLE_ARN')?.value;
-  await reads.readRoles([association?.roleArn, association?.targetRoleArn, sa?.annotations?.[IRSA_ANNOTATIONS.roleArn], podRole]);
+  await Promise.all([reads.readRoles([association?.roleArn, association?.targetRoleArn, sa?.annotations?.[IRSA_ANNOTATIONS.roleArn], podRole]), reads.readOtherAccountRole(association?.targetRoleArn ?? undefined, gw.otherAccounts)]);
 
   const ready = pod?.nodeName && association && agent?.addonStatus && agent.addonStatus !== 'absent' ? await attempt('the agent pods', KUBE.listPods, () => gw.kube.agentReadyOnNode(pod.nodeName!)) : undefined;
   return {
@@ -112,6 +138,7 @@ export async function gatherWorkload(gw: WorkloadGateways, cluster: WorkloadInpu
     association,
     trustPolicies: reads.trustPolicies,
     missingRoles: reads.missingRoles,
+    otherAccountRoles: Object.keys(reads.otherAccountRoles).length ? reads.otherAccountRoles : undefined,
     oidcProviders,
     pod,
     agent: agent ? { ...agent, runningOnNode: ready } : undefined,

@@ -132,6 +132,11 @@ export interface WorkloadInputs {
   serviceAccountMissing?: boolean;
   /** Roles GetRole answered NoSuchEntity for. */
   missingRoles?: string[];
+  /**
+   * Roles in another account than the cluster's (a Pod Identity targetRoleArn), and the user's configured profile in
+   * that account that read them; no `profile` when none of the configured profiles is in that account.
+   */
+  otherAccountRoles?: Record<string, { account: string; profile?: string; /** Why that profile could not read it. */ failed?: string }>;
   /** What could not be read, and the permission that would let it be read. */
   unreadable?: { what: string; permission: string; detail: string }[];
   agent?: AgentInfo;

@@ -92,8 +92,13 @@ describe('workload identity: IRSA', () => {
 
   it('a provider without sts.amazonaws.com as a client ID fails with "Incorrect token audience"', () => {
     const e = explainWorkload(irsa(IRSA_AWS_DOCS, { oidcProviders: [{ arn: PROVIDER_ARN, url: `https://${HOST_PATH}`, clientIds: ['sts.amazon.com'] }] }));
-    assert.ok(step(e, 'oidc-client-id-missing'));
+    assert.strictEqual(step(e, 'oidc-client-id-missing')?.fix, `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${PROVIDER_ARN} --client-id sts.amazonaws.com`, 'no annotation to remove: the default audience is the one missing');
     assert.strictEqual(e.sdkMessage, SDK_MESSAGES.audience);
+  });
+
+  it('an annotated audience the provider does not list: the fix adds it, or names removing the annotation (the webhook default, which the provider lists)', () => {
+    const e = explainWorkload(irsa(IRSA_AWS_DOCS, { serviceAccount: { namespace: 'default', name: 'my-service-account', annotations: { 'eks.amazonaws.com/role-arn': IRSA_ROLE, 'eks.amazonaws.com/audience': 'vault.example.com' } } }));
+    assert.strictEqual(step(e, 'oidc-client-id-missing')?.fix, `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${PROVIDER_ARN} --client-id vault.example.com, or remove the eks.amazonaws.com/audience annotation from default/my-service-account and restart its pods so their token is for sts.amazonaws.com, which the provider lists`);
   });
 
   it('an issuer with a trailing slash and a provider URL with a scheme are the same provider', () => {

@@ -66,6 +66,13 @@ describe('workload fix gateway (the SDK requests)', () => {
       assert.deepStrictEqual(params, { Action: 'CreateOpenIDConnectProvider', Version: '2010-05-08', Url: 'https://oidc.eks.us-east-1.amazonaws.com/id/ABC', 'ClientIDList.member.1': 'sts.amazonaws.com' });
     }));
 
+  it('AddClientIDToOpenIDConnectProvider: the provider ARN and the one client ID (client-iam AddClientIDToOpenIDConnectProviderRequest)', () =>
+    withServer(async (endpoint, seen) => {
+      await gateway(endpoint).addClientIdToOidcProvider({ providerArn: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC', clientId: 'vault.example.com' });
+      const params = Object.fromEntries(new URLSearchParams(seen[0].body));
+      assert.deepStrictEqual(params, { Action: 'AddClientIDToOpenIDConnectProvider', Version: '2010-05-08', OpenIDConnectProviderArn: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC', ClientID: 'vault.example.com' });
+    }));
+
   it('UpdateAssumeRolePolicy: the role name and the whole new document', () =>
     withServer(async (endpoint, seen) => {
       const doc = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }] });

@@ -21,6 +21,9 @@ function recorder(): { gw: WorkloadFixGateway; calls: [string, ...unknown[]][] }
       calls.push(['CreateOpenIDConnectProvider', r]);
       return `arn:aws:iam::${ACCOUNT}:oidc-provider/${HOST_PATH}`;
     },
+    async addClientIdToOidcProvider(r) {
+      calls.push(['AddClientIDToOpenIDConnectProvider', r]);
+    },
     async updateAssumeRolePolicy(name, doc) {
       calls.push(['UpdateAssumeRolePolicy', name, JSON.parse(doc)]);
     },
@@ -94,11 +97,33 @@ describe('workload identity fixes: what each would send', () => {
     assert.strictEqual(explainWorkload({ ...inputs, trustPolicies: { [IRSA_ROLE]: fix.correction.after } }).works, true);
   });
 
-  it('an audience the OIDC provider does not list: no trust policy fix that would trust that audience too', () => {
-    const inputs = irsa(IRSA_AWS_DOCS, { serviceAccount: { namespace: 'default', name: 'my-service-account', annotations: { 'eks.amazonaws.com/role-arn': IRSA_ROLE, 'eks.amazonaws.com/audience': 'vault.example.com' } } });
+  it('an audience the OIDC provider does not list: adds it as a client ID, names the other way, and only then corrects the trust policy', async () => {
+    const VAULT = { namespace: 'default', name: 'my-service-account', annotations: { 'eks.amazonaws.com/role-arn': IRSA_ROLE, 'eks.amazonaws.com/audience': 'vault.example.com' } };
+    const inputs = irsa(IRSA_AWS_DOCS, { serviceAccount: VAULT });
     const kinds = explainWorkload(inputs).steps.filter((s) => s.verdict === 'fail').map((s) => s.kind);
     assert.ok(kinds.includes('oidc-client-id-missing') && kinds.includes('trust-condition'), kinds.join());
-    assert.deepStrictEqual(plan(inputs), []);
+    const fix = only(plan(inputs), 'add-client-id');
+    assert.deepStrictEqual(fix.details, [
+      `iam:AddClientIDToOpenIDConnectProvider OpenIDConnectProviderArn=${PROVIDER_ARN} ClientID=vault.example.com`,
+      'instead: remove the eks.amazonaws.com/audience annotation from default/my-service-account and restart its pods; the webhook then asks for sts.amazonaws.com, which the provider lists',
+      `the trust policy of ${IRSA_ROLE} does not accept this token either; the explanation offers to correct it next`,
+    ]);
+    const { gw, calls } = recorder();
+    await applyWorkloadFix(fix, gw);
+    assert.deepStrictEqual(calls, [['AddClientIDToOpenIDConnectProvider', { providerArn: PROVIDER_ARN, clientId: 'vault.example.com' }]]);
+    // Re-explained with the provider as IAM now has it: the audience is accepted, and the trust policy fix follows.
+    const added = { ...inputs, oidcProviders: [{ ...PROVIDER, clientIds: ['sts.amazonaws.com', 'vault.example.com'] }] };
+    assert.strictEqual(explainWorkload(added).steps.find((s) => s.id === 'oidc-provider')?.verdict, 'ok');
+    const trust = only(plan(added), 'update-trust-policy');
+    assert.strictEqual(explainWorkload({ ...added, trustPolicies: { [IRSA_ROLE]: trust.correction.after } }).works, true);
+  });
+
+  it('an audience the provider does not list, with a trust policy that expects it: adding the client ID alone lets the pod in', async () => {
+    const trusting = JSON.parse(JSON.stringify(IRSA_AWS_DOCS).replace(':aud":"sts.amazonaws.com"', ':aud":"vault.example.com"'));
+    const inputs = irsa(trusting, { serviceAccount: { namespace: 'default', name: 'my-service-account', annotations: { 'eks.amazonaws.com/role-arn': IRSA_ROLE, 'eks.amazonaws.com/audience': 'vault.example.com' } } });
+    const fix = only(plan(inputs), 'add-client-id');
+    assert.strictEqual(fix.details.length, 2, 'no trust policy line when the trust policy accepts the audience');
+    assert.strictEqual(explainWorkload({ ...inputs, oidcProviders: [{ ...PROVIDER, clientIds: ['sts.amazonaws.com', 'vault.example.com'] }] }).works, true);
   });
 
   it('Pod Identity trust without sts:TagSession (a single statement object): adds the action to that statement', async () => {

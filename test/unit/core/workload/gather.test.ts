@@ -3,7 +3,8 @@ import * as assert from 'assert';
 import { explainWorkload } from '../../../../src/core/workload/explain';
 import { gatherCluster, gatherWorkload, type WorkloadGateways } from '../../../../src/core/workload/gather';
 import type { PodIdentityAssociationInfo } from '../../../../src/core/workload/model';
-import { ACCOUNT, association, CLUSTER, HOST_PATH, IRSA_TERRAFORM, OTHER_ACCOUNT, POD_ID_AWS_DOCS, podIdentityPod, PROVIDER_ARN } from './fixtures';
+import type { OtherAccountReader } from '../../../../src/core/workload/otherAccounts';
+import { ACCOUNT, association, CLUSTER, HOST_PATH, IRSA_TERRAFORM, OTHER_ACCOUNT, POD_ID_AWS_DOCS, podIdentityPod, PROVIDER_ARN, TARGET_AWS_DOCS } from './fixtures';
 
 const PRIMARY = `arn:aws:iam::${ACCOUNT}:role/eks-pod-identity-primary-role`;
 const IRSA_ROLE = `arn:aws:iam::${ACCOUNT}:role/payments-api`;
@@ -94,12 +95,63 @@ describe('gathering the workload inputs', () => {
     assert.ok(none.steps.some((s) => s.kind === 'service-account-missing'));
   });
 
-  it('a target role in another account is not read with the cluster account\'s credentials', async () => {
+  it('a target role in another account is not read with the cluster account\'s credentials; the step names the account whose profile would check it', async () => {
     const target = `arn:aws:iam::${OTHER_ACCOUNT}:role/x`;
     const { gw, calls } = fakes({ associations: [association({ targetRoleArn: target })], roles: { [PRIMARY]: JSON.stringify(POD_ID_AWS_DOCS) } });
-    const e = explainWorkload(await gatherWorkload(gw, CLUSTER, { serviceAccount: { namespace: 'payments', name: 'api' } }));
+    const without = explainWorkload(await gatherWorkload(gw, CLUSTER, { serviceAccount: { namespace: 'payments', name: 'api' } }));
+    assert.deepStrictEqual(without.steps.find((s) => s.id === 'target-trust')!.evidence[0], 'the trust policy was not given', 'the CLI has no configured profiles to name');
+    const e = explainWorkload(await gatherWorkload({ ...gw, otherAccounts: { forAccount: async () => undefined } }, CLUSTER, { serviceAccount: { namespace: 'payments', name: 'api' } }));
     assert.ok(!calls.some((c) => c.includes(OTHER_ACCOUNT)));
-    assert.strictEqual(e.steps.find((s) => s.id === 'target-trust')!.verdict, 'unknown');
+    const step = e.steps.find((s) => s.id === 'target-trust')!;
+    assert.strictEqual(step.verdict, 'unknown');
+    assert.match(step.evidence[0], new RegExp(`is in account ${OTHER_ACCOUNT}; the cluster account's credentials cannot read it, and none of the profiles in eksAuth.profiles is in account ${OTHER_ACCOUNT}$`));
+    assert.strictEqual(step.fix, `Add a profile for account ${OTHER_ACCOUNT} to eksAuth.profiles to check this step.`);
+  });
+
+  describe('a target role in another account, with the user\'s configured profiles', () => {
+    const TARGET = `arn:aws:iam::${OTHER_ACCOUNT}:role/eks-pod-identity-aws-resources`;
+    /** A reader whose profile `shared` is in OTHER_ACCOUNT and answers GetRole as given. */
+    function other(getRole: (arn: string) => Promise<string | undefined>, reads: string[]): OtherAccountReader {
+      return {
+        async forAccount(account) {
+          return account === OTHER_ACCOUNT ? { profile: 'shared', iam: { getRoleTrustPolicy: async (arn) => (reads.push(arn), getRole(arn)) } } : undefined;
+        },
+      };
+    }
+    const run = async (reader: OtherAccountReader) => {
+      const { gw, calls } = fakes({ associations: [association({ targetRoleArn: TARGET })], roles: { [PRIMARY]: JSON.stringify(POD_ID_AWS_DOCS) } });
+      const e = explainWorkload(await gatherWorkload({ ...gw, otherAccounts: reader }, CLUSTER, { serviceAccount: { namespace: 'payments', name: 'api' } }));
+      assert.ok(!calls.some((c) => c.includes(OTHER_ACCOUNT)), 'never with the cluster account\'s credentials');
+      return { e, step: e.steps.find((s) => s.id === 'target-trust')! };
+    };
+
+    it('reads the target\'s trust policy with the profile in its account and judges the step', async () => {
+      const reads: string[] = [];
+      const { e, step } = await run(other(async () => encodeURIComponent(JSON.stringify(TARGET_AWS_DOCS)), reads));
+      assert.deepStrictEqual(reads, [TARGET]);
+      assert.deepStrictEqual([e.works, e.roleArn, step.verdict], [true, TARGET, 'ok'], JSON.stringify(e.steps.filter((s) => s.verdict !== 'ok')));
+      assert.ok(step.evidence.includes(`read with profile shared (account ${OTHER_ACCOUNT})`), step.evidence.join(' | '));
+    });
+
+    it('a target trust policy that does not trust the first role fails, read the same way', async () => {
+      const wrong = JSON.stringify(TARGET_AWS_DOCS).replace('eks-pod-identity-primary-role', 'someone-else');
+      const { e, step } = await run(other(async () => wrong, []));
+      assert.deepStrictEqual([e.works, step.verdict, step.kind], [false, 'fail', 'target-trust']);
+    });
+
+    it('the profile may not read it: the refusal names the profile and the permission; a failing profile leaves the step unknown', async () => {
+      const refused = await run(other(async () => { throw Object.assign(new Error('not authorized to perform: iam:GetRole'), { name: 'AccessDenied' }); }, []));
+      assert.strictEqual(refused.step.verdict, 'unknown');
+      assert.ok(refused.e.steps.some((s) => s.kind === 'not-permitted' && s.fix === `Allow iam:GetRole for profile shared (account ${OTHER_ACCOUNT}) to explain this step too.`), JSON.stringify(refused.e.steps));
+      const failed = await run(other(async () => { throw new Error('The SSO session associated with this profile has expired'); }, []));
+      assert.strictEqual(failed.step.verdict, 'unknown');
+      assert.ok(failed.step.evidence.includes(`read with profile shared (account ${OTHER_ACCOUNT}), which failed: The SSO session associated with this profile has expired`), failed.step.evidence.join(' | '));
+    });
+
+    it('a target role the profile\'s account does not have is role-missing', async () => {
+      const { step } = await run(other(async () => undefined, []));
+      assert.deepStrictEqual([step.verdict, step.kind], ['fail', 'role-missing']);
+    });
   });
 
   it('a pod that may not be read is an error that says what to do, not a guess at its service account', async () => {
