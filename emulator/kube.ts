@@ -9,6 +9,8 @@ import type { AddressInfo } from 'net';
 import selfsigned from 'selfsigned';
 import { GoAuthenticator } from './authenticator';
 import { verifyToken } from './tokenVerifier';
+import { discoveryDocument } from './kubeDiscovery';
+import { readAccessReview } from './kubeProtobuf';
 import { BodyError, type BodyLimits, closeAfterResponse, readBody } from './http';
 import { authorize, grantsFor, rulesIn, type Request, type Subject } from './rbac';
 import type { Cluster, ConfigMapObject, EmulatorState } from './state';
@@ -147,7 +149,8 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
       closeAfterResponse(req, res);
       return status(res, 401, 'Unauthorized', 'Unauthorized');
     }
-    const body = (await readBody(req, limits)).toString('utf8');
+    const raw = await readBody(req, limits);
+    const body = raw.toString('utf8');
     recorded.body = body.slice(0, 100_000);
     const subject = who.subject;
     const grants = grantsFor(subject, cluster.rbac, who.policies);
@@ -179,12 +182,9 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
       return json(res, 201, { kind: 'SelfSubjectReview', apiVersion: url.pathname.split('/').slice(2, 4).join('/'), metadata: { creationTimestamp: null }, status: { userInfo: { username: subject.username, groups: [...subject.groups, 'system:authenticated'], extra: { arn: [caller.arn], canonicalArn: [caller.arn], sessionName: [caller.arn.split('/')[2] ?? ''], accessKeyId: [caller.accessKeyId] } } } });
     }
     if (req.method === 'POST' && /\/selfsubjectaccessreviews$/.test(url.pathname)) {
-      let spec: { resourceAttributes?: { verb?: string; resource?: string; namespace?: string; subresource?: string } };
-      try {
-        spec = (JSON.parse(body) as { spec?: typeof spec }).spec ?? {};
-      } catch {
-        return status(res, 400, 'BadRequest', 'the body of the request was in an unknown format');
-      }
+      const review = readAccessReview(raw, String(req.headers['content-type'] ?? ''));
+      if ('badRequest' in review) return status(res, 400, 'BadRequest', review.badRequest);
+      const spec = review.spec;
       const a = spec.resourceAttributes;
       if (!a?.verb || !a.resource) return status(res, 422, 'Invalid', 'SelfSubjectAccessReview.authorization.k8s.io is invalid: spec.resourceAttributes: Required value');
       const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
@@ -265,6 +265,8 @@ export async function startKubeServer(current: () => Cluster | undefined, identi
       cluster.awsAuth = { data: incoming.data ?? {}, resourceVersion: 1, uid: 'created', creationTimestamp: new Date().toISOString() };
       return json(res, 201, configMap(cluster));
     }
+    const discovery = req.method === 'GET' ? discoveryDocument(url.pathname, cluster.version, req.headers.host ?? '') : undefined;
+    if (discovery) return json(res, 200, discovery);
     return status(res, 404, 'NotFound', 'the server could not find the requested resource');
   }
 

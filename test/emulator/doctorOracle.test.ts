@@ -1,6 +1,7 @@
 // The kubeconfig doctor held to kubectl: for each kubeconfig shape that real tools write, kubectl's own answer
 // (`kubectl auth whoami -o json`, `kubectl auth can-i`) against the emulator is the oracle, and the doctor must give
-// the same verdict, username and groups. Each shape names its source: written by Debian's awscli v2
+// the same verdict, username and groups, and, where whoami works, the same yes or no to listing pods in default
+// (`kubectl auth can-i list pods -n default` against the doctor's rbac step). Each shape names its source: written by Debian's awscli v2
 // (`aws eks update-kubeconfig`), or hand-written in the shape a tool's documentation shows (eksctl, aws-vault,
 // granted, saml2aws). `expect` is what kubectl 1.32 answered on this machine; it also stands in for kubectl, and says
 // so, where kubectl is missing. docs/kubeconfig-doctor.md carries the same table.
@@ -10,6 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
+import { AssociateAccessPolicyCommand, CreateAccessEntryCommand, EKSClient } from '@aws-sdk/client-eks';
 import { startEmulator, Emulator } from '../../emulator/server';
 import { loadScenarioFile } from '../../emulator/state';
 import { cliExplainer } from '../../src/cli/doctorCommand';
@@ -31,6 +33,14 @@ interface Answer {
   username?: string;
   groups?: string[];
   canListPods?: boolean;
+  /** What kubectl auth can-i printed when it gave neither yes nor no. */
+  canIError?: string;
+}
+
+/** The doctor's answer to "may list pods in default": its rbac step passes (yes) or fails (no); otherwise none. */
+function doctorCanList(report: ContextReport): boolean | undefined {
+  const rbac = report.steps.find((s) => s.id === 'rbac')?.status;
+  return rbac === 'pass' ? true : rbac === 'fail' ? false : undefined;
 }
 
 interface Shape {
@@ -38,8 +48,8 @@ interface Shape {
   source: string;
   /** The kubeconfig text, from the emulator's clusters (endpoint, CA) and the test's directory. */
   kubeconfig(): Promise<string>;
-  /** kubectl 1.32's answer on this machine, and the step the doctor names when it fails. */
-  expect: { works: boolean; username?: RegExp; step?: string };
+  /** kubectl 1.32's answer on this machine (`auth can-i list pods -n default` where whoami works), and the step the doctor names when it fails. */
+  expect: { works: boolean; username?: RegExp; step?: string; canListPods?: boolean };
 }
 
 describe('kubeconfig doctor held to kubectl, shape by shape', function () {
@@ -73,6 +83,10 @@ describe('kubeconfig doctor held to kubectl, shape by shape', function () {
     emu = await startEmulator(scenario);
     // Starts every cluster's API server (they start on first use).
     await emu.kubeconfig(aws);
+    // An access entry whose only policy is scoped to another namespace: whoami works, can-i list pods -n default says no.
+    const eks = new EKSClient({ region: 'eu-west-1', endpoint: emu.endpoint, credentials: admin, maxAttempts: 1 });
+    await eks.send(new CreateAccessEntryCommand({ clusterName: 'platform-api', principalArn: 'arn:aws:iam::111122223333:role/DataScientist' }));
+    await eks.send(new AssociateAccessPolicyCommand({ clusterName: 'platform-api', principalArn: 'arn:aws:iam::111122223333:role/DataScientist', policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', accessScope: { type: 'namespace', namespaces: ['analytics'] } }));
     // saml2aws writes session credentials of the role it signed in to; the emulator knows them, nothing maps the role.
     emu.state.identities.push({ accessKeyId: 'ASIASAML2AWS00000001', secretAccessKey: 'saml-secret', sessionToken: 'saml-session-token', arn: 'arn:aws:sts::111122223333:assumed-role/SAMLDeveloper/jane@example.com', userId: 'AROASAML2AWS00000001:jane@example.com' });
     // granted (docs: "credential_process = granted credential-process --profile NAME") stands here as a process that prints the keys.
@@ -109,8 +123,12 @@ describe('kubeconfig doctor held to kubectl, shape by shape', function () {
     await emu?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
     if (results.length) {
-      console.log('      shape | kubectl | doctor');
-      for (const r of results) console.log(`      ${r.shape.name} | ${r.kubectl ? (r.kubectl.works ? `works as ${r.kubectl.username}` : 'fails') : '(no kubectl)'} | ${r.doctor.verdict}${r.doctor.username ? ` as ${r.doctor.username}` : ''}${r.doctor.verdict === 'fail' ? ` at ${r.doctor.steps.find((s) => s.status === 'fail')?.id}` : ''}`);
+      const yesNo = (can: boolean | undefined) => (can === undefined ? '(no answer)' : can ? 'yes' : 'no');
+      console.log('      shape | kubectl auth whoami | kubectl auth can-i list pods -n default | doctor | doctor: may list pods');
+      for (const r of results) {
+        const kubectl = r.kubectl ? (r.kubectl.works ? `works as ${r.kubectl.username} | ${yesNo(r.kubectl.canListPods)}` : 'fails | -') : '(no kubectl) | (no kubectl)';
+        console.log(`      ${r.shape.name} | ${kubectl} | ${r.doctor.verdict}${r.doctor.username ? ` as ${r.doctor.username}` : ''}${r.doctor.verdict === 'fail' ? ` at ${r.doctor.steps.find((s) => s.status === 'fail')?.id}` : ''} | ${doctorCanList(r.doctor) === undefined ? '-' : yesNo(doctorCanList(r.doctor))}`);
+      }
     }
   });
 
@@ -118,27 +136,34 @@ describe('kubeconfig doctor held to kubectl, shape by shape', function () {
     const opts = { env: { ...env(), KUBECONFIG: file } as NodeJS.ProcessEnv, timeout: 60000 };
     try {
       const who = JSON.parse((await run(KUBECTL!, ['--context', 'shape', 'auth', 'whoami', '-o', 'json'], opts)).stdout) as { status: { userInfo: { username: string; groups: string[] } } };
-      // "yes" exits 0, "no" exits 1; anything else is an error, not an answer. (kubectl on this machine dispatches to
-      // the server's minor version; 1.32 sends SelfSubjectAccessReview as protobuf, which the emulator does not read.)
+      // "yes" exits 0, "no" exits 1; anything else is an error, not an answer. kubectl on this machine dispatches to
+      // the server's minor version: before it asks, it reads discovery to map `pods`, and from 1.32 it sends the
+      // SelfSubjectAccessReview as protobuf (emulator/kubeDiscovery.ts, emulator/kubeProtobuf.ts).
       const can = await run(KUBECTL!, ['--context', 'shape', 'auth', 'can-i', 'list', 'pods', '-n', 'default'], opts).then(
-        (r) => r.stdout.trim(),
-        (e: { stdout?: string }) => String(e.stdout ?? '').trim(),
+        (r) => ({ out: r.stdout.trim(), err: r.stderr }),
+        (e: { stdout?: string; stderr?: string }) => ({ out: String(e.stdout ?? '').trim(), err: String(e.stderr ?? '') }),
       );
-      return { works: true, username: who.status.userInfo.username, groups: who.status.userInfo.groups, canListPods: can === 'yes' ? true : can === 'no' ? false : undefined };
+      return { works: true, username: who.status.userInfo.username, groups: who.status.userInfo.groups, canListPods: can.out === 'yes' ? true : can.out === 'no' ? false : undefined, canIError: can.out === 'yes' || can.out === 'no' ? undefined : `${can.out} ${can.err}`.trim() };
     } catch {
       return { works: false };
     }
   }
 
   const shapes: Shape[] = [
-    { name: 'awscli update-kubeconfig', source: 'aws eks update-kubeconfig --name prod-payments --profile demo-admin (Debian awscli 2.9.19)', kubeconfig: () => updateKubeconfig(path.join(dir, 'k-plain'), ['--name', 'prod-payments', '--region', 'us-east-1', '--profile', 'demo-admin', '--alias', 'shape']), expect: { works: true, username: /^arn:aws:iam::111122223333:user\/demo-admin$/ } },
+    { name: 'awscli update-kubeconfig', source: 'aws eks update-kubeconfig --name prod-payments --profile demo-admin (Debian awscli 2.9.19)', kubeconfig: () => updateKubeconfig(path.join(dir, 'k-plain'), ['--name', 'prod-payments', '--region', 'us-east-1', '--profile', 'demo-admin', '--alias', 'shape']), expect: { works: true, username: /^arn:aws:iam::111122223333:user\/demo-admin$/, canListPods: true } },
     {
       // awscli 2.9.19 has no --user-alias (later releases name the user with it; kubectl reads the context the same way).
       name: 'awscli update-kubeconfig --role-arn --alias',
       source: 'aws eks update-kubeconfig --role-arn .../Auditor --alias shape (Debian awscli 2.9.19)',
       kubeconfig: async () => updateKubeconfig(path.join(dir, 'k-role'), ['--name', 'platform-api', '--region', 'eu-west-1', '--profile', 'demo-admin', '--role-arn', 'arn:aws:iam::111122223333:role/Auditor', '--alias', 'shape']),
       // The access entry's default username carries awscli's session name.
-      expect: { works: true, username: /^arn:aws:sts::111122223333:assumed-role\/Auditor\/EKSGetTokenAuth$/ },
+      expect: { works: true, username: /^arn:aws:sts::111122223333:assumed-role\/Auditor\/EKSGetTokenAuth$/, canListPods: true },
+    },
+    {
+      name: 'awscli update-kubeconfig --role-arn, access policy for another namespace',
+      source: 'aws eks update-kubeconfig --role-arn .../DataScientist --alias shape (Debian awscli 2.9.19); the access entry made in before() with the EKS API',
+      kubeconfig: async () => updateKubeconfig(path.join(dir, 'k-scoped'), ['--name', 'platform-api', '--region', 'eu-west-1', '--profile', 'demo-admin', '--role-arn', 'arn:aws:iam::111122223333:role/DataScientist', '--alias', 'shape']),
+      expect: { works: true, username: /^arn:aws:sts::111122223333:assumed-role\/DataScientist\/EKSGetTokenAuth$/, canListPods: false },
     },
     { name: 'awscli update-kubeconfig --role-arn, role not mapped', source: 'aws eks update-kubeconfig --role-arn .../DataScientist (Debian awscli 2.9.19)', kubeconfig: () => updateKubeconfig(path.join(dir, 'k-ds'), ['--name', 'prod-payments', '--region', 'us-east-1', '--profile', 'demo-admin', '--role-arn', 'arn:aws:iam::111122223333:role/DataScientist', '--alias', 'shape']), expect: { works: false, step: 'mapping' } },
     {
@@ -148,7 +173,7 @@ describe('kubeconfig doctor held to kubectl, shape by shape', function () {
         const c = cluster('prod-payments');
         return one({ server: c.endpoint, 'certificate-authority-data': c.caData }, { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--output', 'json', '--cluster-name', 'prod-payments', '--region', 'us-east-1'], env: [{ name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' }, { name: 'AWS_PROFILE', value: 'demo-dev' }], provideClusterInfo: false, interactiveMode: 'IfAvailable' } });
       },
-      expect: { works: true, username: /Developer/ },
+      expect: { works: true, username: /Developer/, canListPods: true },
     },
     {
       name: 'aws-vault exec (not installed)',
@@ -159,7 +184,7 @@ describe('kubeconfig doctor held to kubectl, shape by shape', function () {
       },
       expect: { works: false, step: 'exec' },
     },
-    { name: 'granted credential_process', source: 'granted docs: credential_process = granted credential-process --profile NAME, kubeconfig from update-kubeconfig', kubeconfig: () => updateKubeconfig(path.join(dir, 'k-granted'), ['--name', 'prod-payments', '--region', 'us-east-1', '--profile', 'granted-dev', '--alias', 'shape']), expect: { works: true, username: /Developer/ } },
+    { name: 'granted credential_process', source: 'granted docs: credential_process = granted credential-process --profile NAME, kubeconfig from update-kubeconfig', kubeconfig: () => updateKubeconfig(path.join(dir, 'k-granted'), ['--name', 'prod-payments', '--region', 'us-east-1', '--profile', 'granted-dev', '--alias', 'shape']), expect: { works: true, username: /Developer/, canListPods: true } },
     { name: 'saml2aws profile, role not mapped', source: 'saml2aws README: credentials [saml] with aws_session_token, kubeconfig from update-kubeconfig --profile saml', kubeconfig: () => updateKubeconfig(path.join(dir, 'k-saml'), ['--name', 'prod-payments', '--region', 'us-east-1', '--profile', 'saml', '--alias', 'shape']), expect: { works: false, step: 'mapping' } },
     {
       name: 'keys in the exec env (over AWS_PROFILE)',
@@ -168,7 +193,7 @@ describe('kubeconfig doctor held to kubectl, shape by shape', function () {
         const c = cluster('prod-payments');
         return one({ server: c.endpoint, 'certificate-authority-data': c.caData }, getToken('prod-payments', [], [{ name: 'AWS_PROFILE', value: 'demo-admin' }, { name: 'AWS_ACCESS_KEY_ID', value: dev.accessKeyId }, { name: 'AWS_SECRET_ACCESS_KEY', value: dev.secretAccessKey }]));
       },
-      expect: { works: true, username: /Developer/ },
+      expect: { works: true, username: /Developer/, canListPods: true },
     },
     {
       name: 'bad keys in the exec env',
@@ -186,7 +211,7 @@ describe('kubeconfig doctor held to kubectl, shape by shape', function () {
         const c = cluster('prod-payments');
         return one({ server: c.endpoint, 'certificate-authority-data': c.caData }, { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', 'prod-payments'], env: [{ name: 'AWS_PROFILE', value: 'demo-noregion' }] } });
       },
-      expect: { works: true, username: /^arn:aws:iam::111122223333:user\/demo-admin$/ },
+      expect: { works: true, username: /^arn:aws:iam::111122223333:user\/demo-admin$/, canListPods: true },
     },
     {
       name: 'exec region other than the cluster\'s',
@@ -196,7 +221,7 @@ describe('kubeconfig doctor held to kubectl, shape by shape', function () {
         return one({ server: c.endpoint, 'certificate-authority-data': c.caData }, getToken('platform-api'));
       },
       // platform-api has no entry for demo-admin: its creator's hidden system:masters answers as kubernetes-admin.
-      expect: { works: true, username: /^kubernetes-admin$/ },
+      expect: { works: true, username: /^kubernetes-admin$/, canListPods: true },
     },
     {
       name: 'Outposts --cluster-id',
@@ -215,13 +240,13 @@ describe('kubeconfig doctor held to kubectl, shape by shape', function () {
         fs.writeFileSync(path.join(dir, 'prod-ca.crt'), Buffer.from(c.caData, 'base64'));
         return one({ server: c.endpoint, 'certificate-authority': 'prod-ca.crt' }, getToken('prod-payments'));
       },
-      expect: { works: true, username: /^arn:aws:iam::111122223333:user\/demo-admin$/ },
+      expect: { works: true, username: /^arn:aws:iam::111122223333:user\/demo-admin$/, canListPods: true },
     },
     {
       name: 'insecure-skip-tls-verify without a CA',
       source: 'kubectl config set-cluster --insecure-skip-tls-verify',
       kubeconfig: async () => one({ server: cluster('prod-payments').endpoint, 'insecure-skip-tls-verify': true }, getToken('prod-payments')),
-      expect: { works: true, username: /^arn:aws:iam::111122223333:user\/demo-admin$/ },
+      expect: { works: true, username: /^arn:aws:iam::111122223333:user\/demo-admin$/, canListPods: true },
     },
     {
       name: 'tls-server-name naming the certificate',
@@ -230,7 +255,7 @@ describe('kubeconfig doctor held to kubectl, shape by shape', function () {
         const c = cluster('prod-payments');
         return one({ server: c.endpoint, 'certificate-authority-data': c.caData, 'tls-server-name': 'localhost' }, getToken('prod-payments'));
       },
-      expect: { works: true, username: /^arn:aws:iam::111122223333:user\/demo-admin$/ },
+      expect: { works: true, username: /^arn:aws:iam::111122223333:user\/demo-admin$/, canListPods: true },
     },
     {
       name: 'tls-server-name the certificate does not name',
@@ -275,13 +300,15 @@ describe('kubeconfig doctor held to kubectl, shape by shape', function () {
         if (answer.works) {
           assert.strictEqual(doctor.username, answer.username);
           assert.deepStrictEqual(doctor.groups, answer.groups);
-          if (answer.canListPods === undefined) console.log(`      ${shape.name}: kubectl auth can-i gave no answer from the emulator; compared whoami only`);
-          else assert.strictEqual(doctor.steps.find((s) => s.id === 'rbac')?.status === 'pass', answer.canListPods, 'kubectl auth can-i list pods');
+          assert.notStrictEqual(answer.canListPods, undefined, `kubectl auth can-i list pods -n default gave no answer: ${answer.canIError}`);
+          assert.strictEqual(doctorCanList(doctor), answer.canListPods, `kubectl auth can-i list pods -n default says ${answer.canListPods ? 'yes' : 'no'}; the doctor says ${doctor.summary}\n${steps}`);
+          assert.strictEqual(answer.canListPods, shape.expect.canListPods, 'the can-i column in docs/kubeconfig-doctor.md still holds for kubectl');
         }
         assert.strictEqual(answer.works, shape.expect.works, 'the table in docs/kubeconfig-doctor.md still holds for kubectl');
       }
       assert.strictEqual(works, shape.expect.works, `${doctor.summary}\n${steps}`);
       if (shape.expect.username) assert.match(doctor.username ?? '', shape.expect.username);
+      if (shape.expect.works) assert.strictEqual(doctorCanList(doctor), shape.expect.canListPods, `may list pods in default\n${steps}`);
       if (shape.expect.step) assert.strictEqual(doctor.steps.find((s) => s.status === 'fail')?.id, shape.expect.step, steps);
       // No format carries a credential of the kubeconfig's exec env or the plugin's token.
       const shown = publicReports([doctor]);
