@@ -2,7 +2,8 @@
 import { createHmac, randomBytes, randomUUID } from 'crypto';
 import { notifyLiveTail } from './liveTail';
 import { ServiceError, paginate, requireString } from './http';
-import { parseQuery, runQuery, QueryOutput } from './insightsEngine';
+import { runQuery, QueryOutput } from './insightsEngine';
+import { parseQuery } from './insightsParser';
 import { EmulatorState, appendEvent, ensureLogGroup } from './state';
 
 export interface LogsContext {

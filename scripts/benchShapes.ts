@@ -9,7 +9,7 @@ import { lintAwsAuth } from '../src/core/auth/lint';
 import { runCli } from '../src/cli/commands';
 import { parseAuthenticatorLine } from '../src/core/insights/parser';
 import { explainAwsError } from '../src/core/aws/errors';
-import { parseQuery } from '../emulator/insightsEngine';
+import { parseQuery } from '../emulator/insightsParser';
 
 const ROLE = '- rolearn: arn:aws:iam::111122223333:role/A\n  username: a\n';
 const configMap = (mapRoles: string, eol = '\n') =>

@@ -1,7 +1,7 @@
 // The emulator's Logs Insights parser on hostile query text: the query is outside input (the demo serves the emulator
 // to a browser), so comment lines, pipes and `stats ... by` are found in linear time, with the same reading as before.
 import * as assert from 'assert';
-import { parseQuery } from '../../emulator/insightsEngine';
+import { parseQuery } from '../../emulator/insightsParser';
 import { timeOf } from '../unit/helpers';
 
 
