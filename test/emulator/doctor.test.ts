@@ -83,7 +83,7 @@ describe('kubeconfig doctor against the emulator', function () {
     const expectations: [string, string, RegExp, string?][] = [
       ['prod-payments-data-scientist', 'mapping', /401 Unauthorized/, 'openAwsAuth'],
       ['prod-payments-v1alpha1', 'exec', /exec plugin: invalid apiVersion "client\.authentication\.k8s\.io\/v1alpha1"/, 'rewriteExec'],
-      ['prod-payments-recreated', 'request', /EKS DescribeCluster says the endpoint of prod-payments is .*: the kubeconfig is stale/, 'updateKubeconfig'],
+      ['prod-payments-recreated', 'request', /EKS DescribeCluster says the endpoint of prod-payments is .*: the kubeconfig is stale/, 'repairCluster'],
       ['prod-payments-no-aws-cli', 'exec', /exec: executable \/opt\/aws-cli-v1\/bin\/aws not found/, undefined],
       ['prod-payments-sso-expired', 'exec', /^prediction: No IAM Identity Center session is cached/, 'ssoLogin'],
     ];

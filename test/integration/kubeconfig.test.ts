@@ -78,7 +78,7 @@ describe('kubeconfig doctor in VS Code', function () {
     ['prod-payments-v1alpha1', 'exec', /exec plugin: invalid apiVersion "client\.authentication\.k8s\.io\/v1alpha1"/, 'rewriteExec'],
     ['prod-payments-no-aws-cli', 'exec', /exec: executable \/opt\/aws-cli-v1\/bin\/aws not found/, undefined],
     ['prod-payments-sso-expired', 'exec', /^prediction: No IAM Identity Center session is cached/, 'ssoLogin'],
-    ['prod-payments-recreated', 'request', /EKS DescribeCluster says the endpoint .*the kubeconfig is stale/, 'updateKubeconfig'],
+    ['prod-payments-recreated', 'request', /EKS DescribeCluster says the endpoint .*the kubeconfig is stale/, 'repairCluster'],
     ['prod-payments-data-scientist', 'mapping', /401 Unauthorized/, 'openAwsAuth'],
   ] as const) {
     it(`finds what breaks ${context} at step "${step}" and offers its fix`, async () => {

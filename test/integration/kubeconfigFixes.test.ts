@@ -157,6 +157,36 @@ describe('kubeconfig doctor fixes, each made to pass in VS Code', function () {
     });
   });
 
+  describe('a re-created cluster whose context has a namespace, which update-kubeconfig would drop', () => {
+    // awscli's --alias replaces the context with one of only cluster and user (Debian awscli 2.9.19,
+    // customizations/eks/kubeconfig.py _make_context, insert_entry): the in-place repair is the fix, not the terminal.
+    const OLD = 'https://127.0.0.1:1';
+    beforeEach(async () => {
+      const text = await updateKubeconfig('prod-payments', 'us-east-1', 'fix-namespaced');
+      const context = `    user: arn:aws:eks:us-east-1:${ACCOUNT}:cluster/prod-payments\n  name: fix-namespaced`;
+      breakWith(text.replace(context, context.replace('\n', '\n    namespace: payments\n')), `server: ${emu.state.clusters.find((c) => c.name === 'prod-payments')!.kube!.endpoint}`, `server: ${OLD}`);
+      assert.match(fs.readFileSync(kubeconfig, 'utf8'), /namespace: payments\n/);
+    });
+
+    it('offers the in-place repair and not update-kubeconfig, says why, and the repaired context keeps its namespace', async () => {
+      const prompts = answerPrompts([undefined]);
+      let report: ContextReport;
+      try {
+        [report] = await vscode.commands.executeCommand<ContextReport[]>('eksAuth.kubeconfig.diagnose', 'fix-namespaced');
+      } finally {
+        prompts.restore();
+      }
+      const request = step(report, 'request')!;
+      assert.deepStrictEqual([request.status, request.fixes.map((f) => f.kind)], ['fail', ['repairCluster']], JSON.stringify(request, null, 1));
+      assert.ok(request.evidence.some((e) => /aws eks update-kubeconfig is not offered: .*lose the context's namespace payments/.test(e)), request.evidence.join(' | '));
+      const { rechecked, terminals } = await fix('fix-namespaced', ['Repair']);
+      assert.deepStrictEqual(terminals, []);
+      assert.strictEqual(step(rechecked, 'request')?.status, 'pass', JSON.stringify(rechecked?.steps, null, 1));
+      const ctx = readKubeconfig([{ path: kubeconfig, text: fs.readFileSync(kubeconfig, 'utf8') }]).contexts.find((c) => c.name === 'fix-namespaced')!;
+      assert.strictEqual(ctx.namespace, 'payments', 'the namespace is still there');
+    });
+  });
+
   describe('aws eks update-kubeconfig in a terminal, in the region EKS has the cluster in', () => {
     // staging-web is in eu-west-1; the exec asks STS in us-east-1 (which works), and the endpoint is the one before the
     // cluster was re-created. DescribeCluster in the exec's region would not find it.
@@ -179,6 +209,7 @@ describe('kubeconfig doctor fixes, each made to pass in VS Code', function () {
       try {
         const { rechecked, details, asked, terminals } = await fix('fix-terminal', [label, 'Run in Terminal', undefined]);
         assert.deepStrictEqual(details, [command()], 'the modal shows the command line itself');
+        assert.ok(asked.includes(`showWarningMessage: Run this command in a terminal? awscli makes fix-terminal the current context, and rewrites all of ${kubeconfig} from a YAML dump: its comments and formatting are lost.`), asked.join(' | '));
         assert.deepStrictEqual(terminals, ['aws eks update-kubeconfig']);
         assert.ok(asked.some((a) => a.startsWith(`showInformationMessage: When aws eks update-kubeconfig has written ${kubeconfig}, fix-terminal is checked again.`)), asked.join(' | '));
         assert.strictEqual(step(rechecked, 'request')?.status, 'pass', JSON.stringify(rechecked?.steps, null, 1));

@@ -228,7 +228,7 @@ export async function diagnoseContext(ctx: KubeContext, deps: DoctorDeps, questi
   let who: KubeAnswer<{ username: string; groups: string[]; uid?: string }> = whoTimed.ok ? whoTimed.value : { ok: false, code: 0, message: `no answer within ${Math.round(stepMs / 1000)} s`, network: 'timeout' };
   if (!who.ok && who.code === 0) {
     // No HTTP answer: kubectl cannot reach the server. "Stale" only with EKS's word for the endpoint.
-    const { summary } = await explainUnreachable({ request, mapping, who, cluster, context: { name: ctx.name, file: ctx.file }, clusterId, plugin, profileName, execEnv, execCommand, ref, deps, stepMs, signal: options.signal });
+    const { summary } = await explainUnreachable({ request, mapping, who, cluster, context: ctx, clusterId, plugin, profileName, execEnv, execCommand, ref, deps, stepMs, signal: options.signal });
     return report('fail', summary, { identityArn });
   }
   if (!who.ok && who.code === 404) {

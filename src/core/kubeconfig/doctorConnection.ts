@@ -8,8 +8,10 @@ import { pluginAws, updateKubeconfigArgv } from './doctorFixes';
 import { regionOfEndpoint, type DoctorDeps, type DoctorFix, type DoctorStep, type NetworkFailure } from './doctorTypes';
 import { message, NETWORK_WORDS, timed, type Timed } from './doctorWalk';
 import type { ExecPlugin } from './execPlugin';
+import { lostByUpdateKubeconfig } from './updateKubeconfigLoss';
+import { tryCommandLine } from '../shell/commandLine';
 
-import type { ClusterEntry, ExecSpec } from './kubeconfig';
+import type { ClusterEntry, ExecSpec, KubeContext } from './kubeconfig';
 
 export interface Unreachable {
   request: DoctorStep;
@@ -17,8 +19,8 @@ export interface Unreachable {
   /** The failed SelfSubjectReview: no HTTP answer. */
   who: { message: string; network?: NetworkFailure };
   cluster: ClusterEntry;
-  /** The failing context and the file that defines it: the update-kubeconfig fix rewrites that context. */
-  context: { name: string; file: string };
+  /** The failing context: the update-kubeconfig fix replaces it, and is offered only when that loses nothing of it. */
+  context: KubeContext;
   clusterId: string | undefined;
   plugin: ExecPlugin;
   profileName: string | undefined;
@@ -83,19 +85,30 @@ export async function explainUnreachable(u: Unreachable): Promise<UnreachableOut
       const described = stale.value;
       // Trailing slashes cut by a loop: `/\/+$/` retried every slash of a long run (the server is kubeconfig text).
       const sameServer = (a: string, b: string) => trimTrailing(a, '/').toLowerCase() === trimTrailing(b, '/').toLowerCase();
-      const updateKubeconfig: DoctorFix = { kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', argv: updateKubeconfigArgv({ aws: await pluginAws(plugin.kind === 'aws-cli' && !plugin.wrapper ? u.execCommand : 'aws', deps.findOnPath), cluster: clusterId, region, profile: profileName, roleArn: plugin.roleArn, context: u.context.name, file: u.context.file }), file: u.context.file };
+      const argv = updateKubeconfigArgv({ aws: await pluginAws(plugin.kind === 'aws-cli' && !plugin.wrapper ? u.execCommand : 'aws', deps.findOnPath), cluster: clusterId, region, profile: profileName, roleArn: plugin.roleArn, context: u.context.name, file: u.context.file });
+      // awscli replaces the context whole: offered only when the result keeps everything the context has.
+      const lost = lostByUpdateKubeconfig(u.context, profileName);
+      const updateKubeconfig: DoctorFix[] = lost.length ? [] : [{ kind: 'updateKubeconfig', label: 'Refresh the endpoint and CA with aws eks update-kubeconfig', argv, file: u.context.file, context: u.context.name }];
+      // In place needs a CA to replace (a cluster trusting the system roots would not trust EKS's CA).
       const repair = (server: string): DoctorFix[] =>
-        cluster.file && !cluster.caFile ? [{ kind: 'repairCluster', label: `Point cluster ${cluster.name} at EKS's endpoint and CA, in place in ${cluster.file}`, file: cluster.file, cluster: cluster.name, server, ...(described.caData ? { caData: described.caData } : {}) }] : [];
+        cluster.file && (cluster.caData || cluster.caFile || !described.caData)
+          ? [{ kind: 'repairCluster', label: cluster.caFile && !cluster.caData && described.caData ? `Point cluster ${cluster.name} at EKS's endpoint and CA (as certificate-authority-data, in place of the CA file ${cluster.caFile}), in place in ${cluster.file}` : `Point cluster ${cluster.name} at EKS's endpoint and CA, in place in ${cluster.file}`, file: cluster.file, cluster: cluster.name, server, ...(described.caData ? { caData: described.caData } : {}) }]
+          : [];
+      const offer = (fixes: DoctorFix[]) => {
+        if (lost.length) request.evidence.push(`aws eks update-kubeconfig is not offered: it would replace context ${u.context.name} with one holding only a cluster and an awscli user named by the cluster ARN, and the context would lose ${lost.join('; ')}.`);
+        if (!fixes.length && !updateKubeconfig.length) request.evidence.push(`No fix can be made without losing part of the context: edit the cluster entry ${cluster.name} in ${cluster.file ?? u.context.file} by hand, or run (it rewrites the whole file) ${tryCommandLine('posix', argv) ?? argv.join(' ')}`);
+        request.fixes.push(...fixes, ...updateKubeconfig);
+      };
       if (described.endpoint && !sameServer(described.endpoint, cluster.server)) {
         const said = `EKS DescribeCluster says the endpoint of ${clusterId} is ${described.endpoint}: the kubeconfig is stale (was the cluster re-created?).`;
         request.evidence.push(said, ...(region !== ref.region ? [`EKS knows ${clusterId} in ${region}, not in the exec's ${ref.region}.`] : []));
         outcome = { kind: 'staleEndpoint', summary: said };
-        request.fixes.push(...repair(described.endpoint), updateKubeconfig);
+        offer(repair(described.endpoint));
       } else if (kind === 'tls' && described.caData && cluster.caData && described.caData.replace(/\s/g, '') !== cluster.caData.replace(/\s/g, '')) {
         const said = 'EKS DescribeCluster gives another CA than the kubeconfig\'s: kubectl fails with "x509: certificate signed by unknown authority".';
         request.evidence.push(said);
         outcome = { kind: 'otherCa', summary: said };
-        request.fixes.push(...repair(cluster.server), updateKubeconfig);
+        offer(repair(cluster.server));
       } else if (described.endpoint) {
         request.evidence.push(`EKS DescribeCluster gives the same endpoint (${described.status ?? 'status unknown'}): the kubeconfig is current; the network path is the problem.`);
         outcome = { kind: 'sameEndpoint', summary: cannot };

@@ -18,8 +18,8 @@ export type DoctorFix =
   | { kind: 'ssoLogin'; label: string; profile: string; /** The aws the plugin runs, so the login is for the same CLI. */ aws: string }
   | { kind: 'installAwsCli'; label: string; url: string }
   | { kind: 'rewriteExec'; label: string; file: string; user: string; exec: ExecSpec }
-  /** `aws eks update-kubeconfig` in a terminal, writing `file` (the context's). */
-  | { kind: 'updateKubeconfig'; label: string; argv: string[]; file: string }
+  /** `aws eks update-kubeconfig` in a terminal, writing `file` (the context's) and making `context` current. */
+  | { kind: 'updateKubeconfig'; label: string; argv: string[]; file: string; context: string }
   /** The context's own cluster entry repaired in place with EKS's endpoint and CA, behind a diff and a backup. */
   | { kind: 'repairCluster'; label: string; file: string; cluster: string; server: string; caData?: string }
   | { kind: 'createAccessEntry' | 'openAwsAuth'; label: string; cluster: { profile?: string; region: string; cluster: string }; principalArn: string };

@@ -8,6 +8,7 @@
  */
 import * as path from 'path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { fileFields, type FileFields, type WrittenFields } from './writtenFields';
 
 export interface KubeconfigFile {
   path: string;
@@ -49,6 +50,8 @@ export interface KubeContext {
   user?: { name: string; file: string; exec?: ExecSpec; hasStaticCredentials: boolean; certFile?: string; certData?: string; keyFile?: string; keyData?: string };
   /** What is missing for kubectl to use the context at all. */
   problems: string[];
+  /** Every field name its context, cluster, user and exec entries are written with, for a fix that replaces them. */
+  written?: WrittenFields;
 }
 
 export interface Kubeconfig {
@@ -112,6 +115,7 @@ export function readKubeconfig(files: KubeconfigFile[]): Kubeconfig {
   const users = new Map<string, { file: string; value: KubeConfig['users'][number] }>();
   const contexts = new Map<string, { file: string; value: KubeConfig['contexts'][number] }>();
   let currentContext: string | undefined;
+  const fieldsOf = new Map<string, FileFields>();
   for (const file of files) {
     if (!file.text.trim()) continue;
     const kc = new KubeConfig();
@@ -122,6 +126,7 @@ export function readKubeconfig(files: KubeconfigFile[]): Kubeconfig {
       errors.push({ path: file.path, message: `error loading config file "${file.path}": ${(e as Error).message.split('\n')[0]}` });
       continue;
     }
+    fieldsOf.set(file.path, fileFields(file.text));
     for (const c of kc.clusters) if (!clusters.has(c.name)) clusters.set(c.name, { file: file.path, value: c });
     for (const u of kc.users) if (!users.has(u.name)) users.set(u.name, { file: file.path, value: u });
     for (const c of kc.contexts) if (!contexts.has(c.name)) contexts.set(c.name, { file: file.path, value: c });
@@ -135,6 +140,9 @@ export function readKubeconfig(files: KubeconfigFile[]): Kubeconfig {
     if (!cluster) problems.push(`The context names cluster "${value.cluster}", which no kubeconfig file defines.`);
     if (value.user && !userEntry) problems.push(`The context names user "${value.user}", which no kubeconfig file defines.`);
     const user = userEntry?.value;
+    const clusterFile = clusters.get(value.cluster)?.file;
+    const userFields = userEntry ? fieldsOf.get(userEntry.file)?.users.get(userEntry.value.name) : undefined;
+    const written: WrittenFields = { context: fieldsOf.get(file)?.contexts.get(name) ?? [], cluster: (clusterFile && fieldsOf.get(clusterFile)?.clusters.get(value.cluster)) || [], user: userFields?.user ?? [], exec: userFields?.exec ?? [] };
     result.push({
       name,
       file,
@@ -165,6 +173,7 @@ export function readKubeconfig(files: KubeconfigFile[]): Kubeconfig {
           }
         : undefined,
       problems,
+      written,
     });
   }
   // The current context first, then the file's order.

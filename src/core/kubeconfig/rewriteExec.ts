@@ -22,7 +22,8 @@ function execObject(exec: ExecSpec) {
 
 /**
  * Points one cluster entry at a new endpoint and CA, in place: only the two scalar values change (the repair for a
- * re-created cluster, whose endpoint and CA DescribeCluster gives), so the context and its user stay as they are.
+ * re-created cluster, whose endpoint and CA DescribeCluster gives), so the context and its user stay as they are. A
+ * CA read from a file (`certificate-authority`) becomes `certificate-authority-data` at the same place.
  */
 export function rewriteCluster(text: string, clusterName: string, server: string, caData: string | undefined): RewriteResult {
   const doc = parseDocument(text);
@@ -33,19 +34,24 @@ export function rewriteCluster(text: string, clusterName: string, server: string
   const fields = entry?.get('cluster', true);
   if (!isMap(fields)) return { ok: false, reason: `The file has no cluster named ${clusterName}.` };
   const scalarOf = (key: string) => fields.items.find((p) => isScalar(p.key) && p.key.value === key)?.value as { range?: number[]; value?: unknown } | undefined;
-  const edits: { range: number[]; value: string }[] = [];
+  const edits: { range: number[]; value: string; key?: string }[] = [];
   const serverNode = scalarOf('server');
   if (!isScalar(serverNode) || !serverNode.range) return { ok: false, reason: `Cluster ${clusterName} has no server to change.` };
   // A value that is already right keeps its bytes, quoting included.
   if (serverNode.value !== server) edits.push({ range: serverNode.range, value: server });
   if (caData) {
     const caNode = scalarOf('certificate-authority-data');
-    if (!isScalar(caNode) || !caNode.range) return { ok: false, reason: `Cluster ${clusterName} takes its CA from a file; run aws eks update-kubeconfig instead.` };
-    if (String(caNode.value).replace(/\s/g, '') !== caData.replace(/\s/g, '')) edits.push({ range: caNode.range, value: caData });
+    const caFilePair = fields.items.find((p) => isScalar(p.key) && p.key.value === 'certificate-authority');
+    if (isScalar(caNode) && caNode.range) {
+      if (String(caNode.value).replace(/\s/g, '') !== caData.replace(/\s/g, '')) edits.push({ range: caNode.range, value: caData });
+    } else if (caFilePair && isScalar(caFilePair.key) && caFilePair.key.range && isScalar(caFilePair.value) && caFilePair.value.range) {
+      // The CA file gives way to EKS's CA as data: the pair is replaced where it stands, key and value.
+      edits.push({ range: [caFilePair.key.range[0], caFilePair.value.range[1]], value: caData, key: 'certificate-authority-data' });
+    } else return { ok: false, reason: `Cluster ${clusterName} names no CA to replace.` };
   }
   let out = text;
   // From the end, so earlier offsets stay valid. A JSON string is also a valid YAML double-quoted scalar.
-  for (const e of edits.sort((a, b) => b.range[0] - a.range[0])) out = `${out.slice(0, e.range[0])}${JSON.stringify(e.value)}${out.slice(e.range[1])}`;
+  for (const e of edits.sort((a, b) => b.range[0] - a.range[0])) out = `${out.slice(0, e.range[0])}${e.key ? `${e.key}: ` : ''}${JSON.stringify(e.value)}${out.slice(e.range[1])}`;
   const check = parseDocument(out);
   if (check.errors.length) return { ok: false, reason: `Rewriting would break the file: ${check.errors[0].message.split('\n')[0]}` };
   return { ok: true, text: out };

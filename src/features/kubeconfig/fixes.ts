@@ -10,6 +10,7 @@ import { rewriteCluster, rewriteExec, type RewriteResult } from '../../core/kube
 import { runAccessFix } from '../../shared/accessFixes';
 import type { ReadOnlyDocuments } from '../../shared/readOnlyDocuments';
 import { reportPath } from './reportDocuments';
+import { kubeconfigWriteSettled } from '../../core/kubeconfig/settledWrite';
 
 /** What became of a fix: `applied` means the kubeconfig changed, so the context should be checked again. */
 export type FixOutcome = 'applied' | 'started' | 'cancelled' | 'failed';
@@ -29,12 +30,18 @@ export interface FixResult {
 /** How long a started fix is watched for: a terminal command may wait for a browser sign-in or MFA. */
 const WATCH_MS = 15 * 60_000;
 
-/** Resolves true when the file's text differs from `before` (polled: the file may be outside the workspace). */
-function fileChanged(file: vscode.Uri, before: string | undefined): (signal: AbortSignal) => Promise<boolean> {
+/**
+ * Resolves true once the command has written the file and is done with it (kubeconfigWriteSettled: awscli truncates,
+ * then writes). Polled, as the file may be outside the workspace.
+ */
+function kubeconfigWritten(file: vscode.Uri, before: string | undefined, context: string): (signal: AbortSignal) => Promise<boolean> {
   return async (signal) => {
+    let previous = before;
     for (const started = Date.now(); !signal.aborted && Date.now() - started < WATCH_MS; ) {
       await new Promise((r) => setTimeout(r, 500));
-      if ((await readText(file).catch(() => before)) !== before) return true;
+      const read = await readText(file).catch(() => before);
+      if (kubeconfigWriteSettled(before, previous, read, context)) return true;
+      previous = read;
     }
     return false;
   };
@@ -61,14 +68,14 @@ function documentSaved(uri: vscode.Uri): (signal: AbortSignal) => Promise<boolea
  * Shows the exact command line and runs it in a terminal only when the user says so. The line is quoted for the shell
  * the terminal is opened with (src/shared/terminal.ts), so a name from a kubeconfig stays one argument.
  */
-async function runInTerminal(name: string, argv: string[]): Promise<FixOutcome> {
+async function runInTerminal(name: string, argv: string[], question = vscode.l10n.t('Run this command in a terminal?')): Promise<FixOutcome> {
   const command = terminalCommand(argv);
   if (!command) {
     void vscode.window.showErrorMessage(vscode.l10n.t('This command cannot be passed safely to your terminal\'s shell, so it was not run: {0}', argv.join(' ')));
     return 'failed';
   }
   const run = vscode.l10n.t('Run in Terminal');
-  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Run this command in a terminal?'), { modal: true, detail: command.line }, run);
+  const answer = await vscode.window.showWarningMessage(question, { modal: true, detail: command.line }, run);
   if (answer !== run) return 'cancelled';
   const terminal = vscode.window.createTerminal({ name, shellPath: command.shellPath });
   terminal.show();
@@ -180,7 +187,9 @@ export async function applyFix(fix: DoctorFix, previews: ReadOnlyDocuments): Pro
       // Watched from before the command runs, so a quick command is not missed.
       const file = vscode.Uri.file(fix.file);
       const before = await readText(file);
-      return { outcome: await runInTerminal('aws eks update-kubeconfig', fixArgv(fix)!), done: fileChanged(file, before), waitingFor: vscode.l10n.t('When aws eks update-kubeconfig has written {0}', fix.file) };
+      // awscli's KubeconfigAppender sets current-context and its KubeconfigWriter dumps the whole file (kubeconfig.py).
+      const question = vscode.l10n.t('Run this command in a terminal? awscli makes {0} the current context, and rewrites all of {1} from a YAML dump: its comments and formatting are lost.', fix.context, fix.file);
+      return { outcome: await runInTerminal('aws eks update-kubeconfig', fixArgv(fix)!, question), done: kubeconfigWritten(file, before, fix.context), waitingFor: vscode.l10n.t('When aws eks update-kubeconfig has written {0}', fix.file) };
     }
     case 'rewriteExec':
       return { outcome: await rewriteExecBlock(fix, previews) };

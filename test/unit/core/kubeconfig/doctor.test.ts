@@ -14,9 +14,11 @@ function context(overrides: Partial<KubeContext> = {}, args = ['--region', 'eu-w
     name: 'web',
     file: '/k/config',
     current: true,
-    cluster: { name: 'web-c', server: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=', skipTLSVerify: false },
+    cluster: { name: 'web-c', file: '/k/config', server: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=', skipTLSVerify: false },
     user: { name: 'web-u', file: '/k/config', exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args, env }, hasStaticCredentials: false },
     problems: [],
+    // The fields awscli's update-kubeconfig writes (update_kubeconfig.py get_cluster_entry, get_user_entry; kubeconfig.py _make_context).
+    written: { context: ['cluster', 'user'], cluster: ['certificate-authority-data', 'server'], user: ['exec'], exec: ['apiVersion', 'args', 'command', 'env'] },
     ...overrides,
   };
 }
@@ -304,7 +306,7 @@ describe('the kubeconfig doctor, step by step', () => {
       if (region !== 'eu-west-2') throw Object.assign(new Error('No cluster found for name: web.'), { name: 'ResourceNotFoundException' });
       return { endpoint: 'https://NEW.gr7.eu-west-2.eks.amazonaws.com', caData: 'Q0E=' };
     };
-    const ctx = context({ name: 'payments', cluster: { name: 'arn:aws:eks:eu-west-2:111122223333:cluster/web', server: 'https://127.0.0.1:1', caData: 'Q0E=', skipTLSVerify: false } }, ['--region', 'us-east-1', 'eks', 'get-token', '--cluster-name', 'web']);
+    const ctx = context({ name: 'payments', cluster: { name: 'arn:aws:eks:eu-west-2:111122223333:cluster/web', file: '/k/config', server: 'https://127.0.0.1:1', caData: 'Q0E=', skipTLSVerify: false } }, ['--region', 'us-east-1', 'eks', 'get-token', '--cluster-name', 'web']);
     const r = await diagnoseContext(ctx, deps({ describeCluster }, { whoami: async () => ({ ok: false, code: 0, message: 'refused', network: 'refused' }) }));
     assert.deepStrictEqual(asked, ['eu-west-2'], 'the ARN\'s region is asked first');
     const fix = r.steps.find((s) => s.id === 'request')!.fixes.find((f) => f.kind === 'updateKubeconfig');
@@ -314,6 +316,28 @@ describe('the kubeconfig doctor, step by step', () => {
     const plain = await diagnoseContext(context({ cluster: { name: 'web-c', server: 'https://127.0.0.1:1', skipTLSVerify: false } }, ['--region', 'us-east-1', 'eks', 'get-token', '--cluster-name', 'web']), deps({ describeCluster }, { whoami: async () => ({ ok: false, code: 0, message: 'refused', network: 'refused' }) }));
     assert.deepStrictEqual(asked, ['us-east-1']);
     assert.ok(plain.steps[0].evidence.some((e) => /could not ask EKS whether the endpoint changed: No cluster found/.test(e)), plain.steps[0].evidence.join(' | '));
+  });
+
+  it('offers only the in-place repair for a stale context that update-kubeconfig would strip (a namespace, an aws-vault user), and says what it would lose', async () => {
+    const refused = { whoami: async () => ({ ok: false as const, code: 0, message: 'refused', network: 'refused' as const }) };
+    const moved = deps({ describeCluster: async () => ({ endpoint: 'https://NEW.gr7.eu-west-1.eks.amazonaws.com', caData: 'Q0E=' }) }, refused);
+    const plain = context();
+    const withNamespace = context({ namespace: 'payments', written: { ...plain.written!, context: ['cluster', 'namespace', 'user'] } });
+    const r = await diagnoseContext(withNamespace, moved);
+    assert.deepStrictEqual(r.steps[0].fixes.map((f) => f.kind), ['repairCluster']);
+    assert.ok(r.steps[0].evidence.some((e) => /update-kubeconfig is not offered: .*lose the context's namespace payments/.test(e)), r.steps[0].evidence.join(' | '));
+    const vault = context({}, ['exec', 'dev', '--', 'aws', 'eks', 'get-token', '--cluster-name', 'web'], []);
+    vault.user!.exec!.command = 'aws-vault';
+    const v = await diagnoseContext(vault, moved);
+    assert.deepStrictEqual(v.steps[0].fixes.map((f) => f.kind), ['repairCluster']);
+    assert.ok(v.steps[0].evidence.some((e) => /lose the exec command aws-vault exec dev -- aws eks get-token/.test(e)), v.steps[0].evidence.join(' | '));
+    // A CA from a file: the repair writes EKS's CA as data in its place; a cluster trusting the system roots gets no
+    // repair, and with a namespace no terminal fix either, so the step says what to do by hand.
+    const caFile = await diagnoseContext(context({ cluster: { ...plain.cluster!, caData: undefined, caFile: '/k/ca.crt' } }), moved);
+    assert.match(caFile.steps[0].fixes.map((f) => f.label).join(' | '), /as certificate-authority-data, in place of the CA file \/k\/ca.crt/);
+    const nothing = await diagnoseContext(context({ ...withNamespace, cluster: { ...plain.cluster!, caData: undefined } }), moved);
+    assert.deepStrictEqual(nothing.steps[0].fixes, []);
+    assert.ok(nothing.steps[0].evidence.some((e) => /No fix can be made without losing part of the context: .* or run \(it rewrites the whole file\) \/usr\/bin\/aws eks update-kubeconfig --name web/.test(e)), nothing.steps[0].evidence.join(' | '));
   });
 
   it('formats ages and reads the region of an EKS endpoint', () => {

@@ -103,8 +103,21 @@ describe('repairing one cluster entry in place', () => {
   it('refuses a cluster it cannot repair in place, saying why', () => {
     const r = rewriteCluster(KUBECONFIG, 'nope', 'https://x', undefined);
     assert.ok(!r.ok && /no cluster named nope/.test(r.reason));
+    const systemRoots = KUBECONFIG.replace(', certificate-authority-data: QQ==', '');
+    const f = rewriteCluster(systemRoots, 'a', 'https://x', 'TkVX');
+    assert.ok(!f.ok && /names no CA to replace/.test(f.reason));
+  });
+
+  it('writes EKS\'s CA as certificate-authority-data in place of a CA file, and nothing else', () => {
     const withFile = KUBECONFIG.replace('certificate-authority-data: QQ==', 'certificate-authority: ca.crt');
-    const f = rewriteCluster(withFile, 'a', 'https://x', 'TkVX');
-    assert.ok(!f.ok && /CA from a file/.test(f.reason));
+    const r = rewriteCluster(withFile, 'a', 'https://NEW.gr7.eu-west-1.eks.amazonaws.com', 'TkVX');
+    assert.ok(r.ok);
+    assert.deepStrictEqual(r.text.split('\n').filter((l) => !withFile.split('\n').includes(l)), ['  cluster: {server: "https://NEW.gr7.eu-west-1.eks.amazonaws.com", certificate-authority-data: "TkVX"}']);
+    const cluster = readKubeconfig([{ path: 'k', text: r.text }]).contexts[0].cluster;
+    assert.deepStrictEqual([cluster?.caData, cluster?.caFile], ['TkVX', undefined]);
+    const block = withFile.replace('  cluster: {server: "https://a.example", certificate-authority: ca.crt}', '  cluster:\n    server: https://a.example\n    certificate-authority: ca.crt # from the platform team');
+    assert.notStrictEqual(block, withFile);
+    const b = rewriteCluster(block, 'a', 'https://a.example', 'TkVX');
+    assert.ok(b.ok && b.text.includes('    certificate-authority-data: "TkVX" # from the platform team\n'), b.ok ? b.text : b.reason);
   });
 });
