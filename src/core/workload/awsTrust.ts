@@ -18,7 +18,11 @@ export interface TrustResult {
   sdkMessage: string | undefined;
 }
 
-/** The IAM OIDC provider an IRSA pod's token needs: in the role's account, keyed by the issuer without its scheme. */
+/**
+ * The IAM OIDC provider an IRSA pod's token needs: in the role's account, keyed by the issuer without its scheme. STS
+ * looks for it in the role's account, so a role in another account needs that account's own provider for the
+ * cluster's issuer (EKS User Guide, cross-account-access "Authenticate to another account with IRSA", option 1).
+ */
 export interface IrsaProvider {
   hostPath: string | undefined;
   account: string | undefined;
@@ -26,6 +30,11 @@ export interface IrsaProvider {
   providerArn: string | undefined;
   /** The account's provider for the issuer, when the providers were read and one matches. */
   provider: OidcProviderInfo | undefined;
+  /**
+   * The role is in another account than the cluster's: the providers read (the cluster account's) say nothing about
+   * it, and no fix creates or changes a provider there.
+   */
+  otherAccount: boolean;
 }
 
 export function irsaProviderOf(s: Subject): IrsaProvider {
@@ -33,11 +42,18 @@ export function irsaProviderOf(s: Subject): IrsaProvider {
   const role = roleArn ? parseRoleArn(roleArn) : undefined;
   const issuer = s.inputs.cluster.oidcIssuer;
   const hostPath = issuer ? issuerHostPath(issuer) : undefined;
-  const account = role?.account ?? s.inputs.cluster.accountId;
+  const clusterAccount = s.inputs.cluster.accountId;
+  const account = role?.account ?? clusterAccount;
+  const otherAccount = !!role && !!clusterAccount && role.account !== clusterAccount;
   const providerArn = hostPath && account ? `arn:${role?.partition ?? 'aws'}:iam::${account}:oidc-provider/${hostPath}` : undefined;
-  const provider = hostPath ? s.inputs.oidcProviders?.find((p) => issuerHostPath(p.url) === hostPath || (providerArn !== undefined && p.arn === providerArn)) : undefined;
-  return { hostPath, account, providerArn, provider };
+  // A provider counts only in the role's account: by its ARN when it has one, else as one of the cluster account's.
+  const inRoleAccount = (p: OidcProviderInfo) => (p.arn ? p.arn.split(':')[4] === account : !otherAccount);
+  const provider = hostPath && !otherAccount ? s.inputs.oidcProviders?.find((p) => inRoleAccount(p) && (issuerHostPath(p.url) === hostPath || (providerArn !== undefined && p.arn === providerArn))) : undefined;
+  return { hostPath, account, providerArn, provider, otherAccount };
 }
+
+/** Which profiles the explorer uses, as the tree resolves them (README, "eksAuth.profiles"). */
+const EXPLORER_PROFILES = 'those in eksAuth.profiles, or every profile of ~/.aws/config and ~/.aws/credentials when that setting is empty';
 
 export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): TrustResult {
   const { inputs, sa, who, audience, association, pod, mechanism } = s;
@@ -46,9 +62,22 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
   let sdkMessage: string | undefined;
   if (mechanism === 'irsa') {
     roleArn = irsaRoleInUse(s);
-    const { hostPath, account, providerArn, provider } = irsaProviderOf(s);
+    const { hostPath, account, providerArn, provider, otherAccount } = irsaProviderOf(s);
     if (!hostPath) {
       steps.push({ id: 'oidc-provider', verdict: 'unknown', kind: 'oidc-issuer-unknown', title: "The cluster's OIDC issuer is not known", evidence: ['DescribeCluster identity.oidc.issuer was not given'], source: SOURCES.oidcProvider });
+    } else if (otherAccount) {
+      steps.push({
+        id: 'oidc-provider',
+        verdict: 'unknown',
+        kind: 'not-checked',
+        title: `The role is in account ${account}: its IAM OIDC providers were not checked`,
+        evidence: [
+          `STS looks for the provider in the role's account: ${providerArn} must exist with ${audience} as a client ID`,
+          `the providers read are those of the cluster's account ${inputs.cluster.accountId}, which do not count for a role in account ${account}`,
+        ],
+        fix: `In account ${account}, create an IAM OIDC provider for https://${hostPath} with client ID ${audience} if it has none.`,
+        source: SOURCES.crossAccountIrsa,
+      });
     } else if (!inputs.oidcProviders) {
       steps.push({ id: 'oidc-provider', verdict: 'unknown', kind: 'not-checked', title: 'IAM OIDC providers were not checked', evidence: [`the role needs ${providerArn ?? `a provider for ${hostPath}`}`], source: SOURCES.oidcProvider });
     } else {
@@ -142,7 +171,7 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
         const unreachable = other && !other.profile && policy.kind === 'not-checked';
         steps.push(
           unreachable
-            ? { ...policy, evidence: [`${target} is in account ${other.account}; the cluster account's credentials cannot read it, and none of the profiles in eksAuth.profiles is in account ${other.account}`, permissionNote], fix: `Add a profile for account ${other.account} to eksAuth.profiles to check this step.` }
+            ? { ...policy, evidence: [`${target} is in account ${other.account}; the cluster account's credentials cannot read it, and none of the explorer's profiles is in account ${other.account} (${EXPLORER_PROFILES})`, permissionNote], fix: `Add a profile for account ${other.account} (to ~/.aws/config, and to eksAuth.profiles when that setting lists profiles) to check this step.` }
             : policy,
         );
         trustOk = false;

@@ -104,8 +104,9 @@ describe('gathering the workload inputs', () => {
     assert.ok(!calls.some((c) => c.includes(OTHER_ACCOUNT)));
     const step = e.steps.find((s) => s.id === 'target-trust')!;
     assert.strictEqual(step.verdict, 'unknown');
-    assert.match(step.evidence[0], new RegExp(`is in account ${OTHER_ACCOUNT}; the cluster account's credentials cannot read it, and none of the profiles in eksAuth.profiles is in account ${OTHER_ACCOUNT}$`));
-    assert.strictEqual(step.fix, `Add a profile for account ${OTHER_ACCOUNT} to eksAuth.profiles to check this step.`);
+    // The explorer's profiles are eksAuth.profiles, or every profile of the shared files when it is empty (README).
+    assert.ok(step.evidence[0].includes(`is in account ${OTHER_ACCOUNT}; the cluster account's credentials cannot read it, and none of the explorer's profiles is in account ${OTHER_ACCOUNT} (those in eksAuth.profiles, or every profile of ~/.aws/config and ~/.aws/credentials when that setting is empty)`), step.evidence[0]);
+    assert.strictEqual(step.fix, `Add a profile for account ${OTHER_ACCOUNT} (to ~/.aws/config, and to eksAuth.profiles when that setting lists profiles) to check this step.`);
   });
 
   describe('a target role in another account, with the user\'s configured profiles', () => {
