@@ -88,7 +88,7 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
           kind: 'oidc-provider-missing',
           title: `IAM has no OIDC provider for the cluster's issuer in account ${account ?? '(unknown)'}`,
           evidence: [`issuer https://${hostPath}`, `providers in the account: ${inputs.oidcProviders.map((p) => issuerHostPath(p.url)).join(', ') || 'none'}`],
-          fix: `eksctl utils associate-iam-oidc-provider --cluster ${inputs.cluster.name ?? 'CLUSTER'} --approve (or aws iam create-open-id-connect-provider --url https://${hostPath} --client-id-list ${audience})`,
+          fix: `eksctl utils associate-iam-oidc-provider --cluster ${inputs.cluster.name ?? 'CLUSTER'} --approve (or aws iam create-open-id-connect-provider --url https://${hostPath} --client-id-list ${[...new Set([DEFAULT_IRSA_AUDIENCE, audience])].join(' ')})`,
           source: SOURCES.oidcProvider,
         });
         sdkMessage ??= SDK_MESSAGES.noProvider(`https://${hostPath}`);
