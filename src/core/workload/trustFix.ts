@@ -104,9 +104,11 @@ export function correctTrustPolicy(inputs: WorkloadInputs, explanation: Workload
     return undefined;
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
-  const fix = corrected(s, roleArn, step.kind, doc as Record<string, unknown>);
   const role = parseRoleArn(roleArn);
-  if (!fix || !role) return undefined;
+  // The cluster account's credentials cannot update a role in another account (a cross-account IRSA role).
+  if (!role || (inputs.cluster.accountId && role.account !== inputs.cluster.accountId)) return undefined;
+  const fix = corrected(s, roleArn, step.kind, doc as Record<string, unknown>);
+  if (!fix) return undefined;
   const after = JSON.stringify(fix.doc, null, 2);
   const check = explainWorkload({ ...inputs, trustPolicies: { ...inputs.trustPolicies, [roleArn]: after } });
   if (check.steps.find((st) => st.id === 'trust')?.verdict !== 'ok') return undefined;

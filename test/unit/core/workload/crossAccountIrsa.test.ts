@@ -71,3 +71,12 @@ describe('the provider the fix creates, and the role an association may name', (
     assert.strictEqual(associationRoleProblem(fix, ` arn:aws:iam::${ACCOUNT}:role/pods `), undefined);
   });
 });
+
+describe('no fix writes to another account', () => {
+  it("a cross-account IRSA role whose trust policy fails: no UpdateAssumeRolePolicy with the cluster account's credentials", () => {
+    const wrong = JSON.parse(JSON.stringify(TRUST_B).replace('system:serviceaccount:default:', 'system:serviceaccount:payments:'));
+    const i = irsa(ROLE_B, { trustPolicies: { [ROLE_B]: JSON.stringify(wrong) }, oidcProviders: [] });
+    assert.strictEqual(explainWorkload(i).steps.find((s) => s.id === 'trust')?.kind, 'trust-condition');
+    assert.deepStrictEqual(kinds(i), []);
+  });
+});
