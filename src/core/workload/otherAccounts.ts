@@ -9,10 +9,10 @@
 import type { ChosenProfile } from '../kubeconfig/explainRefusal';
 import type { WorkloadIamGateway } from './workloadGateway';
 
-/** The configured profile in an account, and a reader of role trust policies with its credentials. */
+/** The configured profile in an account, and a reader of role trust policies (and OIDC providers) with its credentials. */
 export interface ProfileInAccount {
   profile: string;
-  iam: Pick<WorkloadIamGateway, 'getRoleTrustPolicy'>;
+  iam: Pick<WorkloadIamGateway, 'getRoleTrustPolicy'> & Partial<Pick<WorkloadIamGateway, 'listOidcProviders'>>;
 }
 
 export interface OtherAccountReader {
