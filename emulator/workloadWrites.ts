@@ -36,12 +36,17 @@ function clusterAccount(world: WorkloadWorld, region: string, cluster: string): 
 /**
  * CreatePodIdentityAssociation: one association per namespace and service account; a second is EKS's 409
  * "ResourceInUseException: Association already exists: a-..." (quoted in eksctl-io/eksctl#7753,
- * awslabs/crossplane-on-eks#168). EKS does not check that the role exists (a role can be deleted after anyway).
+ * awslabs/crossplane-on-eks#168). EKS does not check that the role exists (a role can be deleted after anyway); a role
+ * in another account than the cluster's is InvalidParameterException (the text is the emulator's own).
  */
 function createAssociation(world: WorkloadWorld, region: string, cluster: string, body: Record<string, unknown>) {
   const accountId = clusterAccount(world, region, cluster);
   const [namespace, serviceAccount, roleArn] = [requireString(body, 'namespace'), requireString(body, 'serviceAccount'), requireString(body, 'roleArn')];
-  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(roleArn)) throw new ServiceError('InvalidParameterException', `Role ARN ${roleArn} is not a valid IAM role ARN`);
+  const role = /^arn:aws[a-z-]*:iam::(\d{12}):role\/.+/.exec(roleArn);
+  if (!role) throw new ServiceError('InvalidParameterException', `Role ARN ${roleArn} is not a valid IAM role ARN`);
+  // "The EKS Pod Identity role must be in your EKS cluster's account due to IAM PassRole requirements" (EKS User Guide,
+  // pod-id-assign-target-role). EKS's exact text for this refusal is not known; the code is the API reference's for a bad parameter.
+  if (role[1] !== accountId) throw new ServiceError('InvalidParameterException', `Role ${roleArn} is not in the cluster's account ${accountId}: EKS Pod Identity passes the role with iam:PassRole, so it must be in the same account; use targetRoleArn for another account`);
   const existing = world.associations.find((a) => a.region === region && a.clusterName === cluster && a.namespace === namespace && a.serviceAccount === serviceAccount);
   if (existing) throw new ServiceError('ResourceInUseException', `Association already exists: ${existing.associationId}`, 409);
   const now = new Date(Math.floor(Date.now() / 1000) * 1000);

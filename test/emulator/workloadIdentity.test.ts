@@ -184,6 +184,14 @@ describe('workload identity end to end: TokenRequest, STS AssumeRoleWithWebIdent
     assert.strictEqual((await product('prod-payments', after)).works, true);
   });
 
+  it("an association role in another account than the cluster's is refused (iam:PassRole; EKS User Guide pod-id-assign-target-role)", async () => {
+    const roleArn = 'arn:aws:iam::444455556666:role/workload-podid-cross-account-target';
+    await assert.rejects(
+      eks().send(new CreatePodIdentityAssociationCommand({ clusterName: 'prod-payments', namespace: NS, serviceAccount: 'other-account-role', roleArn })),
+      (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'InvalidParameterException' && e.$metadata?.httpStatusCode === 400 && /cluster's account/.test(e.message),
+    );
+  });
+
   it('a new association reaches only pods created after it; a second one for the same account is ResourceInUseException', async () => {
     const roleArn = `arn:aws:iam::${ACCOUNT}:role/workload-podid-works`;
     const [pod] = await pods('prod-payments', 'irsa-works');

@@ -162,7 +162,7 @@ describe('Workload identity, against the emulator', function () {
   it('a target role in another account none of the configured profiles is in: the step names that account\'s profile as what would check it', async () => {
     const { result } = await explain({ serviceAccount: { namespace: NS, name: 'podid-cross-account' } }, []);
     const step = result.explanations[0].steps.find((s) => s.id === 'target-trust');
-    assert.deepStrictEqual([step?.verdict, step?.fix], ['unknown', 'Add a profile for account 444455556666 to eksAuth.profiles to check this step.'], JSON.stringify(step));
+    assert.deepStrictEqual([step?.verdict, step?.fix], ['unknown', 'Add a profile for account 444455556666 (to ~/.aws/config, and to eksAuth.profiles when that setting lists profiles) to check this step.'], JSON.stringify(step));
     assert.ok(!emu.calls.some((c) => c.operation === 'GetRole' && c.params.RoleName === 'workload-podid-cross-account-target'), 'not read with the cluster account\'s credentials');
   });
 

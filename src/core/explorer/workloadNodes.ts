@@ -100,7 +100,7 @@ export class WorkloadRowNode extends ExplorerNode {
       iconIsError: this.state === 'broken',
       collapsible: 'none',
       contextValue: `${CONTEXT.workloadRow}.${this.state}`,
-      command: { id: COMMANDS.workload.explain, title: 'Explain Workload Identity', withNode: true },
+      command: { id: COMMANDS.workload.explain, title: this.ctx.t('Explain Workload Identity'), withNode: true },
     };
   }
 }

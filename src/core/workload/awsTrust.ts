@@ -18,7 +18,11 @@ export interface TrustResult {
   sdkMessage: string | undefined;
 }
 
-/** The IAM OIDC provider an IRSA pod's token needs: in the role's account, keyed by the issuer without its scheme. */
+/**
+ * The IAM OIDC provider an IRSA pod's token needs: in the role's account, keyed by the issuer without its scheme. STS
+ * looks for it in the role's account, so a role in another account needs that account's own provider for the
+ * cluster's issuer (EKS User Guide, cross-account-access "Authenticate to another account with IRSA", option 1).
+ */
 export interface IrsaProvider {
   hostPath: string | undefined;
   account: string | undefined;
@@ -26,6 +30,15 @@ export interface IrsaProvider {
   providerArn: string | undefined;
   /** The account's provider for the issuer, when the providers were read and one matches. */
   provider: OidcProviderInfo | undefined;
+  /**
+   * The role is in another account than the cluster's: the cluster account's providers say nothing about it, and no
+   * fix creates or changes a provider there.
+   */
+  otherAccount: boolean;
+  /** The providers of the role's account, when they were read: the cluster account's, or another's with the user's profile there. */
+  providers: OidcProviderInfo[] | undefined;
+  /** The user's profile that read another account's providers. */
+  readWith: string | undefined;
 }
 
 export function irsaProviderOf(s: Subject): IrsaProvider {
@@ -33,11 +46,20 @@ export function irsaProviderOf(s: Subject): IrsaProvider {
   const role = roleArn ? parseRoleArn(roleArn) : undefined;
   const issuer = s.inputs.cluster.oidcIssuer;
   const hostPath = issuer ? issuerHostPath(issuer) : undefined;
-  const account = role?.account ?? s.inputs.cluster.accountId;
+  const clusterAccount = s.inputs.cluster.accountId;
+  const account = role?.account ?? clusterAccount;
+  const otherAccount = !!role && !!clusterAccount && role.account !== clusterAccount;
   const providerArn = hostPath && account ? `arn:${role?.partition ?? 'aws'}:iam::${account}:oidc-provider/${hostPath}` : undefined;
-  const provider = hostPath ? s.inputs.oidcProviders?.find((p) => issuerHostPath(p.url) === hostPath || (providerArn !== undefined && p.arn === providerArn)) : undefined;
-  return { hostPath, account, providerArn, provider };
+  // A provider counts only in the role's account: by its ARN when it has one, else as one of the cluster account's.
+  const other = otherAccount && roleArn ? s.inputs.otherAccountRoles?.[roleArn] : undefined;
+  const providers = otherAccount ? other?.oidcProviders : s.inputs.oidcProviders;
+  const inRoleAccount = (p: OidcProviderInfo) => !p.arn || p.arn.split(':')[4] === account;
+  const provider = hostPath ? providers?.find((p) => inRoleAccount(p) && (issuerHostPath(p.url) === hostPath || (providerArn !== undefined && p.arn === providerArn))) : undefined;
+  return { hostPath, account, providerArn, provider, otherAccount, providers, readWith: other?.oidcProviders ? other.profile : undefined };
 }
+
+/** Which profiles the explorer uses, as the tree resolves them (README, "eksAuth.profiles"). */
+const EXPLORER_PROFILES = 'those in eksAuth.profiles, or every profile of ~/.aws/config and ~/.aws/credentials when that setting is empty';
 
 export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): TrustResult {
   const { inputs, sa, who, audience, association, pod, mechanism } = s;
@@ -46,10 +68,27 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
   let sdkMessage: string | undefined;
   if (mechanism === 'irsa') {
     roleArn = irsaRoleInUse(s);
-    const { hostPath, account, providerArn, provider } = irsaProviderOf(s);
+    const { hostPath, account, providerArn, provider, otherAccount, providers, readWith } = irsaProviderOf(s);
+    const other = otherAccount && roleArn ? inputs.otherAccountRoles?.[roleArn] : undefined;
+    const inAccount = readWith ? [`read with profile ${readWith} (account ${account})`] : [];
     if (!hostPath) {
       steps.push({ id: 'oidc-provider', verdict: 'unknown', kind: 'oidc-issuer-unknown', title: "The cluster's OIDC issuer is not known", evidence: ['DescribeCluster identity.oidc.issuer was not given'], source: SOURCES.oidcProvider });
-    } else if (!inputs.oidcProviders) {
+    } else if (otherAccount && !providers) {
+      const why = other?.failed ? [`profile ${other.profile} (account ${account}) could not read them: ${other.failed}`] : other && !other.profile ? [`none of the explorer's profiles is in account ${account} (${EXPLORER_PROFILES})`] : [];
+      steps.push({
+        id: 'oidc-provider',
+        verdict: 'unknown',
+        kind: 'not-checked',
+        title: `The role is in account ${account}: its IAM OIDC providers were not checked`,
+        evidence: [
+          `STS looks for the provider in the role's account: ${providerArn} must exist with ${audience} as a client ID`,
+          `the providers read are those of the cluster's account ${inputs.cluster.accountId}, which do not count for a role in account ${account}`,
+          ...why,
+        ],
+        fix: `In account ${account}, create an IAM OIDC provider for https://${hostPath} with client ID ${audience} if it has none.`,
+        source: SOURCES.crossAccountIrsa,
+      });
+    } else if (!providers) {
       steps.push({ id: 'oidc-provider', verdict: 'unknown', kind: 'not-checked', title: 'IAM OIDC providers were not checked', evidence: [`the role needs ${providerArn ?? `a provider for ${hostPath}`}`], source: SOURCES.oidcProvider });
     } else {
       if (!provider) {
@@ -58,8 +97,10 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
           verdict: 'fail',
           kind: 'oidc-provider-missing',
           title: `IAM has no OIDC provider for the cluster's issuer in account ${account ?? '(unknown)'}`,
-          evidence: [`issuer https://${hostPath}`, `providers in the account: ${inputs.oidcProviders.map((p) => issuerHostPath(p.url)).join(', ') || 'none'}`],
-          fix: `eksctl utils associate-iam-oidc-provider --cluster ${inputs.cluster.name ?? 'CLUSTER'} --approve (or aws iam create-open-id-connect-provider --url https://${hostPath} --client-id-list ${audience})`,
+          evidence: [`issuer https://${hostPath}`, `providers in the account: ${providers.map((p) => issuerHostPath(p.url)).join(', ') || 'none'}`, ...inAccount],
+          fix: otherAccount
+            ? `In account ${account}: aws iam create-open-id-connect-provider --url https://${hostPath} --client-id-list ${[...new Set([DEFAULT_IRSA_AUDIENCE, audience])].join(' ')}${readWith ? ` --profile ${readWith}` : ''}`
+            : `eksctl utils associate-iam-oidc-provider --cluster ${inputs.cluster.name ?? 'CLUSTER'} --approve (or aws iam create-open-id-connect-provider --url https://${hostPath} --client-id-list ${[...new Set([DEFAULT_IRSA_AUDIENCE, audience])].join(' ')})`,
           source: SOURCES.oidcProvider,
         });
         sdkMessage ??= SDK_MESSAGES.noProvider(`https://${hostPath}`);
@@ -69,7 +110,7 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
           verdict: 'fail',
           kind: 'oidc-client-id-missing',
           title: `The OIDC provider does not list ${audience} as a client ID`,
-          evidence: [`client IDs: ${provider.clientIds.join(', ') || 'none'}`, `the token's audience is ${audience}`],
+          evidence: [`client IDs: ${provider.clientIds.join(', ') || 'none'}`, `the token's audience is ${audience}`, ...inAccount],
           // Both are documented: the audience is the provider's client ID (IAM API Reference, AddClientIDToOpenIDConnectProvider),
           // and without the annotation the webhook asks for its default audience (amazon-eks-pod-identity-webhook README).
           fix: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn ?? providerArn} --client-id ${audience}${provider.clientIds.includes(DEFAULT_IRSA_AUDIENCE) ? `, or remove the ${IRSA_ANNOTATIONS.audience} annotation from ${who} and restart its pods so their token is for ${DEFAULT_IRSA_AUDIENCE}, which the provider lists` : ''}`,
@@ -77,7 +118,7 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
         });
         sdkMessage ??= SDK_MESSAGES.audience;
       } else {
-        steps.push({ id: 'oidc-provider', verdict: 'ok', title: 'IAM has an OIDC provider for the issuer', evidence: [provider.arn ?? `https://${hostPath}`, ...(provider.clientIds ? [`client IDs include ${audience}`] : [])], source: SOURCES.oidcProvider });
+        steps.push({ id: 'oidc-provider', verdict: 'ok', title: 'IAM has an OIDC provider for the issuer', evidence: [provider.arn ?? `https://${hostPath}`, ...(provider.clientIds ? [`client IDs include ${audience}`] : []), ...inAccount], source: otherAccount ? SOURCES.crossAccountIrsa : SOURCES.oidcProvider });
       }
     }
     const text = (roleArn ? inputs.trustPolicies?.[roleArn] : undefined) ?? inputs.unnamedRoleTrustPolicy;
@@ -142,7 +183,7 @@ export function awsTrustSteps(s: Subject, steps: Step[], cache: PolicyCache): Tr
         const unreachable = other && !other.profile && policy.kind === 'not-checked';
         steps.push(
           unreachable
-            ? { ...policy, evidence: [`${target} is in account ${other.account}; the cluster account's credentials cannot read it, and none of the profiles in eksAuth.profiles is in account ${other.account}`, permissionNote], fix: `Add a profile for account ${other.account} to eksAuth.profiles to check this step.` }
+            ? { ...policy, evidence: [`${target} is in account ${other.account}; the cluster account's credentials cannot read it, and none of the explorer's profiles is in account ${other.account} (${EXPLORER_PROFILES})`, permissionNote], fix: `Add a profile for account ${other.account} (to ~/.aws/config, and to eksAuth.profiles when that setting lists profiles) to check this step.` }
             : policy,
         );
         trustOk = false;

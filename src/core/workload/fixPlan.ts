@@ -3,7 +3,9 @@
  * kinds (never their wording), and carried out only through {@link applyWorkloadFix} after the user confirmed.
  *
  * - `oidc-provider-missing`: CreateOpenIDConnectProvider for the issuer with client ID sts.amazonaws.com (EKS User
- *   Guide, enable-iam-roles-for-service-accounts). No ThumbprintList: it is optional, IAM fetches the thumbprint
+ *   Guide, enable-iam-roles-for-service-accounts), plus the service account's `eks.amazonaws.com/audience` when it
+ *   names another, so the cluster's other service accounts (default audience) work too. Only in the cluster's
+ *   account: a role in another account needs that account's provider (cross-account-access), not offered here. No ThumbprintList: it is optional, IAM fetches the thumbprint
  *   itself, and for an EKS issuer it verifies the JWKS endpoint with its own trusted CAs (IAM API Reference,
  *   CreateOpenIDConnectProvider and UpdateOpenIDConnectProviderThumbprint).
  * - `oidc-client-id-missing`: AddClientIDToOpenIDConnectProvider with the service account's audience (IAM API
@@ -12,7 +14,8 @@
  *   sts.amazonaws.com and restarting the pods, is named in the confirmation when the provider lists that default.
  * - a trust step that fails on its principal, action, conditions or sts:TagSession: UpdateAssumeRolePolicy with the
  *   corrected document (trustFix.ts).
- * - `no-mechanism`, `association-missing`: CreatePodIdentityAssociation, for a role the user names.
+ * - `no-mechanism`, `association-missing`: CreatePodIdentityAssociation, for a role the user names in the cluster's
+ *   account (iam:PassRole; EKS User Guide, pod-id-association prerequisites and pod-id-assign-target-role).
  * - `pod-created-before`, `not-injected`, `injected-other-role`, `association-changed`: delete the pods of the service
  *   account that a controller re-creates; the webhook mutates pods only when they are created (pod-id-how-it-works).
  * - `agent-missing`: CreateAddon eks-pod-identity-agent (pod-id-agent-setup).
@@ -20,7 +23,7 @@
 import { irsaProviderOf } from './awsTrust';
 import type { AssociationRequest, ClientIdRequest, OidcProviderRequest, OwnedPod, WorkloadFixGateway } from './fixGateway';
 import { AGENT_ADDON, DEFAULT_IRSA_AUDIENCE, ENV, IRSA_ANNOTATIONS, type FindingKind, type WorkloadExplanation, type WorkloadInputs } from './model';
-import { envOf, irsaRoleInUse, issuerHostPath, mutatedContainers, subjectOf, time } from './subject';
+import { envOf, irsaRoleInUse, issuerHostPath, mutatedContainers, parseRoleArn, subjectOf, time } from './subject';
 import { CORRECTABLE_TRUST, correctTrustPolicy, type TrustCorrection } from './trustFix';
 
 interface FixBase {
@@ -38,7 +41,7 @@ export type WorkloadFix =
   | (FixBase & { kind: 'create-oidc-provider'; request: OidcProviderRequest })
   | (FixBase & { kind: 'add-client-id'; request: ClientIdRequest })
   | (FixBase & { kind: 'update-trust-policy'; correction: TrustCorrection })
-  | (FixBase & { kind: 'create-association'; request: Omit<AssociationRequest, 'roleArn'> & { roleArn?: string } })
+  | (FixBase & { kind: 'create-association'; request: Omit<AssociationRequest, 'roleArn'> & { roleArn?: string }; /** The role must be in it (iam:PassRole). */ clusterAccount?: string })
   | (FixBase & { kind: 'restart-pods'; pods: OwnedPod[]; leftAlone: OwnedPod[] })
   | (FixBase & { kind: 'install-agent'; clusterName: string; addonName: string });
 
@@ -74,9 +77,10 @@ function issuerUrl(issuer: string): string {
 /** AddClientIDToOpenIDConnectProvider for the audience the service account asks for, and what else the user should know. */
 function addClientIdFix(inputs: WorkloadInputs, explanation: WorkloadExplanation): Extract<WorkloadFix, { kind: 'add-client-id' }> | undefined {
   const s = subjectOf(inputs);
-  const { provider, providerArn } = irsaProviderOf(s);
+  const { provider, providerArn, otherAccount } = irsaProviderOf(s);
   const arn = provider?.arn ?? providerArn;
-  if (!arn) return undefined;
+  // A provider in another account is not one the cluster account's credentials can change.
+  if (!arn || otherAccount) return undefined;
   const request = { providerArn: arn, clientId: s.audience };
   const trust = explanation.steps.find((st) => st.id === 'trust');
   const details = [`iam:AddClientIDToOpenIDConnectProvider OpenIDConnectProviderArn=${arn} ClientID=${s.audience}`];
@@ -99,9 +103,10 @@ export function planWorkloadFixes(inputs: WorkloadInputs, explanation: WorkloadE
   for (const step of explanation.steps) {
     if (step.verdict === 'ok' || !step.kind) continue;
     const kind = step.kind;
-    if (kind === 'oidc-provider-missing' && inputs.cluster.oidcIssuer && !has('create-oidc-provider')) {
+    if (kind === 'oidc-provider-missing' && inputs.cluster.oidcIssuer && !irsaProviderOf(subjectOf(inputs)).otherAccount && !has('create-oidc-provider')) {
       const audience = sa.annotations?.[IRSA_ANNOTATIONS.audience]?.trim() || DEFAULT_IRSA_AUDIENCE;
-      const request = { url: issuerUrl(inputs.cluster.oidcIssuer), clientIds: [audience] };
+      // The provider serves every service account of the cluster: those without the annotation ask for the default.
+      const request = { url: issuerUrl(inputs.cluster.oidcIssuer), clientIds: [...new Set([DEFAULT_IRSA_AUDIENCE, audience])] };
       out.push({ kind: 'create-oidc-provider', label: 'Create the IAM OIDC Provider', action: `Create an IAM OIDC provider for ${request.url}`, confirmLabel: 'Create', details: [`iam:CreateOpenIDConnectProvider Url=${request.url} ClientIDList=${request.clientIds.join(',')}`, 'no thumbprint: IAM verifies the EKS issuer with its own trusted CAs'], request });
     } else if (kind === 'oidc-client-id-missing' && !has('add-client-id')) {
       const fix = addClientIdFix(inputs, explanation);
@@ -113,7 +118,7 @@ export function planWorkloadFixes(inputs: WorkloadInputs, explanation: WorkloadE
       }
     } else if ((kind === 'no-mechanism' || kind === 'association-missing') && cluster && !has('create-association')) {
       const request = { clusterName: cluster, namespace: sa.namespace, serviceAccount: sa.name };
-      out.push({ kind: 'create-association', label: 'Create a Pod Identity Association...', action: `Create a Pod Identity association for ${who}`, confirmLabel: 'Create', details: [`eks:CreatePodIdentityAssociation clusterName=${cluster} namespace=${sa.namespace} serviceAccount=${sa.name}`], request });
+      out.push({ kind: 'create-association', label: 'Create a Pod Identity Association...', action: `Create a Pod Identity association for ${who}`, confirmLabel: 'Create', details: [`eks:CreatePodIdentityAssociation clusterName=${cluster} namespace=${sa.namespace} serviceAccount=${sa.name}`, 'needs iam:PassRole on the role, which must be in the cluster\'s account'], request, clusterAccount: inputs.cluster.accountId });
     } else if (RESTART_KINDS.includes(kind) && !has('restart-pods')) {
       const stale = podsToRestart(inputs, explanation, pods);
       const restart = stale.filter((p) => p.owner && RECREATING_OWNERS.has(p.owner.kind));
@@ -138,7 +143,19 @@ export function planWorkloadFixes(inputs: WorkloadInputs, explanation: WorkloadE
 
 /** The association fix with the role the user named; the confirmation then shows the whole request. */
 export function withAssociationRole(fix: Extract<WorkloadFix, { kind: 'create-association' }>, roleArn: string): Extract<WorkloadFix, { kind: 'create-association' }> {
-  return { ...fix, request: { ...fix.request, roleArn }, details: [`${fix.details[0]} roleArn=${roleArn}`] };
+  return { ...fix, request: { ...fix.request, roleArn }, details: [`${fix.details[0]} roleArn=${roleArn}`, ...fix.details.slice(1)] };
+}
+
+/**
+ * Why a role cannot be the association's: not a role ARN, or in another account than the cluster's. EKS passes the
+ * role with iam:PassRole, so it must be in the cluster's account (EKS User Guide, pod-id-assign-target-role); another
+ * account is reached with a target role.
+ */
+export function associationRoleProblem(fix: Extract<WorkloadFix, { kind: 'create-association' }>, roleArn: string): { kind: 'not-a-role' } | { kind: 'other-account'; roleAccount: string; clusterAccount: string } | undefined {
+  const role = parseRoleArn(roleArn.trim());
+  if (!role) return { kind: 'not-a-role' };
+  if (fix.clusterAccount && role.account !== fix.clusterAccount) return { kind: 'other-account', roleAccount: role.account, clusterAccount: fix.clusterAccount };
+  return undefined;
 }
 
 /** Carries out a confirmed fix; returns what was done, one line each. */

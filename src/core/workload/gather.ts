@@ -80,8 +80,11 @@ class Reads {
     else if (!this.unreadable.some((u) => u.what === what)) this.missingRoles.push(arn);
   }
 
-  /** Reads a role in another account with the user's configured profile in that account, if there is one. */
-  async readOtherAccountRole(arn: string | undefined, other: OtherAccountReader | undefined): Promise<void> {
+  /**
+   * Reads a role in another account with the user's configured profile in that account, if there is one; for an IRSA
+   * role also that account's OIDC providers, where STS looks for the cluster's issuer (EKS User Guide, cross-account-access).
+   */
+  async readOtherAccountRole(arn: string | undefined, other: OtherAccountReader | undefined, withProviders = false): Promise<void> {
     const account = arn ? parseRoleArn(arn)?.account : undefined;
     // Without the user's profiles (the CLI), the step says only that the policy was not given, as for any role.
     if (!other || !arn || !account || !this.accountId || account === this.accountId || this.requested.has(arn)) return;
@@ -92,7 +95,14 @@ class Reads {
       const reader = await other.forAccount(account);
       if (!reader) return;
       entry.profile = reader.profile;
-      await this.readRole(arn, `iam:GetRole for profile ${reader.profile} (account ${account})`, reader.iam);
+      const listProviders = withProviders ? reader.iam.listOidcProviders?.bind(reader.iam) : undefined;
+      await Promise.all([
+        this.readRole(arn, `iam:GetRole for profile ${reader.profile} (account ${account})`, reader.iam),
+        listProviders &&
+          this.attempt(`the IAM OIDC providers of account ${account}`, `iam:ListOpenIDConnectProviders and iam:GetOpenIDConnectProvider for profile ${reader.profile} (account ${account})`, listProviders).then((p) => {
+            entry.oidcProviders = p;
+          }),
+      ]);
     } catch (e) {
       // Another account's profile (expired SSO, a failing credential_process) leaves this one step unknown, not the explanation.
       entry.failed = (e as Error).message ?? String(e);
@@ -128,7 +138,12 @@ export async function gatherWorkload(gw: WorkloadGateways, cluster: WorkloadInpu
   ]);
 
   const podRole = pod?.containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'AWS_ROLE_ARN')?.value;
-  await Promise.all([reads.readRoles([association?.roleArn, association?.targetRoleArn, sa?.annotations?.[IRSA_ANNOTATIONS.roleArn], podRole]), reads.readOtherAccountRole(association?.targetRoleArn ?? undefined, gw.otherAccounts)]);
+  const irsaRole = sa?.annotations?.[IRSA_ANNOTATIONS.roleArn]?.trim();
+  await Promise.all([
+    reads.readRoles([association?.roleArn, association?.targetRoleArn, irsaRole, podRole]),
+    reads.readOtherAccountRole(association?.targetRoleArn ?? undefined, gw.otherAccounts),
+    reads.readOtherAccountRole(podRole ?? irsaRole, gw.otherAccounts, true),
+  ]);
 
   const ready = pod?.nodeName && association && agent?.addonStatus && agent.addonStatus !== 'absent' ? await attempt('the agent pods', KUBE.listPods, () => gw.kube.agentReadyOnNode(pod.nodeName!)) : undefined;
   return {

@@ -136,7 +136,17 @@ export interface WorkloadInputs {
    * Roles in another account than the cluster's (a Pod Identity targetRoleArn), and the user's configured profile in
    * that account that read them; no `profile` when none of the configured profiles is in that account.
    */
-  otherAccountRoles?: Record<string, { account: string; profile?: string; /** Why that profile could not read it. */ failed?: string }>;
+  otherAccountRoles?: Record<
+    string,
+    {
+      account: string;
+      profile?: string;
+      /** Why that profile could not read it. */
+      failed?: string;
+      /** For a cross-account IRSA role: that account's IAM OIDC providers, read with the same profile. */
+      oidcProviders?: OidcProviderInfo[];
+    }
+  >;
   /** What could not be read, and the permission that would let it be read. */
   unreadable?: { what: string; permission: string; detail: string }[];
   agent?: AgentInfo;

@@ -1,17 +1,18 @@
 /**
  * A Pod Identity target role (targetRoleArn) lives in another account than the cluster's, so the cluster account's
- * credentials cannot read its trust policy (GetRole names a role in the caller's account only). A profile the user
- * configured for the explorer whose account is the role's can. Only those profiles, each asked for its account once,
- * and never the default credential chain: a profile is not tried just because it exists, since loading one may run its
- * `credential_process` (the rule the doctor follows, core/kubeconfig/explainRefusal.ts).
+ * credentials cannot read its trust policy (GetRole names a role in the caller's account only). One of the explorer's
+ * profiles whose account is the role's can: the profiles the tree shows, that is those in `eksAuth.profiles`, or every
+ * profile of the shared AWS files (~/.aws/config and ~/.aws/credentials) when that setting is empty
+ * (services/connections.ts `identities`). Each is asked for its account once, and never the default credential chain
+ * (services/connections.ts leaves it out).
  */
 import type { ChosenProfile } from '../kubeconfig/explainRefusal';
 import type { WorkloadIamGateway } from './workloadGateway';
 
-/** The configured profile in an account, and a reader of role trust policies with its credentials. */
+/** The configured profile in an account, and a reader of role trust policies (and OIDC providers) with its credentials. */
 export interface ProfileInAccount {
   profile: string;
-  iam: Pick<WorkloadIamGateway, 'getRoleTrustPolicy'>;
+  iam: Pick<WorkloadIamGateway, 'getRoleTrustPolicy'> & Partial<Pick<WorkloadIamGateway, 'listOidcProviders'>>;
 }
 
 export interface OtherAccountReader {

@@ -11,6 +11,7 @@ export const SOURCES = {
   considerations: `${DOCS}pod-identities.html#pod-id-considerations`,
   oidcProvider: `${DOCS}enable-iam-roles-for-service-accounts.html`,
   irsaTrust: `${DOCS}associate-service-account-role.html`,
+  crossAccountIrsa: `${DOCS}cross-account-access.html`,
   podIdRole: `${DOCS}pod-id-role.html`,
   sessionTags: `${DOCS}pod-id-abac.html#pod-id-abac-tags`,
   targetRole: `${DOCS}pod-id-assign-target-role.html`,

@@ -1,7 +1,9 @@
 /**
  * The corrected trust policy for a role that does not let the pod in: the document as it is, with the statement the
  * EKS User Guide gives added (IRSA: associate-service-account-role, "Federated" provider with `sub` and `aud`
- * conditions; Pod Identity: pod-id-role, `pods.eks.amazonaws.com` with sts:AssumeRole and sts:TagSession), or with
+ * conditions; Pod Identity: pod-id-role, `pods.eks.amazonaws.com` with sts:AssumeRole and sts:TagSession, scoped
+ * with `aws:RequestTag/eks-cluster-arn`, `kubernetes-namespace` and `kubernetes-service-account` unless session tags
+ * are disabled, when no tag condition can hold and the confirmation says the statement is not scoped), or with
  * sts:TagSession added where only it is missing. Existing statements stay as written, so other service accounts that
  * use the role keep what they have. A correction is offered only when the model says it makes the step pass.
  */
@@ -9,6 +11,7 @@ import { explainWorkload } from './explain';
 import { POD_IDENTITY_SERVICE, type FindingKind, type WorkloadExplanation, type WorkloadInputs } from './model';
 import { decodePolicyText } from './policyDocument';
 import { irsaRoleInUse, issuerHostPath, parseRoleArn, subjectOf, type Subject } from './subject';
+import { podIdentityContext } from './trustSteps';
 
 export interface TrustCorrection {
   roleArn: string;
@@ -63,10 +66,25 @@ function corrected(s: Subject, roleArn: string, kind: FindingKind, doc: Record<s
     changes.push(`add sts:TagSession to the Action of ${trusting.length === 1 ? 'the statement' : `the ${trusting.length} statements`} trusting ${POD_IDENTITY_SERVICE}`);
   } else {
     const statement: RawStatement = { Effect: 'Allow', Principal: { Service: POD_IDENTITY_SERVICE }, Action: tags ? ['sts:AssumeRole', 'sts:TagSession'] : 'sts:AssumeRole' };
-    // The existing statement's conditions exclude this service account: the new one is scoped to it by its session tags.
-    if (kind === 'trust-condition' && tags) statement.Condition = { StringEquals: { 'aws:RequestTag/kubernetes-namespace': association.namespace, 'aws:RequestTag/kubernetes-service-account': association.serviceAccount } };
+    changes.push(`add a statement: Allow ${POD_IDENTITY_SERVICE} ${tags ? 'sts:AssumeRole and sts:TagSession' : 'sts:AssumeRole'}`);
+    if (tags) {
+      // Scoped by the session tags EKS Pod Identity adds (pod-id-role "Setting Conditions", pod-id-abac): the cluster,
+      // then the namespace and service account, so the new trust reaches no other cluster or workload.
+      const clusterArn = podIdentityContext(inputs, association).context['aws:RequestTag/eks-cluster-arn'];
+      const scope: Record<string, string> = {};
+      if (typeof clusterArn === 'string') scope['aws:RequestTag/eks-cluster-arn'] = clusterArn;
+      scope['aws:RequestTag/kubernetes-namespace'] = association.namespace;
+      scope['aws:RequestTag/kubernetes-service-account'] = association.serviceAccount;
+      statement.Condition = { StringEquals: scope };
+      changes.push(
+        typeof clusterArn === 'string'
+          ? `scoped by its session tags to cluster ${clusterArn}, namespace ${association.namespace} and service account ${association.serviceAccount}`
+          : `scoped by its session tags to namespace ${association.namespace} and service account ${association.serviceAccount}; not to the cluster, whose ARN is not known, so the same names in another cluster of this account match too`,
+      );
+    } else {
+      changes.push('not scoped: session tags are disabled on the association, so no aws:RequestTag condition can name the cluster, namespace or service account; any Pod Identity association that names this role can use it');
+    }
     statements.push(statement);
-    changes.push(`add a statement: Allow ${POD_IDENTITY_SERVICE} ${tags ? 'sts:AssumeRole and sts:TagSession' : 'sts:AssumeRole'}${statement.Condition ? ` for ${s.who}` : ''}`);
   }
   return { doc: { ...doc, Statement: statements }, changes };
 }
@@ -86,9 +104,11 @@ export function correctTrustPolicy(inputs: WorkloadInputs, explanation: Workload
     return undefined;
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
-  const fix = corrected(s, roleArn, step.kind, doc as Record<string, unknown>);
   const role = parseRoleArn(roleArn);
-  if (!fix || !role) return undefined;
+  // The cluster account's credentials cannot update a role in another account (a cross-account IRSA role).
+  if (!role || (inputs.cluster.accountId && role.account !== inputs.cluster.accountId)) return undefined;
+  const fix = corrected(s, roleArn, step.kind, doc as Record<string, unknown>);
+  if (!fix) return undefined;
   const after = JSON.stringify(fix.doc, null, 2);
   const check = explainWorkload({ ...inputs, trustPolicies: { ...inputs.trustPolicies, [roleArn]: after } });
   if (check.steps.find((st) => st.id === 'trust')?.verdict !== 'ok') return undefined;

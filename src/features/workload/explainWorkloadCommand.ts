@@ -7,9 +7,10 @@ import * as vscode from 'vscode';
 import { markdownText } from '../../core/markdown';
 import { explainWorkload } from '../../core/workload/explain';
 import type { WorkloadConnection } from '../../core/workload/fixGateway';
-import { needsPods, planWorkloadFixes, type WorkloadFix } from '../../core/workload/fixPlan';
+import { planWorkloadFixes, type WorkloadFix } from '../../core/workload/fixPlan';
 import { gatherWorkload, workloadCluster, type WorkloadTarget } from '../../core/workload/gather';
 import type { WorkloadExplanation, WorkloadInputs } from '../../core/workload/model';
+import { podsForFixes, type PodListing } from '../../core/workload/podListing';
 import { formatWorkload } from '../../core/workload/report';
 import { pickCluster } from '../../services/clusterPicker';
 import type { Services } from '../../services';
@@ -30,18 +31,21 @@ interface Explained {
   inputs: WorkloadInputs;
   explanation: WorkloadExplanation;
   fixes: WorkloadFix[];
+  /** The restart fix needed the pods and they could not be listed: refused (403) or failed otherwise. */
+  podsUnlisted?: PodListing['unlisted'];
 }
 
 /** Gathers and explains with progress; undefined when the user cancels. */
-async function explainOnce(conn: WorkloadConnection, cluster: WorkloadInputs['cluster'] & { name: string }, target: WorkloadTarget): Promise<Explained | undefined> {
+async function explainOnce(services: Services, conn: WorkloadConnection, cluster: WorkloadInputs['cluster'] & { name: string }, target: WorkloadTarget): Promise<Explained | undefined> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Explaining the workload identity of {0}', targetLabel(target)), cancellable: true }, async (_progress, token) => {
     const cancelled = new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)));
     const work = (async () => {
       const inputs = await gatherWorkload(conn.gateways, cluster, target);
       const explanation = explainWorkload(inputs);
-      // The restart fix lists the pods it would delete; a refused listing leaves that fix out, not the explanation.
-      const pods = needsPods(explanation) ? await conn.fixes.listPods(inputs.serviceAccount.namespace).catch(() => []) : [];
-      return { inputs, explanation, fixes: planWorkloadFixes(inputs, explanation, pods) };
+      // The restart fix lists the pods it would delete; a failed listing leaves that fix out (and says so), not the explanation.
+      const { pods, unlisted } = await podsForFixes(conn.fixes, explanation, inputs.serviceAccount.namespace);
+      if (unlisted) services.log.warn(`Explain workload identity on ${cluster.name}: could not list the pods of namespace ${unlisted.namespace}, so no restart is offered: ${unlisted.detail}`);
+      return { inputs, explanation, fixes: planWorkloadFixes(inputs, explanation, pods), podsUnlisted: unlisted };
     })();
     return Promise.race([work, cancelled]);
   });
@@ -49,6 +53,18 @@ async function explainOnce(conn: WorkloadConnection, cluster: WorkloadInputs['cl
 
 function document(cluster: string, who: string, e: Explained): string {
   const lines = [`# ${markdownText(vscode.l10n.t('Workload identity of {0} on {1}', who, cluster))}`, '', formatWorkload(e.explanation, who, 'markdown')];
+  if (e.podsUnlisted) {
+    const { namespace, refused } = e.podsUnlisted;
+    lines.push(
+      '',
+      markdownText(
+        refused
+          ? vscode.l10n.t('The pods of namespace {0} could not be listed (Kubernetes list pods in {0} is not allowed), so restarting them is not offered.', namespace)
+          : vscode.l10n.t('The pods of namespace {0} could not be listed (see the EKS Auth Explorer output), so restarting them is not offered.', namespace),
+      ),
+      '',
+    );
+  }
   if (e.fixes.length) {
     lines.push(`## ${markdownText(vscode.l10n.t('Fixes offered'))}`, '');
     for (const f of e.fixes) lines.push(`- **${markdownText(f.action)}**`, ...f.details.map((d) => `  - ${markdownText(d)}`));
@@ -73,7 +89,7 @@ export function explainWorkloadCommand(services: Services, views: ReadOnlyDocume
     if (!target) return undefined;
     const result: WorkloadExplainResult = { cluster: ref.cluster, explanations: [], offered: [], applied: [] };
     for (;;) {
-      const explained = await explainOnce(conn, workloadCluster(ref.cluster, ref.region, summary), target);
+      const explained = await explainOnce(services, conn, workloadCluster(ref.cluster, ref.region, summary), target);
       if (!explained) return result.explanations.length ? result : undefined;
       const { inputs, explanation, fixes } = explained;
       const who = `${inputs.serviceAccount.namespace}/${inputs.serviceAccount.name}${'pod' in target ? ` (pod ${target.pod.name})` : ''}`;

@@ -5,17 +5,25 @@
 import * as vscode from 'vscode';
 import type { ClusterRef } from '../../core/clusters/clusterAccess';
 import type { WorkloadConnection } from '../../core/workload/fixGateway';
-import { applyWorkloadFix, withAssociationRole, type WorkloadFix } from '../../core/workload/fixPlan';
+import { applyWorkloadFix, associationRoleProblem, withAssociationRole, type WorkloadFix } from '../../core/workload/fixPlan';
 import type { WorkloadTarget } from '../../core/workload/gather';
-import { parseRoleArn } from '../../core/workload/explain';
 import type { Services } from '../../services';
 
 async function askRole(fix: Extract<WorkloadFix, { kind: 'create-association' }>): Promise<WorkloadFix | undefined> {
   const arn = await vscode.window.showInputBox({
     prompt: vscode.l10n.t('IAM role for {0}/{1} (its trust policy must allow pods.eks.amazonaws.com)', fix.request.namespace, fix.request.serviceAccount),
-    placeHolder: 'arn:aws:iam::111122223333:role/my-pod-role',
+    placeHolder: `arn:aws:iam::${fix.clusterAccount ?? '111122223333'}:role/my-pod-role`,
     ignoreFocusOut: true,
-    validateInput: (v) => (parseRoleArn(v.trim()) ? undefined : vscode.l10n.t('An IAM role ARN: arn:aws:iam::ACCOUNT:role/NAME')),
+    validateInput: (v) => {
+      const problem = associationRoleProblem(fix, v);
+      if (!problem) return undefined;
+      if (problem.kind === 'not-a-role') return vscode.l10n.t('An IAM role ARN: arn:aws:iam::ACCOUNT:role/NAME');
+      return vscode.l10n.t(
+        "The role must be in the cluster's account {0}, not {1}: EKS passes it to Pod Identity with iam:PassRole, which works only within the account. Reach another account with a target role.",
+        problem.clusterAccount,
+        problem.roleAccount,
+      );
+    },
   });
   return arn ? withAssociationRole(fix, arn.trim()) : undefined;
 }

@@ -66,7 +66,9 @@ function connection(over: Over): WorkloadConnection {
   };
 }
 
-async function section(over: Over, connect?: () => WorkloadConnection): Promise<{ nodes: ExplorerNode[]; errors: string[] }> {
+const english = (m: string, ...a: unknown[]) => m.replace(/\{(\d+)\}/g, (_, i) => String(a[Number(i)]));
+
+async function section(over: Over, connect?: () => WorkloadConnection, t: ExplorerContext['t'] = english): Promise<{ nodes: ExplorerNode[]; errors: string[] }> {
   const w: FakeWorld = {
     identities: [{ profile: 'dev', label: 'dev', regions: ['us-west-2'], sso: false }],
     clusters: { 'us-west-2': [{ name: 'demo', oidcIssuer: ISSUER }] },
@@ -75,7 +77,7 @@ async function section(over: Over, connect?: () => WorkloadConnection): Promise<
   };
   const errors: string[] = [];
   const clusters = new ClusterAccessService(fakeSource(w));
-  const ctx: ExplorerContext = { clusters, log: { error: (m) => errors.push(m) }, t: (m, ...a) => m.replace(/\{(\d+)\}/g, (_, i) => String(a[Number(i)])), changed: () => undefined };
+  const ctx: ExplorerContext = { clusters, log: { error: (m) => errors.push(m) }, t, changed: () => undefined };
   const ref = { profile: 'dev', region: 'us-west-2', cluster: 'demo' };
   const cluster = new ClusterNode({ ctx, view: () => ({ label: 'root', collapsible: 'expanded', contextValue: '' }), clusterRef: () => undefined } as unknown as ExplorerNode, ref, await clusters.summary(ref));
   const group = (await cluster.getChildren()).find((n) => n.view().label === 'Workload identity');
@@ -115,6 +117,13 @@ describe('the Workload identity group', () => {
     const [irsa] = (await byLabel(nodes, 'IRSA service accounts').getChildren()) as WorkloadRowNode[];
     assert.deepStrictEqual([irsa.view().label, irsa.view().description], ['default/my-service-account', 'my_role · works for new pods']);
     assert.match(irsa.view().markdownTooltip ?? '', /my\\_role/, 'values in the Markdown tooltip are escaped');
+  });
+
+  it("a row's command title is localised like the rest of the tree", async () => {
+    const german = (m: string, ...a: unknown[]) => (m === 'Explain Workload Identity' ? 'Workload-Identität erklären' : english(m, ...a));
+    const { nodes } = await section({ serviceAccounts: [{ namespace: 'payments', name: 'api' }], associations: [association()] }, undefined, german);
+    const [row] = await byLabel(nodes, 'Pod Identity associations').getChildren();
+    assert.strictEqual(row.view().command?.title, 'Workload-Identität erklären');
   });
 
   it('a target role in another account: the row says that trust policy was not checked, not that no pod was looked at', async () => {

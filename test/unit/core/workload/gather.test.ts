@@ -1,6 +1,7 @@
 /** Gathering the live inputs through fake gateways: what is read, what is skipped, and what a 403 leaves explained. */
 import * as assert from 'assert';
 import { explainWorkload } from '../../../../src/core/workload/explain';
+import { planWorkloadFixes } from '../../../../src/core/workload/fixPlan';
 import { gatherCluster, gatherWorkload, type WorkloadGateways } from '../../../../src/core/workload/gather';
 import type { PodIdentityAssociationInfo } from '../../../../src/core/workload/model';
 import type { OtherAccountReader } from '../../../../src/core/workload/otherAccounts';
@@ -104,8 +105,9 @@ describe('gathering the workload inputs', () => {
     assert.ok(!calls.some((c) => c.includes(OTHER_ACCOUNT)));
     const step = e.steps.find((s) => s.id === 'target-trust')!;
     assert.strictEqual(step.verdict, 'unknown');
-    assert.match(step.evidence[0], new RegExp(`is in account ${OTHER_ACCOUNT}; the cluster account's credentials cannot read it, and none of the profiles in eksAuth.profiles is in account ${OTHER_ACCOUNT}$`));
-    assert.strictEqual(step.fix, `Add a profile for account ${OTHER_ACCOUNT} to eksAuth.profiles to check this step.`);
+    // The explorer's profiles are eksAuth.profiles, or every profile of the shared files when it is empty (README).
+    assert.ok(step.evidence[0].includes(`is in account ${OTHER_ACCOUNT}; the cluster account's credentials cannot read it, and none of the explorer's profiles is in account ${OTHER_ACCOUNT} (those in eksAuth.profiles, or every profile of ~/.aws/config and ~/.aws/credentials when that setting is empty)`), step.evidence[0]);
+    assert.strictEqual(step.fix, `Add a profile for account ${OTHER_ACCOUNT} (to ~/.aws/config, and to eksAuth.profiles when that setting lists profiles) to check this step.`);
   });
 
   describe('a target role in another account, with the user\'s configured profiles', () => {
@@ -151,6 +153,41 @@ describe('gathering the workload inputs', () => {
     it('a target role the profile\'s account does not have is role-missing', async () => {
       const { step } = await run(other(async () => undefined, []));
       assert.deepStrictEqual([step.verdict, step.kind], ['fail', 'role-missing']);
+    });
+  });
+
+  describe('an IRSA role in another account (EKS User Guide cross-account-access, option 1): its account\'s providers, with the profile there', () => {
+    const ROLE_B = `arn:aws:iam::${OTHER_ACCOUNT}:role/account-b-role`;
+    const PROVIDER_B = `arn:aws:iam::${OTHER_ACCOUNT}:oidc-provider/${HOST_PATH}`;
+    const TRUST_B = JSON.stringify(IRSA_TERRAFORM).split(PROVIDER_ARN).join(PROVIDER_B).replace(`arn:aws:iam::${ACCOUNT}:role/payments-api`, ROLE_B);
+    const run = async (providersOfB: { arn: string; url: string; clientIds: string[] }[] | undefined) => {
+      const { gw, calls } = fakes({ serviceAccounts: { 'payments/api': { 'eks.amazonaws.com/role-arn': ROLE_B } } });
+      const reader: OtherAccountReader = {
+        async forAccount(account) {
+          if (account !== OTHER_ACCOUNT) return undefined;
+          return { profile: 'shared', iam: { getRoleTrustPolicy: async () => encodeURIComponent(TRUST_B), ...(providersOfB ? { listOidcProviders: async () => providersOfB } : {}) } };
+        },
+      };
+      const inputs = await gatherWorkload({ ...gw, otherAccounts: reader }, CLUSTER, { serviceAccount: { namespace: 'payments', name: 'api' } });
+      const e = explainWorkload(inputs);
+      assert.ok(!calls.some((c) => c.includes(OTHER_ACCOUNT)), "never with the cluster account's credentials");
+      return { e, step: e.steps.find((s) => s.id === 'oidc-provider')!, fixes: planWorkloadFixes(inputs, e) };
+    };
+
+    it("B's provider for the issuer: the step passes on it, read with B's profile, and the trust policy is judged", async () => {
+      const { e, step } = await run([{ arn: PROVIDER_B, url: HOST_PATH, clientIds: ['sts.amazonaws.com'] }]);
+      assert.deepStrictEqual([step.verdict, step.evidence[0]], ['ok', PROVIDER_B]);
+      assert.ok(step.evidence.includes(`read with profile shared (account ${OTHER_ACCOUNT})`), step.evidence.join(' | '));
+      assert.deepStrictEqual([e.works, e.roleArn], [true, ROLE_B], JSON.stringify(e.steps.filter((s) => s.verdict !== 'ok')));
+    });
+
+    it("B has no provider for the issuer (the cluster account's does not count): the step fails in account B and no fix writes there", async () => {
+      const { e, step, fixes } = await run([]);
+      assert.deepStrictEqual([step.verdict, step.kind], ['fail', 'oidc-provider-missing']);
+      assert.deepStrictEqual(fixes, [], "the cluster account's credentials cannot create B's provider");
+      assert.match(step.title, new RegExp(`in account ${OTHER_ACCOUNT}$`));
+      assert.match(step.fix!, new RegExp(`^In account ${OTHER_ACCOUNT}: aws iam create-open-id-connect-provider .* --profile shared$`));
+      assert.strictEqual(e.works, false);
     });
   });
 
