@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { markdownText } from '../../core/markdown';
 import { explainWorkload } from '../../core/workload/explain';
 import type { WorkloadConnection } from '../../core/workload/fixGateway';
-import { needsPods, planWorkloadFixes, type WorkloadFix } from '../../core/workload/fixPlan';
+import { needsPods, planWorkloadFixes, podsForRestart, type WorkloadFix } from '../../core/workload/fixPlan';
 import { gatherWorkload, workloadCluster, type WorkloadTarget } from '../../core/workload/gather';
 import type { WorkloadExplanation, WorkloadInputs } from '../../core/workload/model';
 import { formatWorkload } from '../../core/workload/report';
@@ -39,8 +39,8 @@ async function explainOnce(conn: WorkloadConnection, cluster: WorkloadInputs['cl
     const work = (async () => {
       const inputs = await gatherWorkload(conn.gateways, cluster, target);
       const explanation = explainWorkload(inputs);
-      // The restart fix lists the pods it would delete; a refused listing leaves that fix out, not the explanation.
-      const pods = needsPods(explanation) ? await conn.fixes.listPods(inputs.serviceAccount.namespace).catch(() => []) : [];
+      // The restart fix names the workloads and pods it would restart; a refused listing leaves that fix out, not the explanation.
+      const pods = needsPods(explanation) ? await podsForRestart(conn.fixes, inputs, explanation).catch(() => []) : [];
       return { inputs, explanation, fixes: planWorkloadFixes(inputs, explanation, pods) };
     })();
     return Promise.race([work, cancelled]);
