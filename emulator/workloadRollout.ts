@@ -50,21 +50,21 @@ export function getReplicaSet(kube: KubeWorkloads, namespace: string, name: stri
 }
 
 /** The pod template annotations a patch sets (a null value removes one), or an error answer. */
-function patchedAnnotations(body: string, contentType: string, current: Record<string, string> | undefined): Record<string, string> | KubeAnswer {
+function patchedAnnotations(body: string, contentType: string, current: Record<string, string> | undefined): { annotations: Record<string, string> } | { refused: KubeAnswer } {
   const type = contentType.split(';')[0].trim();
-  if (!PATCH_TYPES.includes(type)) return kubeStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
+  if (!PATCH_TYPES.includes(type)) return { refused: kubeStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`) };
   let patch: { spec?: { template?: { metadata?: { annotations?: Record<string, string | null> } } } };
   try {
     patch = JSON.parse(body) as typeof patch;
   } catch {
-    return kubeStatus(400, 'BadRequest', 'the body of the request was in an unknown format');
+    return { refused: kubeStatus(400, 'BadRequest', 'the body of the request was in an unknown format') };
   }
   const out = { ...current };
   for (const [k, v] of Object.entries(patch?.spec?.template?.metadata?.annotations ?? {})) {
     if (v === null) delete out[k];
     else out[k] = String(v);
   }
-  return out;
+  return { annotations: out };
 }
 
 /** PATCH deployment or daemonset: a changed pod template replaces every pod with one admitted now. */
@@ -74,17 +74,18 @@ export function patchWorkload(world: WorkloadWorld, cluster: Cluster, kube: Kube
   const old = kube.pods.filter(owned);
   if (!old.length) return notFound(resource, name);
   const template = old[0].template;
-  const annotations = patchedAnnotations(body, contentType, template.annotations);
-  if ('code' in annotations && 'body' in annotations) return annotations as KubeAnswer;
+  const patched = patchedAnnotations(body, contentType, template.annotations);
+  if ('refused' in patched) return patched.refused;
+  const { annotations } = patched;
   const changed = JSON.stringify(annotations) !== JSON.stringify(template.annotations ?? {});
   let current = template;
   if (changed) {
     const seed = `${clusterKey(cluster)}/${kubeTime(now)}/${kube.resourceVersion}`;
     if (kind === 'Deployment') {
       const rs = replicaSetName(name, seed);
-      current = { ...template, annotations: annotations as Record<string, string>, labels: { ...template.labels, 'pod-template-hash': rs.hash }, owner: { kind: 'ReplicaSet', name: rs.name }, webhookMissed: false };
+      current = { ...template, annotations, labels: { ...template.labels, 'pod-template-hash': rs.hash }, owner: { kind: 'ReplicaSet', name: rs.name }, webhookMissed: false };
     } else {
-      current = { ...template, annotations: annotations as Record<string, string>, labels: { ...template.labels, 'controller-revision-hash': safeSuffix(seed, 10) }, webhookMissed: false };
+      current = { ...template, annotations, labels: { ...template.labels, 'controller-revision-hash': safeSuffix(seed, 10) }, webhookMissed: false };
     }
     for (const pod of old) createPod(world, cluster, kube, current, now, kind === 'DaemonSet' ? pod.object.spec.nodeName : undefined);
     for (const pod of old) kube.pods.splice(kube.pods.indexOf(pod), 1);
