@@ -63,8 +63,11 @@ export interface WorkloadFixGateway {
   listPods(namespace?: string): Promise<OwnedPod[]>;
   /** The controller of a ReplicaSet (its `ownerReferences` entry with `controller: true`): a Deployment's, or none. */
   getReplicaSetOwner(namespace: string, name: string): Promise<{ kind: string; name: string } | undefined>;
-  /** Sets the pod template's restartedAt annotation, so the controller replaces its pods by its own rollout rules. */
-  restartWorkload(workload: WorkloadRef, restartedAt: string): Promise<void>;
+  /**
+   * Sets the pod template's restartedAt annotation, so the controller replaces its pods by its own rollout rules;
+   * says whether the patched Deployment is paused (its pods are then replaced only after a resume).
+   */
+  restartWorkload(workload: WorkloadRef, restartedAt: string): Promise<{ paused: boolean }>;
   /** Deletes the pod only if it is still the one with this uid (DeleteOptions.preconditions). */
   deletePod(namespace: string, name: string, uid: string): Promise<void>;
 }
@@ -140,13 +143,14 @@ export class SdkWorkloadFixGateway implements WorkloadFixGateway {
    * The strategic merge patch kubectl sends (kubectl pkg/cmd/rollout/rollout_restart.go: a two-way merge patch of
    * the object with only the annotation changed, sent as types.StrategicMergePatchType).
    */
-  async restartWorkload(workload: WorkloadRef, restartedAt: string): Promise<void> {
+  async restartWorkload(workload: WorkloadRef, restartedAt: string): Promise<{ paused: boolean }> {
     const apps = (await kubeConfigFor(this.kube)).makeApiClient(AppsV1Api);
     const request = { namespace: workload.namespace, name: workload.name, body: { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: restartedAt } } } } } };
     const options = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
-    if (workload.kind === 'Deployment') await apps.patchNamespacedDeployment(request, options);
-    else if (workload.kind === 'StatefulSet') await apps.patchNamespacedStatefulSet(request, options);
+    if (workload.kind === 'Deployment') return { paused: (await apps.patchNamespacedDeployment(request, options)).spec?.paused === true };
+    if (workload.kind === 'StatefulSet') await apps.patchNamespacedStatefulSet(request, options);
     else await apps.patchNamespacedDaemonSet(request, options);
+    return { paused: false };
   }
 
   async deletePod(namespace: string, name: string, uid: string): Promise<void> {

@@ -97,17 +97,29 @@ const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
 export async function applyRestart(plan: RestartPlan, gw: WorkloadFixGateway, now = new Date()): Promise<string[]> {
   const done: string[] = [];
   const restartedAt = rfc3339(now);
-  const steps = [
-    ...plan.workloads.map((w) => ({ what: `rollout restart ${refText(w)}`, result: `restarted ${refText(w)} (${RESTARTED_AT}=${restartedAt})`, run: () => gw.restartWorkload(w, restartedAt) })),
-    ...plan.deletes.map((p) => ({ what: `delete pod ${p.namespace}/${p.name}`, result: `deleted pod ${p.namespace}/${p.name}`, run: () => gw.deletePod(p.namespace, p.name, p.uid) })),
+  const steps: { what: string; run: () => Promise<string> }[] = [
+    ...plan.workloads.map((w) => ({
+      what: `rollout restart ${refText(w)}`,
+      run: async () => {
+        const { paused } = await gw.restartWorkload(w, restartedAt);
+        // kubectl refuses a paused Deployment (objectrestarter.go); the patch is kept, and rolls out on resume.
+        return `restarted ${refText(w)} (${RESTARTED_AT}=${restartedAt})${paused ? '; it is paused, so its pods are replaced only after kubectl rollout resume' : ''}`;
+      },
+    })),
+    ...plan.deletes.map((p) => ({
+      what: `delete pod ${p.namespace}/${p.name}`,
+      run: async () => {
+        await gw.deletePod(p.namespace, p.name, p.uid);
+        return `deleted pod ${p.namespace}/${p.name}`;
+      },
+    })),
   ];
   for (const step of steps) {
     try {
-      await step.run();
+      done.push(await step.run());
     } catch (e) {
       throw new RestartIncomplete(done, step.what, e instanceof Error ? e.message : String(e));
     }
-    done.push(step.result);
   }
   return done;
 }

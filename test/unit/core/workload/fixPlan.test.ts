@@ -44,7 +44,7 @@ function recorder(): { gw: WorkloadFixGateway; calls: [string, ...unknown[]][] }
     },
     async restartWorkload(w, at) {
       calls.push(['PatchRestartedAt', `${w.kind} ${w.namespace}/${w.name}`, at]);
-      if (w.name === 'refuses') throw new Error('deployments.apps "refuses" is forbidden');
+      return { paused: w.name === 'paused' };
     },
     async deletePod(ns, name, uid) {
       calls.push(['DeletePod', `${ns}/${name}`, uid]);
@@ -215,15 +215,15 @@ describe('workload identity fixes: what each would send', () => {
     assert.deepStrictEqual(plan(inputs, pods), []);
   });
 
-  it('a restart that fails part way: the error says what was already done and which step failed', async () => {
+  it('a restart that fails part way: the error says what was already done (a paused Deployment named as such) and which step failed', async () => {
     const { gw, calls } = recorder();
-    const restart = { workloads: [{ kind: 'Deployment' as const, namespace: 'payments', name: 'api' }], deletes: [{ ...podIdentityPod({ name: 'gone-1', uid: 'u-9' }), uid: 'u-9', owner: { kind: 'Job', name: 'migrate' } }, { ...podIdentityPod({ name: 'never', uid: 'u-10' }), uid: 'u-10', owner: { kind: 'Job', name: 'migrate' } }], leftAlone: [] };
+    const restart = { workloads: [{ kind: 'Deployment' as const, namespace: 'payments', name: 'api' }, { kind: 'Deployment' as const, namespace: 'payments', name: 'paused' }], deletes: [{ ...podIdentityPod({ name: 'gone-1', uid: 'u-9' }), uid: 'u-9', owner: { kind: 'Job', name: 'migrate' } }, { ...podIdentityPod({ name: 'never', uid: 'u-10' }), uid: 'u-10', owner: { kind: 'Job', name: 'migrate' } }], leftAlone: [] };
     await assert.rejects(applyRestart(restart, gw, new Date('2026-12-02T14:30:05Z')), (e: unknown) => {
       assert.ok(e instanceof RestartIncomplete);
-      assert.deepStrictEqual([e.done, e.failedStep], [['restarted Deployment payments/api (kubectl.kubernetes.io/restartedAt=2026-12-02T14:30:05Z)'], 'delete pod payments/gone-1']);
+      assert.deepStrictEqual([e.done, e.failedStep], [['restarted Deployment payments/api (kubectl.kubernetes.io/restartedAt=2026-12-02T14:30:05Z)', 'restarted Deployment payments/paused (kubectl.kubernetes.io/restartedAt=2026-12-02T14:30:05Z); it is paused, so its pods are replaced only after kubectl rollout resume'], 'delete pod payments/gone-1']);
       return true;
     });
-    assert.deepStrictEqual(calls.map((c) => c[1]), ['Deployment payments/api', 'payments/gone-1'], 'nothing after the failure');
+    assert.deepStrictEqual(calls.map((c) => c[1]), ['Deployment payments/api', 'Deployment payments/paused', 'payments/gone-1'], 'nothing after the failure');
   });
 
   it('no pod to restart that a controller owns: no restart is offered', () => {
