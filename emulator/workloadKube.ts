@@ -2,14 +2,16 @@
  * The Kubernetes API for workload identity: service accounts (get, list in a namespace or across all with
  * limit/continue), pods (get, list with labelSelector and fieldSelector), JSON only, shaped as the API server answers
  * (k8s.io/apiserver `pkg/endpoints/handlers`, list items without kind/apiVersion, Status errors worded as
- * apimachinery's `NewNotFound`, `NewBadRequest`). Authorisation is kube.ts's, through {@link workloadKubeRequest}.
+ * apimachinery's `NewNotFound`, `NewBadRequest`). Authorisation is kube.ts's, through {@link workloadKubeRequest}. The
+ * apps/v1 routes (GET replicaset, the rollout restart PATCH) are workloadRollout.ts's.
  */
 import type { Request } from './rbac';
 import type { Cluster } from './state';
 import type { WorkloadWorld } from './workload';
 import { clusterKey } from './workloadScenario';
 import type { KubeWorkloads, PodObject, ServiceAccountObject } from './workloadPods';
-import { deletePod, kubeStatus, tokenRequest, type KubeAnswer } from './workloadKubeWrites';
+import { deletePod, kubeStatus, tokenRequest, uidPreconditionFailed, type KubeAnswer } from './workloadKubeWrites';
+import { getReplicaSet, patchWorkload, REPLICASET_ONE, WORKLOAD_ONE } from './workloadRollout';
 import { settleAddons } from './workloadWrites';
 
 const SA_ONE = /^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts\/([^/]+)$/;
@@ -21,8 +23,12 @@ const POD_LIST = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?pods$/;
 const READ_VERB: Record<string, string> = { GET: 'get', DELETE: 'delete' };
 
 /** The verb and resource of a workload request, as RBAC sees it; undefined when it is none of these routes. */
-export function workloadKubeRequest(method: string, path: string): Request | undefined {
-  let m = SA_TOKEN.exec(path);
+export function workloadKubeRequest(method: string, path: string): (Request & { group?: string }) | undefined {
+  let m = REPLICASET_ONE.exec(path);
+  if (m) return method === 'GET' ? { verb: 'get', resource: 'replicasets', group: 'apps', namespace: decodeURIComponent(m[1]), name: decodeURIComponent(m[2]) } : undefined;
+  m = WORKLOAD_ONE.exec(path);
+  if (m) return method === 'PATCH' ? { verb: 'patch', resource: m[2], group: 'apps', namespace: decodeURIComponent(m[1]), name: decodeURIComponent(m[3]) } : undefined;
+  m = SA_TOKEN.exec(path);
   if (m) return method === 'POST' ? { verb: 'create', resource: 'serviceaccounts/token', namespace: decodeURIComponent(m[1]), name: decodeURIComponent(m[2]) } : undefined;
   m = SA_ONE.exec(path) ?? POD_ONE.exec(path);
   if (m && READ_VERB[method]) return { verb: READ_VERB[method], resource: path.includes('/pods/') ? 'pods' : 'serviceaccounts', namespace: decodeURIComponent(m[1]), name: decodeURIComponent(m[2]) };
@@ -39,7 +45,11 @@ export function workloadKubeAnswer(world: WorkloadWorld | undefined, cluster: Cl
   if (!workloadKubeRequest(method, path)) return undefined;
   if (world) settleAddons(world, now.getTime());
   const kube = world?.kube.get(clusterKey(cluster)) ?? { serviceAccounts: [], pods: [], nodes: [], resourceVersion: 1000 };
-  let m = SA_TOKEN.exec(path);
+  let m = REPLICASET_ONE.exec(path);
+  if (m) return getReplicaSet(kube, decodeURIComponent(m[1]), decodeURIComponent(m[2]));
+  m = WORKLOAD_ONE.exec(path);
+  if (m) return patchWorkload(world!, cluster, kube, decodeURIComponent(m[1]), m[2], decodeURIComponent(m[3]), body, contentType, now);
+  m = SA_TOKEN.exec(path);
   if (m) {
     // The emulator speaks JSON only; another media type (kubectl sends protobuf) is refused as the API server refuses one it does not serve.
     const type = contentType.split(';')[0].trim();
@@ -57,7 +67,7 @@ export function workloadKubeAnswer(world: WorkloadWorld | undefined, cluster: Cl
     const [ns, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
     const pod = kube.pods.find((p) => p.object.metadata.namespace === ns && p.object.metadata.name === name);
     if (!pod) return notFound('pods', name);
-    if (method === 'DELETE') return deletePod(world!, cluster, kube, pod, now);
+    if (method === 'DELETE') return uidPreconditionFailed(pod, body) ?? deletePod(world!, cluster, kube, pod, now);
     return { code: 200, body: podJson(pod.object, true) };
   }
   m = SA_LIST.exec(path);

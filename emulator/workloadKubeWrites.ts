@@ -22,6 +22,23 @@ export function kubeStatus(code: number, reason: string, message: string, detail
 const GRACE_SECONDS = 30;
 
 /**
+ * The refusal of a delete whose `preconditions.uid` names another pod than the one stored under that name (the
+ * storage layer's checkPreconditions, turned into a Conflict by apiserver registry/generic/registry/store.go through
+ * storeerr.InterpretDeleteError: apimachinery NewConflict wording around the StorageError of code 4, invalid object).
+ */
+export function uidPreconditionFailed(pod: EmulatedPod, body: string): KubeAnswer | undefined {
+  let wanted: unknown;
+  try {
+    wanted = (JSON.parse(body || '{}') as { preconditions?: { uid?: unknown } }).preconditions?.uid;
+  } catch {
+    return kubeStatus(400, 'BadRequest', 'the body of the request was in an unknown format');
+  }
+  const { name, namespace, uid } = pod.object.metadata;
+  if (typeof wanted !== 'string' || wanted === uid) return undefined;
+  return kubeStatus(409, 'Conflict', `Operation cannot be fulfilled on pods "${name}": StorageError: invalid object, Code: 4, Key: /registry/pods/${namespace}/${name}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${wanted}, UID in object meta: ${uid}`, { name, kind: 'pods' });
+}
+
+/**
  * DELETE pod: the API server answers 200 with the pod marked for graceful deletion (deletionTimestamp = now + grace
  * period); the emulator removes it at once and its controller creates the replacement, as `kubectl rollout restart`
  * or `kubectl delete pod` lead to. The replacement is a new pod (new name, uid, creation time) and the webhook

@@ -68,6 +68,8 @@ export interface PodTemplate {
   initContainers?: ContainerSpec[];
   /** The owning controller: a ReplicaSet (re-creates a deleted pod) or a DaemonSet (one pod per node). */
   owner: { kind: 'ReplicaSet' | 'DaemonSet'; name: string };
+  /** The Deployment that owns the ReplicaSet, if any (what `kubectl rollout restart` patches). */
+  deployment?: string;
   /** The webhook call failed or timed out for this pod (failurePolicy Ignore admits it unchanged). */
   webhookMissed?: boolean;
 }

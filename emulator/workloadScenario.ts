@@ -133,7 +133,7 @@ export function buildWorkload(scenario: { accountId: string; workload?: Scenario
     for (const d of spec.deployments ?? []) {
       const rs = replicaSetName(d.name, key);
       const containers: ContainerSpec[] = [{ name: 'app', image: d.image ?? 'public.ecr.aws/aws-cli/aws-cli:2.22.0', ...(d.env ? { env: d.env } : {}) }];
-      const template: PodTemplate = { namespace: d.namespace, serviceAccountName: d.serviceAccount, labels: { app: d.name, 'pod-template-hash': rs.hash }, annotations: d.annotations, hostNetwork: d.hostNetwork, containers, owner: { kind: 'ReplicaSet', name: rs.name }, webhookMissed: d.webhookMissed };
+      const template: PodTemplate = { namespace: d.namespace, serviceAccountName: d.serviceAccount, labels: { app: d.name, 'pod-template-hash': rs.hash }, annotations: d.annotations, hostNetwork: d.hostNetwork, containers, owner: { kind: 'ReplicaSet', name: rs.name }, deployment: d.name, webhookMissed: d.webhookMissed };
       createPod(world, c, kube, template, ago(d.minutesAgo));
     }
   }

@@ -3,7 +3,9 @@
  * Kubernetes TokenRequest API (@kubernetes/client-node createNamespacedServiceAccountToken, with the audience of the
  * pod's projected volume), STS AssumeRoleWithWebIdentity (@aws-sdk/client-sts, unsigned as the SDK sends it), and the
  * fixes' writes (client-iam CreateOpenIDConnectProvider and UpdateAssumeRolePolicy, client-eks
- * CreatePodIdentityAssociation and CreateAddon, client-node deleteNamespacedPod). The emulator decides with its own
+ * CreatePodIdentityAssociation and CreateAddon, and the restart through the product's gateway: AppsV1Api
+ * readNamespacedReplicaSet, the strategic merge patch of a Deployment, deleteNamespacedPod with a uid precondition).
+ * The emulator decides with its own
  * code (emulator/webIdentity.ts, trustPolicy.ts); the strongest check is that STS and the product's explanation
  * (src/core/workload) agree on every IRSA pod of the demo.
  */
@@ -11,13 +13,14 @@ import * as assert from 'assert';
 import { CreateAddonCommand, CreatePodIdentityAssociationCommand, DescribeAddonCommand, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { AddClientIDToOpenIDConnectProviderCommand, CreateOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { Emulator, startEmulator } from '../../emulator/server';
 import { loadScenarioFile } from '../../emulator/state';
 import { signServiceAccountToken } from '../../emulator/workloadTokens';
 import { kubeConfigFor, type KubeTarget } from '../../src/core/aws/kubeGateway';
 import { explainWorkload } from '../../src/core/workload/explain';
-import { planWorkloadFixes } from '../../src/core/workload/fixPlan';
+import { SdkWorkloadFixGateway } from '../../src/core/workload/fixGateway';
+import { applyWorkloadFix, planWorkloadFixes, podsForRestart } from '../../src/core/workload/fixPlan';
 import { gatherWorkload } from '../../src/core/workload/gather';
 import { ClientNodeWorkloadKubeGateway, SdkWorkloadEksGateway, SdkWorkloadIamGateway } from '../../src/core/workload/workloadGateway';
 
@@ -58,6 +61,8 @@ describe('workload identity end to end: TokenRequest, STS AssumeRoleWithWebIdent
     return gatherWorkload(gw, { name: cluster, arn: t.arn, region: 'us-east-1', accountId: ACCOUNT, oidcIssuer: t.issuer }, { pod: { namespace: NS, name: pod.metadata!.name! } });
   }
   const product = async (cluster: string, pod: V1Pod) => explainWorkload(await gathered(cluster, pod));
+  /** The product's fix gateway for a cluster, with the test's SDK clients. */
+  const fixGateway = (cluster: string) => new SdkWorkloadFixGateway({ region: 'us-east-1' }, targets.get(cluster)!, { eks: eks(), iam: iam() });
   /** The fixes the product offers for the pod, from what it read. */
   const offered = async (cluster: string, pod: V1Pod) => {
     const inputs = await gathered(cluster, pod);
@@ -171,15 +176,30 @@ describe('workload identity end to end: TokenRequest, STS AssumeRoleWithWebIdent
     assert.deepStrictEqual([(await stsAnswer('prod-payments', pod)).ok, (await product('prod-payments', pod)).works], [true, true]);
   });
 
-  it('restarting a pod created before its association: the ReplicaSet re-creates it under a new name, and the webhook injects Pod Identity this time', async () => {
+  // kubectl rollout restart (kubectl pkg/polymorphichelpers/objectrestarter.go): the Deployment's pod template gets
+  // kubectl.kubernetes.io/restartedAt, the Deployment controller makes a ReplicaSet with a new pod-template-hash, and
+  // its pods are admitted through the webhook at the time of the patch.
+  it('restarting a pod created before its association: the product patches its Deployment, and the new ReplicaSet\'s pod gets Pod Identity from the webhook', async () => {
     const [before] = await pods('prod-payments', 'podid-created-before');
-    assert.strictEqual((await product('prod-payments', before)).works, false);
-    const deleted = await (await core('prod-payments')).deleteNamespacedPod({ namespace: NS, name: before.metadata!.name! });
-    assert.ok(deleted.metadata?.deletionTimestamp, 'answered with the pod marked for graceful deletion');
-    const [after] = await pods('prod-payments', 'podid-created-before');
-    assert.notStrictEqual(after.metadata!.name, before.metadata!.name);
+    const inputs = await gathered('prod-payments', before);
+    const explanation = explainWorkload(inputs);
+    assert.strictEqual(explanation.works, false);
+    const oldReplicaSet = before.metadata!.ownerReferences![0].name;
+    const rs = await (await kubeConfigFor(targets.get('prod-payments')!)).makeApiClient(AppsV1Api).readNamespacedReplicaSet({ namespace: NS, name: oldReplicaSet });
+    assert.deepStrictEqual(rs.metadata!.ownerReferences!.map((o) => [o.kind, o.name, o.controller]), [['Deployment', 'podid-created-before', true]]);
+    const gw = fixGateway('prod-payments');
+    const fix = planWorkloadFixes(inputs, explanation, await podsForRestart(gw, inputs, explanation)).find((f) => f.kind === 'restart-pods');
+    assert.ok(fix?.kind === 'restart-pods', 'a restart is offered');
+    assert.deepStrictEqual([fix.plan.workloads, fix.plan.deletes], [[{ kind: 'Deployment', namespace: NS, name: 'podid-created-before' }], []], 'the Deployment is restarted; no pod is deleted');
+    const done = await applyWorkloadFix(fix, gw);
+    assert.match(done[0], /^restarted Deployment workload-demo\/podid-created-before \(kubectl\.kubernetes\.io\/restartedAt=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$/);
+    const [after, ...more] = await pods('prod-payments', 'podid-created-before');
+    assert.deepStrictEqual(more, [], 'the old pod is gone');
+    const newReplicaSet = after.metadata!.ownerReferences![0].name;
+    assert.notStrictEqual(newReplicaSet, oldReplicaSet, 'a new ReplicaSet');
+    assert.match(newReplicaSet, /^podid-created-before-[a-z0-9]{10}$/);
+    assert.ok(after.metadata!.annotations?.['kubectl.kubernetes.io/restartedAt'], 'the template annotation reaches the pod');
     assert.ok(new Date(after.metadata!.creationTimestamp!).getTime() > new Date(before.metadata!.creationTimestamp!).getTime());
-    assert.match(after.metadata!.name!, new RegExp(`^${before.metadata!.ownerReferences![0].name}-[a-z0-9]{5}$`), 'same ReplicaSet');
     assert.strictEqual(env(after).AWS_CONTAINER_CREDENTIALS_FULL_URI, 'http://169.254.170.23/v1/credentials');
     assert.strictEqual((await product('prod-payments', after)).works, true);
   });
@@ -190,6 +210,22 @@ describe('workload identity end to end: TokenRequest, STS AssumeRoleWithWebIdent
       eks().send(new CreatePodIdentityAssociationCommand({ clusterName: 'prod-payments', namespace: NS, serviceAccount: 'other-account-role', roleArn })),
       (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'InvalidParameterException' && e.$metadata?.httpStatusCode === 400 && /cluster's account/.test(e.message),
     );
+  });
+
+  it('a pod delete whose uid precondition names another pod is refused with 409 Conflict, as the API server refuses it', async () => {
+    const [pod] = await pods('prod-payments', 'podid-works');
+    const api = await core('prod-payments');
+    const stale = '00000000-0000-4000-8000-000000000000';
+    await assert.rejects(api.deleteNamespacedPod({ namespace: NS, name: pod.metadata!.name!, body: { preconditions: { uid: stale } } }), (e: { code?: number; body?: unknown }) => {
+      const status = JSON.parse(String(e.body)) as { reason: string; message: string };
+      assert.deepStrictEqual([e.code, status.reason], [409, 'Conflict']);
+      // apiserver storeerr.InterpretDeleteError: NewConflict around the storage layer's precondition StorageError.
+      assert.strictEqual(status.message, `Operation cannot be fulfilled on pods "${pod.metadata!.name}": StorageError: invalid object, Code: 4, Key: /registry/pods/${NS}/${pod.metadata!.name}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${stale}, UID in object meta: ${pod.metadata!.uid}`);
+      return true;
+    });
+    assert.deepStrictEqual((await pods('prod-payments', 'podid-works')).map((p) => p.metadata!.uid), [pod.metadata!.uid], 'nothing deleted');
+    await fixGateway('prod-payments').deletePod(NS, pod.metadata!.name!, pod.metadata!.uid!);
+    assert.notDeepStrictEqual((await pods('prod-payments', 'podid-works')).map((p) => p.metadata!.uid), [pod.metadata!.uid], 'the matching uid deletes it');
   });
 
   it('a new association reaches only pods created after it; a second one for the same account is ResourceInUseException', async () => {

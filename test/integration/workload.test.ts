@@ -90,7 +90,7 @@ describe('Workload identity, against the emulator', function () {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'eks-auth-workload', path: `/prod-payments/workload-${NS}-podid-created-before.md` }));
     assert.match(doc.getText(), /^# Workload identity of workload\\-demo\/podid\\-created\\-before \\\(pod /m);
     assert.match(doc.getText(), /\*\*FAIL\*\* Pod .* was created before the association `pod-created-before`/);
-    assert.match(doc.getText(), /## Fixes offered\n\n- \*\*Delete 1 pod of workload\\-demo\/podid\\-created\\-before/);
+    assert.match(doc.getText(), /## Fixes offered\n\n- \*\*Restart 1 workload of workload\\-demo\/podid\\-created\\-before so the webhook admits new pods\*\*\n {2}- rollout restart Deployment workload\\-demo\/podid\\-created\\-before: patch spec\\\.template/);
     assert.deepStrictEqual(writes(emu), [], 'explaining writes nothing');
   });
 
@@ -125,13 +125,18 @@ describe('Workload identity, against the emulator', function () {
     assert.deepStrictEqual(result.explanations.map((e) => e.works), [false, true], JSON.stringify(result.explanations.at(-1)?.steps.filter((s) => s.verdict !== 'ok')));
   });
 
-  it('restarting the pod created before its association: the confirmed delete makes its re-created pod pass', async () => {
+  // As `kubectl rollout restart` does it (kubectl pkg/polymorphichelpers/objectrestarter.go): the Deployment's pod
+  // template gets kubectl.kubernetes.io/restartedAt and its controller replaces the pods; no pod is deleted.
+  it('restarting the pod created before its association: the confirmed rollout restart of its Deployment makes the new pod pass', async () => {
     const pod = await podOf('podid-created-before');
-    const { result, asked } = await explain({ pod: { namespace: NS, name: pod } }, ['Restart the Pods...', 'Delete and Re-create']);
-    assert.ok(asked.includes(`showWarningMessage: Delete 1 pod of ${NS}/podid-created-before so their controllers create them again on prod-payments?`), asked.join(' | '));
-    assert.deepStrictEqual(writes(emu).map((c) => c.operation), [`prod-payments DELETE /api/v1/namespaces/${NS}/pods/${pod}`]);
+    const { result, asked } = await explain({ pod: { namespace: NS, name: pod } }, ['Restart the Pods...', 'Restart']);
+    assert.ok(asked.includes(`showWarningMessage: Restart 1 workload of ${NS}/podid-created-before so the webhook admits new pods on prod-payments?`), asked.join(' | '));
+    const sent = writes(emu);
+    assert.deepStrictEqual(sent.map((c) => c.operation), [`prod-payments PATCH /apis/apps/v1/namespaces/${NS}/deployments/podid-created-before`]);
+    const patch = JSON.parse(String(sent[0].params.body)) as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
+    assert.match(patch.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.deepStrictEqual(result.explanations.map((e) => e.works), [false, true], JSON.stringify(result.explanations.at(-1)?.steps.filter((s) => s.verdict !== 'ok')));
-    assert.notStrictEqual(await podOf('podid-created-before'), pod, 'the ReplicaSet made a new pod');
+    assert.notStrictEqual(await podOf('podid-created-before'), pod, 'the Deployment made a new pod');
   });
 
   it('creating the missing IAM OIDC provider makes the IRSA service account pass', async () => {

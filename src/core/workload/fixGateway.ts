@@ -1,11 +1,13 @@
 /**
  * The writes behind the workload identity fixes, and the pod listing they need: IAM (CreateOpenIDConnectProvider,
- * AddClientIDToOpenIDConnectProvider, UpdateAssumeRolePolicy), EKS (CreatePodIdentityAssociation, CreateAddon) and Kubernetes (list and delete pods).
+ * AddClientIDToOpenIDConnectProvider, UpdateAssumeRolePolicy), EKS (CreatePodIdentityAssociation, CreateAddon) and Kubernetes
+ * (list pods, read a ReplicaSet's owner, patch a workload's pod template as `kubectl rollout restart` does, delete a pod
+ * with a uid precondition).
  * Each behind an interface, so the fix planning is tested with fakes and these against the real SDKs.
  */
 import { CreateAddonCommand, CreatePodIdentityAssociationCommand, EKSClient } from '@aws-sdk/client-eks';
 import { AddClientIDToOpenIDConnectProviderCommand, CreateOpenIDConnectProviderCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { type AwsTarget, clientConfig } from '../aws/clients';
 import { checkKubeTarget, kubeConfigFor, type KubeTarget } from '../aws/kubeGateway';
 import type { ChosenProfile } from '../kubeconfig/explainRefusal';
@@ -14,8 +16,23 @@ import { otherAccountReader } from './otherAccounts';
 import type { PodInfo } from './model';
 import { ClientNodeWorkloadKubeGateway, podInfo, SdkWorkloadEksGateway, SdkWorkloadIamGateway } from './workloadGateway';
 
-/** A pod and the controller that owns it (its `ownerReferences` entry with `controller: true`), if any. */
-export type OwnedPod = PodInfo & { owner?: { kind: string; name: string } };
+/** The controllers `kubectl rollout restart` restarts (kubectl pkg/polymorphichelpers/objectrestarter.go). */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+export interface WorkloadRef {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * A pod and the controller that owns it (its `ownerReferences` entry with `controller: true`), if any; for a pod of a
+ * ReplicaSet, the Deployment that owns that ReplicaSet once read (`workload`), or why it could not be read.
+ */
+export type OwnedPod = PodInfo & { owner?: { kind: string; name: string }; workload?: WorkloadRef; ownerUnreadable?: string };
+
+/** The pod template annotation `kubectl rollout restart` sets to the current time (objectrestarter.go). */
+export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 
 /** CreateOpenIDConnectProvider's input; no ThumbprintList (see docs/workload-identity.md, "Fixes"). */
 export interface OidcProviderRequest {
@@ -44,7 +61,15 @@ export interface WorkloadFixGateway {
   createAddon(clusterName: string, addonName: string): Promise<void>;
   /** The pods of one namespace, for the quick pick and for the restart fix. */
   listPods(namespace?: string): Promise<OwnedPod[]>;
-  deletePod(namespace: string, name: string): Promise<void>;
+  /** The controller of a ReplicaSet (its `ownerReferences` entry with `controller: true`): a Deployment's, or none. */
+  getReplicaSetOwner(namespace: string, name: string): Promise<{ kind: string; name: string } | undefined>;
+  /**
+   * Sets the pod template's restartedAt annotation, so the controller replaces its pods by its own rollout rules;
+   * says whether the patched Deployment is paused (its pods are then replaced only after a resume).
+   */
+  restartWorkload(workload: WorkloadRef, restartedAt: string): Promise<{ paused: boolean }>;
+  /** Deletes the pod only if it is still the one with this uid (DeleteOptions.preconditions). */
+  deletePod(namespace: string, name: string, uid: string): Promise<void>;
 }
 
 /** One cluster's workload identity gateways: what the explanation reads and what its fixes write. */
@@ -108,8 +133,28 @@ export class SdkWorkloadFixGateway implements WorkloadFixGateway {
     return out;
   }
 
-  async deletePod(namespace: string, name: string): Promise<void> {
-    await (await this.api()).deleteNamespacedPod({ namespace, name });
+  async getReplicaSetOwner(namespace: string, name: string): Promise<{ kind: string; name: string } | undefined> {
+    const rs = await (await kubeConfigFor(this.kube)).makeApiClient(AppsV1Api).readNamespacedReplicaSet({ namespace, name });
+    const owner = rs.metadata?.ownerReferences?.find((o) => o.controller);
+    return owner ? { kind: owner.kind, name: owner.name } : undefined;
+  }
+
+  /**
+   * The strategic merge patch kubectl sends (kubectl pkg/cmd/rollout/rollout_restart.go: a two-way merge patch of
+   * the object with only the annotation changed, sent as types.StrategicMergePatchType).
+   */
+  async restartWorkload(workload: WorkloadRef, restartedAt: string): Promise<{ paused: boolean }> {
+    const apps = (await kubeConfigFor(this.kube)).makeApiClient(AppsV1Api);
+    const request = { namespace: workload.namespace, name: workload.name, body: { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: restartedAt } } } } } };
+    const options = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+    if (workload.kind === 'Deployment') return { paused: (await apps.patchNamespacedDeployment(request, options)).spec?.paused === true };
+    if (workload.kind === 'StatefulSet') await apps.patchNamespacedStatefulSet(request, options);
+    else await apps.patchNamespacedDaemonSet(request, options);
+    return { paused: false };
+  }
+
+  async deletePod(namespace: string, name: string, uid: string): Promise<void> {
+    await (await this.api()).deleteNamespacedPod({ namespace, name, body: { preconditions: { uid } } });
   }
 }
 

@@ -16,14 +16,16 @@
  *   corrected document (trustFix.ts).
  * - `no-mechanism`, `association-missing`: CreatePodIdentityAssociation, for a role the user names in the cluster's
  *   account (iam:PassRole; EKS User Guide, pod-id-association prerequisites and pod-id-assign-target-role).
- * - `pod-created-before`, `not-injected`, `injected-other-role`, `association-changed`: delete the pods of the service
- *   account that a controller re-creates; the webhook mutates pods only when they are created (pod-id-how-it-works).
+ * - `pod-created-before`, `not-injected`, `injected-other-role`, `association-changed`: restart the stale pods of the
+ *   service account as `kubectl rollout restart` does (restartPlan.ts); the webhook mutates pods only when they are
+ *   created (pod-id-how-it-works).
  * - `agent-missing`: CreateAddon eks-pod-identity-agent (pod-id-agent-setup).
  */
 import { irsaProviderOf } from './awsTrust';
 import type { AssociationRequest, ClientIdRequest, OidcProviderRequest, OwnedPod, WorkloadFixGateway } from './fixGateway';
 import { AGENT_ADDON, DEFAULT_IRSA_AUDIENCE, ENV, IRSA_ANNOTATIONS, type FindingKind, type WorkloadExplanation, type WorkloadInputs } from './model';
 import { envOf, irsaRoleInUse, issuerHostPath, mutatedContainers, parseRoleArn, subjectOf, time } from './subject';
+import { applyRestart, planRestart, restartDetails, withWorkloads, type RestartPlan } from './restartPlan';
 import { CORRECTABLE_TRUST, correctTrustPolicy, type TrustCorrection } from './trustFix';
 
 interface FixBase {
@@ -42,13 +44,10 @@ export type WorkloadFix =
   | (FixBase & { kind: 'add-client-id'; request: ClientIdRequest })
   | (FixBase & { kind: 'update-trust-policy'; correction: TrustCorrection })
   | (FixBase & { kind: 'create-association'; request: Omit<AssociationRequest, 'roleArn'> & { roleArn?: string }; /** The role must be in it (iam:PassRole). */ clusterAccount?: string })
-  | (FixBase & { kind: 'restart-pods'; pods: OwnedPod[]; leftAlone: OwnedPod[] })
+  | (FixBase & { kind: 'restart-pods'; plan: RestartPlan; /** Every stale pod, restarted or not. */ stale: OwnedPod[] })
   | (FixBase & { kind: 'install-agent'; clusterName: string; addonName: string });
 
 export const RESTART_KINDS: FindingKind[] = ['pod-created-before', 'not-injected', 'injected-other-role', 'association-changed'];
-
-/** Controllers that create a deleted pod again (kubernetes pkg/controller: replicaset, statefulset, daemon, job, replication). */
-const RECREATING_OWNERS = new Set(['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController']);
 
 /** Whether the fixes need the service account's pods (the restart fix lists them). */
 export function needsPods(explanation: WorkloadExplanation): boolean {
@@ -68,6 +67,15 @@ function podsToRestart(inputs: WorkloadInputs, explanation: WorkloadExplanation,
     if (inputs.association) return !envOf(containers, ENV.containerFullUri).present;
     return role !== undefined && envOf(containers, ENV.roleArn).value !== role;
   });
+}
+
+/**
+ * The service account's stale pods, each with the Deployment behind its ReplicaSet, for {@link planWorkloadFixes}:
+ * only these pods' ReplicaSets are read.
+ */
+export async function podsForRestart(gw: WorkloadFixGateway, inputs: WorkloadInputs, explanation: WorkloadExplanation, listed?: OwnedPod[]): Promise<OwnedPod[]> {
+  const pods = listed ?? (await gw.listPods(inputs.serviceAccount.namespace));
+  return withWorkloads(podsToRestart(inputs, explanation, pods), gw);
 }
 
 function issuerUrl(issuer: string): string {
@@ -121,18 +129,10 @@ export function planWorkloadFixes(inputs: WorkloadInputs, explanation: WorkloadE
       out.push({ kind: 'create-association', label: 'Create a Pod Identity Association...', action: `Create a Pod Identity association for ${who}`, confirmLabel: 'Create', details: [`eks:CreatePodIdentityAssociation clusterName=${cluster} namespace=${sa.namespace} serviceAccount=${sa.name}`, 'needs iam:PassRole on the role, which must be in the cluster\'s account'], request, clusterAccount: inputs.cluster.accountId });
     } else if (RESTART_KINDS.includes(kind) && !has('restart-pods')) {
       const stale = podsToRestart(inputs, explanation, pods);
-      const restart = stale.filter((p) => p.owner && RECREATING_OWNERS.has(p.owner.kind));
-      const leftAlone = stale.filter((p) => !restart.includes(p));
-      if (restart.length) {
-        out.push({
-          kind: 'restart-pods',
-          label: 'Restart the Pods...',
-          action: `Delete ${restart.length} pod${restart.length === 1 ? '' : 's'} of ${who} so their controllers create them again`,
-          confirmLabel: 'Delete and Re-create',
-          details: [...restart.map((p) => `delete pod ${p.namespace}/${p.name} (re-created by ${p.owner!.kind} ${p.owner!.name})`), ...leftAlone.map((p) => `left alone: pod ${p.namespace}/${p.name} has no controller that would create it again`)],
-          pods: restart,
-          leftAlone,
-        });
+      const restart = planRestart(stale);
+      const counts = [restart.workloads.length && `${restart.workloads.length} workload${restart.workloads.length === 1 ? '' : 's'}`, restart.deletes.length && `${restart.deletes.length} pod${restart.deletes.length === 1 ? '' : 's'}`].filter(Boolean);
+      if (counts.length) {
+        out.push({ kind: 'restart-pods', label: 'Restart the Pods...', action: `Restart ${counts.join(' and ')} of ${who} so the webhook admits new pods`, confirmLabel: 'Restart', details: restartDetails(restart), plan: restart, stale });
       }
     } else if (kind === 'agent-missing' && cluster && !has('install-agent')) {
       out.push({ kind: 'install-agent', label: 'Install the Pod Identity Agent', action: `Install the ${AGENT_ADDON} add-on on ${cluster}`, confirmLabel: 'Install', details: [`eks:CreateAddon clusterName=${cluster} addonName=${AGENT_ADDON}`], clusterName: cluster, addonName: AGENT_ADDON });
@@ -175,15 +175,8 @@ export async function applyWorkloadFix(fix: WorkloadFix, gw: WorkloadFixGateway)
       const id = await gw.createPodIdentityAssociation({ ...fix.request, roleArn });
       return [`created association ${id ?? ''} for ${fix.request.namespace}/${fix.request.serviceAccount} with ${roleArn}`.replace('  ', ' ')];
     }
-    case 'restart-pods': {
-      const done: string[] = [];
-      // One at a time, so a refusal stops the rest and the report says how far it got.
-      for (const p of fix.pods) {
-        await gw.deletePod(p.namespace, p.name);
-        done.push(`deleted pod ${p.namespace}/${p.name}`);
-      }
-      return done;
-    }
+    case 'restart-pods':
+      return applyRestart(fix.plan, gw);
     case 'install-agent':
       await gw.createAddon(fix.clusterName, fix.addonName);
       return [`created add-on ${fix.addonName} on ${fix.clusterName}`];

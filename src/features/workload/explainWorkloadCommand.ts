@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { markdownText } from '../../core/markdown';
 import { explainWorkload } from '../../core/workload/explain';
 import type { WorkloadConnection } from '../../core/workload/fixGateway';
-import { planWorkloadFixes, type WorkloadFix } from '../../core/workload/fixPlan';
+import { planWorkloadFixes, podsForRestart, type WorkloadFix } from '../../core/workload/fixPlan';
 import { gatherWorkload, workloadCluster, type WorkloadTarget } from '../../core/workload/gather';
 import type { WorkloadExplanation, WorkloadInputs } from '../../core/workload/model';
 import { podsForFixes, type PodListing } from '../../core/workload/podListing';
@@ -42,9 +42,11 @@ async function explainOnce(services: Services, conn: WorkloadConnection, cluster
     const work = (async () => {
       const inputs = await gatherWorkload(conn.gateways, cluster, target);
       const explanation = explainWorkload(inputs);
-      // The restart fix lists the pods it would delete; a failed listing leaves that fix out (and says so), not the explanation.
-      const { pods, unlisted } = await podsForFixes(conn.fixes, explanation, inputs.serviceAccount.namespace);
+      // The restart fix names the workloads and pods it would restart; a failed listing leaves that fix out (and says
+      // so), not the explanation.
+      const { pods: listed, unlisted } = await podsForFixes(conn.fixes, explanation, inputs.serviceAccount.namespace);
       if (unlisted) services.log.warn(`Explain workload identity on ${cluster.name}: could not list the pods of namespace ${unlisted.namespace}, so no restart is offered: ${unlisted.detail}`);
+      const pods = listed.length ? await podsForRestart(conn.fixes, inputs, explanation, listed) : [];
       return { inputs, explanation, fixes: planWorkloadFixes(inputs, explanation, pods), podsUnlisted: unlisted };
     })();
     return Promise.race([work, cancelled]);

@@ -6,7 +6,8 @@
 import * as assert from 'assert';
 import { explainWorkload } from '../../../../src/core/workload/explain';
 import type { OwnedPod, WorkloadFixGateway } from '../../../../src/core/workload/fixGateway';
-import { applyWorkloadFix, needsPods, planWorkloadFixes, withAssociationRole, type WorkloadFix } from '../../../../src/core/workload/fixPlan';
+import { applyWorkloadFix, needsPods, planWorkloadFixes, podsForRestart, withAssociationRole, type WorkloadFix } from '../../../../src/core/workload/fixPlan';
+import { applyRestart, RestartIncomplete, withWorkloads } from '../../../../src/core/workload/restartPlan';
 import type { WorkloadInputs } from '../../../../src/core/workload/model';
 import { ACCOUNT, association, CLUSTER, HOST_PATH, IRSA_AWS_DOCS, ISSUER, POD_ID_AWS_DOCS, POD_ID_NO_TAG_SESSION, podIdentityPod, PROVIDER_ARN } from './fixtures';
 
@@ -37,8 +38,17 @@ function recorder(): { gw: WorkloadFixGateway; calls: [string, ...unknown[]][] }
     async listPods() {
       return [];
     },
-    async deletePod(ns, name) {
-      calls.push(['DeletePod', `${ns}/${name}`]);
+    async getReplicaSetOwner(ns, name) {
+      calls.push(['GetReplicaSet', `${ns}/${name}`]);
+      return name.startsWith('api-') ? { kind: 'Deployment', name: 'api' } : undefined;
+    },
+    async restartWorkload(w, at) {
+      calls.push(['PatchRestartedAt', `${w.kind} ${w.namespace}/${w.name}`, at]);
+      return { paused: w.name === 'paused' };
+    },
+    async deletePod(ns, name, uid) {
+      calls.push(['DeletePod', `${ns}/${name}`, uid]);
+      if (name === 'gone-1') throw new Error('Operation cannot be fulfilled on pods "gone-1": precondition failed');
     },
   };
   return { gw, calls };
@@ -155,22 +165,65 @@ describe('workload identity fixes: what each would send', () => {
     assert.deepStrictEqual(calls, [['CreatePodIdentityAssociation', { clusterName: 'demo', namespace: 'payments', serviceAccount: 'api', roleArn: POD_ROLE }]]);
   });
 
-  it('pods created before the association: deletes those a controller re-creates and names the others', async () => {
+  // What `kubectl rollout restart` does (kubectl pkg/polymorphichelpers/objectrestarter.go): the workload's pod
+  // template gets kubectl.kubernetes.io/restartedAt, and its controller rolls the pods; deleting them all at once
+  // would ignore maxUnavailable and PodDisruptionBudgets.
+  it('pods created before the association: restarts each Deployment and StatefulSet once, deletes a bare ReplicaSet\'s pod by uid, names an ownerless one', async () => {
     const before = { creationTimestamp: '2026-11-19T09:00:00Z', containers: [{ name: 'api' }], volumes: [] };
     const inputs = podIdentity(POD_ID_AWS_DOCS, { pod: podIdentityPod(before) });
     const explanation = explainWorkload(inputs);
     assert.ok(needsPods(explanation));
-    const pods: OwnedPod[] = [
-      podIdentityPod({ ...before, name: 'api-old-1' }),
-      podIdentityPod({ name: 'api-new' }),
-      podIdentityPod({ ...before, name: 'api-bare' }),
-      podIdentityPod({ ...before, name: 'worker-1', serviceAccountName: 'worker' }),
-    ].map((p) => ({ ...p, owner: p.name === 'api-bare' ? undefined : { kind: 'ReplicaSet', name: 'api-6f4dfff6cb' } }));
-    const fix = only(planWorkloadFixes(inputs, explanation, pods), 'restart-pods');
-    assert.deepStrictEqual(fix.details, ['delete pod payments/api-old-1 (re-created by ReplicaSet api-6f4dfff6cb)', 'left alone: pod payments/api-bare has no controller that would create it again']);
+    const pod = (name: string, uid: string, owner?: { kind: string; name: string }): OwnedPod => ({ ...podIdentityPod({ ...before, name, uid }), owner });
+    const listed: OwnedPod[] = [
+      pod('api-6f4dfff6cb-76cv9', 'u-1', { kind: 'ReplicaSet', name: 'api-6f4dfff6cb' }),
+      pod('api-6f4dfff6cb-x8k2q', 'u-2', { kind: 'ReplicaSet', name: 'api-6f4dfff6cb' }),
+      pod('db-0', 'u-3', { kind: 'StatefulSet', name: 'db' }),
+      pod('legacy-rs-abcde', 'u-4', { kind: 'ReplicaSet', name: 'legacy-rs' }),
+      pod('debug', 'u-5'),
+      { ...podIdentityPod({ name: 'api-new', uid: 'u-6' }), owner: { kind: 'ReplicaSet', name: 'api-7c9d8b5f4d' } },
+      { ...podIdentityPod({ ...before, name: 'worker-1', uid: 'u-7', serviceAccountName: 'worker' }), owner: { kind: 'ReplicaSet', name: 'worker-5d' } },
+    ];
     const { gw, calls } = recorder();
-    await applyWorkloadFix(fix, gw);
-    assert.deepStrictEqual(calls, [['DeletePod', 'payments/api-old-1']]);
+    gw.listPods = async () => listed;
+    const pods = await podsForRestart(gw, inputs, explanation);
+    assert.deepStrictEqual(calls, [['GetReplicaSet', 'payments/api-6f4dfff6cb'], ['GetReplicaSet', 'payments/legacy-rs']], 'each stale pod\'s ReplicaSet read once; not those of the new pod or of another service account');
+    calls.length = 0;
+    const fix = only(planWorkloadFixes(inputs, explanation, pods), 'restart-pods');
+    assert.strictEqual(fix.action, 'Restart 2 workloads and 1 pod of payments/api so the webhook admits new pods');
+    assert.deepStrictEqual(fix.details, [
+      'rollout restart Deployment payments/api: patch spec.template.metadata.annotations kubectl.kubernetes.io/restartedAt=<now>; its controller replaces the pods by its rollout rules',
+      'rollout restart StatefulSet payments/db: patch spec.template.metadata.annotations kubectl.kubernetes.io/restartedAt=<now>; its controller replaces the pods by its rollout rules',
+      'delete pod payments/legacy-rs-abcde if its uid is still u-4 (re-created by ReplicaSet legacy-rs, which has no rollout)',
+      'left alone: pod payments/debug has no controller that would create it again',
+    ]);
+    await applyRestart(fix.plan, gw, new Date('2026-12-02T14:30:05.123Z'));
+    assert.deepStrictEqual(calls, [
+      ['PatchRestartedAt', 'Deployment payments/api', '2026-12-02T14:30:05Z'],
+      ['PatchRestartedAt', 'StatefulSet payments/db', '2026-12-02T14:30:05Z'],
+      ['DeletePod', 'payments/legacy-rs-abcde', 'u-4'],
+    ]);
+  });
+
+  it('a ReplicaSet that cannot be read: its pods are named, never deleted (they may belong to a Deployment)', async () => {
+    const before = { creationTimestamp: '2026-11-19T09:00:00Z', containers: [{ name: 'api' }], volumes: [] };
+    const inputs = podIdentity(POD_ID_AWS_DOCS, { pod: podIdentityPod(before) });
+    const pods = await withWorkloads([{ ...podIdentityPod(before), owner: { kind: 'ReplicaSet', name: 'api-6f4dfff6cb' } }], {
+      getReplicaSetOwner: async () => {
+        throw new Error('replicasets.apps "api-6f4dfff6cb" is forbidden');
+      },
+    });
+    assert.deepStrictEqual(plan(inputs, pods), []);
+  });
+
+  it('a restart that fails part way: the error says what was already done (a paused Deployment named as such) and which step failed', async () => {
+    const { gw, calls } = recorder();
+    const restart = { workloads: [{ kind: 'Deployment' as const, namespace: 'payments', name: 'api' }, { kind: 'Deployment' as const, namespace: 'payments', name: 'paused' }], deletes: [{ ...podIdentityPod({ name: 'gone-1', uid: 'u-9' }), uid: 'u-9', owner: { kind: 'Job', name: 'migrate' } }, { ...podIdentityPod({ name: 'never', uid: 'u-10' }), uid: 'u-10', owner: { kind: 'Job', name: 'migrate' } }], leftAlone: [] };
+    await assert.rejects(applyRestart(restart, gw, new Date('2026-12-02T14:30:05Z')), (e: unknown) => {
+      assert.ok(e instanceof RestartIncomplete);
+      assert.deepStrictEqual([e.done, e.failedStep], [['restarted Deployment payments/api (kubectl.kubernetes.io/restartedAt=2026-12-02T14:30:05Z)', 'restarted Deployment payments/paused (kubectl.kubernetes.io/restartedAt=2026-12-02T14:30:05Z); it is paused, so its pods are replaced only after kubectl rollout resume'], 'delete pod payments/gone-1']);
+      return true;
+    });
+    assert.deepStrictEqual(calls.map((c) => c[1]), ['Deployment payments/api', 'Deployment payments/paused', 'payments/gone-1'], 'nothing after the failure');
   });
 
   it('no pod to restart that a controller owns: no restart is offered', () => {
