@@ -10,6 +10,7 @@ const MODULES = {
   profiles: () => import('../core/aws/profiles'),
   iam: () => import('../core/aws/iamGateway'),
   kubeconfig: () => import('../core/kubeconfig/kubeconfig'),
+  settledWrite: () => import('../core/kubeconfig/settledWrite'),
   doctor: () => import('../core/kubeconfig/doctor'),
   doctorGateways: () => import('../core/kubeconfig/doctorGateways'),
   workload: () => import('../core/workload/fixGateway'),
@@ -33,6 +34,7 @@ export const loadKube = () => load('kube');
 export const loadProfiles = () => load('profiles');
 export const loadIam = () => load('iam');
 export const loadKubeconfig = () => load('kubeconfig');
+export const loadSettledWrite = () => load('settledWrite');
 export const loadDoctor = () => load('doctor');
 export const loadDoctorGateways = () => load('doctorGateways');
 export const loadWorkload = () => load('workload');

@@ -13,7 +13,7 @@ import { checkKubeTarget, kubeConfigFor, type KubeTarget } from '../aws/kubeGate
 import type { ChosenProfile } from '../kubeconfig/explainRefusal';
 import type { WorkloadGateways } from './gather';
 import { otherAccountReader } from './otherAccounts';
-import type { PodInfo } from './model';
+import { RESTARTED_AT, type PodInfo } from './model';
 import { ClientNodeWorkloadKubeGateway, podInfo, SdkWorkloadEksGateway, SdkWorkloadIamGateway } from './workloadGateway';
 
 /** The controllers `kubectl rollout restart` restarts (kubectl pkg/polymorphichelpers/objectrestarter.go). */
@@ -31,8 +31,6 @@ export interface WorkloadRef {
  */
 export type OwnedPod = PodInfo & { owner?: { kind: string; name: string }; workload?: WorkloadRef; ownerUnreadable?: string };
 
-/** The pod template annotation `kubectl rollout restart` sets to the current time (objectrestarter.go). */
-export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 
 /** CreateOpenIDConnectProvider's input; no ThumbprintList (see docs/workload-identity.md, "Fixes"). */
 export interface OidcProviderRequest {

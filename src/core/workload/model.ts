@@ -213,3 +213,6 @@ export interface WorkloadExplanation {
   /** The error text an SDK shows for the first failure, as reported upstream. */
   sdkMessage?: string;
 }
+
+/** The pod template annotation `kubectl rollout restart` sets to the current time (kubectl pkg/polymorphichelpers/objectrestarter.go). */
+export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';

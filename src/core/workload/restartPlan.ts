@@ -8,7 +8,8 @@
  * a uid precondition (apimachinery DeleteOptions.preconditions) so a pod re-created under the same name since the
  * plan is not deleted again. A pod with no controller would not come back and is only named.
  */
-import { RESTARTED_AT, type OwnedPod, type WorkloadFixGateway, type WorkloadKind, type WorkloadRef } from './fixGateway';
+import type { OwnedPod, WorkloadFixGateway, WorkloadKind, WorkloadRef } from './fixGateway';
+import { RESTARTED_AT } from './model';
 
 /** Controllers that own their pods directly and have a rollout (objectrestarter.go). */
 const ROLLED: Record<string, WorkloadKind> = { StatefulSet: 'StatefulSet', DaemonSet: 'DaemonSet' };

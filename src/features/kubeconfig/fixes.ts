@@ -8,9 +8,9 @@ import { fixArgv } from '../../core/kubeconfig/fixCommands';
 import { terminalCommand } from '../../shared/terminal';
 import { rewriteCluster, rewriteExec, type RewriteResult } from '../../core/kubeconfig/rewriteExec';
 import { runAccessFix } from '../../shared/accessFixes';
+import { loadSettledWrite } from '../../shared/lazy';
 import type { ReadOnlyDocuments } from '../../shared/readOnlyDocuments';
 import { reportPath } from './reportDocuments';
-import { kubeconfigWriteSettled } from '../../core/kubeconfig/settledWrite';
 
 /** What became of a fix: `applied` means the kubeconfig changed, so the context should be checked again. */
 export type FixOutcome = 'applied' | 'started' | 'cancelled' | 'failed';
@@ -36,6 +36,8 @@ const WATCH_MS = 15 * 60_000;
  */
 function kubeconfigWritten(file: vscode.Uri, before: string | undefined, context: string): (signal: AbortSignal) => Promise<boolean> {
   return async (signal) => {
+    // Reading a kubeconfig needs the Kubernetes client, which is loaded on first use, not at activation.
+    const { kubeconfigWriteSettled } = await loadSettledWrite();
     let previous = before;
     for (const started = Date.now(); !signal.aborted && Date.now() - started < WATCH_MS; ) {
       await new Promise((r) => setTimeout(r, 500));
