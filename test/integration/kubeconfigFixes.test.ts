@@ -209,7 +209,8 @@ describe('kubeconfig doctor fixes, each made to pass in VS Code', function () {
       try {
         const { rechecked, details, asked, terminals } = await fix('fix-terminal', [label, 'Run in Terminal', undefined]);
         assert.deepStrictEqual(details, [command()], 'the modal shows the command line itself');
-        assert.ok(asked.includes(`showWarningMessage: Run this command in a terminal? awscli makes fix-terminal the current context, and rewrites all of ${kubeconfig} from a YAML dump: its comments and formatting are lost.`), asked.join(' | '));
+        assert.ok(asked.includes(`showWarningMessage: Run this command in a terminal? awscli makes fix-terminal the current context, and rewrites all of ${kubeconfig} from a YAML dump: its comments and formatting are lost. The file is copied to a backup first.`), asked.join(' | '));
+        assert.strictEqual(backups().length, 1, 'the file as it was, kept before awscli rewrote it');
         assert.deepStrictEqual(terminals, ['aws eks update-kubeconfig']);
         assert.ok(asked.some((a) => a.startsWith(`showInformationMessage: When aws eks update-kubeconfig has written ${kubeconfig}, fix-terminal is checked again.`)), asked.join(' | '));
         assert.strictEqual(step(rechecked, 'request')?.status, 'pass', JSON.stringify(rechecked?.steps, null, 1));

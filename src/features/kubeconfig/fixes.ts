@@ -70,7 +70,7 @@ function documentSaved(uri: vscode.Uri): (signal: AbortSignal) => Promise<boolea
  * Shows the exact command line and runs it in a terminal only when the user says so. The line is quoted for the shell
  * the terminal is opened with (src/shared/terminal.ts), so a name from a kubeconfig stays one argument.
  */
-async function runInTerminal(name: string, argv: string[], question = vscode.l10n.t('Run this command in a terminal?')): Promise<FixOutcome> {
+async function runInTerminal(name: string, argv: string[], question = vscode.l10n.t('Run this command in a terminal?'), beforeRun?: () => Promise<void>): Promise<FixOutcome> {
   const command = terminalCommand(argv);
   if (!command) {
     void vscode.window.showErrorMessage(vscode.l10n.t('This command cannot be passed safely to your terminal\'s shell, so it was not run: {0}', argv.join(' ')));
@@ -79,6 +79,7 @@ async function runInTerminal(name: string, argv: string[], question = vscode.l10
   const run = vscode.l10n.t('Run in Terminal');
   const answer = await vscode.window.showWarningMessage(question, { modal: true, detail: command.line }, run);
   if (answer !== run) return 'cancelled';
+  await beforeRun?.();
   const terminal = vscode.window.createTerminal({ name, shellPath: command.shellPath });
   terminal.show();
   terminal.sendText(command.line);
@@ -190,8 +191,12 @@ export async function applyFix(fix: DoctorFix, previews: ReadOnlyDocuments): Pro
       const file = vscode.Uri.file(fix.file);
       const before = await readText(file);
       // awscli's KubeconfigAppender sets current-context and its KubeconfigWriter dumps the whole file (kubeconfig.py).
-      const question = vscode.l10n.t('Run this command in a terminal? awscli makes {0} the current context, and rewrites all of {1} from a YAML dump: its comments and formatting are lost.', fix.context, fix.file);
-      return { outcome: await runInTerminal('aws eks update-kubeconfig', fixArgv(fix)!, question), done: kubeconfigWritten(file, before, fix.context), waitingFor: vscode.l10n.t('When aws eks update-kubeconfig has written {0}', fix.file) };
+      const question = vscode.l10n.t('Run this command in a terminal? awscli makes {0} the current context, and rewrites all of {1} from a YAML dump: its comments and formatting are lost. The file is copied to a backup first.', fix.context, fix.file);
+      // awscli writes the file itself, so the backup is taken here, once the user has said yes and before it runs.
+      const backUp = async () => {
+        if (before !== undefined) await vscode.workspace.fs.copy(file, await backupUri(file), { overwrite: false });
+      };
+      return { outcome: await runInTerminal('aws eks update-kubeconfig', fixArgv(fix)!, question, backUp), done: kubeconfigWritten(file, before, fix.context), waitingFor: vscode.l10n.t('When aws eks update-kubeconfig has written {0}', fix.file) };
     }
     case 'rewriteExec':
       return { outcome: await rewriteExecBlock(fix, previews) };
