@@ -115,7 +115,8 @@ export function readKubeconfig(files: KubeconfigFile[]): Kubeconfig {
   const users = new Map<string, { file: string; value: KubeConfig['users'][number] }>();
   const contexts = new Map<string, { file: string; value: KubeConfig['contexts'][number] }>();
   let currentContext: string | undefined;
-  const fieldsOf = new Map<string, FileFields>();
+  // Every field name of a file, parsed only when a fix asks for it (updateKubeconfigLoss.ts): most reads never do.
+  const fieldsOf = new Map<string, () => FileFields>();
   for (const file of files) {
     if (!file.text.trim()) continue;
     const kc = new KubeConfig();
@@ -126,7 +127,8 @@ export function readKubeconfig(files: KubeconfigFile[]): Kubeconfig {
       errors.push({ path: file.path, message: `error loading config file "${file.path}": ${(e as Error).message.split('\n')[0]}` });
       continue;
     }
-    fieldsOf.set(file.path, fileFields(file.text));
+    let fields: FileFields | undefined;
+    fieldsOf.set(file.path, () => (fields ??= fileFields(file.text)));
     for (const c of kc.clusters) if (!clusters.has(c.name)) clusters.set(c.name, { file: file.path, value: c });
     for (const u of kc.users) if (!users.has(u.name)) users.set(u.name, { file: file.path, value: u });
     for (const c of kc.contexts) if (!contexts.has(c.name)) contexts.set(c.name, { file: file.path, value: c });
@@ -141,8 +143,11 @@ export function readKubeconfig(files: KubeconfigFile[]): Kubeconfig {
     if (value.user && !userEntry) problems.push(`The context names user "${value.user}", which no kubeconfig file defines.`);
     const user = userEntry?.value;
     const clusterFile = clusters.get(value.cluster)?.file;
-    const userFields = userEntry ? fieldsOf.get(userEntry.file)?.users.get(userEntry.value.name) : undefined;
-    const written: WrittenFields = { context: fieldsOf.get(file)?.contexts.get(name) ?? [], cluster: (clusterFile && fieldsOf.get(clusterFile)?.clusters.get(value.cluster)) || [], user: userFields?.user ?? [], exec: userFields?.exec ?? [] };
+    const writtenFields = (): WrittenFields => {
+      const userFields = userEntry ? fieldsOf.get(userEntry.file)?.().users.get(userEntry.value.name) : undefined;
+      return { context: fieldsOf.get(file)?.().contexts.get(name) ?? [], cluster: (clusterFile && fieldsOf.get(clusterFile)?.().clusters.get(value.cluster)) || [], user: userFields?.user ?? [], exec: userFields?.exec ?? [] };
+    };
+    let written: WrittenFields | undefined;
     result.push({
       name,
       file,
@@ -173,7 +178,9 @@ export function readKubeconfig(files: KubeconfigFile[]): Kubeconfig {
           }
         : undefined,
       problems,
-      written,
+      get written() {
+        return (written ??= writtenFields());
+      },
     });
   }
   // The current context first, then the file's order.
