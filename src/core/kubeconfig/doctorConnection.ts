@@ -5,7 +5,7 @@
  */
 import { trimTrailing } from '../linearText';
 import { pluginAws, updateKubeconfigArgv } from './doctorFixes';
-import { regionOfEndpoint, type DoctorDeps, type DoctorFix, type DoctorStep, type NetworkFailure } from './doctorTypes';
+import { clusterArnParts, isRegionName, regionOfEndpoint, type DoctorDeps, type DoctorFix, type DoctorStep, type NetworkFailure } from './doctorTypes';
 import { message, NETWORK_WORDS, timed, type Timed } from './doctorWalk';
 import type { ExecPlugin } from './execPlugin';
 import { lostByUpdateKubeconfig } from './updateKubeconfigLoss';
@@ -53,7 +53,10 @@ export interface UnreachableOutcome {
  * comes last: asking EKS only there would not find a re-created cluster, and a fix with it would fail again.
  */
 export function clusterRegions(cluster: ClusterEntry, context: string, execRegion: string): string[] {
-  const arnRegion = (name: string) => /^arn:aws[\w-]*:eks:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:cluster\//.exec(name)?.[1];
+  const arnRegion = (name: string) => {
+    const region = clusterArnParts(name)?.region;
+    return region && isRegionName(region) ? region : undefined;
+  };
   const found = [arnRegion(cluster.name), arnRegion(context), regionOfEndpoint(cluster.server), execRegion];
   return [...new Set(found.filter((r): r is string => !!r))];
 }

@@ -133,6 +133,18 @@ export function formatAge(ms: number): string {
   return ms >= 0 ? `expires in ${text}` : `expired ${text} ago`;
 }
 
+/**
+ * The region and account of an EKS cluster ARN (`arn:aws:eks:REGION:ACCOUNT:cluster/NAME`), the name
+ * `aws eks update-kubeconfig` gives a kubeconfig's cluster, user and context entries; undefined for any other name.
+ */
+export function clusterArnParts(name: string): { region: string; account: string } | undefined {
+  const m = /^arn:aws[\w-]*:eks:([^:]*):(\d{12}):cluster\//.exec(name);
+  return m ? { region: m[1], account: m[2] } : undefined;
+}
+
+/** Whether a text has the shape of an AWS region (`us-west-2`, `cn-north-1`, `us-gov-east-1`). */
+export const isRegionName = (text: string): boolean => /^[a-z]{2}(?:-[a-z]+)+-\d$/.test(text);
+
 /** The region in an EKS endpoint host (`ABC.gr7.us-west-2.eks.amazonaws.com`), a hint when the exec names none. */
 export function regionOfEndpoint(server: string): string | undefined {
   return /\.([a-z]{2}(?:-[a-z]+)+-\d)\.eks\.amazonaws\.com(?:\.cn)?(?::\d+)?(?:\/|$)/.exec(server)?.[1];

@@ -7,6 +7,7 @@
  */
 import { AccessExplanation, explainAccess } from '../access/explain';
 import type { ClusterAccessService, ClusterRef } from '../clusters/clusterAccess';
+import { clusterArnParts } from './doctorTypes';
 
 export interface ChosenProfile {
   /** undefined: the default credential chain, when the user chose it. */
@@ -17,7 +18,7 @@ export interface ChosenProfile {
 
 /** The account of the cluster: from its ARN when the kubeconfig names it by one (as update-kubeconfig does), else the caller's. */
 export function clusterAccount(clusterEntryName: string, callerAccount: string | undefined): string | undefined {
-  return /^arn:aws[\w-]*:eks:[^:]*:(\d{12}):cluster\//.exec(clusterEntryName)?.[1] ?? callerAccount;
+  return clusterArnParts(clusterEntryName)?.account ?? callerAccount;
 }
 
 /**
