@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Emulator } from '../../emulator/server';
 import type { AccessExplanation } from '../../src/core/access/explain';
 import type { ApplyResult, PlanItem } from '../../src/core/access/migrate';
-import { answerPrompts, clusterNode, runQuietly, waitFor, withEmulator } from './helpers';
+import { answerPrompts, clusterNode, runAnswering, runQuietly, waitFor, withEmulator } from './helpers';
 
 const A = '111122223333';
 
@@ -28,14 +28,8 @@ describe('explain access and migrate to access entries, against the emulator', f
   });
 
   it('asks for the region and then the cluster when run from the palette (one profile: no profile step)', async () => {
-    const prompts = answerPrompts(['eu-west-1', 'staging-web', 'Enter an IAM or STS ARN...', `arn:aws:iam::${A}:role/Developer`]);
-    let e: AccessExplanation;
-    try {
-      e = await vscode.commands.executeCommand<AccessExplanation>('eksAuth.access.explain');
-    } finally {
-      prompts.restore();
-    }
-    assert.deepStrictEqual(prompts.asked.slice(0, 3), ['pick: Region', 'pick: EKS cluster', 'pick: Whose access to staging-web?']);
+    const { result: e, asked } = await runAnswering<AccessExplanation>(['eu-west-1', 'staging-web', 'Enter an IAM or STS ARN...', `arn:aws:iam::${A}:role/Developer`], 'eksAuth.access.explain');
+    assert.deepStrictEqual(asked.slice(0, 3), ['pick: Region', 'pick: EKS cluster', 'pick: Whose access to staging-web?']);
     assert.strictEqual(e.via, 'mapRoles');
   });
 

@@ -122,14 +122,25 @@ export async function clusterNode(region: string, name: string): Promise<Explore
   return cluster;
 }
 
-/** Runs a command with every prompt dismissed, returning its result and what the user was told. */
-export async function runQuietly<T>(command: string, ...args: unknown[]): Promise<{ result: T; asked: string[] }> {
-  const prompts = answerPrompts([]);
+/** Runs a command answering its prompts in order (see answerPrompts), returning its result and what the user was asked. */
+export async function runAnswering<T>(answers: (string | undefined)[], command: string, ...args: unknown[]): Promise<{ result: T; asked: string[]; details: string[] }> {
+  const prompts = answerPrompts(answers);
   try {
-    return { result: await vscode.commands.executeCommand<T>(command, ...args), asked: prompts.asked };
+    return { result: await vscode.commands.executeCommand<T>(command, ...args), asked: prompts.asked, details: prompts.details };
   } finally {
     prompts.restore();
   }
+}
+
+/** Runs a command with every prompt dismissed, returning its result and what the user was told. */
+export async function runQuietly<T>(command: string, ...args: unknown[]): Promise<{ result: T; asked: string[] }> {
+  return runAnswering<T>([], command, ...args);
+}
+
+/** The lines of `before` that `after` no longer has, trimmed: what an edit of a file changed or removed. */
+export function removedLines(before: string, after: string): string[] {
+  const kept = after.split('\n');
+  return before.split('\n').filter((l) => !kept.includes(l)).map((l) => l.trim());
 }
 
 /**

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Emulator } from '../../emulator/server';
 import type { ContextReport } from '../../src/core/kubeconfig/doctor';
-import { answerPrompts, api, clusterNode, withEmulator } from './helpers';
+import { answerPrompts, api, clusterNode, removedLines, withEmulator } from './helpers';
 import { readKubeconfig } from '../../src/core/kubeconfig/kubeconfig';
 import { awsPluginOrSkip } from '../emulator/awsPlugin';
 
@@ -158,7 +158,7 @@ describe('kubeconfig doctor in VS Code', function () {
     const backups = fs.readdirSync(dir).filter((f) => f.startsWith('config.eks-auth-backup-'));
     assert.strictEqual(backups.length, 1);
     assert.strictEqual(fs.readFileSync(path.join(dir, backups[0]), 'utf8'), before, 'the backup is the file as it was');
-    const removed = before.split('\n').filter((l) => !after.split('\n').includes(l)).map((l) => l.trim());
+    const removed = removedLines(before, after);
     assert.deepStrictEqual(removed, ['apiVersion: client.authentication.k8s.io/v1alpha1'], 'nothing else changed');
   });
 
@@ -188,7 +188,7 @@ describe('kubeconfig doctor in VS Code', function () {
     const contexts = readKubeconfig([{ path: kubeconfig, text: after }]).contexts;
     assert.deepStrictEqual(contexts.filter((c) => c.current).map((c) => c.name), [arn]);
     assert.strictEqual(contexts.length, readKubeconfig([{ path: kubeconfig, text: before }]).contexts.length + 1, 'every other context is still there');
-    const removed = before.split('\n').filter((l) => !after.split('\n').includes(l));
+    const removed = removedLines(before, after);
     assert.deepStrictEqual(removed, ['current-context: prod-payments-admin'], 'only current-context changed among the old lines');
     // The new context runs `aws` from PATH, which this host may not have: the check stops at the exec step or passes.
     assert.strictEqual(reports?.[0].context, arn);

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { Emulator } from '../../emulator/server';
 import type { ContextReport, DoctorFix, StepId } from '../../src/core/kubeconfig/doctor';
 import { readKubeconfig } from '../../src/core/kubeconfig/kubeconfig';
-import { answerPrompts, withEmulator } from './helpers';
+import { answerPrompts, removedLines, runAnswering, withEmulator } from './helpers';
 import { awsPluginOrSkip } from '../emulator/awsPlugin';
 
 const ACCOUNT = '111122223333';
@@ -64,16 +64,17 @@ describe('kubeconfig doctor fixes, each made to pass in VS Code', function () {
   const isWrite = (c: { service: string; operation: string }) =>
     c.service === 'kube' ? /^\S+ (PUT|PATCH|DELETE|POST) /.test(c.operation) && !/selfsubject/.test(c.operation) : /^(Create|Delete|Update|Associate|Disassociate|Put|Tag|Untag)/.test(c.operation);
   const step = (r: ContextReport | undefined, id: StepId) => r?.steps.find((s) => s.id === id);
+  /** An in-place fix: the re-check passes the step, only `line` of the kubeconfig changed, and one backup keeps the file as it was. */
+  const repairedInPlace = (rechecked: ContextReport | undefined, id: StepId, before: string, line: string, what?: string) => {
+    assert.strictEqual(step(rechecked, id)?.status, 'pass', JSON.stringify(rechecked?.steps, null, 1));
+    assert.strictEqual(rechecked?.verdict, 'ok');
+    assert.deepStrictEqual(removedLines(before, fs.readFileSync(kubeconfig, 'utf8')), [line], what);
+    assert.strictEqual(backups().length, 1);
+  };
 
   /** Diagnoses the context (its fix offer dismissed) and returns the failing step's fix of that kind. */
   const brokenAt = async (context: string, id: StepId, kind: DoctorFix['kind']): Promise<DoctorFix> => {
-    const prompts = answerPrompts([undefined]);
-    let report: ContextReport;
-    try {
-      [report] = await vscode.commands.executeCommand<ContextReport[]>('eksAuth.kubeconfig.diagnose', context);
-    } finally {
-      prompts.restore();
-    }
+    const [report] = (await runAnswering<ContextReport[]>([undefined], 'eksAuth.kubeconfig.diagnose', context)).result;
     assert.strictEqual(report.verdict, 'fail', JSON.stringify(report.steps, null, 1));
     assert.strictEqual(step(report, id)?.status, 'fail', JSON.stringify(report.steps, null, 1));
     const fix = step(report, id)!.fixes.find((f) => f.kind === kind);
@@ -119,11 +120,7 @@ describe('kubeconfig doctor fixes, each made to pass in VS Code', function () {
       await brokenAt('fix-v1alpha1', 'exec', 'rewriteExec');
       const { rechecked, asked } = await fix('fix-v1alpha1', ['Rewrite']);
       assert.ok(asked.some((a) => /^showWarningMessage: Rewrite the exec block of user arn:aws:eks:us-east-1:111122223333:cluster\/prod-payments/.test(a)), asked.join(' | '));
-      assert.strictEqual(step(rechecked, 'exec')?.status, 'pass', JSON.stringify(rechecked?.steps, null, 1));
-      assert.strictEqual(rechecked?.verdict, 'ok');
-      const after = fs.readFileSync(kubeconfig, 'utf8');
-      assert.deepStrictEqual(before.split('\n').filter((l) => !after.split('\n').includes(l)).map((l) => l.trim()), ['apiVersion: client.authentication.k8s.io/v1alpha1']);
-      assert.strictEqual(backups().length, 1);
+      repairedInPlace(rechecked, 'exec', before, 'apiVersion: client.authentication.k8s.io/v1alpha1');
     });
 
     it('writes nothing when the rewrite is declined', async () => {
@@ -144,11 +141,7 @@ describe('kubeconfig doctor fixes, each made to pass in VS Code', function () {
       const before = fs.readFileSync(kubeconfig, 'utf8');
       await brokenAt('fix-recreated', 'request', 'repairCluster');
       const { rechecked } = await fix('fix-recreated', [repairLabel.replace('KUBECONFIG', kubeconfig), 'Repair']);
-      assert.strictEqual(step(rechecked, 'request')?.status, 'pass', JSON.stringify(rechecked?.steps, null, 1));
-      assert.strictEqual(rechecked?.verdict, 'ok');
-      const after = fs.readFileSync(kubeconfig, 'utf8');
-      assert.deepStrictEqual(before.split('\n').filter((l) => !after.split('\n').includes(l)).map((l) => l.trim()), [`server: ${OLD}`], 'only the server changed');
-      assert.strictEqual(backups().length, 1);
+      repairedInPlace(rechecked, 'request', before, `server: ${OLD}`, 'only the server changed');
     });
 
     it('writes nothing when the repair is declined', async () => {
@@ -169,13 +162,7 @@ describe('kubeconfig doctor fixes, each made to pass in VS Code', function () {
     });
 
     it('offers the in-place repair and not update-kubeconfig, says why, and the repaired context keeps its namespace', async () => {
-      const prompts = answerPrompts([undefined]);
-      let report: ContextReport;
-      try {
-        [report] = await vscode.commands.executeCommand<ContextReport[]>('eksAuth.kubeconfig.diagnose', 'fix-namespaced');
-      } finally {
-        prompts.restore();
-      }
+      const [report] = (await runAnswering<ContextReport[]>([undefined], 'eksAuth.kubeconfig.diagnose', 'fix-namespaced')).result;
       const request = step(report, 'request')!;
       assert.deepStrictEqual([request.status, request.fixes.map((f) => f.kind)], ['fail', ['repairCluster']], JSON.stringify(request, null, 1));
       assert.ok(request.evidence.some((e) => /aws eks update-kubeconfig is not offered: .*lose the context's namespace payments/.test(e)), request.evidence.join(' | '));
@@ -252,11 +239,7 @@ describe('kubeconfig doctor fixes, each made to pass in VS Code', function () {
       const before = fs.readFileSync(kubeconfig, 'utf8');
       await brokenAt('fix-no-aws', 'exec', 'rewriteExec');
       const { rechecked } = await fix('fix-no-aws', [label.replace('AWS', aws), 'Rewrite']);
-      assert.strictEqual(step(rechecked, 'exec')?.status, 'pass', JSON.stringify(rechecked?.steps, null, 1));
-      assert.strictEqual(rechecked?.verdict, 'ok');
-      const after = fs.readFileSync(kubeconfig, 'utf8');
-      assert.deepStrictEqual(before.split('\n').filter((l) => !after.split('\n').includes(l)).map((l) => l.trim()), [`command: ${GONE}`], 'only the command changed');
-      assert.strictEqual(backups().length, 1);
+      repairedInPlace(rechecked, 'exec', before, `command: ${GONE}`, 'only the command changed');
     });
 
     it('also offers the AWS CLI install guide (not run here: installing awscli); declining either writes and opens nothing', async () => {

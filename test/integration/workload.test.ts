@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Emulator } from '../../emulator/server';
 import type { ExplorerNode } from '../../src/core/explorer/nodes';
 import type { WorkloadExplainResult } from '../../src/features/workload/explainWorkloadCommand';
-import { answerPrompts, api, clusterNode, withEmulator } from './helpers';
+import { api, clusterNode, runAnswering, withEmulator } from './helpers';
 
 const NS = 'workload-demo';
 const label = (n: ExplorerNode) => n.view().label;
@@ -32,13 +32,7 @@ async function podOf(serviceAccount: string): Promise<string> {
 }
 
 async function explain(target: object, answers: (string | undefined)[], cluster = 'prod-payments'): Promise<{ result: WorkloadExplainResult; asked: string[] }> {
-  const prompts = answerPrompts(answers);
-  try {
-    const result = await vscode.commands.executeCommand<WorkloadExplainResult>('eksAuth.workload.explain', await clusterNode('us-east-1', cluster), target);
-    return { result, asked: prompts.asked };
-  } finally {
-    prompts.restore();
-  }
+  return runAnswering<WorkloadExplainResult>(answers, 'eksAuth.workload.explain', await clusterNode('us-east-1', cluster), target);
 }
 
 /** Calls that change something: AWS writes and Kubernetes methods other than GET. */
@@ -95,14 +89,8 @@ describe('Workload identity, against the emulator', function () {
   });
 
   it('picks the service account from the live list when run from the palette', async () => {
-    const prompts = answerPrompts(['us-east-1', 'prod-payments', `${NS}/irsa-works`]);
-    let result: WorkloadExplainResult;
-    try {
-      result = await vscode.commands.executeCommand<WorkloadExplainResult>('eksAuth.workload.explain');
-    } finally {
-      prompts.restore();
-    }
-    assert.deepStrictEqual(prompts.asked.slice(0, 3), ['pick: Region', 'pick: EKS cluster', 'pick: Which service account or pod of prod-payments?']);
+    const { result, asked } = await runAnswering<WorkloadExplainResult>(['us-east-1', 'prod-payments', `${NS}/irsa-works`], 'eksAuth.workload.explain');
+    assert.deepStrictEqual(asked.slice(0, 3), ['pick: Region', 'pick: EKS cluster', 'pick: Which service account or pod of prod-payments?']);
     assert.deepStrictEqual([result.explanations[0].works, result.explanations[0].mechanism], [true, 'irsa']);
   });
 
